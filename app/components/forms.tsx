@@ -1,0 +1,170 @@
+import type { FieldMetadata } from "@conform-to/react";
+import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+
+/** The messages under a field, announced by screen readers through aria-describedby. */
+export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
+  if (!errors?.length) return null;
+  return (
+    <ul id={id} className="field__errors" aria-live="polite">
+      {errors.map((e) => (
+        <li key={e}>{e}</li>
+      ))}
+    </ul>
+  );
+}
+
+interface FieldShellProps {
+  label: ReactNode;
+  hint?: ReactNode;
+  field: FieldMetadata<any, any, any>;
+  required?: boolean;
+  children: ReactNode;
+}
+
+function FieldShell({ label, hint, field, required, children }: FieldShellProps) {
+  return (
+    <div className={`field${field.errors?.length ? " field--invalid" : ""}`}>
+      <label htmlFor={field.id} className="field__label">
+        {label}
+        {required ? <span className="field__required" aria-hidden="true"> *</span> : null}
+      </label>
+      {children}
+      {hint ? (
+        <p id={`${field.id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      <ErrorList id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}
+
+function describedBy(field: FieldMetadata<any, any, any>, hint: boolean): string | undefined {
+  const ids = [field.errors?.length ? field.errorId : null, hint ? `${field.id}-hint` : null].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+export function TextField({
+  label,
+  hint,
+  field,
+  type = "text",
+  required,
+  ...rest
+}: Omit<FieldShellProps, "children"> & { type?: "text" | "password" | "tel" | "number" | "date" | "month" } &
+  Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "required">) {
+  const props = getInputProps(field, { type: type === "month" || type === "date" ? type : (type as "text") });
+  return (
+    <FieldShell label={label} hint={hint} field={field} required={required}>
+      <input
+        {...props}
+        {...rest}
+        key={props.key}
+        className="input"
+        required={required}
+        aria-invalid={field.errors?.length ? true : undefined}
+        aria-describedby={describedBy(field, Boolean(hint))}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField({
+  label,
+  hint,
+  field,
+  required,
+  options,
+  placeholder,
+  ...rest
+}: Omit<FieldShellProps, "children"> & {
+  options: { value: string; label: string }[];
+  placeholder?: string;
+} & Omit<SelectHTMLAttributes<HTMLSelectElement>, "required">) {
+  const props = getSelectProps(field);
+  return (
+    <FieldShell label={label} hint={hint} field={field} required={required}>
+      <select
+        {...props}
+        {...rest}
+        key={props.key}
+        className="input"
+        required={required}
+        aria-invalid={field.errors?.length ? true : undefined}
+        aria-describedby={describedBy(field, Boolean(hint))}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function TextareaField({
+  label,
+  hint,
+  field,
+  required,
+  ...rest
+}: Omit<FieldShellProps, "children"> & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "required">) {
+  const props = getTextareaProps(field);
+  return (
+    <FieldShell label={label} hint={hint} field={field} required={required}>
+      <textarea
+        {...props}
+        {...rest}
+        key={props.key}
+        className="input"
+        required={required}
+        aria-invalid={field.errors?.length ? true : undefined}
+        aria-describedby={describedBy(field, Boolean(hint))}
+      />
+    </FieldShell>
+  );
+}
+
+export function CheckboxField({
+  label,
+  field,
+  hint,
+}: {
+  label: ReactNode;
+  field: FieldMetadata<any, any, any>;
+  hint?: ReactNode;
+}) {
+  const props = getInputProps(field, { type: "checkbox", value: "on" });
+  return (
+    <div className={`field field--checkbox${field.errors?.length ? " field--invalid" : ""}`}>
+      <input
+        {...props}
+        key={props.key}
+        aria-invalid={field.errors?.length ? true : undefined}
+        aria-describedby={describedBy(field, Boolean(hint))}
+      />
+      <label htmlFor={field.id}>{label}</label>
+      {hint ? (
+        <p id={`${field.id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      <ErrorList id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}
+
+/** A form-level message (for errors not tied to one field), announced when it appears. */
+export function FormAlert({ id, errors }: { id?: string; errors?: string[] | null }) {
+  if (!errors?.length) return null;
+  return (
+    <div id={id} className="alert alert--error" role="alert">
+      {errors.map((e) => (
+        <p key={e}>{e}</p>
+      ))}
+    </div>
+  );
+}

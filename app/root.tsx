@@ -1,0 +1,140 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { GeneralErrorBoundary } from "./components/error-boundary";
+import styles from "./styles/app.css";
+import { getUser } from "./utils/auth.server";
+import { langFromCookieHeader, type MessageKey } from "./utils/i18n";
+import { useT } from "./utils/i18n-react";
+import { useNonce } from "./utils/nonce";
+import type { Role } from "./domain/state-machine";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "data:," },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const lang = langFromCookieHeader(request.headers.get("Cookie"));
+  const user = await getUser(request);
+  return {
+    lang,
+    user: user
+      ? {
+          displayName: user.displayName,
+          username: user.username,
+          role: user.role,
+          enterpriseId: user.enterpriseId,
+        }
+      : null,
+  };
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>;
+
+const NAV: { to: (u: NonNullable<RootData["user"]>) => string; label: MessageKey; roles: Role[] }[] = [
+  { to: () => "/dashboard", label: "nav.dashboard", roles: ["reviewer", "admin", "town_officer"] },
+  { to: () => "/enterprises", label: "nav.enterprises", roles: ["reviewer", "admin", "town_officer"] },
+  { to: (u) => `/enterprises/${u.enterpriseId}`, label: "nav.myEnterprise", roles: ["enterprise"] },
+  { to: () => "/applications", label: "nav.applications", roles: ["enterprise", "town_officer"] },
+  { to: () => "/applications", label: "nav.reviewQueue", roles: ["reviewer", "admin"] },
+  { to: () => "/targets", label: "nav.targets", roles: ["reviewer", "admin"] },
+  { to: () => "/admin/users", label: "nav.users", roles: ["admin"] },
+];
+
+function Header({ data }: { data: RootData | undefined }) {
+  const t = useT();
+  const location = useLocation();
+  const user = data?.user;
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <a className="brand" href={user ? "/" : "/login"}>
+          <span className="brand__mark" aria-hidden="true">定</span>
+          <span className="brand__text">
+            <span className="brand__title">{t("app.title")}</span>
+            <span className="brand__sub">{t("app.district")}</span>
+          </span>
+        </a>
+        <div className="header-tools">
+          <Form method="post" action="/language" className="inline-form">
+            <input type="hidden" name="lang" value={t.lang === "zh" ? "en" : "zh"} />
+            <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+            <button type="submit" className="button button--ghost" aria-label={t("lang.switchLabel")}
+              lang={t.lang === "zh" ? "en" : "zh"}>
+              {t("lang.switch")}
+            </button>
+          </Form>
+          {user ? (
+            <>
+              <span className="who">
+                <span className="visually-hidden">{t("auth.signedInAs")}: </span>
+                {user.displayName}
+                <span className="who__role">{t(`role.${user.role}` as MessageKey)}</span>
+              </span>
+              <Form method="post" action="/logout" className="inline-form">
+                <button type="submit" className="button button--ghost">{t("auth.signOut")}</button>
+              </Form>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {user ? (
+        <nav className="site-nav" aria-label={t("nav.main")}>
+          <ul>
+            {NAV.filter((item) => item.roles.includes(user.role)).map((item) => (
+              <li key={item.label}>
+                <NavLink to={item.to(user)} prefetch="intent">{t(item.label)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
+  const lang = data?.lang ?? "zh";
+  return (
+    <html lang={lang === "en" ? "en" : "zh-CN"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">{lang === "en" ? "Skip to content" : "跳到正文"}</a>
+        <Header data={data} />
+        <main id="main" className="page" tabIndex={-1}>
+          {children}
+        </main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export const meta: MetaFunction = () => [{ title: "定海区企业梯度培育登记系统" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

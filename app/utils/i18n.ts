@@ -1,0 +1,43 @@
+import * as common from "./messages/common";
+
+/**
+ * The one translation mechanism: every piece of interface text is a key here, in Chinese (the
+ * default) and English. Domain data that already carries both names ({ zh, en }) goes through
+ * `pick`.
+ */
+export const LANGS = ["zh", "en"] as const;
+export type Lang = (typeof LANGS)[number];
+export const DEFAULT_LANG: Lang = "zh";
+
+// Each area of the app keeps its text in its own file under messages/; add the file here.
+const zh = { ...common.zh };
+export type MessageKey = keyof typeof zh;
+const en: Record<MessageKey, string> = { ...common.en };
+
+export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en };
+
+export function isLang(x: unknown): x is Lang {
+  return x === "zh" || x === "en";
+}
+
+/** Translates a key, filling {name} placeholders from vars. */
+export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
+  const text = messages[lang][key] ?? messages.zh[key] ?? key;
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+/** Chooses the caller's language from a pair of names carried by domain data. */
+export function pick(lang: Lang, names: { zh: string; en: string }): string {
+  return lang === "en" ? names.en : names.zh;
+}
+
+/** Reads the language cookie from a Cookie header; Chinese unless English was chosen. */
+export function langFromCookieHeader(cookieHeader: string | null): Lang {
+  const match = /(?:^|;\s*)lang=(zh|en)(?:;|$)/.exec(cookieHeader ?? "");
+  return match ? (match[1] as Lang) : DEFAULT_LANG;
+}
+
+export function langCookie(lang: Lang): string {
+  return `lang=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`;
+}

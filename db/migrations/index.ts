@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001_initial";
+
+/**
+ * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
+ * Remix server bundle or under vitest. Add each new migration here, in order.
+ */
+const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

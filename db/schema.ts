@@ -1,0 +1,180 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** Columns the database fills on insert (autoincrement ids). */
+type Id = Generated<number>;
+
+export interface TownsTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  kind: "street" | "town";
+  managed_by: "district" | "xincheng";
+  sort: number;
+}
+
+export interface IndustriesTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  role: "core" | "leading" | "emerging" | "other";
+  manufacturing: number;
+  sort: number;
+}
+
+export interface TiersTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  counting_level: LevelColumn;
+  sort: number;
+}
+
+export type LevelColumn = "national" | "provincial" | "municipal" | "district";
+export type RoleColumn = "enterprise" | "town_officer" | "reviewer" | "admin";
+export type StatusColumn =
+  | "draft"
+  | "submitted"
+  | "returned"
+  | "approved"
+  | "rejected"
+  | "withdrawn"
+  | "revoked";
+
+export interface TargetsTable {
+  year: number;
+  tier_code: string;
+  target_count: number;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface EnterprisesTable {
+  id: Id;
+  uscc: string;
+  name: string;
+  town_code: string;
+  industry_code: string;
+  platform: string | null;
+  above_scale: number;
+  address: string | null;
+  legal_rep: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  employees: number | null;
+  revenue_yuan: number | null;
+  rd_expense_yuan: number | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface AwardsTable {
+  id: Id;
+  enterprise_id: number;
+  tier_code: string;
+  level: LevelColumn;
+  year: number;
+  recognized_on: string | null;
+  valid_until: string | null;
+  document_no: string | null;
+  application_id: number | null;
+  revoked_on: string | null;
+  revoked_reason: string | null;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface ApplicationsTable {
+  id: Id;
+  enterprise_id: number;
+  tier_code: string;
+  year: number;
+  level_sought: LevelColumn | null;
+  status: StatusColumn;
+  payload: string;
+  eligibility: string | null;
+  rule_version: string | null;
+  town_opinion: "recommend" | "not-recommend" | null;
+  town_comment: string | null;
+  submitted_at: string | null;
+  decided_at: string | null;
+  decided_by: number | null;
+  decision_reason: string | null;
+  decision_comment: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApplicationEventsTable {
+  id: Id;
+  application_id: number;
+  at: string;
+  actor_id: number | null;
+  action: string;
+  from_status: StatusColumn | null;
+  to_status: StatusColumn | null;
+  comment: string | null;
+  data: string | null;
+}
+
+export interface AttachmentsTable {
+  id: Id;
+  application_id: number;
+  kind: string;
+  original_name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: number | null;
+  uploaded_at: string;
+  deleted_at: string | null;
+}
+
+export interface UsersTable {
+  id: Id;
+  username: string;
+  display_name: string;
+  role: RoleColumn;
+  enterprise_id: number | null;
+  town_code: string | null;
+  password_hash: string;
+  must_change_password: ColumnType<number, number | undefined, number>;
+  disabled_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: string;
+  actor_id: number | null;
+  action: string;
+  subject: string | null;
+  data: string | null;
+}
+
+export interface DB {
+  towns: TownsTable;
+  industries: IndustriesTable;
+  tiers: TiersTable;
+  targets: TargetsTable;
+  enterprises: EnterprisesTable;
+  awards: AwardsTable;
+  applications: ApplicationsTable;
+  application_events: ApplicationEventsTable;
+  attachments: AttachmentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+}

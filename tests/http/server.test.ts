@@ -1,0 +1,107 @@
+import Database from "better-sqlite3";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../support/server";
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function signIn(username: string): Promise<string> {
+  const res = await fetch(`${server.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: server.url },
+    body: new URLSearchParams({ username, password: "demo-password" }),
+  });
+  expect(res.status).toBe(302);
+  return res.headers.get("set-cookie")!.split(";")[0];
+}
+
+describe("the running server", () => {
+  it("answers /healthz with 200 ok", async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("ok");
+  });
+
+  it("serves the Chinese sign-in page with security headers", async () => {
+    const res = await fetch(`${server.url}/login`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('lang="zh-CN"');
+    expect(html).toContain("定海区企业梯度培育登记系统");
+    expect(html).toContain('name="username"');
+    expect(res.headers.get("x-powered-by")).toBeNull();
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    // Every inline script carries this response's nonce.
+    const scripts = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs] of scripts) expect(attrs).toContain(`nonce="${nonce}"`);
+  });
+
+  it("sends anonymous visitors of any page to /login", async () => {
+    for (const page of ["/", "/dashboard", "/enterprises", "/applications", "/targets"]) {
+      const res = await fetch(`${server.url}${page}`, { redirect: "manual" });
+      expect(res.status, page).toBe(302);
+      expect(res.headers.get("location"), page).toMatch(/^\/login/);
+    }
+  });
+
+  it("signs in over HTTP and the session cookie opens the home page", async () => {
+    const cookie = await signIn("reviewer");
+    const res = await fetch(`${server.url}/`, { redirect: "manual", headers: { Cookie: cookie } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/dashboard");
+  });
+
+  it("refuses a cross-site POST before it reaches the app", async () => {
+    const res = await fetch(`${server.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      body: new URLSearchParams({ username: "reviewer", password: "demo-password" }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("refuses an oversized form body with 413", async () => {
+    const res = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { Origin: server.url },
+      body: new URLSearchParams({ username: "x".repeat(2 * 1024 * 1024), password: "y" }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it("keeps its data across a restart, without seeding twice", async () => {
+    const dbPath = path.join(server.dataDir, "registry.db");
+    const count = () => {
+      const sqlite = new Database(dbPath, { readonly: true });
+      const n = {
+        enterprises: (sqlite.prepare("SELECT count(*) n FROM enterprises").get() as { n: number }).n,
+        users: (sqlite.prepare("SELECT count(*) n FROM users").get() as { n: number }).n,
+        awards: (sqlite.prepare("SELECT count(*) n FROM awards").get() as { n: number }).n,
+        audit: (sqlite.prepare("SELECT count(*) n FROM audit_log WHERE action = 'login.success'").get() as { n: number }).n,
+      };
+      sqlite.close();
+      return n;
+    };
+    const before = count();
+    expect(before.enterprises).toBeGreaterThan(250);
+    await server.stop();
+    server = await startServer({ dataDir: server.dataDir });
+    expect(count()).toEqual(before);
+    expect(server.output()).toContain("Using ");
+  });
+});

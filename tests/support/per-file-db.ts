@@ -1,0 +1,17 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, inject } from "vitest";
+
+// Each test file gets its own copy of the seeded template before any app module opens it.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-file-"));
+fs.copyFileSync(inject("templateDb"), path.join(dir, "registry.db"));
+process.env.DATA_DIR = dir;
+process.env.DATABASE_PATH = path.join(dir, "registry.db");
+process.env.UPLOADS_DIR = path.join(dir, "uploads");
+
+afterAll(async () => {
+  const { closeDb } = await import("~/utils/db.server");
+  await closeDb();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
