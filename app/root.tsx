@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
+  Link,
   Links,
   Meta,
   NavLink,
@@ -82,6 +83,7 @@ function Header({ data }: { data: RootData | undefined }) {
                 {user.displayName}
                 <span className="who__role">{t(`role.${user.role}` as MessageKey)}</span>
               </span>
+              <Link to="/account/password" className="header-link">{t("account.change")}</Link>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="button button--ghost">{t("auth.signOut")}</button>
               </Form>

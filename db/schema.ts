@@ -162,6 +162,7 @@ export interface AuditLogTable {
   action: string;
   subject: string | null;
   data: string | null;
+  address: string | null;
 }
 
 export interface DB {

@@ -3,6 +3,9 @@ import type { Db } from "../../db/client";
 export type AuditAction =
   | "login.success"
   | "login.failure"
+  | "login.throttled"
+  | "password.change"
+  | "password.reset"
   | "logout"
   | "authz.denied"
   | "export"
@@ -17,7 +20,7 @@ export type AuditAction =
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(
   db: Db,
-  entry: { actorId: number | null; action: AuditAction; subject?: string | null; data?: unknown },
+  entry: { actorId: number | null; action: AuditAction; subject?: string | null; data?: unknown; address?: string | null },
 ): Promise<void> {
   await db
     .insertInto("audit_log")
@@ -27,6 +30,7 @@ export async function recordAudit(
       action: entry.action,
       subject: entry.subject ?? null,
       data: entry.data === undefined ? null : JSON.stringify(entry.data),
+      address: entry.address ?? null,
     })
     .execute();
 }

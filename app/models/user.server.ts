@@ -1,4 +1,5 @@
 import { hash, verify } from "@node-rs/argon2";
+import { sql } from "kysely";
 import type { Db } from "../../db/client";
 
 /** A fixed hash to verify against when the username is unknown, so timing does not tell. */
@@ -39,4 +40,155 @@ export async function findUserIdByUsername(db: Db, username: string): Promise<nu
     .where("username", "=", username.trim())
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: "enterprise" | "town_officer" | "reviewer" | "admin";
+  enterpriseId: number | null;
+  enterpriseName: string | null;
+  townCode: string | null;
+  mustChangePassword: boolean;
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+function usersQuery(db: Db) {
+  return db
+    .selectFrom("users")
+    .leftJoin("enterprises", "enterprises.id", "users.enterprise_id")
+    .select([
+      "users.id",
+      "users.username",
+      "users.display_name",
+      "users.role",
+      "users.enterprise_id",
+      "enterprises.name as enterprise_name",
+      "users.town_code",
+      "users.must_change_password",
+      "users.disabled_at",
+      "users.created_at",
+    ]);
+}
+
+function toUserRow(r: any): UserRow {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    enterpriseId: r.enterprise_id,
+    enterpriseName: r.enterprise_name,
+    townCode: r.town_code,
+    mustChangePassword: r.must_change_password === 1,
+    disabledAt: r.disabled_at,
+    createdAt: r.created_at,
+  };
+}
+
+/** Every account (admins only: the route guards the role). Ordered by role, then username. */
+export async function listUsers(db: Db, filters: { q?: string; role?: string } = {}): Promise<UserRow[]> {
+  let query = usersQuery(db);
+  if (filters.q) {
+    const like = `%${filters.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`users.username`, "like", sql`${like} ESCAPE '\\'`),
+        eb(sql`users.display_name`, "like", sql`${like} ESCAPE '\\'`),
+      ]),
+    );
+  }
+  if (filters.role) query = query.where("users.role", "=", filters.role as UserRow["role"]);
+  const rows = await query.orderBy("users.role").orderBy("users.username").limit(1000).execute();
+  return rows.map(toUserRow);
+}
+
+export async function getUserRow(db: Db, id: number): Promise<UserRow | null> {
+  const row = await usersQuery(db).where("users.id", "=", id).executeTakeFirst();
+  return row ? toUserRow(row) : null;
+}
+
+export interface UserInput {
+  username: string;
+  displayName: string;
+  role: UserRow["role"];
+  enterpriseId: number | null;
+  townCode: string | null;
+}
+
+/** Creates an account whose first sign-in must choose a new password. */
+export async function createUser(db: Db, input: UserInput, password: string): Promise<number> {
+  const row = await db
+    .insertInto("users")
+    .values({
+      username: input.username,
+      display_name: input.displayName,
+      role: input.role,
+      enterprise_id: input.role === "enterprise" ? input.enterpriseId : null,
+      town_code: input.role === "town_officer" ? input.townCode : null,
+      password_hash: await hashPassword(password),
+      must_change_password: 1,
+      created_at: new Date().toISOString(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function usernameTaken(db: Db, username: string, exceptId?: number): Promise<boolean> {
+  let q = db.selectFrom("users").select("id").where("username", "=", username);
+  if (exceptId) q = q.where("id", "!=", exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export async function updateUser(db: Db, id: number, input: Omit<UserInput, "username">): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({
+      display_name: input.displayName,
+      role: input.role,
+      enterprise_id: input.role === "enterprise" ? input.enterpriseId : null,
+      town_code: input.role === "town_officer" ? input.townCode : null,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Disabling an account also ends all its sessions at once. */
+export async function setUserDisabled(db: Db, id: number, disabled: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("users").set({ disabled_at: disabled ? new Date().toISOString() : null }).where("id", "=", id).execute();
+    if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+  });
+}
+
+/**
+ * Sets a new password. An admin's reset forces a change at next sign-in and ends the user's
+ * sessions; a user's own change clears that flag and keeps only the current session.
+ */
+export async function setPassword(
+  db: Db,
+  id: number,
+  password: string,
+  options: { forceChange: boolean; keepSessionId?: string },
+): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ password_hash: passwordHash, must_change_password: options.forceChange ? 1 : 0 })
+      .where("id", "=", id)
+      .execute();
+    let del = trx.deleteFrom("sessions").where("user_id", "=", id);
+    if (options.keepSessionId) del = del.where("id", "!=", options.keepSessionId);
+    await del.execute();
+  });
+}
+
+export async function verifyPassword(db: Db, id: number, password: string): Promise<boolean> {
+  const row = await db.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirst();
+  if (!row) return false;
+  return verify(row.password_hash, password).catch(() => false);
 }

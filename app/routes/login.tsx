@@ -6,6 +6,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { FormAlert, TextField } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { recordAudit } from "~/models/audit.server";
+import { loginThrottled, THROTTLE_WINDOW_MS } from "~/models/login-throttle.server";
 import { findUserIdByUsername, verifyLogin } from "~/models/user.server";
 import { loginSchema } from "~/schemas/login.server";
 import { getUser, homeFor, safeRedirect, signIn } from "~/utils/auth.server";
@@ -19,20 +20,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
+  const address = context?.clientAddress ?? null;
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: loginSchema(lang) });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });
   }
   const { username, password, redirectTo } = submission.value;
+  const subject = username.toLowerCase();
+  if (await loginThrottled(db(), subject, address)) {
+    await recordAudit(db(), { actorId: null, action: "login.throttled", subject, address });
+    return data(
+      { result: submission.reply({ formErrors: [translate(lang, "auth.throttled")], hideFields: ["password"] }) },
+      { status: 429, headers: { "Retry-After": String(THROTTLE_WINDOW_MS / 1000) } },
+    );
+  }
   const user = await verifyLogin(db(), username, password);
   if (!user) {
     await recordAudit(db(), {
       actorId: null,
       action: "login.failure",
-      subject: username,
+      subject,
+      address,
       data: { knownUser: (await findUserIdByUsername(db(), username)) !== null },
     });
     return data(
@@ -45,7 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 401 },
     );
   }
-  await recordAudit(db(), { actorId: user.id, action: "login.success", subject: username });
+  await recordAudit(db(), { actorId: user.id, action: "login.success", subject, address });
   const home = await homeOf(user.id);
   return signIn(request, user.id, safeRedirect(redirectTo, home));
 }

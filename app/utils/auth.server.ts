@@ -76,6 +76,10 @@ export async function requireUser(
       headers: { "Set-Cookie": clearSessionCookie(request) },
     });
   }
+  // An account whose password was set by an admin must choose its own before anything else.
+  if (user.mustChangePassword && new URL(request.url).pathname !== "/account/password") {
+    throw redirect("/account/password");
+  }
   if (options.roles && !options.roles.includes(user.role)) {
     await recordAudit(db(), {
       actorId: user.id,

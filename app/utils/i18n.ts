@@ -1,4 +1,5 @@
 import * as common from "./messages/common";
+import * as users from "./messages/users";
 
 /**
  * The one translation mechanism: every piece of interface text is a key here, in Chinese (the
@@ -10,9 +11,9 @@ export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = "zh";
 
 // Each area of the app keeps its text in its own file under messages/; add the file here.
-const zh = { ...common.zh };
+const zh = { ...common.zh, ...users.zh };
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...common.en };
+const en: Record<MessageKey, string> = { ...common.en, ...users.en };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en };
 

@@ -99,6 +99,46 @@ describe("sign-in", () => {
   });
 });
 
+describe("sign-in throttling", () => {
+  it("pauses a username after 5 failures in 15 minutes, even for the right password", async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await call(login.action, makeRequest("/login", { form: { username: "ent-yancang", password: `wrong-${i}` } }));
+      expect(statusOf(r.result)).toBe(401);
+    }
+    const { result } = await call(login.action, makeRequest("/login", { form: { username: "ENT-YANCANG", password: "demo-password" } }));
+    expect(statusOf(result)).toBe(429);
+    expect(dataOf(result).result.error[""][0]).toContain("暂停登录 15 分钟");
+    expect(await auditCount("login.throttled")).toBeGreaterThan(0);
+    // Other users are not affected.
+    const other = await call(login.action, makeRequest("/login", { form: { username: "ent-jintang", password: "demo-password" } }));
+    expect((other.result as Response).status).toBe(302);
+  });
+
+  it("lets the username in again once the failures are older than 15 minutes", async () => {
+    const old = new Date(Date.now() - 16 * 60 * 1000).toISOString();
+    const sqlite = (await import("~/utils/db.server")).sqlite();
+    // audit_log is append-only; age the rows by inserting old ones for a fresh username instead.
+    for (let i = 0; i < 5; i++) {
+      sqlite.prepare("INSERT INTO audit_log (at, action, subject) VALUES (?, 'login.failure', 'officer-jintang')").run(old);
+    }
+    const { result } = await call(login.action, makeRequest("/login", { form: { username: "officer-jintang", password: "demo-password" } }));
+    expect((result as Response).status).toBe(302);
+  });
+
+  it("pauses a client address after 30 failures across usernames", async () => {
+    const context = { clientAddress: "203.0.113.9" };
+    for (let i = 0; i < 30; i++) {
+      await login.action({ request: makeRequest("/login", { form: { username: `guess-${i}`, password: "x" } }), params: {}, context });
+    }
+    const result = await login.action({
+      request: makeRequest("/login", { form: { username: "admin", password: "demo-password" } }),
+      params: {},
+      context,
+    });
+    expect(statusOf(result)).toBe(429);
+  });
+});
+
 describe("sessions", () => {
   it("sends anonymous visitors to /login, remembering where they were going", async () => {
     const { result } = await call(index.loader, makeRequest("/"));
