@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../../db/client";
 
 export type AuditAction =
@@ -33,4 +34,75 @@ export async function recordAudit(
       address: entry.address ?? null,
     })
     .execute();
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorId: number | null;
+  actorUsername: string | null;
+  actorName: string | null;
+  action: string;
+  subject: string | null;
+  address: string | null;
+  data: string | null;
+}
+
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+  /** Keyset cursor: entries older than this "at|id". */
+  before?: { at: string; id: number };
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** The audit log, newest first, a page at a time (keyset on (at, id), never OFFSET). */
+export async function listAudit(db: Db, filters: AuditFilters): Promise<{ entries: AuditEntry[]; next: string | null }> {
+  let query = db
+    .selectFrom("audit_log")
+    .leftJoin("users", "users.id", "audit_log.actor_id")
+    .select([
+      "audit_log.id",
+      "audit_log.at",
+      "audit_log.actor_id",
+      "users.username",
+      "users.display_name",
+      "audit_log.action",
+      "audit_log.subject",
+      "audit_log.address",
+      "audit_log.data",
+    ]);
+  if (filters.action) query = query.where("audit_log.action", "=", filters.action);
+  if (filters.actor) query = query.where("users.username", "=", filters.actor);
+  if (filters.from) query = query.where("audit_log.at", ">=", filters.from);
+  if (filters.to) query = query.where("audit_log.at", "<", filters.to);
+  if (filters.before) {
+    const { at, id } = filters.before;
+    query = query.where(sql<boolean>`(audit_log.at, audit_log.id) < (${at}, ${id})`);
+  }
+  const rows = await query.orderBy("audit_log.at", "desc").orderBy("audit_log.id", "desc").limit(AUDIT_PAGE_SIZE + 1).execute();
+  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  const last = page[page.length - 1];
+  return {
+    entries: page.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorId: r.actor_id,
+      actorUsername: r.username,
+      actorName: r.display_name,
+      action: r.action,
+      subject: r.subject,
+      address: r.address,
+      data: r.data,
+    })),
+    next: rows.length > AUDIT_PAGE_SIZE && last ? `${last.at}|${last.id}` : null,
+  };
+}
+
+export async function listAuditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("audit_log").select("action").distinct().orderBy("action").execute();
+  return rows.map((r) => r.action);
 }

@@ -26,7 +26,8 @@ async function prepareDatabase() {
 
 async function main() {
   process.env.NODE_ENV ??= "production";
-  buildIfNeeded();
+  // Test runs build once up front, then start many servers from that build.
+  if (process.env.REGISTRY_SKIP_BUILD !== "1") buildIfNeeded();
   await prepareDatabase();
   const build = await import(pathToFileURL(buildEntry).href);
   const { createApp } = await import("./app");

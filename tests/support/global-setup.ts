@@ -4,12 +4,15 @@ import path from "node:path";
 import { hash } from "@node-rs/argon2";
 import { createDb, migrateToLatest, openSqlite } from "../../db/client";
 import { seedIfEmpty } from "../../seeds/index";
+import { buildIfNeeded } from "../../app/server/build";
 
 /**
  * Builds one migrated, seeded database once per run; each test file then works on its own copy
  * (tests/support/per-file-db.ts), so files never see each other's writes.
  */
 export default async function setup({ provide }: { provide: (key: string, value: string) => void }) {
+  // HTTP tests start real servers from the production build: make it once, before any starts.
+  buildIfNeeded();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-test-"));
   const template = path.join(dir, "template.db");
   const sqlite = openSqlite(template);

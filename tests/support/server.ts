@@ -43,6 +43,7 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
       DATA_DIR: dataDir,
       DATABASE_PATH: path.join(dataDir, "registry.db"),
       UPLOADS_DIR: path.join(dataDir, "uploads"),
+      REGISTRY_SKIP_BUILD: "1",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,36 @@
+/** Text of the audit log page. */
+export const zh = {
+  "audit.title": "审计日志",
+  "audit.intro": "登录、登录失败、越权访问、导出、目标和用户变更等记录。记录一经写入不可修改或删除。",
+  "audit.time": "时间",
+  "audit.who": "操作人",
+  "audit.anonymous": "（未登录）",
+  "audit.action": "动作",
+  "audit.subject": "对象",
+  "audit.address": "来源地址",
+  "audit.details": "详情",
+  "audit.username": "操作人用户名",
+  "audit.from": "起始日期",
+  "audit.to": "截止日期",
+  "audit.caption": "审计日志（最新在前）",
+  "audit.empty": "没有符合条件的记录，请放宽筛选条件。",
+  "audit.pages": "翻页",
+} as const;
+
+export const en: Record<keyof typeof zh, string> = {
+  "audit.title": "Audit log",
+  "audit.intro": "Sign-ins, failed sign-ins, refused access, exports, target and user changes. Entries can never be changed or deleted.",
+  "audit.time": "Time",
+  "audit.who": "Who",
+  "audit.anonymous": "(anonymous)",
+  "audit.action": "Action",
+  "audit.subject": "Subject",
+  "audit.address": "Address",
+  "audit.details": "Details",
+  "audit.username": "Username",
+  "audit.from": "From",
+  "audit.to": "To",
+  "audit.caption": "Audit log, newest first",
+  "audit.empty": "No entries match these filters.",
+  "audit.pages": "Pages",
+};
