@@ -72,9 +72,9 @@ function Header({ data }: { data: RootData | undefined }) {
           <Form method="post" action="/language" className="inline-form">
             <input type="hidden" name="lang" value={t.lang === "zh" ? "en" : "zh"} />
             <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-            <button type="submit" className="button button--ghost" aria-label={t("lang.switchLabel")}
-              lang={t.lang === "zh" ? "en" : "zh"}>
-              {t("lang.switch")}
+            <button type="submit" className="button button--ghost">
+              <span className="visually-hidden">{t("lang.switchLabel")}: </span>
+              <span lang={t.lang === "zh" ? "en" : "zh"}>{t("lang.switch")}</span>
             </button>
           </Form>
           {user ? (

@@ -102,7 +102,8 @@ export default function UsersPage() {
         ),
     }),
   ];
-  const [form, fields] = useForm({ id: "create-user", lastResult: actionData?.result, shouldRevalidate: "onBlur" });
+  // A new form id after each creation starts the next one empty, without the last one's messages.
+  const [form, fields] = useForm({ id: `create-user-${created ?? ""}`, lastResult: actionData?.result, shouldRevalidate: "onBlur" });
   const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }));
   const townOptions = towns.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }));
   return (

@@ -44,7 +44,11 @@ export async function newPage(
     if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("requestfailed", (req) => {
+    // A navigation cancels the page's pending fetches (route discovery, prefetch): not a failure.
+    if (req.failure()?.errorText === "net::ERR_ABORTED") return;
+    problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
+  });
   return { context, page, problems };
 }
 
@@ -68,4 +72,23 @@ export async function expectNoHorizontalScroll(page: Page) {
     client: document.documentElement.clientWidth,
   }));
   expect(scroll).toBeLessThanOrEqual(client);
+}
+
+const axeSource = fs.readFileSync(path.resolve(import.meta.dirname, "../../node_modules/axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core inside the page (injected, no network) and fails on serious or critical
+ * violations, listing each rule and the first offending elements.
+ */
+export async function expectAccessible(page: Page, label: string) {
+  // CSP blocks inline scripts without our nonce, so inject through the DevTools protocol.
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<any> } }).axe;
+    return axe.run(document, { resultTypes: ["violations"] });
+  });
+  const bad = (results.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[])
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, `${label}: accessibility violations`).toEqual([]);
 }
