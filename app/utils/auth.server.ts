@@ -92,6 +92,21 @@ export async function requireUser(
   return user;
 }
 
+/**
+ * For records in the caller's scope that only some roles may change: call after the scope check
+ * (so out-of-scope stays 404 and never tells that the record exists), answers 403 and audits it.
+ */
+export async function requireRole(request: Request, user: SessionUser, roles: readonly Role[]): Promise<void> {
+  if (roles.includes(user.role)) return;
+  await recordAudit(db(), {
+    actorId: user.id,
+    action: "authz.denied",
+    subject: new URL(request.url).pathname,
+    data: { method: request.method, role: user.role },
+  });
+  throw new Response("Forbidden", { status: 403 });
+}
+
 /** Starts a session for a verified user and redirects; the old session id (if any) is discarded. */
 export async function signIn(request: Request, userId: number, redirectTo: string): Promise<Response> {
   const previous = readSessionId(request);

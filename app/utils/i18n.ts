@@ -1,5 +1,6 @@
 import * as audit from "./messages/audit";
 import * as common from "./messages/common";
+import * as enterprises from "./messages/enterprises";
 import * as users from "./messages/users";
 
 /**
@@ -12,9 +13,9 @@ export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = "zh";
 
 // Each area of the app keeps its text in its own file under messages/; add the file here.
-const zh = { ...common.zh, ...audit.zh, ...users.zh };
+const zh = { ...common.zh, ...enterprises.zh, ...audit.zh, ...users.zh };
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...common.en, ...audit.en, ...users.en };
+const en: Record<MessageKey, string> = { ...common.en, ...enterprises.en, ...audit.en, ...users.en };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en };
 

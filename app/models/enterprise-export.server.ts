@@ -1,0 +1,260 @@
+import ExcelJS from "exceljs";
+import { PassThrough, Readable } from "node:stream";
+import { LEVEL_NAMES, getTier, type TierCode } from "~/domain/tiers";
+import { formatWan } from "~/domain/money";
+import type { Db } from "../../db/client";
+import type { Caller } from "~/domain/scope";
+import { recordAudit } from "~/models/audit.server";
+import {
+  countEnterprises,
+  iterateEnterprises,
+  type EnterpriseExportRow,
+  type EnterpriseListQuery,
+  type HeldTier,
+} from "~/models/enterprise.server";
+import { listIndustries, listTowns, type IndustryOption, type TownOption } from "~/models/reference.server";
+import { formatAsOf, formatDate, formatDateTime, todayInShanghai } from "~/utils/format";
+import { translate, type Lang, type MessageKey } from "~/utils/i18n";
+
+export interface ReferenceNames {
+  towns: TownOption[];
+  industries: IndustryOption[];
+}
+
+/**
+ * The active filters as short phrases in the caller's language ("镇（街道）：金塘镇"), for the
+ * empty state and the head of an export. The default "archived hidden" is not a phrase.
+ */
+export function describeFilters(
+  query: EnterpriseListQuery,
+  lang: Lang,
+  reference: ReferenceNames,
+  scopeTown: string | null,
+): string[] {
+  const t = (key: MessageKey) => translate(lang, key);
+  const name = (names: { nameZh: string; nameEn: string } | undefined, code: string) =>
+    names ? (lang === "en" ? names.nameEn : names.nameZh) : code;
+  const parts: string[] = [];
+  const colon = lang === "en" ? ": " : "：";
+  if (query.q) parts.push(`${t("ent.filter.q")}${colon}“${query.q}”`);
+  const town = scopeTown ?? query.town;
+  if (town) parts.push(`${t("ent.filter.town")}${colon}${name(reference.towns.find((x) => x.code === town), town)}`);
+  if (query.industry) {
+    parts.push(`${t("ent.filter.industry")}${colon}${name(reference.industries.find((x) => x.code === query.industry), query.industry)}`);
+  }
+  if (query.tier) {
+    const tier = getTier(query.tier);
+    parts.push(`${t("ent.filter.tier")}${colon}${lang === "en" ? tier.nameEn : tier.nameZh}`);
+  }
+  if (query.level) parts.push(`${t("ent.filter.level")}${colon}${LEVEL_NAMES[query.level][lang]}`);
+  if (query.aboveScale !== undefined) {
+    parts.push(`${t("ent.filter.aboveScale")}${colon}${t(query.aboveScale ? "common.yes" : "common.no")}`);
+  }
+  if (query.archived !== "hide") {
+    parts.push(`${t("ent.filter.archived")}${colon}${t(query.archived === "only" ? "ent.filter.archived.only" : "ent.filter.archived.include")}`);
+  }
+  return parts;
+}
+
+/** Tiers held, spelled out for a file: "专精特新中小企业（省级）；洁美工厂". */
+function tiersText(tiers: HeldTier[]): string {
+  return tiers
+    .map((h) => {
+      const tier = getTier(h.tierCode as TierCode);
+      return tier.levels.length > 1 ? `${tier.nameZh}（${LEVEL_NAMES[h.level].zh}）` : tier.nameZh;
+    })
+    .join("；");
+}
+
+interface Column {
+  header: string;
+  width: number;
+  /** Text for CSV. */
+  text: (row: EnterpriseExportRow) => string;
+  /** Typed value for XLSX (numbers stay numbers). */
+  cell?: (row: EnterpriseExportRow) => string | number | null;
+}
+
+function exportColumns(reference: ReferenceNames): Column[] {
+  const towns = new Map(reference.towns.map((x) => [x.code, x.nameZh]));
+  const industries = new Map(reference.industries.map((x) => [x.code, x.nameZh]));
+  const wan = (yuan: number | null) => (yuan === null ? "" : formatWan(yuan));
+  const wanNumber = (yuan: number | null) => (yuan === null ? null : Number(formatWan(yuan)));
+  return [
+    { header: "企业名称", width: 36, text: (r) => r.name },
+    { header: "统一社会信用代码", width: 22, text: (r) => r.uscc },
+    { header: "镇（街道）", width: 12, text: (r) => towns.get(r.townCode) ?? r.townCode },
+    { header: "所属产业", width: 14, text: (r) => industries.get(r.industryCode) ?? r.industryCode },
+    { header: "产业平台", width: 24, text: (r) => r.platform ?? "" },
+    { header: "规上企业", width: 9, text: (r) => (r.aboveScale ? "是" : "否") },
+    { header: "在册培育称号", width: 36, text: (r) => tiersText(r.tiers) },
+    { header: "从业人数", width: 10, text: (r) => (r.employees === null ? "" : String(r.employees)), cell: (r) => r.employees },
+    { header: "上年营业收入（万元）", width: 18, text: (r) => wan(r.revenueYuan), cell: (r) => wanNumber(r.revenueYuan) },
+    { header: "上年研发费用（万元）", width: 18, text: (r) => wan(r.rdExpenseYuan), cell: (r) => wanNumber(r.rdExpenseYuan) },
+    { header: "联系人", width: 10, text: (r) => r.contactName ?? "" },
+    { header: "联系电话", width: 15, text: (r) => r.contactPhone ?? "" },
+    { header: "生产经营地址", width: 40, text: (r) => r.address ?? "" },
+    { header: "最近更新", width: 12, text: (r) => formatDate(r.updatedAt) },
+    { header: "已归档", width: 8, text: (r) => (r.archived ? "是" : "否") },
+  ];
+}
+
+export const EXPORT_HEADERS: readonly string[] = exportColumns({ towns: [], industries: [] }).map((c) => c.header);
+
+export interface ExportMeta {
+  asOf: Date;
+  scope: string;
+  filters: string[];
+  exportedBy: string;
+  total: number;
+}
+
+function metaLines(meta: ExportMeta): [string, string][] {
+  return [
+    ["定海区企业名录", ""],
+    ["数据截至", formatAsOf(meta.asOf, "zh").replace(/^数据截至 /, "")],
+    ["查看范围", meta.scope],
+    ["筛选条件", meta.filters.length ? meta.filters.join("；") : "无"],
+    ["导出人", meta.exportedBy],
+    ["企业数", String(meta.total)],
+  ];
+}
+
+/**
+ * A CSV cell: quoted when needed, and a leading = + - @ (which Excel would run as a formula)
+ * is defused with an apostrophe.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function csvLine(cells: string[]): string {
+  return cells.map(csvCell).join(",") + "\r\n";
+}
+
+/**
+ * The export as CSV: UTF-8 with a BOM (so Chinese Excel detects the encoding), the "as of"
+ * time and filters in the first lines, then one line per firm, pulled from `rows` as the
+ * client reads (rows are never all in memory).
+ */
+export function enterprisesCsvStream(
+  rows: AsyncIterable<EnterpriseExportRow>,
+  meta: ExportMeta,
+  reference: ReferenceNames,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const columns = exportColumns(reference);
+  const iterator = rows[Symbol.asyncIterator]();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        let head = "\uFEFF";
+        for (const line of metaLines(meta)) head += csvLine(line[1] === "" ? [line[0]] : line);
+        head += "\r\n" + csvLine(columns.map((c) => c.header));
+        controller.enqueue(encoder.encode(head));
+        return;
+      }
+      // Up to 200 lines per chunk: fewer, larger writes without building a big string.
+      let chunk = "";
+      for (let i = 0; i < 200; i++) {
+        const next = await iterator.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += csvLine(columns.map((c) => c.text(next.value)));
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await iterator.return?.(undefined);
+    },
+  });
+}
+
+export const XLSX_DATA_SHEET = "企业名录";
+export const XLSX_META_SHEET = "导出说明";
+
+/**
+ * The export as XLSX, written by exceljs's streaming writer: sheet 企业名录 has the header row
+ * and one row per firm (numbers as numbers, money in 万元); sheet 导出说明 has the "as of" time,
+ * scope and filters.
+ */
+export function enterprisesXlsxStream(
+  rows: AsyncIterable<EnterpriseExportRow>,
+  meta: ExportMeta,
+  reference: ReferenceNames,
+): ReadableStream<Uint8Array> {
+  const output = new PassThrough();
+  const columns = exportColumns(reference);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  workbook.creator = "定海区企业梯度培育登记系统";
+  workbook.created = meta.asOf;
+
+  const write = async () => {
+    const sheet = workbook.addWorksheet(XLSX_DATA_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
+    sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for await (const row of rows) {
+      sheet.addRow(columns.map((c) => (c.cell ? c.cell(row) : c.text(row)))).commit();
+    }
+    sheet.commit();
+    const info = workbook.addWorksheet(XLSX_META_SHEET);
+    info.columns = [{ width: 12 }, { width: 60 }];
+    for (const line of metaLines(meta)) info.addRow(line).commit();
+    info.commit();
+    await workbook.commit();
+  };
+  write().catch((error) => output.destroy(error instanceof Error ? error : new Error(String(error))));
+  return Readable.toWeb(output) as ReadableStream<Uint8Array>;
+}
+
+/** Content-Disposition with a Chinese file name (RFC 6266) and an ASCII fallback. */
+export function attachmentHeader(asOf: Date, extension: "csv" | "xlsx"): string {
+  const stamp = formatDateTime(asOf).replace(/[-: ]/g, "").slice(0, 12);
+  const ascii = `enterprises-${stamp}.${extension}`;
+  const chinese = `企业名录-${stamp}.${extension}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(chinese)}`;
+}
+
+/**
+ * Everything an export needs, in the caller's scope: the row source (keyset batches, read as the
+ * file is written), the head of the file, and the audit row recording who exported what.
+ */
+export async function prepareEnterpriseExport(
+  db: Db,
+  caller: Caller & { displayName: string },
+  listQuery: EnterpriseListQuery,
+  format: "csv" | "xlsx",
+) {
+  const query: EnterpriseListQuery = { ...listQuery, cursor: undefined, before: undefined };
+  const asOf = new Date();
+  const today = todayInShanghai(asOf);
+  const [towns, industries, total] = await Promise.all([
+    listTowns(db),
+    listIndustries(db),
+    countEnterprises(db, caller, query, today),
+  ]);
+  const reference = { towns, industries };
+  const scopeTown = caller.role === "town_officer" ? caller.townCode : null;
+  const meta: ExportMeta = {
+    asOf,
+    scope: scopeTown ? (towns.find((x) => x.code === scopeTown)?.nameZh ?? scopeTown) : "全区",
+    filters: describeFilters(query, "zh", reference, scopeTown),
+    exportedBy: caller.displayName,
+    total,
+  };
+  const { cursor: _c, before: _b, ...filters } = query;
+  await recordAudit(db, {
+    actorId: caller.id,
+    action: "export",
+    subject: `enterprises.${format}`,
+    data: { format, filters, total, scopeTown },
+  });
+  return { rows: iterateEnterprises(db, caller, query, { today }), meta, reference };
+}

@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { attachmentHeader, enterprisesXlsxStream, prepareEnterpriseExport } from "~/models/enterprise-export.server";
+import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
+import { requireUser } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+
+/** GET /enterprises/export.xlsx?<the list's filters>: the filtered view in the caller's scope. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { roles: ["reviewer", "admin", "town_officer"] });
+  const query = parseEnterpriseListQuery(new URL(request.url).searchParams);
+  const run = await prepareEnterpriseExport(db(), user, query, "xlsx");
+  return new Response(enterprisesXlsxStream(run.rows, run.meta, run.reference), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": attachmentHeader(run.meta.asOf, "xlsx"),
+      "Cache-Control": "no-store",
+    },
+  });
+}
