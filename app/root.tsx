@@ -50,6 +50,7 @@ const NAV: { to: (u: NonNullable<RootData["user"]>) => string; label: MessageKey
   { to: () => "/applications", label: "nav.applications", roles: ["enterprise", "town_officer"] },
   { to: () => "/applications", label: "nav.reviewQueue", roles: ["reviewer", "admin"] },
   { to: () => "/targets", label: "nav.targets", roles: ["reviewer", "admin"] },
+  { to: () => "/admin/checklists", label: "nav.checklists", roles: ["reviewer", "admin"] },
   { to: () => "/admin/users", label: "nav.users", roles: ["admin"] },
   { to: () => "/admin/audit", label: "nav.audit", roles: ["admin"] },
 ];

@@ -165,6 +165,54 @@ export interface AuditLogTable {
   address: string | null;
 }
 
+/** Applications per (year, tier, town of the firm, status); kept by triggers (0002). */
+export interface ProgressApplicationCountsTable {
+  year: number;
+  tier_code: string;
+  town_code: string;
+  status: StatusColumn;
+  n: number;
+}
+
+/** Live (non-revoked) awards per (year, tier, town of the firm, level); kept by triggers (0002). */
+export interface ProgressAwardCountsTable {
+  year: number;
+  tier_code: string;
+  town_code: string;
+  level: LevelColumn;
+  n: number;
+}
+
+/** Clean-beauty coverage per town: eligible firms and those covered; kept by triggers (0005). */
+export interface ProgressCoverageCountsTable {
+  town_code: string;
+  total: number;
+  covered: number;
+}
+
+/** Applications per (year, tier, status), district-wide; kept by triggers (0005). */
+export interface ApplicationStatusTotalsTable {
+  year: number;
+  tier_code: string;
+  status: StatusColumn;
+  n: number;
+}
+
+/** Items of the bureau-kept checklist of a district factory tier (0003); archived, never deleted. */
+export interface TierChecklistItemsTable {
+  id: Id;
+  tier_code: string;
+  code: string;
+  label_zh: string;
+  label_en: string;
+  required: number;
+  sort: number;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface DB {
   towns: TownsTable;
   industries: IndustriesTable;
@@ -178,4 +226,9 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  tier_checklist_items: TierChecklistItemsTable;
+  progress_application_counts: ProgressApplicationCountsTable;
+  progress_award_counts: ProgressAwardCountsTable;
+  progress_coverage_counts: ProgressCoverageCountsTable;
+  application_status_totals: ApplicationStatusTotalsTable;
 }

@@ -21,8 +21,8 @@ import { hash as argon2Hash } from "@node-rs/argon2";
 import { LEVEL_NAMES, TIER_CODES, getTier, levelRank, type Level, type TierCode } from "../app/domain/tiers";
 import { generateUscc } from "../app/domain/uscc";
 import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion } from "../app/domain/state-machine";
-import { INDUSTRIES, TOWNS, seedReference } from "./reference";
-import { chance, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
+import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
+import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
 
@@ -1010,22 +1010,31 @@ function yearRevenue(rng: Rng, f: Firm, year: number): number {
   return roundTo(f.revenue * factor, 100);
 }
 
+/**
+ * An application's payload with the keys of the shared contract (app/components/application-fields.tsx).
+ * Every draw from `rng` happens in the same order as when the payloads were first written, so the
+ * rest of the demo data stays the same; values added since come from their own sub-stream.
+ */
 function payloadFor(rng: Rng, f: Firm, tier: TierCode, year: number, level: Level | null, status: Status): Record<string, unknown> {
   const product = pick(rng, MAIN_PRODUCTS[f.industry]!);
   const revenueYuan = yearRevenue(rng, f, year - 1);
-  const base: Record<string, unknown> = {
+  const employees = Math.max(1, f.employees - int(rng, 0, Math.floor(f.employees / 10)));
+  const extra = mulberry32(deriveSeed(DEMO_SEED, `payload:${f.id}:${tier}:${year}`));
+  const decided = status !== "draft";
+  const common: Record<string, unknown> = {
     contactName: f.contactName,
     contactPhone: f.contactPhone,
-    employees: Math.max(1, f.employees - int(rng, 0, Math.floor(f.employees / 10))),
-    revenueYuan,
     description: `企业主要从事${product}的研发、生产和销售。`,
+    // Submitted ones carry the ticked declaration; half the drafts have not ticked it yet.
+    declaration: decided || chance(extra, 0.5),
   };
   switch (tier) {
     case "specialized-new": {
       const rd = roundTo(Math.max(f.rd ?? 0, revenueYuan * 0.02) * (0.9 + rng() * 0.1), 100);
       return {
-        ...base,
-        levelSought: level,
+        ...common,
+        employees,
+        revenueYuan,
         mainProduct: product,
         nicheYears: int(rng, 3, 18),
         mainBusinessRevenueYuan: roundTo(revenueYuan * (0.82 + rng() * 0.17), 100),
@@ -1036,56 +1045,64 @@ function payloadFor(rng: Rng, f: Firm, tier: TierCode, year: number, level: Leve
         ipClass1: level === "national" ? int(rng, 4, 15) : int(rng, 0, 6),
         ipClass2: int(rng, 3, 40),
         equityFinancingYuan: chance(rng, 0.15) ? roundTo(20_000_000 + rng() * 60_000_000, 10_000) : 0,
-        selfScore: int(rng, 58, 92),
+        evaluationScore: int(rng, 58, 92),
         description: `企业深耕${product}细分市场，拥有自主知识产权，产品配套国内重点客户。`,
       };
     }
-    case "scaled-up":
-      return {
-        ...base,
+    case "scaled-up": {
+      const payload: Record<string, unknown> = {
+        ...common,
         route: pick(rng, ["cultivate", "introduce", "upgrade", "guide"]),
         priorYearRevenueYuan: roundTo(Math.min(revenueYuan, 19_800_000) * (0.7 + rng() * 0.3), 100),
         ytdRevenueYuan: roundTo(Math.max(f.revenue * (0.55 + rng() * 0.3), 12_000_000), 100),
         expectedMonth: `${year}-${String(int(rng, 6, 12)).padStart(2, "0")}`,
         description: `企业${product}产能持续释放，预计年内主营业务收入突破2000万元。`,
       };
+      if (status === "approved" || status === "revoked") payload.intakeMonth = payload.expectedMonth;
+      return payload;
+    }
     case "green-factory": {
-      const certs = ["ISO 9001", "ISO 14001", "ISO 45001", "ISO 50001"].filter((_, i) => i < 2 || chance(rng, 0.5));
+      const certs = ["iso9001", "iso14001", "iso45001", "iso50001"].filter((_, i) => i < 2 || chance(rng, 0.5));
       return {
-        ...base,
-        levelSought: level,
-        evaluator: pick(rng, ["中国质量认证中心", "浙江省工业和信息化研究院", "浙江省节能协会", "舟山市节能监察中心"]),
-        energyIntensityTce: Math.round((status === "rejected" ? 0.53 + rng() * 0.2 : 0.18 + rng() * 0.32) * 100) / 100,
+        ...common,
+        evaluatingBody: pick(rng, ["中国质量认证中心", "浙江省工业和信息化研究院", "浙江省节能协会", "舟山市节能监察中心"]),
+        energyIntensity: Math.round((status === "rejected" ? 0.53 + rng() * 0.2 : 0.18 + rng() * 0.32) * 100) / 100,
         certificates: certs,
-        dischargePermitNo: `${f.uscc}001V`,
+        dischargePermit: true,
         description: `企业实施清洁生产和节能降碳改造，${product}单位能耗逐年下降。`,
       };
     }
     case "listed": {
       const listed = status === "approved" || status === "revoked";
-      const board = listed ? pick(rng, ["neeq", "zjex", "bse"]) : pick(rng, ["zjex", "neeq", "bse", "chinext"]);
-      return {
-        ...base,
+      const board = listed ? pick(rng, ["neeq", "regional", "bse"]) : pick(rng, ["regional", "neeq", "bse", "chinext"]);
+      const payload: Record<string, unknown> = {
+        ...common,
         board,
-        stage: listed ? "listed" : pick(rng, ["restructuring", "tutoring", "accepted"]),
-        stockCode: listed ? (board === "zjex" ? `8${digits(rng, 5)}` : board === "bse" ? `83${digits(rng, 4)}` : `87${digits(rng, 4)}`) : null,
-        intermediary: pick(rng, ["财通证券", "浙商证券", "国信证券", "中信建投证券"]),
-        description: listed
-          ? `企业主营${product}，已完成挂牌（上市），申请登记。`
-          : `企业主营${product}，已启动规范化改制，拟在资本市场挂牌（上市）。`,
+        stage: listed ? "listed" : pick(rng, ["shareholding-reform", "tutoring", "accepted"]),
       };
+      if (listed) {
+        payload.stockCode = board === "regional" ? `8${digits(rng, 5)}` : board === "bse" ? `83${digits(rng, 4)}` : `87${digits(rng, 4)}`;
+        payload.listingDate = `${year}-${String(int(extra, 3, 11)).padStart(2, "0")}-${String(int(extra, 1, 28)).padStart(2, "0")}`;
+      }
+      pick(rng, ["财通证券", "浙商证券", "国信证券", "中信建投证券"]); // the sponsor, no longer stored
+      payload.description = listed
+        ? `企业主营${product}，已完成挂牌（上市），申请登记。`
+        : `企业主营${product}，已启动规范化改制，拟在资本市场挂牌（上市）。`;
+      return payload;
     }
     default: {
-      const measures: Record<string, string[]> = {
-        "demonstration-factory": ["建成数字化车间", "引入MES生产执行系统", "实施工业机器人替代", "打造自主品牌"],
-        "quality-factory": ["通过ISO 9001质量管理体系认证", "建立首席质量官制度", "开展质量对标提升", "推行精益生产"],
-        "clean-beauty-factory": ["完成厂区道路硬化和绿化", "实施雨污分流改造", "规范物料堆放和标识", "整治车间环境卫生"],
-      };
-      return {
-        ...base,
-        measures: shuffle(rng, measures[tier]!).slice(0, 3),
-        improvementInvestmentYuan: roundTo(300_000 + rng() * 6_000_000, 1_000),
-      };
+      // Former free-text fields, drawn and dropped to keep the stream: the checklist replaced them.
+      shuffle(rng, [0, 1, 2, 3]);
+      rng();
+      const items = DEFAULT_CHECKLISTS[tier as keyof typeof DEFAULT_CHECKLISTS];
+      const met = status === "approved" || status === "revoked";
+      const checklist = Object.fromEntries(
+        items.map(([code, , , required]) => [
+          code,
+          met && required ? true : status === "rejected" && required ? chance(extra, 0.6) : chance(extra, 0.75),
+        ]),
+      );
+      return { ...common, checklist };
     }
   }
 }
@@ -1244,7 +1261,7 @@ function buildApplication(rng: Rng, c: Case): Built {
       enterprise_id: c.firm.id,
       tier_code: c.tier,
       year: c.year,
-      level_sought: LADDER_TIERS.has(c.tier) ? c.level : null,
+      level_sought: LADDER_TIERS.has(c.tier) ? c.level : "district",
       status,
       payload: JSON.stringify(payloadFor(rng, c.firm, c.tier, c.year, c.level, status)),
       eligibility: null,

@@ -4,7 +4,7 @@
  * edited are never overwritten).
  */
 import type { Insertable, Kysely } from "kysely";
-import type { DB, IndustriesTable, TargetsTable, TownsTable } from "../db/schema";
+import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TownsTable } from "../db/schema";
 import { TIERS, TIER_CODES, type TierCode } from "../app/domain/tiers";
 
 /** The 10 sub-districts (街道) and 3 towns (镇) of 定海区; 临城 and 千岛 are run by 新城管委会. */
@@ -93,6 +93,55 @@ export function targetRows(): Insertable<TargetsTable>[] {
   return rows;
 }
 
+/**
+ * Default checklists of the district factory tiers (no public criteria exist): a starting point
+ * the bureau edits at /admin/checklists. Written once; edits and archives are never overwritten.
+ */
+export const DEFAULT_CHECKLISTS: Readonly<Record<"demonstration-factory" | "quality-factory" | "clean-beauty-factory", readonly [code: string, zh: string, en: string, required: boolean][]>> = {
+  "clean-beauty-factory": [
+    ["site-tidy", "厂区环境整洁，道路硬化、绿化到位", "Tidy site, with paved roads and greenery", true],
+    ["fixed-position", "车间物品定置管理，标识清晰", "Workshop items kept in fixed, clearly marked places", true],
+    ["safety-standard", "安全生产标准化达标", "Work-safety standardisation attained", true],
+    ["no-violations", "近三年无重大安全、环保事故和违法违规记录", "No major safety or environmental accident or violation in the last 3 years", true],
+    ["rain-sewage", "雨污分流，污染物规范收集处置", "Storm water and sewage separated; pollutants collected and disposed of properly", true],
+    ["appearance", "厂容厂貌统一整洁，无违章搭建", "Uniform, clean appearance with no unauthorised structures", false],
+  ],
+  "quality-factory": [
+    ["quality-system", "通过 ISO 9001 质量管理体系认证", "ISO 9001 quality management certificate", true],
+    ["standardised-production", "推行标准化生产，主导或参与制定标准", "Standardised production; leads or takes part in setting standards", true],
+    ["brand-building", "品牌建设：拥有自主品牌或注册商标", "Brand building: an own brand or registered trademark", true],
+    ["testing-capability", "具备质量检测能力（实验室或检测设备）", "Quality testing capability (laboratory or equipment)", true],
+    ["chief-quality-officer", "建立首席质量官制度", "A chief quality officer system", false],
+    ["lean-production", "推行精益生产或开展质量对标提升", "Lean production or quality benchmarking", false],
+  ],
+  "demonstration-factory": [
+    ["smart-manufacturing", "完成智能化改造或建成数字化车间", "Smart-manufacturing upgrade done, or a digital workshop built", true],
+    ["green-low-carbon", "绿色低碳：单位能耗持续下降或已获评绿色工厂", "Green and low-carbon: falling energy intensity, or a green-factory award", true],
+    ["per-mu-benefit", "亩均效益综合评价领先（A 类）", "Leading per-mu benefit evaluation (class A)", true],
+    ["rd-investment", "研发投入占营业收入比重不低于 3%", "R&D expense at least 3% of revenue", true],
+    ["own-brand", "拥有自主品牌，品牌影响力突出", "An own brand with a strong reputation", false],
+    ["clean-beauty-base", "已获评洁美工厂", "Already recognised as a clean & beautiful factory", false],
+  ],
+};
+
+/** Rows of DEFAULT_CHECKLISTS, with a fixed timestamp so the seed stays deterministic. */
+export function checklistRows(): Insertable<TierChecklistItemsTable>[] {
+  return Object.entries(DEFAULT_CHECKLISTS).flatMap(([tier_code, items]) =>
+    items.map(([code, label_zh, label_en, required], i) => ({
+      tier_code,
+      code,
+      label_zh,
+      label_en,
+      required: required ? 1 : 0,
+      sort: i + 1,
+      archived_at: null,
+      created_at: "2023-03-01T02:00:00.000Z",
+      updated_at: "2023-03-01T02:00:00.000Z",
+      updated_by: null,
+    })),
+  );
+}
+
 /** Inserts towns, industries, tiers and targets; rows that already exist are left unchanged. */
 export async function seedReference(db: Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -123,6 +172,11 @@ export async function seedReference(db: Kysely<DB>): Promise<void> {
       .insertInto("targets")
       .values(targetRows())
       .onConflict((oc) => oc.columns(["year", "tier_code"]).doNothing())
+      .execute();
+    await trx
+      .insertInto("tier_checklist_items")
+      .values(checklistRows())
+      .onConflict((oc) => oc.columns(["tier_code", "code"]).doNothing())
       .execute();
   });
 }

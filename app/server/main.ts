@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { createDb, dataPaths, migrateToLatest, openSqlite } from "../../db/client";
 import { seedIfEmpty } from "../../seeds/index";
 import { buildEntry, buildIfNeeded, root } from "./build";
+import { startMeasurement } from "./measure";
 
 async function prepareDatabase() {
   const { databasePath, uploadsDir } = dataPaths();
@@ -29,6 +30,7 @@ async function main() {
   // Test runs build once up front, then start many servers from that build.
   if (process.env.REGISTRY_SKIP_BUILD !== "1") buildIfNeeded();
   await prepareDatabase();
+  startMeasurement();
   const build = await import(pathToFileURL(buildEntry).href);
   const { createApp } = await import("./app");
   const app = createApp(build, { assetsDir: path.join(root, "build/public") });

@@ -1,6 +1,9 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001_initial";
+import * as m0002 from "./0002_progress_counters";
+import * as m0003 from "./0003_tier_checklists";
 import * as m0004 from "./0004_audit_address";
+import * as m0005 from "./0005_performance";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -8,7 +11,10 @@ import * as m0004 from "./0004_audit_address";
  */
 const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
+  "0002_progress_counters": m0002,
+  "0003_tier_checklists": m0003,
   "0004_audit_address": m0004,
+  "0005_performance": m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

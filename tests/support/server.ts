@@ -33,7 +33,8 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "registry-http-"));
   const port = await freePort();
   let log = "";
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["app/server/main.ts"], {
+  // node with tsx's loader in one process: a signal reaches the server itself, never an orphan.
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
     cwd: root,
     env: {
       ...process.env,

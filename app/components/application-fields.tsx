@@ -1,0 +1,188 @@
+/**
+ * The application payload catalogue (the SHARED CONTRACT of payload keys): which fields each tier
+ * asks, of what kind, and how a form value becomes a payload value. Pure data and functions, so
+ * the server schema validates against it and the browser builds the live eligibility payload
+ * from the same list.
+ */
+import { usesChecklist } from "~/domain/eligibility";
+import { formatWan, parseWan } from "~/domain/money";
+import type { TierCode } from "~/domain/tiers";
+import type { MessageKey } from "~/utils/i18n";
+
+export type PayloadFieldKind =
+  | "text"
+  | "textarea"
+  | "phone"
+  | "int"
+  | "decimal"
+  | "money"
+  | "month"
+  | "date"
+  | "enum"
+  | "bool"
+  | "certificates"
+  | "uscc";
+
+export interface PayloadField {
+  key: string;
+  kind: PayloadFieldKind;
+  /** May stay empty at submission. */
+  optional?: boolean;
+  min?: number;
+  max?: number;
+  /** Decimals allowed for "decimal". */
+  decimals?: number;
+  maxLength?: number;
+  options?: readonly string[];
+  /** Message-key prefix of the option names ("apps.opt.route" → "apps.opt.route.cultivate"). */
+  optionPrefix?: string;
+  hint?: MessageKey;
+}
+
+export const ROUTES = ["cultivate", "introduce", "upgrade", "guide", "individual-to-company"] as const;
+export const CERTIFICATES = ["iso9001", "iso14001", "iso45001", "iso50001"] as const;
+export const BOARDS = ["sse-main", "szse-main", "star", "chinext", "bse", "neeq", "regional", "overseas"] as const;
+export const STAGES = ["shareholding-reform", "tutoring", "accepted", "review", "listed"] as const;
+
+/** Asked of every tier. The declaration is handled apart (a checkbox that must be ticked). */
+export const COMMON_FIELDS: readonly PayloadField[] = [
+  { key: "contactName", kind: "text", maxLength: 50 },
+  { key: "contactPhone", kind: "phone", hint: "apps.field.contactPhone.hint" },
+  { key: "description", kind: "textarea", maxLength: 2000, hint: "apps.field.description.hint" },
+];
+
+const COUNT = { kind: "int" as const, min: 0, max: 1_000_000 };
+
+export const TIER_FIELDS: Record<TierCode, readonly PayloadField[]> = {
+  "specialized-new": [
+    { key: "nicheYears", kind: "int", min: 0, max: 200 },
+    { key: "mainProduct", kind: "text", maxLength: 100 },
+    { key: "revenueYuan", kind: "money" },
+    { key: "mainBusinessRevenueYuan", kind: "money" },
+    { key: "rdExpenseYuan", kind: "money" },
+    { key: "rdExpensePrevYuan", kind: "money" },
+    // Beyond the shared contract, optional: lets the pre-check test the year-before R&D ratio (2026 rules).
+    { key: "revenuePrevYuan", kind: "money", optional: true },
+    { key: "rdStaff", ...COUNT },
+    { key: "employees", ...COUNT },
+    { key: "debtRatioPercent", kind: "decimal", min: 0, max: 100, decimals: 1 },
+    { key: "ipClass1", ...COUNT },
+    { key: "ipClass2", ...COUNT },
+    { key: "equityFinancingYuan", kind: "money", optional: true },
+    { key: "evaluationScore", kind: "int", min: 0, max: 100, optional: true },
+  ],
+  "scaled-up": [
+    { key: "route", kind: "enum", options: ROUTES, optionPrefix: "apps.opt.route" },
+    { key: "priorYearRevenueYuan", kind: "money" },
+    { key: "ytdRevenueYuan", kind: "money" },
+    { key: "expectedMonth", kind: "month" },
+    { key: "intakeMonth", kind: "month", optional: true },
+    { key: "previousUscc", kind: "uscc", optional: true, hint: "apps.field.previousUscc.hint" },
+  ],
+  "green-factory": [
+    { key: "energyIntensity", kind: "decimal", min: 0, max: 100, decimals: 3, hint: "apps.field.energyIntensity.hint" },
+    { key: "certificates", kind: "certificates", optional: true, options: CERTIFICATES, optionPrefix: "apps.opt.cert" },
+    { key: "dischargePermit", kind: "bool" },
+    { key: "evaluatingBody", kind: "text", maxLength: 100, optional: true },
+  ],
+  listed: [
+    { key: "board", kind: "enum", options: BOARDS, optionPrefix: "apps.opt.board" },
+    { key: "stage", kind: "enum", options: STAGES, optionPrefix: "apps.opt.stage" },
+    { key: "stockCode", kind: "text", maxLength: 12, optional: true },
+    { key: "listingDate", kind: "date", optional: true },
+  ],
+  // The district factories ask the bureau-kept checklist instead (payload.checklist).
+  "demonstration-factory": [],
+  "quality-factory": [],
+  "clean-beauty-factory": [],
+};
+
+export function fieldLabelKey(key: string): MessageKey {
+  return `apps.field.${key}` as MessageKey;
+}
+
+export function optionLabelKey(field: PayloadField, value: string): MessageKey {
+  return `${field.optionPrefix}.${value}` as MessageKey;
+}
+
+/** Money is typed in 万元, so its form field says so: revenueYuan → revenueWan. */
+export function formNameOf(field: PayloadField): string {
+  return field.kind === "money" ? field.key.replace(/Yuan$/, "Wan") : field.key;
+}
+
+export function checklistFormName(code: string): string {
+  return `checklist.${code}`;
+}
+
+/** Every payload field of a tier, common ones first. */
+export function fieldsOf(tier: TierCode): readonly PayloadField[] {
+  return [...COMMON_FIELDS, ...TIER_FIELDS[tier]];
+}
+
+type FormDefaults = Record<string, string | string[] | Record<string, string> | undefined>;
+
+/** A stored payload as form values (money back into 万元, booleans as "yes"/"no"/"on"). */
+export function formDefaultsFromPayload(tier: TierCode, payload: Record<string, unknown>): FormDefaults {
+  const out: FormDefaults = {};
+  for (const f of fieldsOf(tier)) {
+    const v = payload[f.key];
+    if (v === undefined || v === null) continue;
+    const name = formNameOf(f);
+    if (f.kind === "money" && typeof v === "number") out[name] = formatWan(v);
+    else if (f.kind === "bool") out[name] = v === true ? "yes" : v === false ? "no" : undefined;
+    else if (f.kind === "certificates") out[name] = Array.isArray(v) ? v.map(String) : [];
+    else out[name] = String(v);
+  }
+  if (payload.declaration === true) out.declaration = "on";
+  const checklist = payload.checklist;
+  if (checklist && typeof checklist === "object") {
+    out.checklist = Object.fromEntries(
+      Object.entries(checklist as Record<string, unknown>).filter(([, v]) => v === true).map(([k]) => [k, "on"]),
+    );
+  }
+  return out;
+}
+
+/**
+ * A best-effort payload from what is typed so far, for the live eligibility panel: values that
+ * do not parse yet are left out (the server's schema gives the messages).
+ */
+export function payloadFromFormData(tier: TierCode, data: FormData, checklistCodes: readonly string[]): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  const text = (name: string) => {
+    const v = data.get(name);
+    return typeof v === "string" ? v.trim() : "";
+  };
+  for (const f of fieldsOf(tier)) {
+    const name = formNameOf(f);
+    if (f.kind === "certificates") {
+      payload[f.key] = data.getAll(name).filter((v): v is string => typeof v === "string");
+      continue;
+    }
+    const raw = text(name);
+    if (raw === "") continue;
+    switch (f.kind) {
+      case "money": {
+        const r = parseWan(raw);
+        if (r.ok) payload[f.key] = r.yuan;
+        break;
+      }
+      case "int":
+      case "decimal": {
+        const n = Number(raw);
+        if (Number.isFinite(n)) payload[f.key] = n;
+        break;
+      }
+      case "bool":
+        payload[f.key] = raw === "yes" ? true : raw === "no" ? false : undefined;
+        break;
+      default:
+        payload[f.key] = raw;
+    }
+  }
+  payload.declaration = data.get("declaration") === "on";
+  if (usesChecklist(tier)) {
+    payload.checklist = Object.fromEntries(checklistCodes.map((c) => [c, data.get(checklistFormName(c)) === "on"]));
+  }
+  return payload;
+}

@@ -1,0 +1,266 @@
+/**
+ * The application form of one tier (new and edit): the common part, the tier's own fields or the
+ * bureau's checklist, the truthfulness declaration, and the live eligibility pre-check beside it.
+ * The server validates (draft or submit mode); the browser only gives native hints and
+ * re-evaluates the pre-check as the firm types.
+ */
+import { getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { useCallback, useState, type FormEvent } from "react";
+import { EligibilityPanel } from "~/components/eligibility-panel";
+import { CheckboxField, ErrorList, FormAlert, SelectField, TextareaField, TextField } from "~/components/forms";
+import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
+import { LEVEL_NAMES, getTier, isLevel, type TierCode } from "~/domain/tiers";
+import { useT } from "~/utils/i18n-react";
+import {
+  COMMON_FIELDS,
+  TIER_FIELDS,
+  checklistFormName,
+  fieldLabelKey,
+  formNameOf,
+  optionLabelKey,
+  payloadFromFormData,
+  type PayloadField,
+} from "./application-fields";
+
+export interface ApplicationFormChecklistItem {
+  code: string;
+  labelZh: string;
+  labelEn: string;
+  required: boolean;
+}
+
+type AnyField = FieldMetadata<any, any, any>;
+
+function asList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === "string") return [v];
+  return [];
+}
+
+function PayloadInput({ spec, field }: { spec: PayloadField; field: AnyField }) {
+  const t = useT();
+  const label = t(fieldLabelKey(spec.key));
+  const required = !spec.optional;
+  const hint = spec.hint ? t(spec.hint) : undefined;
+  switch (spec.kind) {
+    case "textarea":
+      return <TextareaField label={label} field={field} required={required} maxLength={spec.maxLength} rows={5} hint={hint} />;
+    case "enum":
+      return (
+        <SelectField
+          label={label}
+          field={field}
+          required={required}
+          hint={hint}
+          placeholder={t("apps.select.placeholder")}
+          options={(spec.options ?? []).map((o) => ({ value: o, label: t(optionLabelKey(spec, o)) }))}
+        />
+      );
+    case "bool":
+      return (
+        <SelectField
+          label={label}
+          field={field}
+          required={required}
+          hint={hint}
+          placeholder={t("apps.select.placeholder")}
+          options={[
+            { value: "yes", label: t("common.yes") },
+            { value: "no", label: t("common.no") },
+          ]}
+        />
+      );
+    case "certificates": {
+      const chosen = asList(field.initialValue);
+      return (
+        <fieldset className="field field--group" aria-describedby={field.errors?.length ? field.errorId : undefined}>
+          <legend className="field__label">{label}</legend>
+          {(spec.options ?? []).map((o) => (
+            <label key={o} className="check">
+              <input type="checkbox" name={field.name} value={o} defaultChecked={chosen.includes(o)} />
+              {t(optionLabelKey(spec, o))}
+            </label>
+          ))}
+          <ErrorList id={field.errorId} errors={field.errors} />
+        </fieldset>
+      );
+    }
+    case "month":
+      return <TextField label={label} field={field} type="month" required={required} hint={hint} placeholder="2026-06" />;
+    case "date":
+      return <TextField label={label} field={field} type="date" required={required} hint={hint} />;
+    case "phone":
+      return <TextField label={label} field={field} type="tel" required={required} hint={hint} autoComplete="tel" maxLength={20} />;
+    case "int":
+      return <TextField label={label} field={field} required={required} hint={hint} inputMode="numeric" maxLength={9} />;
+    case "decimal":
+    case "money":
+      return <TextField label={label} field={field} required={required} hint={hint} inputMode="decimal" maxLength={20} />;
+    case "uscc":
+      return <TextField label={label} field={field} required={required} hint={hint} maxLength={24} autoCapitalize="characters" />;
+    default:
+      return <TextField label={label} field={field} required={required} hint={hint} maxLength={spec.maxLength} />;
+  }
+}
+
+export function ApplicationForm({
+  id,
+  tierCode,
+  years,
+  checklist,
+  defaultValue,
+  lastResult,
+  initialEligibility,
+  today,
+  version,
+  resubmit,
+  cancelTo,
+  duplicateOf,
+}: {
+  id: string;
+  tierCode: TierCode;
+  years: readonly number[];
+  checklist: ApplicationFormChecklistItem[];
+  defaultValue: Record<string, unknown>;
+  lastResult?: SubmissionResult<string[]>;
+  initialEligibility: EligibilityResult | null;
+  today: string;
+  version?: number;
+  resubmit?: boolean;
+  cancelTo: string;
+  duplicateOf?: number | null;
+}) {
+  const t = useT();
+  const tier = getTier(tierCode);
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const [form, fields] = useForm<Record<string, any>>({
+    id,
+    lastResult,
+    defaultValue,
+    // Validation is the server's: no background submissions while typing.
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onSubmit",
+  });
+  const [eligibility, setEligibility] = useState<EligibilityResult | null>(initialEligibility);
+  const recompute = useCallback(
+    (event: FormEvent<HTMLFormElement>) => {
+      const data = new FormData(event.currentTarget);
+      const level = data.get("levelSought");
+      setEligibility(
+        evaluateEligibility(
+          tierCode,
+          payloadFromFormData(tierCode, data, checklist.map((c) => c.code)),
+          today,
+          checklist,
+          isLevel(level) ? level : undefined,
+        ),
+      );
+    },
+    [tierCode, checklist, today],
+  );
+  const checklistField = fields.checklist as AnyField | undefined;
+  const ticked = (checklistField?.initialValue ?? {}) as Record<string, unknown>;
+
+  return (
+    <div className="app-form">
+      <Form method="post" {...getFormProps(form)} noValidate onChange={recompute} className="app-form__form">
+        <FormAlert id={form.errorId} errors={form.errors} />
+        {duplicateOf ? (
+          <p className="alert alert--info">
+            <Link to={`/applications/${duplicateOf}`}>{t("apps.err.duplicateLink")} →</Link>
+          </p>
+        ) : null}
+        {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
+
+        <fieldset>
+          <legend>{t("apps.section.common")}</legend>
+          <div className="form-grid">
+            <SelectField
+              label={t("apps.field.year")}
+              field={fields.year!}
+              required
+              options={years.map((y) => ({ value: String(y), label: String(y) }))}
+            />
+            {tier.levels.length > 1 ? (
+              <SelectField
+                label={t("apps.field.levelSought")}
+                field={fields.levelSought!}
+                required
+                placeholder={t("apps.select.placeholder")}
+                options={tier.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
+              />
+            ) : null}
+          </div>
+          <div className="form-grid">
+            {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
+              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+            ))}
+          </div>
+          {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
+            <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+          ))}
+        </fieldset>
+
+        {TIER_FIELDS[tierCode].length > 0 ? (
+          <fieldset>
+            <legend>{t("apps.section.tier")}</legend>
+            <div className="form-grid">
+              {TIER_FIELDS[tierCode].map((f) => (
+                <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+              ))}
+            </div>
+          </fieldset>
+        ) : null}
+
+        {usesChecklist(tierCode) ? (
+          <fieldset>
+            <legend>{t("apps.section.checklist")}</legend>
+            {checklist.length === 0 ? (
+              <p className="muted">{t("apps.checklist.empty")}</p>
+            ) : (
+              <>
+                <p className="muted small">{t("apps.checklist.intro")}</p>
+                <ul className="checklist-input">
+                  {checklist.map((item) => (
+                    <li key={item.code}>
+                      <label className="check">
+                        <input type="checkbox" name={checklistFormName(item.code)} value="on" defaultChecked={ticked[item.code] === "on"} />
+                        <span>
+                          {t.pick({ zh: item.labelZh, en: item.labelEn })}
+                          {item.required ? <span className="badge">{t("apps.checklist.required")}</span> : null}
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </fieldset>
+        ) : null}
+
+        <fieldset>
+          <legend>{t("apps.section.declaration")}</legend>
+          <CheckboxField label={t("apps.field.declaration")} field={fields.declaration!} />
+        </fieldset>
+
+        <div className="form-actions">
+          <button type="submit" name="intent" value="save" className="button" disabled={busy}>
+            {t("apps.btn.saveDraft")}
+          </button>
+          <button type="submit" name="intent" value="submit" className="button button--primary" disabled={busy}>
+            {resubmit ? t("apps.btn.resubmit") : t("apps.btn.submit")}
+          </button>
+          <Link to={cancelTo} className="button button--ghost">
+            {t("common.cancel")}
+          </Link>
+        </div>
+      </Form>
+      <div className="app-form__side">
+        <EligibilityPanel result={eligibility} />
+      </div>
+    </div>
+  );
+}
+

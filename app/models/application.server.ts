@@ -1,0 +1,829 @@
+/**
+ * Applications (培育申报): reading them within the caller's scope, and every command of the state
+ * machine (app/domain/state-machine.ts). Each command is compare-and-set on (id, status,
+ * version) and writes exactly one application_events row in the same transaction, so two people
+ * acting on the same application at once can never both succeed (and never make two awards).
+ */
+import { sql, type Kysely } from "kysely";
+import type { Db } from "../../db/client";
+import type { DB } from "../../db/schema";
+import type { Caller } from "~/domain/scope";
+import { seesEverything } from "~/domain/scope";
+import {
+  TRANSITIONS,
+  canTransition,
+  nextStatus,
+  STATUSES,
+  type Action,
+  type ReasonCode,
+  type Status,
+  type TownOpinion,
+} from "~/domain/state-machine";
+import { getTier, type Level, type TierCode } from "~/domain/tiers";
+import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
+import { listChecklist } from "~/models/checklist.server";
+import { notFound } from "~/utils/auth.server";
+import { todayInShanghai } from "~/utils/format";
+
+// ───────────────────────────── results and errors ─────────────────────────────
+
+export type CommandResult =
+  | { ok: true; id: number }
+  | { ok: false; error: "conflict" }
+  | { ok: false; error: "duplicate"; existingId: number }
+  | { ok: false; error: "award-exists" };
+
+/** In scope, but the caller's role may never take this action: 403. */
+export function forbidden(): Response {
+  return new Response("Forbidden", { status: 403 });
+}
+
+class Rollback extends Error {
+  constructor(readonly result: CommandResult) {
+    super(result.ok ? "ok" : result.error);
+  }
+}
+
+function isUniqueViolation(error: unknown, index?: string): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e || e.code !== "SQLITE_CONSTRAINT_UNIQUE") return false;
+  return index === undefined || (e.message ?? "").includes(index);
+}
+
+/** True when some status lets `role` take `action` (otherwise the answer is 403, not 409). */
+export function roleMayEver(role: Caller["role"], action: Action): boolean {
+  return TRANSITIONS.some((t) => t.action === action && t.roles.includes(role));
+}
+
+// ───────────────────────────── scope ─────────────────────────────
+
+/**
+ * The caller's scope as a condition over `applications a` joined to `enterprises e`: everything
+ * for the bureau, its own firm for an enterprise, its town's firms for a town officer.
+ */
+function scope(caller: Caller) {
+  if (seesEverything(caller)) return sql<boolean>`1`;
+  if (caller.role === "enterprise") return sql<boolean>`a.enterprise_id = ${caller.enterpriseId ?? -1}`;
+  if (caller.role === "town_officer") return sql<boolean>`e.town_code = ${caller.townCode ?? ""}`;
+  return sql<boolean>`0`;
+}
+
+function base(db: Kysely<DB>) {
+  return db.selectFrom("applications as a").innerJoin("enterprises as e", "e.id", "a.enterprise_id");
+}
+
+// ───────────────────────────── reading ─────────────────────────────
+
+export interface ApplicationSummary {
+  id: number;
+  enterpriseId: number;
+  enterpriseName: string;
+  townCode: string;
+  tierCode: TierCode;
+  year: number;
+  levelSought: Level | null;
+  status: Status;
+  version: number;
+}
+
+/** The application if the caller may see it; otherwise a thrown 404 (the same as missing). */
+export async function getApplicationSummary(db: Db, caller: Caller, id: number): Promise<ApplicationSummary> {
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+  const row = await base(db)
+    .select([
+      "a.id",
+      "a.enterprise_id",
+      "e.name",
+      "e.town_code",
+      "a.tier_code",
+      "a.year",
+      "a.level_sought",
+      "a.status",
+      "a.version",
+    ])
+    .where(scope(caller))
+    .where("a.id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  return {
+    id: row.id,
+    enterpriseId: row.enterprise_id,
+    enterpriseName: row.name,
+    townCode: row.town_code,
+    tierCode: row.tier_code as TierCode,
+    year: row.year,
+    levelSought: row.level_sought,
+    status: row.status,
+    version: row.version,
+  };
+}
+
+export interface ApplicationEventView {
+  id: number;
+  at: string;
+  actorName: string | null;
+  actorRole: Caller["role"] | null;
+  action: string;
+  fromStatus: Status | null;
+  toStatus: Status | null;
+  comment: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface AwardView {
+  id: number;
+  level: Level;
+  year: number;
+  recognizedOn: string | null;
+  validUntil: string | null;
+  documentNo: string | null;
+  revokedOn: string | null;
+  revokedReason: string | null;
+}
+
+export interface ApplicationDetail extends ApplicationSummary {
+  enterpriseUscc: string;
+  townNameZh: string;
+  townNameEn: string;
+  payload: Record<string, unknown>;
+  eligibility: EligibilityResult | null;
+  ruleVersion: string | null;
+  townOpinion: TownOpinion | null;
+  townComment: string | null;
+  submittedAt: string | null;
+  decidedAt: string | null;
+  decisionReason: ReasonCode | null;
+  decisionComment: string | null;
+  createdAt: string;
+  updatedAt: string;
+  events: ApplicationEventView[];
+  award: AwardView | null;
+}
+
+function parseJson(text: string | null): any {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Everything the detail page shows: the application, its award and its whole history. */
+export async function getApplicationDetail(db: Db, caller: Caller, id: number): Promise<ApplicationDetail> {
+  const summary = await getApplicationSummary(db, caller, id);
+  const [row, events, award] = await Promise.all([
+    db
+      .selectFrom("applications as a")
+      .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
+      .innerJoin("towns as t", "t.code", "e.town_code")
+      .select([
+        "e.uscc",
+        "t.name_zh",
+        "t.name_en",
+        "a.payload",
+        "a.eligibility",
+        "a.rule_version",
+        "a.town_opinion",
+        "a.town_comment",
+        "a.submitted_at",
+        "a.decided_at",
+        "a.decision_reason",
+        "a.decision_comment",
+        "a.created_at",
+        "a.updated_at",
+      ])
+      .where("a.id", "=", id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("application_events as ev")
+      .leftJoin("users as u", "u.id", "ev.actor_id")
+      .select([
+        "ev.id",
+        "ev.at",
+        "u.display_name",
+        "u.role",
+        "ev.action",
+        "ev.from_status",
+        "ev.to_status",
+        "ev.comment",
+        "ev.data",
+      ])
+      .where("ev.application_id", "=", id)
+      .orderBy("ev.id")
+      .execute(),
+    db
+      .selectFrom("awards")
+      .select([
+        "id",
+        "level",
+        "year",
+        "recognized_on",
+        "valid_until",
+        "document_no",
+        "revoked_on",
+        "revoked_reason",
+      ])
+      .where("application_id", "=", id)
+      .executeTakeFirst(),
+  ]);
+  return {
+    ...summary,
+    enterpriseUscc: row.uscc,
+    townNameZh: row.name_zh,
+    townNameEn: row.name_en,
+    payload: parseJson(row.payload) ?? {},
+    eligibility: parseJson(row.eligibility),
+    ruleVersion: row.rule_version,
+    townOpinion: row.town_opinion,
+    townComment: row.town_comment,
+    submittedAt: row.submitted_at,
+    decidedAt: row.decided_at,
+    decisionReason: row.decision_reason as ReasonCode | null,
+    decisionComment: row.decision_comment,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    events: events.map((e) => ({
+      id: e.id,
+      at: e.at,
+      actorName: e.display_name,
+      actorRole: e.role,
+      action: e.action,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      comment: e.comment,
+      data: parseJson(e.data),
+    })),
+    award: award
+      ? {
+          id: award.id,
+          level: award.level,
+          year: award.year,
+          recognizedOn: award.recognized_on,
+          validUntil: award.valid_until,
+          documentNo: award.document_no,
+          revokedOn: award.revoked_on,
+          revokedReason: award.revoked_reason,
+        }
+      : null,
+  };
+}
+
+/** The firm's open application of a tier and year, if any (the one the unique index allows). */
+export async function findOpenApplication(
+  db: Db,
+  caller: Caller,
+  enterpriseId: number,
+  tierCode: TierCode,
+  year: number,
+): Promise<{ id: number; status: Status } | null> {
+  const row = await base(db)
+    .select(["a.id", "a.status"])
+    .where(scope(caller))
+    .where("a.enterprise_id", "=", enterpriseId)
+    .where("a.tier_code", "=", tierCode)
+    .where("a.year", "=", year)
+    .where("a.status", "in", ["draft", "submitted", "returned"])
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** A firm the caller may apply for: its own (enterprise) or any current firm (reviewer, admin). */
+export async function getApplicantEnterprise(
+  db: Db,
+  caller: Caller,
+  enterpriseId: number,
+): Promise<{ id: number; name: string; uscc: string; townCode: string; contactName: string | null; contactPhone: string | null }> {
+  if (!roleMayEver(caller.role, "submit")) throw forbidden();
+  if (caller.role === "enterprise" && caller.enterpriseId !== enterpriseId) throw notFound();
+  if (!Number.isSafeInteger(enterpriseId) || enterpriseId <= 0) throw notFound();
+  const row = await db
+    .selectFrom("enterprises")
+    .select(["id", "name", "uscc", "town_code", "contact_name", "contact_phone"])
+    .where("id", "=", enterpriseId)
+    .where("archived_at", "is", null)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  return {
+    id: row.id,
+    name: row.name,
+    uscc: row.uscc,
+    townCode: row.town_code,
+    contactName: row.contact_name,
+    contactPhone: row.contact_phone,
+  };
+}
+
+/** Firms a reviewer may apply for on their behalf, found by name or credit code (at most 20). */
+export async function searchApplicantFirms(db: Db, caller: Caller, q: string) {
+  if (!seesEverything(caller)) throw forbidden();
+  const text = q.trim();
+  if (text === "") return [];
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .selectFrom("enterprises as e")
+    .innerJoin("towns as t", "t.code", "e.town_code")
+    .select(["e.id", "e.name", "e.uscc", "t.name_zh as townZh", "t.name_en as townEn"])
+    .where("e.archived_at", "is", null)
+    .where((eb) =>
+      eb.or([eb(sql`e.name`, "like", sql`${like} ESCAPE '\\'`), eb("e.uscc", "=", text.toUpperCase())]),
+    )
+    .orderBy("e.name")
+    .orderBy("e.id")
+    .limit(20)
+    .execute();
+}
+
+// ───────────────────────────── the list and the review queue ─────────────────────────────
+
+export interface ApplicationListFilters {
+  tier?: TierCode;
+  year?: number;
+  statuses?: readonly Status[];
+  town?: string;
+  q?: string;
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface ApplicationListRow {
+  id: number;
+  enterpriseId: number;
+  enterpriseName: string;
+  townCode: string;
+  townNameZh: string;
+  townNameEn: string;
+  tierCode: TierCode;
+  year: number;
+  levelSought: Level | null;
+  status: Status;
+  townOpinion: TownOpinion | null;
+  submittedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ApplicationList {
+  rows: ApplicationListRow[];
+  nextCursor: string | null;
+  /** Applications per status under the same filters (status aside). */
+  counts: Record<Status, number>;
+  /** "mine": newest first (an enterprise's own); "queue": oldest submission first. */
+  order: "mine" | "queue";
+}
+
+type Cursor = { s: string | null; c: string; i: number };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+function decodeCursor(text: string | null | undefined): Cursor | null {
+  if (!text) return null;
+  try {
+    const c = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+    if (
+      c &&
+      (c.s === null || typeof c.s === "string") &&
+      typeof c.c === "string" &&
+      Number.isSafeInteger(c.i)
+    ) {
+      return c as Cursor;
+    }
+  } catch {
+    /* a hand-edited cursor is ignored: the first page */
+  }
+  return null;
+}
+
+/**
+ * Applications per status under the list's filters. Without a name search they come from the
+ * trigger-kept counters (a few hundred rows), not from a GROUP BY over every application in
+ * scope, which at province scale reads millions of rows on each view of the queue.
+ */
+async function statusCounts(
+  db: Db,
+  caller: Caller,
+  filters: ApplicationListFilters,
+  filtered: ReturnType<typeof base>,
+): Promise<{ status: Status; n: number }[]> {
+  const searching = Boolean(filters.q && filters.q.trim() !== "");
+  const town = seesEverything(caller) ? filters.town : caller.role === "town_officer" ? (caller.townCode ?? "") : undefined;
+  if (!searching && seesEverything(caller) && !town) {
+    return db
+      .selectFrom("application_status_totals")
+      .select(["status", (eb) => eb.fn.sum<number>("n").as("n")])
+      .$if(Boolean(filters.tier), (qb) => qb.where("tier_code", "=", filters.tier!))
+      .$if(Boolean(filters.year), (qb) => qb.where("year", "=", filters.year!))
+      .groupBy("status")
+      .execute() as Promise<{ status: Status; n: number }[]>;
+  }
+  if (!searching && town !== undefined && (seesEverything(caller) || !filters.town || filters.town === town)) {
+    return db
+      .selectFrom("progress_application_counts")
+      .select(["status", (eb) => eb.fn.sum<number>("n").as("n")])
+      .where("town_code", "=", town)
+      .$if(Boolean(filters.tier), (qb) => qb.where("tier_code", "=", filters.tier!))
+      .$if(Boolean(filters.year), (qb) => qb.where("year", "=", filters.year!))
+      .groupBy("status")
+      .execute() as Promise<{ status: Status; n: number }[]>;
+  }
+  return filtered
+    .select(["a.status", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("a.status")
+    .execute();
+}
+
+/**
+ * The applications the caller may see, filtered. Enterprises get their own, newest first; town
+ * officers and the bureau get a queue, oldest submission first, keyset-paged on
+ * (submitted_at, id) with row values (index applications_status_submitted). Drafts (no
+ * submitted_at) come after every submitted one, in order of id.
+ */
+export async function listApplications(db: Db, caller: Caller, filters: ApplicationListFilters): Promise<ApplicationList> {
+  const limit = Math.min(Math.max(filters.limit ?? 50, 1), 200);
+  const order: ApplicationList["order"] = caller.role === "enterprise" ? "mine" : "queue";
+
+  let filtered = base(db).innerJoin("towns as t", "t.code", "e.town_code").where(scope(caller));
+  if (filters.tier) filtered = filtered.where("a.tier_code", "=", filters.tier);
+  if (filters.year) filtered = filtered.where("a.year", "=", filters.year);
+  if (filters.town) filtered = filtered.where("e.town_code", "=", filters.town);
+  if (filters.q && filters.q.trim() !== "") {
+    const like = `%${filters.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filtered = filtered.where(sql`e.name`, "like", sql`${like} ESCAPE '\\'`);
+  }
+
+  const countRows = await statusCounts(db, caller, filters, filtered);
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const r of countRows) counts[r.status] = Number(r.n);
+
+  let q = filtered.select([
+    "a.id",
+    "a.enterprise_id",
+    "e.name",
+    "e.town_code",
+    "t.name_zh",
+    "t.name_en",
+    "a.tier_code",
+    "a.year",
+    "a.level_sought",
+    "a.status",
+    "a.town_opinion",
+    "a.submitted_at",
+    "a.created_at",
+    "a.updated_at",
+  ]);
+  if (filters.statuses && filters.statuses.length > 0) q = q.where("a.status", "in", [...filters.statuses]);
+
+  const cursor = decodeCursor(filters.cursor);
+  if (order === "mine") {
+    if (cursor) q = q.where(sql<boolean>`(a.created_at, a.id) < (${cursor.c}, ${cursor.i})`);
+    q = q.orderBy("a.created_at", "desc").orderBy("a.id", "desc");
+  } else if (filters.statuses?.length && !filters.statuses.includes("draft")) {
+    // Every status but draft has a submitted_at: a plain row-value seek on the index.
+    if (cursor && cursor.s !== null) q = q.where(sql<boolean>`(a.submitted_at, a.id) > (${cursor.s}, ${cursor.i})`);
+    q = q.orderBy("a.submitted_at").orderBy("a.id");
+  } else {
+    if (cursor && cursor.s !== null) {
+      q = q.where(sql<boolean>`(a.submitted_at IS NULL OR (a.submitted_at, a.id) > (${cursor.s}, ${cursor.i}))`);
+    } else if (cursor) {
+      q = q.where(sql<boolean>`(a.submitted_at IS NULL AND a.id > ${cursor.i})`);
+    }
+    q = q.orderBy(sql`a.submitted_at IS NULL`).orderBy("a.submitted_at").orderBy("a.id");
+  }
+  const rows = await q.limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    order,
+    counts,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ s: last.submitted_at, c: last.created_at, i: last.id }) : null,
+    rows: page.map((r) => ({
+      id: r.id,
+      enterpriseId: r.enterprise_id,
+      enterpriseName: r.name,
+      townCode: r.town_code,
+      townNameZh: r.name_zh,
+      townNameEn: r.name_en,
+      tierCode: r.tier_code as TierCode,
+      year: r.year,
+      levelSought: r.level_sought,
+      status: r.status,
+      townOpinion: r.town_opinion,
+      submittedAt: r.submitted_at,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    })),
+  };
+}
+
+// ───────────────────────────── commands ─────────────────────────────
+
+type Trx = Kysely<DB>;
+
+interface EventInput {
+  action: Action | "create";
+  from: Status | null;
+  to: Status;
+  comment?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+async function appendEvent(trx: Trx, applicationId: number, actorId: number, at: string, e: EventInput) {
+  await trx
+    .insertInto("application_events")
+    .values({
+      application_id: applicationId,
+      at,
+      actor_id: actorId,
+      action: e.action,
+      from_status: e.from,
+      to_status: e.to,
+      comment: e.comment ?? null,
+      data: e.data ? JSON.stringify(e.data) : null,
+    })
+    .execute();
+}
+
+/** The pre-check snapshot stored at submission (rule set in force on the Shanghai date). */
+async function eligibilitySnapshot(db: Db, tierCode: TierCode, payload: Record<string, unknown>, levelSought: Level) {
+  const checklist = await listChecklist(db, tierCode);
+  const result = evaluateEligibility(tierCode, payload, todayInShanghai(), checklist, levelSought);
+  return { eligibility: JSON.stringify(result), rule_version: result.ruleVersion };
+}
+
+/**
+ * One compare-and-set transition: checks scope (404), role (403) and state (409), then updates
+ * the row only if it still has the status and version the caller saw, appends the event and runs
+ * `extra` (award writes) — all in one transaction.
+ */
+async function transition(
+  db: Db,
+  caller: Caller,
+  id: number,
+  action: Action,
+  expectedVersion: number,
+  build: (app: ApplicationSummary, now: string) => Promise<{
+    set?: Record<string, unknown>;
+    comment?: string | null;
+    data?: Record<string, unknown> | null;
+    extra?: (trx: Trx) => Promise<void>;
+  }>,
+): Promise<CommandResult> {
+  const app = await getApplicationSummary(db, caller, id);
+  if (!roleMayEver(caller.role, action)) throw forbidden();
+  if (!canTransition(caller.role, app.status, action) || app.version !== expectedVersion) {
+    return { ok: false, error: "conflict" };
+  }
+  const to = nextStatus(app.status, action)!;
+  const now = new Date().toISOString();
+  const plan = await build(app, now);
+  try {
+    await db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable("applications")
+        .set({
+          ...(plan.set ?? {}),
+          status: to,
+          version: sql<number>`version + 1`,
+          updated_at: now,
+        })
+        .where("id", "=", id)
+        .where("status", "=", app.status)
+        .where("version", "=", expectedVersion)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, error: "conflict" });
+      await appendEvent(trx, id, caller.id, now, {
+        action,
+        from: app.status,
+        to,
+        comment: plan.comment ?? null,
+        data: plan.data ?? null,
+      });
+      if (plan.extra) await plan.extra(trx);
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.result;
+    if (isUniqueViolation(error, "awards")) return { ok: false, error: "award-exists" };
+    throw error;
+  }
+  return { ok: true, id };
+}
+
+export interface ApplicationInput {
+  year: number;
+  levelSought: Level;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Starts an application (a "create" event), and submits it at once when `submit` is set (a
+ * second, "submit" event). A second open application of the same firm, tier and year is refused
+ * by the partial unique index applications_one_open, even in a race.
+ */
+export async function createApplication(
+  db: Db,
+  caller: Caller,
+  enterpriseId: number,
+  tierCode: TierCode,
+  input: ApplicationInput & { submit: boolean },
+): Promise<CommandResult> {
+  await getApplicantEnterprise(db, caller, enterpriseId);
+  const now = new Date().toISOString();
+  const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought) : null;
+  try {
+    const id = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto("applications")
+        .values({
+          enterprise_id: enterpriseId,
+          tier_code: tierCode,
+          year: input.year,
+          level_sought: input.levelSought,
+          status: input.submit ? "submitted" : "draft",
+          payload: JSON.stringify(input.payload),
+          eligibility: snapshot?.eligibility ?? null,
+          rule_version: snapshot?.rule_version ?? null,
+          submitted_at: input.submit ? now : null,
+          version: input.submit ? 2 : 1,
+          created_by: caller.id,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await appendEvent(trx, row.id, caller.id, now, { action: "create", from: null, to: "draft" });
+      if (input.submit) await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
+      return row.id;
+    });
+    return { ok: true, id };
+  } catch (error) {
+    if (isUniqueViolation(error, "applications")) {
+      const existing = await findOpenApplication(db, caller, enterpriseId, tierCode, input.year);
+      if (existing) return { ok: false, error: "duplicate", existingId: existing.id };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Saves the form of a draft or returned application ("edit", status unchanged), or saves and
+ * submits it ("submit" from a draft, "resubmit" from a returned one) with the eligibility
+ * snapshot — one event either way.
+ */
+export async function saveApplication(
+  db: Db,
+  caller: Caller,
+  id: number,
+  input: ApplicationInput & { version: number; submit: boolean },
+): Promise<CommandResult> {
+  const current = await getApplicationSummary(db, caller, id);
+  const action: Action = !input.submit ? "edit" : current.status === "returned" ? "resubmit" : "submit";
+  try {
+    return await transition(db, caller, id, action, input.version, async (app, now) => {
+      const set: Record<string, unknown> = {
+        year: input.year,
+        level_sought: input.levelSought,
+        payload: JSON.stringify(input.payload),
+      };
+      if (input.submit) {
+        Object.assign(set, await eligibilitySnapshot(db, app.tierCode, input.payload, input.levelSought), {
+          submitted_at: now,
+          decided_at: null,
+          decided_by: null,
+        });
+      }
+      return { set, data: input.year !== app.year ? { year: input.year } : null };
+    });
+  } catch (error) {
+    // Changing the year onto another open application of the same tier.
+    if (isUniqueViolation(error, "applications")) {
+      const existing = await findOpenApplication(db, caller, current.enterpriseId, current.tierCode, input.year);
+      if (existing) return { ok: false, error: "duplicate", existingId: existing.id };
+    }
+    throw error;
+  }
+}
+
+export async function withdrawApplication(
+  db: Db,
+  caller: Caller,
+  id: number,
+  input: { version: number; comment?: string | null },
+): Promise<CommandResult> {
+  return transition(db, caller, id, "withdraw", input.version, async () => ({ comment: input.comment ?? null }));
+}
+
+/** Adds years to a calendar date; 29 February becomes 28 February in a common year. */
+export function addYears(date: string, years: number): string {
+  const y = Number(date.slice(0, 4)) + years;
+  let md = date.slice(5);
+  if (md === "02-29" && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) md = "02-28";
+  return `${String(y).padStart(4, "0")}-${md}`;
+}
+
+/** Approves and writes the award (level, dates, 文号) in the same transaction. */
+export async function approveApplication(
+  db: Db,
+  caller: Caller,
+  id: number,
+  input: {
+    version: number;
+    level: Level;
+    recognizedOn: string;
+    validUntil?: string | null;
+    documentNo: string;
+    comment?: string | null;
+  },
+): Promise<CommandResult> {
+  return transition(db, caller, id, "approve", input.version, async (app, now) => {
+    const tier = getTier(app.tierCode);
+    const validUntil =
+      input.validUntil ?? (tier.validityYears ? addYears(input.recognizedOn, tier.validityYears) : null);
+    return {
+      set: {
+        decided_at: now,
+        decided_by: caller.id,
+        decision_reason: null,
+        decision_comment: input.comment ?? null,
+      },
+      comment: input.comment ?? null,
+      data: { level: input.level, recognizedOn: input.recognizedOn, validUntil, documentNo: input.documentNo },
+      extra: async (trx) => {
+        await trx
+          .insertInto("awards")
+          .values({
+            enterprise_id: app.enterpriseId,
+            tier_code: app.tierCode,
+            level: input.level,
+            year: app.year,
+            recognized_on: input.recognizedOn,
+            valid_until: validUntil,
+            document_no: input.documentNo,
+            application_id: app.id,
+            revoked_on: null,
+            revoked_reason: null,
+            created_by: caller.id,
+            created_at: now,
+          })
+          .execute();
+      },
+    };
+  });
+}
+
+/** Reject or return for revision: a reason code and the text telling the firm what to fix. */
+export async function decideWithReason(
+  db: Db,
+  caller: Caller,
+  id: number,
+  action: "reject" | "return",
+  input: { version: number; reasonCode: ReasonCode; comment: string },
+): Promise<CommandResult> {
+  return transition(db, caller, id, action, input.version, async (_app, now) => ({
+    set: {
+      decided_at: now,
+      decided_by: caller.id,
+      decision_reason: input.reasonCode,
+      decision_comment: input.comment,
+    },
+    comment: input.comment,
+    data: { reason: input.reasonCode },
+  }));
+}
+
+/** Revokes an approval: the award is marked revoked (it stops counting) in the same transaction. */
+export async function revokeApplication(
+  db: Db,
+  caller: Caller,
+  id: number,
+  input: { version: number; reason: string; revokedOn: string },
+): Promise<CommandResult> {
+  return transition(db, caller, id, "revoke", input.version, async (app, now) => ({
+    set: { decided_at: now, decided_by: caller.id, decision_reason: null, decision_comment: input.reason },
+    comment: input.reason,
+    data: { revokedOn: input.revokedOn },
+    extra: async (trx) => {
+      await trx
+        .updateTable("awards")
+        .set({ revoked_on: input.revokedOn, revoked_reason: input.reason })
+        .where("application_id", "=", app.id)
+        .where("revoked_on", "is", null)
+        .execute();
+    },
+  }));
+}
+
+/** A town officer's recommendation on a submitted application of its town (not a state change). */
+export async function recordTownOpinion(
+  db: Db,
+  caller: Caller,
+  id: number,
+  input: { version: number; opinion: TownOpinion; comment: string },
+): Promise<CommandResult> {
+  return transition(db, caller, id, "opinion", input.version, async () => ({
+    set: { town_opinion: input.opinion, town_comment: input.comment },
+    comment: input.comment,
+    data: { opinion: input.opinion },
+  }));
+}

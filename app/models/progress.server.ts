@@ -1,0 +1,501 @@
+/**
+ * Progress toward the yearly targets (ARCHITECTURE.md §5), read from the trigger-kept counters
+ * of migration 0002 so that no request scans applications or awards. The firm lists behind
+ * each figure (drill-downs) read the rows, scoped to the caller.
+ */
+import { sql } from "kysely";
+import type { Db } from "../../db/client";
+import { paceNeeded, shanghaiYear, type Coverage } from "~/domain/counting";
+import { seesEverything, type Caller } from "~/domain/scope";
+import { LEVELS, TIERS, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
+import { notFound } from "~/utils/auth.server";
+
+const CLEAN_BEAUTY = "clean-beauty-factory";
+const PIPELINE_STATUSES = ["submitted", "returned"] as const;
+/** Decided applications: they left the pipeline approved (incl. later revoked) or not. */
+const APPROVED_STATUSES = ["approved", "revoked"] as const;
+const NOT_APPROVED_STATUSES = ["rejected", "withdrawn"] as const;
+
+export interface Cell {
+  achieved: number;
+  pipeline: number;
+}
+
+export interface TierFigures {
+  tier: TierCode;
+  target: number;
+  achieved: number;
+  pipeline: number;
+  gap: number;
+  /** achieved / target, 0–100+ with one decimal; null when the target is 0. */
+  percent: number | null;
+  /** Recognitions needed per remaining month; 0 when there is no gap; null after the year. */
+  pace: number | null;
+  /** Share of decided applications of this tier approved in earlier years (0–1); null without history. */
+  approvalRate: number | null;
+  /** Decided applications behind approvalRate. */
+  decidedHistory: number;
+  /** achieved + round(pipeline × approvalRate); achieved once the year is over; null without history. */
+  projection: number | null;
+  /** The year is over on the Asia/Shanghai calendar: nothing more can count toward it. */
+  yearEnded: boolean;
+  /** Recognitions of the year below the counting level (recorded, not counted). */
+  belowLevel: number;
+}
+
+export interface TownRow {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  cells: Record<TierCode, Cell>;
+  coverage: Coverage;
+}
+
+export interface ProgressReport {
+  year: number;
+  asOf: string;
+  /** Whether the year has target rows. */
+  hasTargets: boolean;
+  tiers: TierFigures[];
+  /** Towns the caller may see (an officer: its own), in the catalogue order. */
+  towns: TownRow[];
+  totals: Record<TierCode, Cell>;
+  cleanBeautyCoverage: Coverage;
+  /** The officer's own town, else null. */
+  ownTown: string | null;
+}
+
+export function percentOf(part: number, whole: number): number | null {
+  if (whole <= 0) return null;
+  return Math.round((part * 1000) / whole) / 10;
+}
+
+function emptyCells(): Record<TierCode, Cell> {
+  return Object.fromEntries(TIERS.map((t) => [t.code, { achieved: 0, pipeline: 0 }])) as Record<TierCode, Cell>;
+}
+
+function isTier(code: string): code is TierCode {
+  return TIERS.some((t) => t.code === code);
+}
+
+/** Years that have targets, newest first. */
+export async function targetYears(db: Db): Promise<number[]> {
+  const rows = await db.selectFrom("targets").select("year").distinct().orderBy("year", "desc").execute();
+  return rows.map((r) => r.year);
+}
+
+/**
+ * The year to show: the requested one, else the current Asia/Shanghai year when it has targets,
+ * else the latest year that has them (else the current year).
+ */
+export function defaultYear(years: readonly number[], now: Date): number {
+  const current = shanghaiYear(now);
+  if (years.includes(current)) return current;
+  return years.length ? Math.max(...years) : current;
+}
+
+/** Clean-beauty coverage per town, from the trigger-kept counter (13 rows at most). */
+async function coverageByTown(db: Db): Promise<Map<string, Coverage>> {
+  const rows = await db.selectFrom("progress_coverage_counts").select(["town_code", "total", "covered"]).execute();
+  return new Map(rows.map((r) => [r.town_code, { covered: r.covered, total: r.total, percent: percentOf(r.covered, r.total) }]));
+}
+
+export interface CoverageReport {
+  district: Coverage;
+  /** The towns the caller may see (an officer: its own), in catalogue order. */
+  towns: { code: string; nameZh: string; nameEn: string; coverage: Coverage }[];
+}
+
+/** Clean-beauty coverage of the district and of the towns in the caller's scope. */
+export async function loadCoverage(db: Db, caller: Caller): Promise<CoverageReport> {
+  const [byTown, towns] = await Promise.all([coverageByTown(db), scopedTowns(db, caller)]);
+  let covered = 0;
+  let total = 0;
+  for (const c of byTown.values()) {
+    covered += c.covered;
+    total += c.total;
+  }
+  return {
+    district: { covered, total, percent: percentOf(covered, total) },
+    towns: towns.map((t) => ({
+      code: t.code,
+      nameZh: t.name_zh,
+      nameEn: t.name_en,
+      coverage: byTown.get(t.code) ?? { covered: 0, total: 0, percent: null },
+    })),
+  };
+}
+
+function scopedTowns(db: Db, caller: Caller) {
+  const townFilter = seesEverything(caller) ? null : (caller.townCode ?? "\u0000none");
+  return db
+    .selectFrom("towns")
+    .select(["code", "name_zh", "name_en"])
+    .$if(townFilter !== null, (qb) => qb.where("code", "=", townFilter!))
+    .orderBy("sort")
+    .execute();
+}
+
+/**
+ * Everything the dashboard, the API and the report show for one year. District figures are
+ * the same for every caller; the per-town rows are scoped (an officer gets its own town only).
+ */
+export async function loadProgress(db: Db, caller: Caller, year: number, now = new Date()): Promise<ProgressReport> {
+  const ownTown = seesEverything(caller) ? null : caller.townCode;
+
+  const [targets, awardRows, appRows, history, coverage] = await Promise.all([
+    db.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
+    db
+      .selectFrom("progress_award_counts")
+      .select(["tier_code", "town_code", "level", "n"])
+      .where("year", "=", year)
+      .where("n", ">", 0)
+      .execute(),
+    db
+      .selectFrom("progress_application_counts")
+      .select(["tier_code", "town_code", "n"])
+      .where("year", "=", year)
+      .where("status", "in", PIPELINE_STATUSES)
+      .where("n", ">", 0)
+      .execute(),
+    db
+      .selectFrom("progress_application_counts")
+      .select(["tier_code", "status", (eb) => eb.fn.sum<number>("n").as("n")])
+      .where("year", "<", year)
+      .where("status", "in", [...APPROVED_STATUSES, ...NOT_APPROVED_STATUSES])
+      .groupBy(["tier_code", "status"])
+      .execute(),
+    loadCoverage(db, caller),
+  ]);
+
+  const totals = emptyCells();
+  const byTown = new Map<string, Record<TierCode, Cell>>();
+  const cellsOf = (town: string) => {
+    let cells = byTown.get(town);
+    if (!cells) byTown.set(town, (cells = emptyCells()));
+    return cells;
+  };
+  const belowLevel = new Map<TierCode, number>();
+  for (const r of awardRows) {
+    if (!isTier(r.tier_code) || !isLevel(r.level)) continue;
+    if (!countsTowardTarget(r.tier_code, r.level)) {
+      belowLevel.set(r.tier_code, (belowLevel.get(r.tier_code) ?? 0) + r.n);
+      continue;
+    }
+    totals[r.tier_code].achieved += r.n;
+    cellsOf(r.town_code)[r.tier_code].achieved += r.n;
+  }
+  for (const r of appRows) {
+    if (!isTier(r.tier_code)) continue;
+    totals[r.tier_code].pipeline += r.n;
+    cellsOf(r.town_code)[r.tier_code].pipeline += r.n;
+  }
+
+  const approved = new Map<string, number>();
+  const decided = new Map<string, number>();
+  for (const h of history) {
+    const n = Number(h.n);
+    decided.set(h.tier_code, (decided.get(h.tier_code) ?? 0) + n);
+    if ((APPROVED_STATUSES as readonly string[]).includes(h.status)) {
+      approved.set(h.tier_code, (approved.get(h.tier_code) ?? 0) + n);
+    }
+  }
+
+  const yearEnded = year < shanghaiYear(now);
+  const tiers = [...TIERS]
+    .sort((a, b) => a.sort - b.sort)
+    .map((tier): TierFigures => {
+      const target = targets.find((t) => t.tier_code === tier.code)?.target_count ?? 0;
+      const { achieved, pipeline } = totals[tier.code];
+      const gap = Math.max(target - achieved, 0);
+      const decidedN = decided.get(tier.code) ?? 0;
+      const approvalRate = decidedN > 0 ? (approved.get(tier.code) ?? 0) / decidedN : null;
+      return {
+        tier: tier.code,
+        target,
+        achieved,
+        pipeline,
+        gap,
+        percent: percentOf(achieved, target),
+        pace: paceNeeded(gap, now, year),
+        approvalRate,
+        decidedHistory: decidedN,
+        projection: yearEnded ? achieved : approvalRate === null ? null : achieved + Math.round(pipeline * approvalRate),
+        yearEnded,
+        belowLevel: belowLevel.get(tier.code) ?? 0,
+      };
+    });
+
+  return {
+    year,
+    asOf: now.toISOString(),
+    hasTargets: targets.length > 0,
+    tiers,
+    towns: coverage.towns.map((t) => ({ ...t, cells: byTown.get(t.code) ?? emptyCells() })),
+    totals,
+    cleanBeautyCoverage: coverage.district,
+    ownTown,
+  };
+}
+
+// ───────────────────────────── drill-downs ─────────────────────────────
+
+/**
+ * The town a drill-down may show: an officer only its own (another town is 404, like a missing
+ * one); reviewers and admins any known town or the whole district (null).
+ */
+export async function scopedTown(db: Db, caller: Caller, requested: string | null): Promise<string | null> {
+  if (requested) {
+    const exists = await db.selectFrom("towns").select("code").where("code", "=", requested).executeTakeFirst();
+    if (!exists) throw notFound();
+  }
+  if (seesEverything(caller)) return requested;
+  if (caller.role !== "town_officer" || !caller.townCode) throw notFound();
+  if (requested && requested !== caller.townCode) throw notFound();
+  return caller.townCode;
+}
+
+export interface AwardedFirm {
+  awardId: number;
+  enterpriseId: number;
+  name: string;
+  uscc: string;
+  townCode: string;
+  townZh: string;
+  townEn: string;
+  level: Level;
+  counted: boolean;
+  recognizedOn: string | null;
+  documentNo: string | null;
+  archived: boolean;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** Cursor of the next page, or null on the last one. */
+  next: string | null;
+}
+
+const PAGE_SIZE = 100;
+
+function encodeCursor(key: string, id: number): string {
+  return Buffer.from(JSON.stringify([key, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string | null): [string, number] | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value) && typeof value[0] === "string" && Number.isInteger(value[1])) return [value[0], value[1]];
+  } catch {
+    /* fall through: a bad cursor starts from the first page */
+  }
+  return null;
+}
+
+/**
+ * The firms behind an "achieved" figure: live awards of `tier` in `year` (at a counting level
+ * unless `includeBelow`), in the caller's scope, in order of recognition. That order walks the
+ * index awards_live_tier_year_recognized and stops after a page; by name it would sort every
+ * award of the year (0.3–0.9 s for 28k awards at 1M firms).
+ */
+export async function listAwardedFirms(
+  db: Db,
+  caller: Caller,
+  filters: { year: number; tier: TierCode; town: string | null; includeBelow: boolean; cursor: string | null; pageSize?: number },
+): Promise<Page<AwardedFirm>> {
+  const size = filters.pageSize ?? PAGE_SIZE;
+  const town = await scopedTown(db, caller, filters.town);
+  const levels = LEVELS.filter((l) => filters.includeBelow || countsTowardTarget(filters.tier, l));
+  const after = decodeCursor(filters.cursor);
+  const rows = await db
+    .selectFrom("awards as w")
+    .innerJoin("enterprises as e", "e.id", "w.enterprise_id")
+    .innerJoin("towns as t", "t.code", "e.town_code")
+    .select([
+      "w.id as awardId",
+      "e.id as enterpriseId",
+      "e.name",
+      "e.uscc",
+      "e.town_code as townCode",
+      "t.name_zh as townZh",
+      "t.name_en as townEn",
+      "w.level",
+      "w.recognized_on as recognizedOn",
+      "w.document_no as documentNo",
+      "e.archived_at",
+    ])
+    .where("w.tier_code", "=", filters.tier)
+    .where("w.year", "=", filters.year)
+    .where("w.level", "in", levels)
+    .where("w.revoked_on", "is", null)
+    .$if(town !== null, (qb) => qb.where("e.town_code", "=", town!))
+    .$if(after !== null, (qb) =>
+      qb.where(sql<boolean>`(coalesce(w.recognized_on, ''), w.id) > (${after![0]}, ${after![1]})`),
+    )
+    .orderBy(sql`coalesce(w.recognized_on, '')`)
+    .orderBy("w.id")
+    .limit(size + 1)
+    .execute();
+  const page = rows.slice(0, size);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(({ archived_at, ...r }) => ({
+      ...r,
+      counted: countsTowardTarget(filters.tier, r.level),
+      archived: archived_at !== null,
+    })),
+    next: rows.length > size && last ? encodeCursor(last.recognizedOn ?? "", last.awardId) : null,
+  };
+}
+
+/**
+ * How many firms hold a live award of the year at a counting level, and how many below it, in
+ * the caller's scope (from the counters: the same figures as the dashboard).
+ */
+export async function countAwarded(db: Db, caller: Caller, year: number, tier: TierCode, town: string | null) {
+  const scoped = await scopedTown(db, caller, town);
+  const rows = await db
+    .selectFrom("progress_award_counts")
+    .select(["level", (eb) => eb.fn.sum<number>("n").as("n")])
+    .where("year", "=", year)
+    .where("tier_code", "=", tier)
+    .$if(scoped !== null, (qb) => qb.where("town_code", "=", scoped!))
+    .groupBy("level")
+    .execute();
+  let counted = 0;
+  let below = 0;
+  for (const r of rows) {
+    if (!isLevel(r.level)) continue;
+    if (countsTowardTarget(tier, r.level)) counted += Number(r.n);
+    else below += Number(r.n);
+  }
+  return { counted, below };
+}
+
+export interface UncoveredFirm {
+  id: number;
+  name: string;
+  uscc: string;
+  townCode: string;
+  townZh: string;
+  townEn: string;
+  industryZh: string;
+  industryEn: string;
+  contactName: string | null;
+  contactPhone: string | null;
+}
+
+/**
+ * The bureau's work list: non-archived above-scale manufacturers without a live clean-beauty
+ * award, in the caller's scope, by name.
+ */
+export async function listUncoveredFirms(
+  db: Db,
+  caller: Caller,
+  filters: { town: string | null; cursor: string | null; pageSize?: number },
+): Promise<Page<UncoveredFirm>> {
+  const size = filters.pageSize ?? PAGE_SIZE;
+  const town = await scopedTown(db, caller, filters.town);
+  const after = decodeCursor(filters.cursor);
+  const rows = await db
+    .selectFrom("enterprises as e")
+    .innerJoin("towns as t", "t.code", "e.town_code")
+    .innerJoin("industries as i", "i.code", "e.industry_code")
+    .select([
+      "e.id",
+      "e.name",
+      "e.uscc",
+      "e.town_code as townCode",
+      "t.name_zh as townZh",
+      "t.name_en as townEn",
+      "i.name_zh as industryZh",
+      "i.name_en as industryEn",
+      "e.contact_name as contactName",
+      "e.contact_phone as contactPhone",
+    ])
+    .where("e.above_scale", "=", 1)
+    .where("e.archived_at", "is", null)
+    .where("i.manufacturing", "=", 1)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("awards as w")
+            .select(sql`1`.as("one"))
+            .whereRef("w.enterprise_id", "=", "e.id")
+            .where("w.tier_code", "=", CLEAN_BEAUTY)
+            .where("w.revoked_on", "is", null),
+        ),
+      ),
+    )
+    .$if(town !== null, (qb) => qb.where("e.town_code", "=", town!))
+    .$if(after !== null, (qb) => qb.where(sql<boolean>`(e.name, e.id) > (${after![0]}, ${after![1]})`))
+    .orderBy("e.name")
+    .orderBy("e.id")
+    .limit(size + 1)
+    .execute();
+  const page = rows.slice(0, size);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > size && last ? encodeCursor(last.name, last.id) : null };
+}
+
+// ───────────────────────────── counter check ─────────────────────────────
+
+export interface CounterDifference {
+  table: "progress_application_counts" | "progress_award_counts" | "progress_coverage_counts";
+  key: string;
+  counter: number;
+  actual: number;
+}
+
+/**
+ * Recomputes both counter tables from the rows and lists every difference (empty when the
+ * triggers kept them exact). Scans everything: for tests and maintenance, never a request.
+ */
+export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
+  const diffs: CounterDifference[] = [];
+  const compare = (
+    table: CounterDifference["table"],
+    counters: { key: string; n: number }[],
+    actual: { key: string; n: number }[],
+  ) => {
+    const a = new Map(actual.map((r) => [r.key, Number(r.n)]));
+    const c = new Map(counters.filter((r) => Number(r.n) !== 0).map((r) => [r.key, Number(r.n)]));
+    for (const key of new Set([...a.keys(), ...c.keys()])) {
+      const counter = c.get(key) ?? 0;
+      const real = a.get(key) ?? 0;
+      if (counter !== real) diffs.push({ table, key, counter, actual: real });
+    }
+  };
+  const appCounters = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || town_code || '/' || status AS key, n
+    FROM progress_application_counts`.execute(db);
+  const appActual = await sql<{ key: string; n: number }>`
+    SELECT a.year || '/' || a.tier_code || '/' || e.town_code || '/' || a.status AS key, count(*) AS n
+    FROM applications a JOIN enterprises e ON e.id = a.enterprise_id
+    GROUP BY a.year, a.tier_code, e.town_code, a.status`.execute(db);
+  compare("progress_application_counts", appCounters.rows, appActual.rows);
+  const awardCounters = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || town_code || '/' || level AS key, n
+    FROM progress_award_counts`.execute(db);
+  const awardActual = await sql<{ key: string; n: number }>`
+    SELECT w.year || '/' || w.tier_code || '/' || e.town_code || '/' || w.level AS key, count(*) AS n
+    FROM awards w JOIN enterprises e ON e.id = w.enterprise_id
+    WHERE w.revoked_on IS NULL
+    GROUP BY w.year, w.tier_code, e.town_code, w.level`.execute(db);
+  compare("progress_award_counts", awardCounters.rows, awardActual.rows);
+  const coverageCounters = await sql<{ key: string; n: number }>`
+    SELECT town_code || '/total' AS key, total AS n FROM progress_coverage_counts
+    UNION ALL SELECT town_code || '/covered', covered FROM progress_coverage_counts`.execute(db);
+  const coverageActual = await sql<{ key: string; n: number }>`
+    WITH d AS (
+      SELECT e.town_code,
+        EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id
+                AND w.tier_code = ${CLEAN_BEAUTY} AND w.revoked_on IS NULL) AS held
+      FROM enterprises e JOIN industries i ON i.code = e.industry_code
+      WHERE e.above_scale = 1 AND e.archived_at IS NULL AND i.manufacturing = 1)
+    SELECT town_code || '/total' AS key, count(*) AS n FROM d GROUP BY town_code
+    UNION ALL SELECT town_code || '/covered', sum(held) FROM d GROUP BY town_code`.execute(db);
+  compare("progress_coverage_counts", coverageCounters.rows, coverageActual.rows);
+  return diffs;
+}

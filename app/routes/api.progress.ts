@@ -1,0 +1,44 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { defaultYear, loadProgress, targetYears } from "~/models/progress.server";
+import { parseYearParam } from "~/schemas/progress.server";
+import { getUser } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+import { translate } from "~/utils/i18n";
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+/**
+ * GET /api/progress?year=YYYY — district figures for other systems (ARCHITECTURE.md §6):
+ * `{ year, asOf, tiers: [{ tier, target, achieved, pipeline, gap }], cleanBeautyCoverage }`.
+ * Every signed-in caller gets the same district figures (a town officer too): they are
+ * counts, not firm data. No session → 401 JSON rather than a redirect to the login page.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (!user) return json({ error: "unauthorized", message: "Sign in first (session cookie required)." }, 401);
+  const raw = new URL(request.url).searchParams.get("year");
+  const parsed = parseYearParam(raw, "en");
+  if (!parsed.ok) {
+    return json({ error: "bad-year", message: parsed.message, messageZh: translate("zh", "progress.badYear"), year: raw }, 400);
+  }
+  const year = parsed.year ?? defaultYear(await targetYears(db()), new Date());
+  // Only the district-wide parts of the report are sent, and those do not depend on the caller.
+  const report = await loadProgress(db(), user, year);
+  return json({
+    year: report.year,
+    asOf: report.asOf,
+    tiers: report.tiers.map((f) => ({
+      tier: f.tier,
+      target: f.target,
+      achieved: f.achieved,
+      pipeline: f.pipeline,
+      gap: f.gap,
+    })),
+    cleanBeautyCoverage: report.cleanBeautyCoverage,
+  });
+}

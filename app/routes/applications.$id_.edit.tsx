@@ -1,0 +1,152 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ApplicationForm } from "~/components/application-form";
+import { formDefaultsFromPayload } from "~/components/application-fields";
+import { AttachmentList } from "~/components/attachment-list";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { evaluateEligibility } from "~/domain/eligibility";
+import { REASON_NAMES, canTransition, isReasonCode } from "~/domain/state-machine";
+import { getTier } from "~/domain/tiers";
+import {
+  forbidden,
+  getApplicationDetail,
+  getApplicationSummary,
+  roleMayEver,
+  saveApplication,
+} from "~/models/application.server";
+import { listAttachments } from "~/models/attachment.server";
+import { listChecklist } from "~/models/checklist.server";
+import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf } from "~/schemas/application.server";
+import { requireUser } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+import { todayInShanghai } from "~/utils/format";
+import { langFromCookieHeader } from "~/utils/i18n";
+import { useT } from "~/utils/i18n-react";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  // Scope first (404), then role (403): an application out of reach is simply not there.
+  const detail = await getApplicationDetail(db(), user, Number(params.id));
+  if (!roleMayEver(user.role, "edit")) throw forbidden();
+  if (!canTransition(user.role, detail.status, "edit")) throw redirect(`/applications/${detail.id}`);
+  const [checklist, attachments] = await Promise.all([
+    listChecklist(db(), detail.tierCode),
+    listAttachments(db(), user, detail.id),
+  ]);
+  const today = todayInShanghai();
+  const years = applicationYears(today);
+  return {
+    id: detail.id,
+    tierCode: detail.tierCode,
+    status: detail.status,
+    version: detail.version,
+    enterpriseName: detail.enterpriseName,
+    decisionReason: detail.decisionReason,
+    decisionComment: detail.decisionComment,
+    years: years.includes(detail.year) ? years : [detail.year, ...years],
+    today,
+    checklist: checklist.map(({ code, labelZh, labelEn, required }) => ({ code, labelZh, labelEn, required })),
+    attachments,
+    defaultValue: {
+      ...formDefaultsFromPayload(detail.tierCode, detail.payload),
+      year: String(detail.year),
+      levelSought: detail.levelSought ?? "",
+    },
+    initialEligibility: evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const lang = langFromCookieHeader(request.headers.get("Cookie"));
+  const app = await getApplicationSummary(db(), user, Number(params.id));
+  if (!roleMayEver(user.role, "edit")) throw forbidden();
+  const formData = await request.formData();
+  const checklist = await listChecklist(db(), app.tierCode);
+  const years = applicationYears(todayInShanghai());
+  const submission = parseWithZod(formData, {
+    schema: applicationFormSchema(lang, app.tierCode, {
+      mode: intentOf(formData),
+      checklist,
+      years: years.includes(app.year) ? years : [app.year, ...years],
+      withVersion: true,
+    }),
+  });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply(), existingId: null as number | null }, { status: 400 });
+  }
+  const v = submission.value;
+  const result = await saveApplication(db(), user, app.id, {
+    year: v.year,
+    levelSought: v.levelSought,
+    payload: v.payload,
+    version: v.version!,
+    submit: v.intent === "submit",
+  });
+  if (!result.ok) {
+    return data(
+      {
+        result: submission.reply({ formErrors: [commandFailureMessage(lang, result, { tierCode: app.tierCode, year: v.year })] }),
+        existingId: result.error === "duplicate" ? result.existingId : null,
+      },
+      { status: 409 },
+    );
+  }
+  return redirect(`/applications/${app.id}?done=${v.intent}`);
+}
+
+export default function EditApplicationPage() {
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const t = useT();
+  const tier = getTier(d.tierCode);
+  const reason = isReasonCode(d.decisionReason) ? t.pick(REASON_NAMES[d.decisionReason]) : null;
+  return (
+    <section>
+      <div className="page-head">
+        <div>
+          <p className="muted small">
+            <Link to={`/applications/${d.id}`}>← {t("common.back")}</Link>
+          </p>
+          <h1>{t("apps.title.edit", { tier: t.pick({ zh: tier.nameZh, en: tier.nameEn }) })}</h1>
+          <p className="muted">{d.enterpriseName}</p>
+        </div>
+      </div>
+      {d.status === "returned" ? (
+        <div className="alert alert--warn" role="note">
+          <p>
+            <strong>{t("apps.detail.returnedBanner")}</strong>
+          </p>
+          {reason ? <p>{t("apps.detail.reason")}{reason}</p> : null}
+          {d.decisionComment ? <p className="prewrap">{d.decisionComment}</p> : null}
+        </div>
+      ) : null}
+      <ApplicationForm
+        id={`edit-${d.id}`}
+        tierCode={d.tierCode}
+        years={d.years}
+        checklist={d.checklist}
+        defaultValue={d.defaultValue}
+        lastResult={actionData?.result}
+        initialEligibility={d.initialEligibility}
+        today={d.today}
+        version={d.version}
+        resubmit={d.status === "returned"}
+        cancelTo={`/applications/${d.id}`}
+        duplicateOf={actionData?.existingId ?? null}
+      />
+      <section className="card app-form__files" aria-labelledby="files-title">
+        <h2 id="files-title">{t("apps.detail.files")}</h2>
+        <AttachmentList applicationId={d.id} attachments={d.attachments} canModify />
+      </section>
+    </section>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "修改申报 · 定海区企业梯度培育登记系统" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

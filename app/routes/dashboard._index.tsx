@@ -1,0 +1,379 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { columnHelper, DataTable, type DataTableColumn } from "~/components/data-table";
+import { formatPercent, OverviewChart, ProgressBar } from "~/components/progress-charts";
+import { formatDateTime } from "~/utils/format";
+import { getTier, TIERS, type TierCode } from "~/domain/tiers";
+import { defaultYear, loadProgress, targetYears, type Cell, type TierFigures, type TownRow } from "~/models/progress.server";
+import { parseYearParam } from "~/schemas/progress.server";
+import { requireUser } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+import { langFromCookieHeader, type MessageKey } from "~/utils/i18n";
+import { useT } from "~/utils/i18n-react";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, { roles: ["reviewer", "admin", "town_officer"] });
+  const lang = langFromCookieHeader(request.headers.get("Cookie"));
+  const parsed = parseYearParam(new URL(request.url).searchParams.get("year"), lang);
+  if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
+  const years = await targetYears(db());
+  const year = parsed.year ?? defaultYear(years, new Date());
+  const report = await loadProgress(db(), user, year);
+  return {
+    report,
+    years: [...new Set([...years, year])].sort((a, b) => b - a),
+    officer: user.role === "town_officer",
+    canEditTargets: user.role === "reviewer" || user.role === "admin",
+  };
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type T = ReturnType<typeof useT>;
+
+function firmsHref(year: number, tier: TierCode, town?: string | null) {
+  const p = new URLSearchParams({ year: String(year), tier });
+  if (town) p.set("town", town);
+  return `/progress/firms?${p}`;
+}
+
+function pipelineHref(year: number, tier: TierCode, town?: string | null) {
+  const p = new URLSearchParams({ tier, year: String(year) });
+  p.append("status", "submitted");
+  p.append("status", "returned");
+  if (town) p.set("town", town);
+  return `/applications?${p}`;
+}
+
+function pace(t: T, f: TierFigures) {
+  if (f.pace === null) return f.gap > 0 ? t("progress.paceOver") : t("progress.paceDone");
+  if (f.pace === 0) return t("progress.paceDone");
+  return t("progress.paceValue", { n: f.pace.toFixed(1) });
+}
+
+function TierCard({ f, data }: { f: TierFigures; data: LoaderData }) {
+  const t = useT();
+  const tier = getTier(f.tier);
+  const { report, officer } = data;
+  const own = officer ? report.towns.find((x) => x.code === report.ownTown) : undefined;
+  const titleId = `tier-${f.tier}`;
+  const asOf = formatDateTime(report.asOf);
+  const achievedText = (
+    <>
+      {f.achieved}
+      <span className="visually-hidden">
+        {" "}
+        {t("progress.achieved")}
+      </span>
+    </>
+  );
+  return (
+    <article className="pcard" aria-labelledby={titleId}>
+      <h3 id={titleId} className="pcard__title">
+        {t.pick({ zh: tier.nameZh, en: tier.nameEn })}
+      </h3>
+      <p className="pcard__big">
+        {officer ? (
+          <span className="pcard__achieved">{achievedText}</span>
+        ) : (
+          <Link className="pcard__achieved" to={firmsHref(report.year, f.tier)}>
+            {achievedText}
+          </Link>
+        )}
+        <span className="pcard__target">
+          {" / "}
+          {data.canEditTargets ? (
+            <Link to={`/targets?year=${report.year}`}>{t("progress.ofTarget", { target: f.target })}</Link>
+          ) : (
+            t("progress.ofTarget", { target: f.target })
+          )}
+        </span>
+      </p>
+      <ProgressBar percent={f.percent} />
+      <p className="pcard__percent">
+        {t("progress.percent")} <strong>{formatPercent(f.percent)}</strong>
+      </p>
+      <dl className="pcard__facts">
+        <div>
+          <dt>{t("progress.gap")}</dt>
+          <dd>{f.gap}</dd>
+        </div>
+        <div>
+          <dt title={t("progress.pipelineHint")}>{t("progress.pipeline")}</dt>
+          <dd>{officer ? f.pipeline : <Link to={pipelineHref(report.year, f.tier)}>{f.pipeline}</Link>}</dd>
+        </div>
+        <div>
+          <dt>{t("progress.pace")}</dt>
+          <dd>{pace(t, f)}</dd>
+        </div>
+        <div>
+          <dt>{t("progress.projection")}</dt>
+          <dd>{f.projection === null ? "—" : `≈ ${f.projection}`}</dd>
+        </div>
+      </dl>
+      <p className="pcard__formula small muted">
+        {f.yearEnded
+          ? t("progress.projectionEnded")
+          : f.approvalRate === null
+          ? t("progress.projectionNone")
+          : `${t("progress.projection")} ${t("progress.projectionFormula", {
+              achieved: f.achieved,
+              pipeline: f.pipeline,
+              rate: `${Math.round(f.approvalRate * 100)}%`,
+            })}`}
+      </p>
+      {own ? (
+        <p className="pcard__own small">
+          <Link to={firmsHref(report.year, f.tier, own.code)}>
+            {t("progress.ownTownLine", {
+              town: t.pick({ zh: own.nameZh, en: own.nameEn }),
+              achieved: own.cells[f.tier].achieved,
+              pipeline: own.cells[f.tier].pipeline,
+            })}
+          </Link>
+        </p>
+      ) : null}
+      <p className="pcard__foot small muted">
+        {t("progress.rule", { rule: t.pick({ zh: tier.countingRuleZh, en: tier.countingRuleEn }) })}
+        {f.belowLevel > 0 ? <> · {t("progress.belowLevel", { n: f.belowLevel })}</> : null}
+        <span className="pcard__asof">
+          <br />
+          {t("common.asOf")} {asOf}
+        </span>
+      </p>
+    </article>
+  );
+}
+
+interface LeagueRow {
+  key: string;
+  name: string;
+  town: string | null;
+  cells: Record<TierCode, Cell>;
+  coverage: TownRow["coverage"];
+  total: boolean;
+  own: boolean;
+  linked: boolean;
+}
+
+function LeagueCell({ year, tier, row }: { year: number; tier: TierCode; row: LeagueRow }) {
+  const t = useT();
+  const c = row.cells[tier];
+  const label = `${row.name} ${t(`progress.short.${tier}` as MessageKey)}`;
+  // Zero opens nothing: plain text keeps the table calm.
+  const achieved =
+    row.linked && c.achieved > 0 ? (
+      <Link to={firmsHref(year, tier, row.town)} aria-label={`${label} ${t("progress.achieved")} ${c.achieved}`}>
+        {c.achieved}
+      </Link>
+    ) : (
+      <span className={c.achieved === 0 ? "league__zero" : undefined}>{c.achieved}</span>
+    );
+  const pipeline =
+    row.linked && c.pipeline > 0 ? (
+      <Link to={pipelineHref(year, tier, row.town)} aria-label={`${label} ${t("progress.pipeline")} ${c.pipeline}`}>
+        ({c.pipeline})
+      </Link>
+    ) : (
+      <span className="league__zero">({c.pipeline})</span>
+    );
+  return (
+    <span className="league__cell">
+      {achieved} {pipeline}
+    </span>
+  );
+}
+
+function League({ data }: { data: LoaderData }) {
+  const t = useT();
+  const { report, officer } = data;
+  const col = columnHelper<LeagueRow>();
+  const rows: LeagueRow[] = [
+    ...report.towns.map((town) => ({
+      key: town.code,
+      name: t.pick({ zh: town.nameZh, en: town.nameEn }),
+      town: town.code,
+      cells: town.cells,
+      coverage: town.coverage,
+      total: false,
+      own: town.code === report.ownTown,
+      linked: true,
+    })),
+    {
+      key: "district",
+      name: t("progress.district"),
+      town: null,
+      cells: report.totals,
+      coverage: report.cleanBeautyCoverage,
+      total: true,
+      own: false,
+      linked: !officer,
+    },
+  ];
+  const columns: DataTableColumn<LeagueRow>[] = [
+    col.accessor("name", {
+      header: t("progress.town"),
+      cell: (info) => {
+        const r = info.row.original;
+        if (r.total) return <strong className="league__total">{r.name}</strong>;
+        if (r.own) {
+          return (
+            <strong className="league__own">
+              {r.name} <span className="badge badge--info">{t("progress.ownTown")}</span>
+            </strong>
+          );
+        }
+        return r.name;
+      },
+    }),
+    ...TIERS.map((tier) =>
+      col.display({
+        id: tier.code,
+        header: t(`progress.short.${tier.code}` as MessageKey),
+        meta: { numeric: true },
+        cell: (info) => <LeagueCell year={report.year} tier={tier.code} row={info.row.original} />,
+      }),
+    ),
+    col.display({
+      id: "coverage",
+      header: t("progress.coverageColumn"),
+      meta: { numeric: true },
+      cell: (info) => {
+        const c = info.row.original.coverage;
+        return (
+          <span>
+            {c.covered}/{c.total}
+            <span className="muted small"> {formatPercent(c.percent)}</span>
+          </span>
+        );
+      },
+    }),
+  ];
+  return (
+    <section className="dash-section league" aria-labelledby="league-title">
+      <h2 id="league-title">{t("progress.league")}</h2>
+      <p className="muted small">
+        {t("progress.leagueIntro")} {officer ? t("progress.leagueOfficer") : null}
+      </p>
+      <DataTable columns={columns} data={rows} getRowId={(r) => r.key} caption={t("progress.leagueCaption", { year: report.year })} />
+    </section>
+  );
+}
+
+function CoverageSection({ data }: { data: LoaderData }) {
+  const t = useT();
+  const { report, officer } = data;
+  const c = report.cleanBeautyCoverage;
+  const own = officer ? report.towns.find((x) => x.code === report.ownTown) : undefined;
+  const work = own ? own.coverage : c;
+  return (
+    <section className="dash-section card coverage" aria-labelledby="coverage-title">
+      <h2 id="coverage-title">{t("progress.coverage")}</h2>
+      <p className="muted small">{t("progress.coverageIntro")}</p>
+      {c.total === 0 ? (
+        <p>{t("progress.coverageNone")}</p>
+      ) : (
+        <>
+          <p className="coverage__big">
+            <strong>{formatPercent(c.percent)}</strong>{" "}
+            <span>{t("progress.coverageFigure", { covered: c.covered, total: c.total })}</span>
+          </p>
+          <ProgressBar percent={c.percent} className="pbar--wide" />
+        </>
+      )}
+      {own ? (
+        <p>
+          {t.pick({ zh: own.nameZh, en: own.nameEn })}：{formatPercent(own.coverage.percent)}{" "}
+          {t("progress.coverageFigure", { covered: own.coverage.covered, total: own.coverage.total })}
+        </p>
+      ) : null}
+      <p className="no-print">
+        <Link to="/progress/coverage">{t("progress.uncoveredLink", { n: work.total - work.covered })}</Link>
+      </p>
+      <p className="small muted">
+        {t("common.asOf")} {formatDateTime(report.asOf)}
+      </p>
+    </section>
+  );
+}
+
+export default function DashboardPage() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const { report } = data;
+  const asOf = formatDateTime(report.asOf);
+  const overview = report.tiers.map((f) => ({
+    key: f.tier,
+    label: t(`progress.short.${f.tier}` as MessageKey),
+    percent: f.percent,
+    valueText: `${f.achieved} / ${f.target} · ${formatPercent(f.percent)}`,
+  }));
+  return (
+    <div className="dashboard">
+      <p className="print-only print-title">
+        {t("app.district")} · {t("progress.report.title")}
+      </p>
+      <div className="page-head">
+        <div>
+          <h1>{t("progress.heading", { year: report.year })}</h1>
+          <p className="muted dash-asof">{t("progress.asOf", { time: asOf })}</p>
+        </div>
+        <div className="page-head__actions dash-actions">
+          <Form method="get" className="year-form">
+            <label htmlFor="dash-year">{t("progress.year")}</label>
+            <select id="dash-year" name="year" className="input" defaultValue={report.year}>
+              {data.years.map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="button">
+              {t("progress.show")}
+            </button>
+          </Form>
+          <a className="button" href={`/dashboard/report.xlsx?year=${report.year}`} download>
+            {t("progress.exportXlsx")}
+          </a>
+          <a className="button" href={`/dashboard/report.csv?year=${report.year}`} download>
+            {t("progress.exportCsv")}
+          </a>
+          <button type="button" className="button" onClick={() => window.print()}>
+            {t("progress.print")}
+          </button>
+        </div>
+      </div>
+      {!report.hasTargets ? (
+        <div className="alert alert--warn" role="status">
+          {t("progress.noTargets", { year: report.year })}
+        </div>
+      ) : null}
+
+      <section className="dash-section card" aria-labelledby="overview-title">
+        <h2 id="overview-title">{t("progress.overview")}</h2>
+        <OverviewChart rows={overview} caption={t("progress.overviewNote")} />
+      </section>
+
+      <section className="dash-section" aria-labelledby="cards-title">
+        <h2 id="cards-title">{t("progress.cards")}</h2>
+        <div className="pcards">
+          {report.tiers.map((f) => (
+            <TierCard key={f.tier} f={f} data={data} />
+          ))}
+        </div>
+        <p className="small muted">{t("progress.report.projectionRule")}</p>
+      </section>
+
+      <League data={data} />
+      <CoverageSection data={data} />
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? `${data.report.year} ` : ""}培育进度 · 定海区企业梯度培育登记系统` },
+];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

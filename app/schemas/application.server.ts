@@ -1,0 +1,352 @@
+import { z } from "zod";
+import { parseWan } from "~/domain/money";
+import { usesChecklist } from "~/domain/eligibility";
+import { validatePhone } from "~/domain/phone";
+import { validateUscc } from "~/domain/uscc";
+import { getTier, isLevel, LEVELS, type Level, type TierCode } from "~/domain/tiers";
+import { REASON_CODES, TOWN_OPINIONS } from "~/domain/state-machine";
+import {
+  fieldLabelKey,
+  fieldsOf,
+  formNameOf,
+  type PayloadField,
+} from "~/components/application-fields";
+import { translate, type Lang, type MessageKey } from "~/utils/i18n";
+
+export type ApplicationMode = "draft" | "submit";
+
+export interface ChecklistItem {
+  code: string;
+  labelZh: string;
+  labelEn: string;
+  required: boolean;
+}
+
+export interface ApplicationFormOptions {
+  mode: ApplicationMode;
+  /** The tier's checklist (district factories); empty for other tiers. */
+  checklist: readonly ChecklistItem[];
+  /** The years one may apply for. */
+  years: readonly number[];
+  /** The edit form carries the version it saw. */
+  withVersion?: boolean;
+}
+
+export interface ApplicationFormValue {
+  intent: "save" | "submit";
+  year: number;
+  levelSought: Level;
+  payload: Record<string, unknown>;
+  version?: number;
+}
+
+type Raw = Record<string, unknown>;
+type Issue = { path: (string | number)[]; message: string };
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** The intent a posted form asks for; anything else is a plain save. */
+export function intentOf(formData: FormData): ApplicationMode {
+  return formData.get("intent") === "submit" ? "submit" : "draft";
+}
+
+/**
+ * Checks one field's typed text and turns it into its payload value. Returns an error message,
+ * or the value (undefined when the field is empty).
+ */
+function parseField(f: PayloadField, raw: unknown, lang: Lang): { value?: unknown; error?: string } {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const label = t(fieldLabelKey(f.key));
+  if (f.kind === "certificates") {
+    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    const values = [...new Set(list.map(String))];
+    if (values.some((v) => !f.options!.includes(v))) return { error: t("apps.err.option", { field: label }) };
+    return { value: f.options!.filter((o) => values.includes(o)) };
+  }
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== "string") return { error: t("apps.err.option", { field: label }) };
+  const text = raw.trim();
+  if (text === "") return {};
+  switch (f.kind) {
+    case "text":
+    case "textarea":
+      if (Array.from(text).length > (f.maxLength ?? 200)) return { error: t("apps.err.tooLong", { field: label, max: f.maxLength ?? 200 }) };
+      return { value: text };
+    case "phone": {
+      const r = validatePhone(text);
+      return r.ok ? { value: r.value } : { error: lang === "en" ? r.messageEn : r.message };
+    }
+    case "int": {
+      if (!/^[+]?\d+$/.test(text)) return { error: t("apps.err.int", { field: label }) };
+      const n = Number(text);
+      if (n < (f.min ?? 0) || n > (f.max ?? Number.MAX_SAFE_INTEGER)) {
+        return { error: t("apps.err.range", { field: label, min: f.min ?? 0, max: f.max ?? "" }) };
+      }
+      return { value: n };
+    }
+    case "decimal": {
+      const m = /^[+]?(\d+)(?:\.(\d+))?$/.exec(text);
+      if (!m) return { error: t("apps.err.number", { field: label }) };
+      if ((m[2] ?? "").replace(/0+$/, "").length > (f.decimals ?? 2)) {
+        return { error: t("apps.err.decimals", { field: label, n: f.decimals ?? 2 }) };
+      }
+      const n = Number(text);
+      if (n < (f.min ?? 0) || n > (f.max ?? Number.MAX_SAFE_INTEGER)) {
+        return { error: t("apps.err.range", { field: label, min: f.min ?? 0, max: f.max ?? "" }) };
+      }
+      return { value: n };
+    }
+    case "money": {
+      const r = parseWan(text);
+      if (!r.ok) return { error: `${label}：${lang === "en" ? r.messageEn : r.message}` };
+      return { value: r.yuan };
+    }
+    case "month":
+      return MONTH.test(text) ? { value: text } : { error: t("apps.err.month", { field: label }) };
+    case "date":
+      return isRealDate(text) ? { value: text } : { error: t("apps.err.date", { field: label }) };
+    case "enum":
+      return f.options!.includes(text) ? { value: text } : { error: t("apps.err.option", { field: label }) };
+    case "bool":
+      return text === "yes" ? { value: true } : text === "no" ? { value: false } : { error: t("apps.err.option", { field: label }) };
+    case "uscc": {
+      const r = validateUscc(text);
+      return r.ok ? { value: r.value } : { error: lang === "en" ? r.messageEn : r.message };
+    }
+  }
+  return {};
+}
+
+/**
+ * Turns the posted form into the stored payload and lists every problem. Draft mode checks only
+ * that what is typed is well-formed; submit mode also names each missing required field.
+ */
+export function buildPayload(
+  lang: Lang,
+  tierCode: TierCode,
+  raw: Raw,
+  options: Pick<ApplicationFormOptions, "mode" | "checklist">,
+): { payload: Record<string, unknown>; levelSought: Level | null; issues: Issue[] } {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const tier = getTier(tierCode);
+  const issues: Issue[] = [];
+  const missing: string[] = [];
+  const payload: Record<string, unknown> = {};
+  const submit = options.mode === "submit";
+
+  let levelSought: Level | null = tier.levels.length > 1 ? null : tier.levels[0]!;
+  if (tier.levels.length > 1) {
+    const v = raw.levelSought;
+    if (typeof v === "string" && v !== "") {
+      if (isLevel(v) && tier.levels.includes(v)) levelSought = v;
+      else issues.push({ path: ["levelSought"], message: t("apps.err.level") });
+    } else if (submit) {
+      issues.push({ path: ["levelSought"], message: t("apps.err.level") });
+      missing.push(t("apps.field.levelSought"));
+    }
+  }
+
+  for (const f of fieldsOf(tierCode)) {
+    const name = formNameOf(f);
+    const r = parseField(f, raw[name], lang);
+    if (r.error) issues.push({ path: [name], message: r.error });
+    else if (r.value !== undefined) payload[f.key] = r.value;
+    else if (submit && !f.optional) {
+      const choose = f.kind === "enum" || f.kind === "bool" || f.kind === "month";
+      issues.push({
+        path: [name],
+        message: t(choose ? "apps.err.requiredSelect" : "apps.err.required", { field: t(fieldLabelKey(f.key)) }),
+      });
+      missing.push(t(fieldLabelKey(f.key)));
+    }
+  }
+
+  // Relations between fields: well-formedness, so checked in drafts too.
+  const num = (k: string) => (typeof payload[k] === "number" ? (payload[k] as number) : null);
+  if (num("mainBusinessRevenueYuan") !== null && num("revenueYuan") !== null && num("mainBusinessRevenueYuan")! > num("revenueYuan")!) {
+    issues.push({ path: ["mainBusinessRevenueWan"], message: t("apps.err.mainBusinessAboveRevenue") });
+  }
+  if (num("rdStaff") !== null && num("employees") !== null && num("rdStaff")! > num("employees")!) {
+    issues.push({ path: ["rdStaff"], message: t("apps.err.rdStaffAboveEmployees") });
+  }
+  if (typeof payload.stockCode === "string" && !/^[A-Za-z0-9.]{1,12}$/.test(payload.stockCode)) {
+    issues.push({ path: ["stockCode"], message: t("apps.err.stockCode") });
+  }
+  if (submit && payload.stage === "listed") {
+    if (payload.stockCode === undefined) issues.push({ path: ["stockCode"], message: t("apps.err.listedNeedsCode") });
+    if (payload.listingDate === undefined) issues.push({ path: ["listingDate"], message: t("apps.err.listedNeedsCode") });
+  }
+  if (submit && payload.route === "individual-to-company" && payload.previousUscc === undefined) {
+    issues.push({ path: ["previousUscc"], message: t("apps.err.individualNeedsUscc") });
+  }
+
+  if (usesChecklist(tierCode)) {
+    const ticked = (raw.checklist ?? {}) as Record<string, unknown>;
+    payload.checklist = Object.fromEntries(options.checklist.map((item) => [item.code, ticked[item.code] === "on"]));
+  }
+
+  const declared = raw.declaration === "on";
+  payload.declaration = declared;
+  if (submit && !declared) {
+    issues.push({ path: ["declaration"], message: t("apps.err.declaration") });
+    missing.push(t("apps.field.declaration.short"));
+  }
+  if (missing.length > 0) {
+    issues.push({
+      path: [],
+      message: t("apps.err.missingSummary", { count: missing.length, fields: missing.join(lang === "en" ? ", " : "、") }),
+    });
+  }
+  return { payload, levelSought, issues };
+}
+
+/**
+ * The application form of one tier, in draft or submit mode. Every payload field arrives as
+ * text (Conform strips empty strings) and is checked by buildPayload, so draft and submit share
+ * one definition of each field.
+ */
+export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: ApplicationFormOptions) {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const [minYear, maxYear] = [Math.min(...options.years), Math.max(...options.years)];
+  const shape: Record<string, z.ZodType> = {
+    intent: z.enum(["save", "submit"]),
+    // Checked in superRefine with the payload, so a bad year does not hide the other messages.
+    year: z.string().optional(),
+    levelSought: z.string().optional(),
+    declaration: z.string().optional(),
+  };
+  if (options.withVersion) shape.version = z.number({ error: t("apps.err.version") }).int().min(1);
+  for (const f of fieldsOf(tierCode)) {
+    shape[formNameOf(f)] = f.kind === "certificates" ? z.array(z.string()).optional() : z.string().optional();
+  }
+  if (usesChecklist(tierCode)) {
+    shape.checklist = z
+      .object(Object.fromEntries(options.checklist.map((i) => [i.code, z.string().optional()])))
+      .optional();
+  }
+  return z
+    .object(shape)
+    .superRefine((raw, ctx) => {
+      if (!options.years.includes(Number(raw.year)) || !/^\d{4}$/.test(String(raw.year ?? ""))) {
+        ctx.addIssue({ code: "custom", path: ["year"], message: t("apps.err.year", { min: minYear, max: maxYear }) });
+      }
+      for (const issue of buildPayload(lang, tierCode, raw, options).issues) {
+        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      }
+    })
+    .transform((raw): ApplicationFormValue => {
+      const built = buildPayload(lang, tierCode, raw, options);
+      return {
+        intent: raw.intent as "save" | "submit",
+        year: Number(raw.year),
+        levelSought: (built.levelSought ?? null) as Level,
+        payload: built.payload,
+        version: raw.version as number | undefined,
+      };
+    });
+}
+
+// ───────────────────────────── decisions on the detail page ─────────────────────────────
+
+export const DETAIL_INTENTS = ["approve", "reject", "return", "revoke", "withdraw", "opinion"] as const;
+export type DetailIntent = (typeof DETAIL_INTENTS)[number];
+
+function optionalText(max: number, lang: Lang) {
+  return z
+    .string()
+    .max(max, translate(lang, "apps.err.tooLong", { field: translate(lang, "apps.decide.comment"), max }))
+    .optional();
+}
+
+function dateField(lang: Lang, labelKey: MessageKey) {
+  return z.string().refine(isRealDate, translate(lang, "apps.err.date", { field: translate(lang, labelKey) }));
+}
+
+/** The forms of the detail page, told apart by `intent`; each carries the version it saw. */
+export function detailActionSchema(lang: Lang, tierCode: TierCode) {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const tier = getTier(tierCode);
+  const version = z.number({ error: t("apps.err.version") }).int().min(1);
+  const comment = z
+    .string({ error: t("apps.err.comment") })
+    .trim()
+    .min(1, t("apps.err.comment"))
+    .max(1000, t("apps.err.tooLong", { field: t("apps.decide.reasonComment"), max: 1000 }));
+  const reasonCode = z.enum(REASON_CODES, { error: t("apps.err.reasonCode") });
+  return z.discriminatedUnion("intent", [
+    z
+      .object({
+        intent: z.literal("approve"),
+        version,
+        level: z.enum(LEVELS, { error: t("apps.err.level") }).refine((l) => tier.levels.includes(l), t("apps.err.level")),
+        recognizedOn: dateField(lang, "apps.decide.recognizedOn"),
+        validUntil: dateField(lang, "apps.decide.validUntil").optional(),
+        documentNo: z
+          .string({ error: t("apps.err.documentNo") })
+          .trim()
+          .min(1, t("apps.err.documentNo"))
+          .max(100, t("apps.err.tooLong", { field: t("apps.decide.documentNo"), max: 100 })),
+        comment: optionalText(1000, lang),
+      })
+      .refine((v) => v.validUntil === undefined || v.validUntil > v.recognizedOn, {
+        path: ["validUntil"],
+        message: t("apps.err.validUntil"),
+      }),
+    z.object({ intent: z.literal("reject"), version, reasonCode, comment }),
+    z.object({ intent: z.literal("return"), version, reasonCode, comment }),
+    z.object({
+      intent: z.literal("revoke"),
+      version,
+      reason: z
+        .string({ error: t("apps.err.revokeReason") })
+        .trim()
+        .min(1, t("apps.err.revokeReason"))
+        .max(500, t("apps.err.tooLong", { field: t("apps.decide.revokeReason"), max: 500 })),
+      revokedOn: dateField(lang, "apps.decide.revokedOn"),
+    }),
+    z.object({ intent: z.literal("withdraw"), version, comment: optionalText(500, lang) }),
+    z.object({
+      intent: z.literal("opinion"),
+      version,
+      opinion: z.enum(TOWN_OPINIONS, { error: t("apps.err.opinion") }),
+      comment: z
+        .string({ error: t("apps.err.commentShort") })
+        .trim()
+        .min(1, t("apps.err.commentShort"))
+        .max(500, t("apps.err.tooLong", { field: t("apps.decide.opinionComment"), max: 500 })),
+    }),
+  ]);
+}
+
+export type DetailActionValue = z.infer<ReturnType<typeof detailActionSchema>>;
+
+/** The sentence a refused command answers with (409): changed by someone else, a duplicate, … */
+export function commandFailureMessage(
+  lang: Lang,
+  result: { ok: false; error: "conflict" | "duplicate" | "award-exists" },
+  app: { tierCode: TierCode; year: number },
+): string {
+  switch (result.error) {
+    case "duplicate": {
+      const tier = getTier(app.tierCode);
+      return translate(lang, "apps.err.duplicate", { year: app.year, tier: lang === "en" ? tier.nameEn : tier.nameZh });
+    }
+    case "award-exists":
+      return translate(lang, "apps.err.awardExists");
+    default:
+      return translate(lang, "apps.err.conflict");
+  }
+}
+
+/** The years one may apply for: last year (late filings), this year and next, Shanghai calendar. */
+export function applicationYears(today: string): number[] {
+  const y = Number(today.slice(0, 4));
+  return [y - 1, y, y + 1];
+}

@@ -1,0 +1,33 @@
+import { sql, type Kysely } from "kysely";
+
+/**
+ * The bureau-kept checklists of the district factory tiers (示范 / 品质 / 洁美): no public criteria
+ * exist, so the items are data the bureau edits, not code. Items are archived, never deleted:
+ * submitted applications keep the codes they ticked. The default items are written by
+ * seeds/reference.ts.
+ */
+const statements = [
+  `CREATE TABLE tier_checklist_items (
+    id INTEGER PRIMARY KEY,
+    tier_code TEXT NOT NULL REFERENCES tiers(code),
+    code TEXT NOT NULL CHECK (length(code) BETWEEN 2 AND 40 AND code NOT GLOB '*[^a-z0-9-]*' AND code GLOB '[a-z]*'),
+    label_zh TEXT NOT NULL CHECK (length(trim(label_zh)) > 0),
+    label_en TEXT NOT NULL CHECK (length(trim(label_en)) > 0),
+    required INTEGER NOT NULL DEFAULT 1 CHECK (required IN (0, 1)),
+    sort INTEGER NOT NULL,
+    archived_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by INTEGER REFERENCES users(id),
+    UNIQUE (tier_code, code)
+  ) STRICT`,
+  `CREATE INDEX tier_checklist_items_tier ON tier_checklist_items(tier_code, sort, id)`,
+];
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE tier_checklist_items`.execute(db);
+}

@@ -1,0 +1,111 @@
+import Database from "better-sqlite3";
+import { mulberry32 } from "../../seeds/random";
+
+/** District tiers: one level, so an approve form is the same for each of them. */
+export const TARGET_TIERS = ["quality-factory", "demonstration-factory", "clean-beauty-factory", "scaled-up"] as const;
+
+export interface Target {
+  id: number;
+  tier: string;
+  version: number;
+}
+
+export interface BenchFixtures {
+  listTown: string;
+  /** Keyset cursor about 80% down the town's list, and the first firm expected after it. */
+  deepCursor: string;
+  deepFirstName: string;
+  firstPageName: string;
+  profileIds: number[];
+  detailIds: number[];
+  submitTargets: Target[];
+  approveTargets: Target[];
+}
+
+/** The registry's cursor format (app/models/enterprise.server.ts): base64url of [sortValue, id]. */
+export function enterpriseCursor(value: string, id: number): string {
+  return Buffer.from(JSON.stringify([value, id]), "utf8").toString("base64url");
+}
+
+/**
+ * Picks what the scenarios read and creates what they consume: drafts to submit and submitted
+ * applications to approve, each on a firm/tier/year with no application yet (a year after the
+ * generated ones), written with the triggers on so the counters stay right.
+ */
+export function prepareFixtures(file: string, perScenario: number): BenchFixtures {
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  try {
+    const listTown = "jintang";
+    const townCount = (sqlite.prepare(`SELECT count(*) AS n FROM enterprises WHERE town_code = ? AND archived_at IS NULL`).get(listTown) as { n: number }).n;
+    const page = sqlite.prepare(
+      `SELECT name, id FROM enterprises WHERE town_code = ? AND archived_at IS NULL ORDER BY name, id LIMIT 2 OFFSET ?`,
+    );
+    const [deep, afterDeep] = page.all(listTown, Math.floor(townCount * 0.8)) as { name: string; id: number }[];
+    const [first] = page.all(listTown, 0) as { name: string; id: number }[];
+
+    const rng = mulberry32(0xbe1c);
+    const maxFirm = (sqlite.prepare(`SELECT max(id) AS n FROM enterprises`).get() as { n: number }).n;
+    const profileIds = Array.from({ length: 200 }, () => 1 + Math.floor(rng() * maxFirm));
+    const submitted = sqlite
+      .prepare(`SELECT id FROM applications WHERE status IN ('submitted', 'approved') AND id % 97 = 0 LIMIT 2000`)
+      .all() as { id: number }[];
+    const detailIds = Array.from({ length: 200 }, () => submitted[Math.floor(rng() * submitted.length)]!.id);
+
+    const admin = (sqlite.prepare(`SELECT id FROM users WHERE username = 'reviewer'`).get() as { id: number }).id;
+    const now = new Date().toISOString();
+    const insertApp = sqlite.prepare(
+      `INSERT INTO applications (enterprise_id, tier_code, year, level_sought, status, payload, submitted_at, version, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, 'district', ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertEvent = sqlite.prepare(
+      `INSERT INTO application_events (application_id, at, actor_id, action, from_status, to_status, comment) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const payloadOf = sqlite.prepare(`SELECT payload FROM applications WHERE tier_code = ? AND status = 'approved' LIMIT 1`);
+    const freeFirms = sqlite.prepare(
+      `SELECT e.id FROM enterprises e
+       WHERE e.archived_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.enterprise_id = e.id AND a.tier_code = ? AND a.year = ?)
+       LIMIT ?`,
+    );
+    const make = (status: "draft" | "submitted", count: number): Target[] => {
+      const out: Target[] = [];
+      let year = 2027;
+      let tierIndex = 0;
+      while (out.length < count && year <= 2100) {
+        const tier = TARGET_TIERS[tierIndex]!;
+        const payload = (payloadOf.get(tier) as { payload: string } | undefined)?.payload ?? "{}";
+        const firms = freeFirms.all(tier, year, count - out.length) as { id: number }[];
+        sqlite.transaction(() => {
+          for (const f of firms) {
+            const version = status === "draft" ? 1 : 2;
+            const r = insertApp.run(f.id, tier, year, status, payload, status === "draft" ? null : now, version, admin, now, now);
+            const id = Number(r.lastInsertRowid);
+            insertEvent.run(id, now, admin, "create", null, "draft", "bench");
+            if (status === "submitted") insertEvent.run(id, now, admin, "submit", "draft", "submitted", "bench");
+            out.push({ id, tier, version });
+          }
+        })();
+        tierIndex = (tierIndex + 1) % TARGET_TIERS.length;
+        if (tierIndex === 0) year++;
+      }
+      return out;
+    };
+    const submitTargets = make("draft", perScenario);
+    const approveTargets = make("submitted", perScenario);
+    return {
+      listTown,
+      deepCursor: enterpriseCursor(deep!.name, deep!.id),
+      deepFirstName: afterDeep!.name,
+      firstPageName: first!.name,
+      profileIds,
+      detailIds,
+      submitTargets,
+      approveTargets,
+    };
+  } finally {
+    sqlite.pragma("wal_checkpoint(TRUNCATE)");
+    sqlite.close();
+  }
+}

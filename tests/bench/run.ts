@@ -1,0 +1,548 @@
+/**
+ * `npm run bench -- --size S|M|L [--out FILE] [--duration 5] [--only a,b] [--export]`
+ * `npm run bench -- --compare S,L`
+ *
+ * Builds the app, makes (or reuses) the synthetic data set, starts the real server in production
+ * mode on loopback against it, signs in, and drives each scenario with autocannon at c = 1 and
+ * c = 10 after a warm-up. Then the references: each page's SQL timed through prepared
+ * better-sqlite3 statements, and a framework-free server (node:http + the same queries + React
+ * renderToString) for the list page. Prints a table, writes JSON under tests/bench/results/.
+ */
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { buildIfNeeded } from "../../app/server/build";
+import { ensureSynthetic, isSyntheticSize, type SyntheticSize } from "../../seeds/synthetic";
+import { startServer, type RunningServer } from "../support/server";
+import { bindable, capturingDb } from "./capture";
+import { prepareFixtures, type BenchFixtures, type Target } from "./fixtures";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+// ───────────────────────────── arguments ─────────────────────────────
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const DURATION = Number(arg("duration") ?? 5);
+const WARMUP = Number(arg("warmup") ?? 2);
+const ONLY = arg("only")?.split(",");
+const wanted = (name: string) => !ONLY || ONLY.includes(name);
+
+// ───────────────────────────── results ─────────────────────────────
+
+export interface ScenarioResult {
+  name: string;
+  c: number;
+  p50: number;
+  p99: number;
+  rps: number;
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+interface SizeResult {
+  machine: ReturnType<typeof machine>;
+  size: SyntheticSize;
+  data: unknown;
+  scenarios: ScenarioResult[];
+  references: Record<string, unknown>;
+  ratios: Record<string, number | null>;
+  notes: string[];
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "?",
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+// ───────────────────────────── HTTP helpers ─────────────────────────────
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function signIn(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base },
+    body: new URLSearchParams({ username, password: "demo-password", redirectTo: "" }).toString(),
+  });
+  const cookie = res.headers.get("set-cookie")?.match(/registry_session=[^;]+/)?.[0];
+  if (res.status !== 302 || !cookie) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
+  return cookie;
+}
+
+/** The named fields of the form holding `marker`, as a browser would post them (no button). */
+function formFields(html: string, marker: RegExp): URLSearchParams {
+  const forms = html.match(/<form[\s\S]*?<\/form>/g) ?? [];
+  const form = forms.find((f) => marker.test(f));
+  if (!form) throw new Error("form not found in page");
+  const attr = (tag: string, name: string) => {
+    const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+    return m ? decodeEntities(m[1]!) : null;
+  };
+  const out = new URLSearchParams();
+  for (const tag of form.match(/<input\b[^>]*>/g) ?? []) {
+    const name = attr(tag, "name");
+    const type = attr(tag, "type") ?? "text";
+    if (!name || type === "file" || type === "submit") continue;
+    if ((type === "checkbox" || type === "radio") && !/\schecked=""/.test(tag)) continue;
+    out.append(name, attr(tag, "value") ?? (type === "checkbox" ? "on" : ""));
+  }
+  for (const m of form.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+    const name = attr(m[1]!, "name");
+    if (!name) continue;
+    const selected = /<option\b[^>]*\sselected=""[^>]*>/.exec(m[2]!)?.[0] ?? /<option\b[^>]*>/.exec(m[2]!)?.[0];
+    out.append(name, selected ? (attr(selected, "value") ?? "") : "");
+  }
+  for (const m of form.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
+    const name = attr(m[1]!, "name");
+    if (name) out.append(name, decodeEntities(m[2]!));
+  }
+  return out;
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+interface Scenario {
+  name: string;
+  method?: "GET" | "POST";
+  /** Path of each request (called per request, so consuming scenarios take fresh targets). */
+  path: () => string;
+  body?: (path: string) => string;
+  /** What a correct answer looks like, checked once before the load. */
+  expect: { status: number; contains?: string };
+}
+
+async function check(base: string, cookie: string, s: Scenario) {
+  const p = s.path();
+  const res = await fetch(base + p, {
+    method: s.method ?? "GET",
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+    body: s.body ? s.body(p) : undefined,
+  });
+  const text = await res.text();
+  if (res.status !== s.expect.status || (s.expect.contains && !text.includes(s.expect.contains))) {
+    throw new Error(`${s.name}: ${s.method ?? "GET"} ${p} answered ${res.status} (expected ${s.expect.status}${s.expect.contains ? ` with "${s.expect.contains}"` : ""}):\n${text.slice(0, 600)}`);
+  }
+}
+
+async function drive(base: string, cookie: string, s: Scenario, connections: number, duration: number): Promise<ScenarioResult> {
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration,
+    requests: [
+      {
+        method: s.method ?? "GET",
+        setupRequest: (req: any) => {
+          const p = s.path();
+          return {
+            ...req,
+            path: p,
+            headers: { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
+            ...(s.body ? { body: s.body(p) } : {}),
+          };
+        },
+      },
+    ],
+  });
+  const statuses: Record<string, number> = {};
+  for (const [code, v] of Object.entries((result as any).statusCodeStats ?? {})) statuses[code] = (v as any).count;
+  const good = statuses[String(s.expect.status)] ?? 0;
+  return {
+    name: s.name,
+    c: connections,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: Math.round(result.requests.average * 10) / 10,
+    requests: result.requests.total,
+    errors: result.requests.total - good + result.errors + result.timeouts,
+    statuses,
+  };
+}
+
+async function measure(port: number): Promise<{ eventLoop: { maxMs: number; p99Ms: number; meanMs: number }; rssBytes: number; peakRssBytes: number; peakHeapUsedBytes: number }> {
+  const res = await fetch(`http://127.0.0.1:${port}/`);
+  return res.json() as any;
+}
+
+// ───────────────────────────── references ─────────────────────────────
+
+/**
+ * Each page's statements, captured from the real model functions, then timed as prepared
+ * better-sqlite3 statements: the floor under the page's cost.
+ */
+async function rawSqlReference(file: string, fx: BenchFixtures) {
+  const sqlite = new Database(file, { readonly: true });
+  const { db, take } = capturingDb(sqlite);
+  const { listEnterprises } = await import("~/models/enterprise.server");
+  const { getEnterpriseProfile } = await import("~/models/enterprise.server");
+  const { listApplications, getApplicationDetail } = await import("~/models/application.server");
+  const { loadProgress, targetYears } = await import("~/models/progress.server");
+  const { listTowns, listIndustries } = await import("~/models/reference.server");
+  const { parseEnterpriseListQuery } = await import("~/schemas/enterprise.server");
+  const reviewer = sqlite.prepare(`SELECT id, role, enterprise_id AS enterpriseId, town_code AS townCode FROM users WHERE username = 'reviewer'`).get() as any;
+  const pages: Record<string, () => Promise<unknown>> = {
+    "list-first": async () => {
+      await listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: fx.listTown })));
+      await listTowns(db);
+      await listIndustries(db);
+    },
+    "list-deep": async () => {
+      await listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: fx.listTown, cursor: fx.deepCursor })));
+      await listTowns(db);
+      await listIndustries(db);
+    },
+    queue: async () => {
+      await listApplications(db, reviewer, { statuses: ["submitted"], limit: 50 });
+      await listTowns(db);
+    },
+    profile: async () => {
+      await getEnterpriseProfile(db, reviewer, fx.profileIds[0]!);
+      await listTowns(db);
+      await listIndustries(db);
+    },
+    detail: async () => getApplicationDetail(db, reviewer, fx.detailIds[0]!),
+    dashboard: async () => loadProgress(db, reviewer, 2026),
+    "api-progress": async () => {
+      await targetYears(db);
+      await loadProgress(db, reviewer, 2026);
+    },
+  };
+  const out: Record<string, { statements: number; p50Ms: number; slowest: { ms: number; sql: string } }> = {};
+  for (const [name, run] of Object.entries(pages)) {
+    take();
+    await run();
+    const queries = take();
+    let total = 0;
+    let slowest = { ms: 0, sql: "" };
+    for (const q of queries) {
+      const stmt = sqlite.prepare(q.sql);
+      const params = bindable(q.parameters);
+      const times: number[] = [];
+      const deadline = performance.now() + 300;
+      for (let i = 0; i < 200 && (i < 5 || performance.now() < deadline); i++) {
+        const t = performance.now();
+        if (stmt.reader) stmt.all(...params);
+        else stmt.run(...params);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      const p50 = times[Math.floor(times.length / 2)]!;
+      total += p50;
+      if (p50 > slowest.ms) slowest = { ms: round(p50, 3), sql: q.sql.slice(0, 160) };
+    }
+    out[name] = { statements: queries.length, p50Ms: round(total, 3), slowest };
+  }
+  await db.destroy();
+  return out;
+}
+
+async function frameworkFreeReference(file: string, cookie: string, fx: BenchFixtures, duration: number) {
+  const port = await freePort();
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["tests/bench/reference-server.tsx"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_PATH: file, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; !log.includes("reference listening"); i++) {
+    if (child.exitCode !== null || i > 300) throw new Error(`reference server did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const list: Scenario = {
+    name: "reference-list",
+    path: () => `/enterprises?town=${fx.listTown}`,
+    expect: { status: 200, contains: escapeHtml(fx.firstPageName) },
+  };
+  try {
+    await check(base, cookie, list);
+    const html = await (await fetch(base + list.path(), { headers: { Cookie: cookie } })).text();
+    await drive(base, cookie, list, 10, WARMUP);
+    const c1 = await drive(base, cookie, list, 1, duration);
+    const c10 = await drive(base, cookie, list, 10, duration);
+    return { c1, c10, htmlBytes: Buffer.byteLength(html) };
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+// ───────────────────────────── one size ─────────────────────────────
+
+export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
+  const notes: string[] = [];
+  console.log(`\n== ${size}: data set`);
+  const t0 = Date.now();
+  const { file, meta, reused } = await ensureSynthetic(size, { log: (l) => console.log(l) });
+  console.log(`${reused ? "reused" : "generated"} ${file} (${JSON.stringify(meta.counts)}${reused ? "" : `, ${meta.seconds} s`})`);
+  const perScenario = Math.max(1500, Math.ceil((DURATION * 2 + WARMUP) * 150));
+  const fx = prepareFixtures(file, perScenario);
+  console.log(`fixtures ready (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+
+  const measurePort = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-bench-"));
+  const server: RunningServer = await startServer({
+    dataDir,
+    env: { DATABASE_PATH: file, REGISTRY_MEASURE_EVENT_LOOP: "1", REGISTRY_MEASURE_PORT: String(measurePort) },
+  });
+  const base = server.url;
+  const scenarios: ScenarioResult[] = [];
+  const references: Record<string, unknown> = {};
+  try {
+    const reviewer = await signIn(base, "reviewer");
+    const submitQueue = [...fx.submitTargets];
+    const approveQueue = [...fx.approveTargets];
+    const take = (queue: Target[], fallback: Target) => queue.shift() ?? fallback;
+    let i = 0;
+    const rotate = (ids: number[]) => ids[i++ % ids.length]!;
+
+    // Real form bodies: the edit form as the page renders it for a fresh draft of each tier.
+    const submitBodies = new Map<string, string>();
+    for (const tier of new Set(fx.submitTargets.map((t) => t.tier))) {
+      const target = fx.submitTargets.find((t) => t.tier === tier)!;
+      const html = await (await fetch(`${base}/applications/${target.id}/edit`, { headers: { Cookie: reviewer } })).text();
+      const fields = formFields(html, /name="declaration"/);
+      fields.set("intent", "submit");
+      submitBodies.set(tier, fields.toString());
+    }
+    const tierOf = new Map(fx.submitTargets.map((t) => [t.id, t.tier]));
+    const approveBody = (version: number) =>
+      new URLSearchParams({ intent: "approve", version: String(version), level: "district", recognizedOn: "2026-11-20", documentNo: "定经信〔2026〕88号", comment: "bench" }).toString();
+    const versionOf = new Map(fx.approveTargets.map((t) => [t.id, t.version]));
+
+    const all: Scenario[] = [
+      { name: "list-first", path: () => `/enterprises?town=${fx.listTown}`, expect: { status: 200, contains: escapeHtml(fx.firstPageName) } },
+      { name: "list-deep", path: () => `/enterprises?town=${fx.listTown}&cursor=${fx.deepCursor}`, expect: { status: 200, contains: escapeHtml(fx.deepFirstName) } },
+      { name: "queue", path: () => `/applications`, expect: { status: 200 } },
+      { name: "profile", path: () => `/enterprises/${rotate(fx.profileIds)}`, expect: { status: 200 } },
+      { name: "detail", path: () => `/applications/${rotate(fx.detailIds)}`, expect: { status: 200 } },
+      { name: "dashboard", path: () => `/dashboard?year=2026`, expect: { status: 200 } },
+      { name: "api-progress", path: () => `/api/progress?year=2026`, expect: { status: 200, contains: '"tiers"' } },
+      {
+        name: "submit",
+        method: "POST",
+        path: () => `/applications/${take(submitQueue, fx.submitTargets[0]!).id}/edit`,
+        body: (p) => submitBodies.get(tierOf.get(Number(p.split("/")[2])) ?? "")!,
+        expect: { status: 302 },
+      },
+      {
+        name: "approve",
+        method: "POST",
+        path: () => `/applications/${take(approveQueue, fx.approveTargets[0]!).id}`,
+        body: (p) => approveBody(versionOf.get(Number(p.split("/")[2])) ?? 2),
+        expect: { status: 302 },
+      },
+    ];
+
+    for (const s of all.filter((x) => wanted(x.name))) {
+      await check(base, reviewer, s);
+      process.stdout.write(`${s.name.padEnd(14)}`);
+      await drive(base, reviewer, s, 10, WARMUP);
+      for (const c of [1, 10]) {
+        const r = await drive(base, reviewer, s, c, DURATION);
+        scenarios.push(r);
+        process.stdout.write(`  c=${c}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s${r.errors ? `, ${r.errors} unexpected` : ""}`);
+      }
+      process.stdout.write("\n");
+      if (s.method === "POST" && (s.name === "submit" ? submitQueue : approveQueue).length === 0) {
+        notes.push(`${s.name}: ran out of fresh targets; later requests answered 409 (counted as unexpected)`);
+      }
+    }
+
+    if (wanted("signin-burst")) {
+      // Eight people sign in at once while the list is under load: the event loop must not stall.
+      const list = all[0]!;
+      const load = drive(base, reviewer, list, 10, DURATION);
+      await new Promise((r) => setTimeout(r, 1000));
+      // The same load without sign-ins first: what the list alone does to the event loop.
+      await measure(measurePort);
+      await new Promise((r) => setTimeout(r, 1000));
+      const baseline = await measure(measurePort);
+      const t = performance.now();
+      const logins = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const s = performance.now();
+          await signIn(base, "officer-jintang");
+          return performance.now() - s;
+        }),
+      );
+      const burstMs = performance.now() - t;
+      const m = await measure(measurePort);
+      const underLoad = await load;
+      references.signinBurst = {
+        signIns: 8,
+        burstMs: round(burstMs),
+        signInP50Ms: round(logins.sort((a, b) => a - b)[4]!),
+        signInMaxMs: round(Math.max(...logins)),
+        eventLoopMaxMs: round(m.eventLoop.maxMs),
+        eventLoopP99Ms: round(m.eventLoop.p99Ms),
+        baselineEventLoopMaxMs: round(baseline.eventLoop.maxMs),
+        baselineEventLoopP99Ms: round(baseline.eventLoop.p99Ms),
+        listUnderLoad: underLoad,
+      };
+      console.log(`signin-burst    8 sign-ins in ${round(burstMs)} ms; event loop max delay ${round(m.eventLoop.maxMs)} ms (p99 ${round(m.eventLoop.p99Ms)} ms); list load alone, 1 s before: max ${round(baseline.eventLoop.maxMs)} ms`);
+    }
+
+    if (process.argv.includes("--export") || wanted("export") && ONLY) {
+      // Peak resident memory while a reviewer exports the whole registry (all firms, CSV).
+      const before = await measure(measurePort);
+      const t = performance.now();
+      const res = await fetch(`${base}/enterprises/export.csv?archived=1`, { headers: { Cookie: reviewer } });
+      let bytes = 0;
+      let lines = 0;
+      for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
+        bytes += chunk.byteLength;
+        for (const b of chunk) if (b === 10) lines++;
+      }
+      const after = await measure(measurePort);
+      references.export = {
+        status: res.status,
+        rows: lines - 1,
+        megabytes: round(bytes / 2 ** 20),
+        seconds: round((performance.now() - t) / 1000),
+        rssBeforeMb: round(before.rssBytes / 2 ** 20),
+        peakRssMb: round(after.peakRssBytes / 2 ** 20),
+        growthMb: round((after.peakRssBytes - before.rssBytes) / 2 ** 20),
+        peakHeapUsedMb: round(after.peakHeapUsedBytes / 2 ** 20),
+      };
+      console.log(`export          ${JSON.stringify(references.export)}`);
+    }
+
+    if (wanted("references")) {
+      await server.stop();
+      references.rawSql = await rawSqlReference(file, fx);
+      const ff = await frameworkFreeReference(file, reviewer, fx, DURATION);
+      const remixHtml = await fetchHtmlSize(file, fx, reviewer);
+      references.frameworkFreeList = { ...ff, remixHtmlBytes: remixHtml };
+      console.log(`reference-list  c=1: p50 ${ff.c1.p50} ms, ${ff.c1.rps} req/s  c=10: p50 ${ff.c10.p50} ms, ${ff.c10.rps} req/s`);
+    }
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const p50 = (name: string, c = 1) => scenarios.find((s) => s.name === name && s.c === c)?.p50 ?? null;
+  const rps = (name: string, c = 10) => scenarios.find((s) => s.name === name && s.c === c)?.rps ?? null;
+  const ff = references.frameworkFreeList as { c10: ScenarioResult } | undefined;
+  const ratios: Record<string, number | null> = {
+    dashboardOverListP50: p50("dashboard") !== null && p50("list-first") ? round(p50("dashboard")! / p50("list-first")!) : null,
+    listRpsOverFrameworkFreeC10: ff && rps("list-first") !== null ? round(rps("list-first")! / ff.c10.rps) : null,
+    signinEventLoopMaxMs: (references.signinBurst as any)?.eventLoopMaxMs ?? null,
+  };
+  return { machine: machine(), size, data: meta.counts, scenarios, references, ratios, notes };
+}
+
+/** Bytes of the real list page, for comparison with the reference's markup (a server started only for this). */
+async function fetchHtmlSize(file: string, fx: BenchFixtures, cookie: string): Promise<number> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-bench-"));
+  const server = await startServer({ dataDir, env: { DATABASE_PATH: file } });
+  try {
+    const res = await fetch(`${server.url}/enterprises?town=${fx.listTown}`, { headers: { Cookie: cookie } });
+    return Buffer.byteLength(await res.text());
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ───────────────────────────── output ─────────────────────────────
+
+function table(results: SizeResult[]): string {
+  const lines: string[] = [];
+  const sizes = results.map((r) => r.size);
+  lines.push(`| scenario | c | ${sizes.map((s) => `p50 ${s} (ms) | p99 ${s} (ms) | req/s ${s}`).join(" | ")}${sizes.length > 1 ? ` | p50 ${sizes.at(-1)}/${sizes[0]}` : ""} |`);
+  lines.push(`|---|---|${sizes.map(() => "---|---|---").join("|")}${sizes.length > 1 ? "|---" : ""}|`);
+  for (const s of results[0]!.scenarios) {
+    const cells = results.map((r) => {
+      const x = r.scenarios.find((y) => y.name === s.name && y.c === s.c);
+      return x ? `${x.p50} | ${x.p99} | ${x.rps}` : "– | – | –";
+    });
+    const first = results[0]!.scenarios.find((y) => y.name === s.name && y.c === s.c)!;
+    const last = results.at(-1)!.scenarios.find((y) => y.name === s.name && y.c === s.c);
+    const ratio = sizes.length > 1 && last ? ` | ${round(last.p50 / Math.max(first.p50, 0.01))}` : "";
+    lines.push(`| ${s.name} | ${s.c} | ${cells.join(" | ")}${ratio} |`);
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  const compare = arg("compare");
+  const sizes = (compare ? compare.split(",") : [arg("size") ?? "S"]).map((s) => s.trim().toUpperCase());
+  for (const s of sizes) if (!isSyntheticSize(s)) throw new Error(`unknown size ${s} (XS, S, M, L)`);
+  console.log("Building the app…");
+  buildIfNeeded();
+  const results: SizeResult[] = [];
+  for (const size of sizes as SyntheticSize[]) results.push(await benchSize(size));
+
+  const out: Record<string, any> =
+    results.length === 1
+      ? results[0]!
+      : {
+          machine: machine(),
+          sizes: results.map((r) => r.size),
+          results,
+          ratios: Object.fromEntries(
+            results[0]!.scenarios.map((s) => {
+              const last = results.at(-1)!.scenarios.find((y) => y.name === s.name && y.c === s.c);
+              return [`${s.name}@c${s.c} p50 ${results.at(-1)!.size}/${results[0]!.size}`, last ? round(last.p50 / Math.max(s.p50, 0.01)) : null];
+            }),
+          ),
+        };
+  console.log("\n" + table(results));
+  for (const r of results) console.log(`\n${r.size} ratios: ${JSON.stringify(r.ratios)}${r.notes.length ? `\nnotes: ${r.notes.join("; ")}` : ""}`);
+  if (results.length > 1) console.log(`\ncompare: ${JSON.stringify(out.ratios, null, 1)}`);
+  const file = arg("out") ?? path.join(root, "tests/bench/results", `bench-${sizes.join("-")}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(out, null, 2));
+  fs.writeFileSync(file.replace(/\.json$/, ".md"), table(results) + "\n");
+  console.log(`\nwritten ${path.relative(root, file)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,250 @@
+/// <reference types="vite/client" />
+/**
+ * The authorization matrix: every loader and action of every route module, called as every kind
+ * of caller, against one table of expected outcomes. Route modules are enumerated from the
+ * folder, so a new route without a row here fails the first test. Each scope is seeded with a
+ * canary string; no response may carry the canary of a scope its caller cannot see.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dataPaths } from "../../db/client";
+import { db, sqlite } from "~/utils/db.server";
+import { makeRequest, sessionCookieFor } from "../support/requests";
+
+type Actor = "anonymous" | "entA" | "entB" | "officerX" | "officerY" | "reviewer" | "admin";
+const ACTORS: Actor[] = ["anonymous", "entA", "entB", "officerX", "officerY", "reviewer", "admin"];
+const USERNAMES: Record<Exclude<Actor, "anonymous">, string> = {
+  entA: "ent-jintang",
+  entB: "ent-yancang",
+  officerX: "officer-jintang",
+  officerY: "officer-yancang",
+  reviewer: "reviewer",
+  admin: "admin",
+};
+
+/** "allowed": any answer but a refusal or a server error (200, a redirect elsewhere, 400 for an empty form…). */
+type Outcome = "allowed" | "login" | 403 | 404;
+type Row = Record<Actor, Outcome>;
+
+const row = (anonymous: Outcome, entA: Outcome, entB: Outcome, officerX: Outcome, officerY: Outcome, reviewer: Outcome, admin: Outcome): Row => ({
+  anonymous, entA, entB, officerX, officerY, reviewer, admin,
+});
+const L = "login" as const;
+const A = "allowed" as const;
+const EVERYONE = row(A, A, A, A, A, A, A);
+const SIGNED_IN = row(L, A, A, A, A, A, A);
+const STAFF = row(L, 403, 403, A, A, A, A);
+const BUREAU = row(L, 403, 403, 403, 403, A, A);
+const ADMIN = row(L, 403, 403, 403, 403, 403, A);
+/** Something of firm A (金塘): its own user, its town's officer, the bureau. */
+const FIRM_A_READ = row(L, A, 404, A, 404, A, A);
+/** Changing something of firm A: officers may look but not change. */
+const FIRM_A_WRITE = row(L, A, 404, 403, 404, A, A);
+/** Bureau-only changes to firm A (archive): out of scope 404, in scope but not bureau 403. */
+const FIRM_A_BUREAU = row(L, 403, 404, 403, 404, A, A);
+const NOT_FOUND_SIGNED = row(L, 404, 404, 404, 404, 404, 404);
+
+interface Case {
+  url: string;
+  params?: Record<string, string>;
+  loader?: Row;
+  action?: Row;
+}
+
+let ids: { firmA: number; firmB: number; appA: number; attachmentA: number; userId: number };
+
+/** One row per route module (file name without extension). */
+function cases(): Record<string, Case> {
+  return {
+    $: { url: "/no-such-page", params: { "*": "no-such-page" }, loader: NOT_FOUND_SIGNED, action: NOT_FOUND_SIGNED },
+    _index: { url: "/", loader: SIGNED_IN },
+    "account.password": { url: "/account/password", loader: SIGNED_IN, action: SIGNED_IN },
+    "admin.audit": { url: "/admin/audit", loader: ADMIN },
+    "admin.checklists": { url: "/admin/checklists", loader: BUREAU, action: BUREAU },
+    "admin.users.$id": { url: `/admin/users/${ids.userId}`, params: { id: String(ids.userId) }, loader: ADMIN, action: ADMIN },
+    "admin.users._index": { url: "/admin/users", loader: ADMIN, action: ADMIN },
+    "api.progress": { url: "/api/progress?year=2023", loader: row(401 as unknown as Outcome, A, A, A, A, A, A) },
+    "applications.$id.attachments": { url: `/applications/${ids.appA}/attachments`, params: { id: String(ids.appA) }, loader: FIRM_A_READ, action: FIRM_A_WRITE },
+    "applications.$id": { url: `/applications/${ids.appA}`, params: { id: String(ids.appA) }, loader: FIRM_A_READ, action: FIRM_A_READ },
+    "applications.$id_.edit": { url: `/applications/${ids.appA}/edit`, params: { id: String(ids.appA) }, loader: FIRM_A_WRITE, action: FIRM_A_WRITE },
+    "applications._index": { url: "/applications?town=yancang", loader: SIGNED_IN },
+    "applications.new": { url: "/applications/new?tier=listed", loader: row(L, A, A, 403, 403, A, A), action: row(L, A, A, 403, 403, A, A) },
+    "attachments.$id.delete": { url: `/attachments/${ids.attachmentA}/delete`, params: { id: String(ids.attachmentA) }, action: FIRM_A_WRITE },
+    "attachments.$id": { url: `/attachments/${ids.attachmentA}`, params: { id: String(ids.attachmentA) }, loader: FIRM_A_READ },
+    "dashboard._index": { url: "/dashboard?year=2023", loader: STAFF },
+    "dashboard.report[.]csv": { url: "/dashboard/report.csv?year=2023", loader: STAFF },
+    "dashboard.report[.]xlsx": { url: "/dashboard/report.xlsx?year=2023", loader: STAFF },
+    "enterprises.$id": { url: `/enterprises/${ids.firmA}`, params: { id: String(ids.firmA) }, loader: FIRM_A_READ, action: FIRM_A_BUREAU },
+    "enterprises.$id_.edit": { url: `/enterprises/${ids.firmA}/edit`, params: { id: String(ids.firmA) }, loader: FIRM_A_WRITE, action: FIRM_A_WRITE },
+    "enterprises._index": { url: "/enterprises?town=yancang", loader: SIGNED_IN },
+    "enterprises.export[.]csv": { url: "/enterprises/export.csv?town=yancang", loader: STAFF },
+    "enterprises.export[.]xlsx": { url: "/enterprises/export.xlsx?town=yancang", loader: STAFF },
+    "enterprises.new": { url: "/enterprises/new", loader: BUREAU, action: BUREAU },
+    healthz: { url: "/healthz", loader: EVERYONE },
+    language: { url: "/language", loader: EVERYONE, action: EVERYONE },
+    login: { url: "/login", loader: EVERYONE, action: EVERYONE },
+    logout: { url: "/logout", loader: EVERYONE, action: row(L, L, L, L, L, L, L) },
+    // An officer asking for another town's work list gets 404, like any out-of-scope record.
+    "progress.coverage": { url: "/progress/coverage?town=yancang", loader: row(L, 403, 403, 404, A, A, A) },
+    "progress.firms": { url: "/progress/firms?year=2023&tier=clean-beauty-factory", loader: STAFF },
+    targets: { url: "/targets", loader: BUREAU, action: BUREAU },
+  };
+}
+
+const modules: Record<string, Record<string, unknown>> = import.meta.glob<Record<string, unknown>>("../../app/routes/*.{ts,tsx}", { eager: true });
+const routeName = (file: string) => path.basename(file).replace(/\.tsx?$/, "");
+
+const CANARY = { jintang: "CANARY-JT-4f1c", yancang: "CANARY-YC-8d2e", lincheng: "CANARY-LC-3b7a" } as const;
+/** Canaries a caller must never receive. */
+const FORBIDDEN_CANARIES: Record<Actor, string[]> = {
+  anonymous: Object.values(CANARY),
+  entA: [CANARY.yancang, CANARY.lincheng],
+  entB: [CANARY.jintang, CANARY.lincheng],
+  officerX: [CANARY.yancang, CANARY.lincheng],
+  officerY: [CANARY.jintang, CANARY.lincheng],
+  reviewer: [],
+  admin: [],
+};
+
+const cookies = {} as Record<Actor, string | undefined>;
+
+beforeAll(async () => {
+  const firm = (uscc: string) => db().selectFrom("enterprises").select("id").where("uscc", "=", uscc).executeTakeFirstOrThrow();
+  const entA = await db().selectFrom("users").select("enterprise_id").where("username", "=", "ent-jintang").executeTakeFirstOrThrow();
+  const entB = await db().selectFrom("users").select("enterprise_id").where("username", "=", "ent-yancang").executeTakeFirstOrThrow();
+  const firmA = entA.enterprise_id!;
+  const firmB = entB.enterprise_id!;
+  void firm;
+  const lincheng = await db().selectFrom("enterprises").select("id").where("town_code", "=", "lincheng").orderBy("id").executeTakeFirstOrThrow();
+  // Canaries in the names and contacts of one firm per scope, and in an application of each.
+  const s = sqlite();
+  s.prepare("UPDATE enterprises SET name = ? || name, contact_name = ? WHERE id = ?").run(CANARY.jintang, CANARY.jintang, firmA);
+  s.prepare("UPDATE enterprises SET name = ? || name, contact_name = ? WHERE id = ?").run(CANARY.yancang, CANARY.yancang, firmB);
+  s.prepare("UPDATE enterprises SET name = ? || name, contact_name = ? WHERE id = ?").run(CANARY.lincheng, CANARY.lincheng, lincheng.id);
+  for (const [firmId, canary] of [[firmA, CANARY.jintang], [firmB, CANARY.yancang], [lincheng.id, CANARY.lincheng]] as const) {
+    s.prepare("UPDATE applications SET payload = json_set(payload, '$.description', ?) WHERE enterprise_id = ?").run(canary, firmId);
+  }
+  const appA = await db()
+    .selectFrom("applications")
+    .select("id")
+    .where("enterprise_id", "=", firmA)
+    .where("status", "=", "submitted")
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  // An evidence file of firm A's application, on disk under a random key.
+  const key = crypto.randomBytes(16).toString("hex");
+  const content = Buffer.from(`%PDF-1.4\n${CANARY.jintang}\n`);
+  fs.mkdirSync(dataPaths().uploadsDir, { recursive: true });
+  fs.writeFileSync(path.join(dataPaths().uploadsDir, key), content);
+  const attachment = s
+    .prepare(
+      `INSERT INTO attachments (application_id, kind, original_name, mime, size, sha256, storage_key, uploaded_by, uploaded_at)
+       VALUES (?, 'other', 'evidence.pdf', 'application/pdf', ?, ?, ?, NULL, ?) RETURNING id`,
+    )
+    .get(appA.id, content.length, crypto.createHash("sha256").update(content).digest("hex"), key, new Date().toISOString()) as { id: number };
+  const reviewer = await db().selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
+  ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id };
+});
+
+async function cookieFor(actor: Actor): Promise<string | undefined> {
+  if (actor === "anonymous") return undefined;
+  // A fresh session per call: logout and password actions may end the one they are given.
+  return sessionCookieFor(USERNAMES[actor]);
+}
+
+async function invoke(fn: (args: any) => unknown, request: Request, params: Record<string, string>) {
+  try {
+    return await fn({ request, params, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+function classify(result: unknown): { outcome: Outcome | number; status: number; location: string | null } {
+  let status = 200;
+  let location: string | null = null;
+  if (result instanceof Response) {
+    status = result.status;
+    location = result.headers.get("Location");
+  } else if (result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit") {
+    status = (result as { init?: { status?: number } }).init?.status ?? 200;
+  }
+  if (status >= 300 && status < 400 && location?.startsWith("/login")) return { outcome: "login", status, location };
+  if (status === 403 || status === 404 || status === 401) return { outcome: status as Outcome, status, location };
+  return { outcome: status >= 500 ? status : "allowed", status, location };
+}
+
+async function bodyText(result: unknown): Promise<string> {
+  if (result instanceof Response) {
+    const type = result.headers.get("Content-Type") ?? "";
+    if (type.includes("spreadsheetml")) return ""; // zipped: its rows are checked by the export tests
+    return result.clone().text();
+  }
+  const payload = result && typeof result === "object" && (result as { type?: string }).type === "DataWithResponseInit" ? (result as { data: unknown }).data : result;
+  return JSON.stringify(payload ?? null);
+}
+
+describe("authorization matrix", () => {
+  it("has a row for every route module, and a loader/action row for each it exports", () => {
+    const table = cases();
+    const missing: string[] = [];
+    for (const [file, mod] of Object.entries(modules)) {
+      const name = routeName(file);
+      const entry = table[name];
+      if (!entry) missing.push(`${name}: no row`);
+      else {
+        if (typeof mod.loader === "function" && !entry.loader) missing.push(`${name}: loader not covered`);
+        if (typeof mod.action === "function" && !entry.action) missing.push(`${name}: action not covered`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(Object.keys(modules).length).toBeGreaterThan(25);
+  });
+
+  for (const kind of ["loader", "action"] as const) {
+    it(`answers every ${kind} as the table says for every caller, and leaks no other scope's canary`, async () => {
+      const table = cases();
+      const wrong: string[] = [];
+      const leaks: string[] = [];
+      for (const [file, mod] of Object.entries(modules)) {
+        const name = routeName(file);
+        const fn = mod[kind];
+        const entry = table[name];
+        if (typeof fn !== "function" || !entry?.[kind]) continue;
+        for (const actor of ACTORS) {
+          const cookie = await cookieFor(actor);
+          const request =
+            kind === "loader"
+              ? makeRequest(entry.url, { cookie })
+              : makeRequest(entry.url, { cookie, form: { intent: "__matrix-probe__" } });
+          const result = await invoke(fn as (args: any) => unknown, request, entry.params ?? {});
+          const { outcome, status, location } = classify(result);
+          const expected = entry[kind]![actor];
+          if (outcome !== expected) wrong.push(`${kind} ${name} as ${actor}: expected ${expected}, got ${outcome} (${status}${location ? ` → ${location}` : ""})`);
+          if (kind === "loader") {
+            const text = await bodyText(result);
+            for (const canary of FORBIDDEN_CANARIES[actor]) {
+              if (text.includes(canary)) leaks.push(`${name} as ${actor} carries ${canary}`);
+            }
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect(leaks).toEqual([]);
+    }, 120_000);
+  }
+
+  it("the canaries are really there for those who may see them", async () => {
+    const entry = cases()["enterprises.$id"];
+    const mod = Object.entries(modules).find(([f]) => routeName(f) === "enterprises.$id")![1];
+    const asOfficer = await invoke(mod.loader as any, makeRequest(entry.url, { cookie: await cookieFor("officerX") }), entry.params!);
+    expect(await bodyText(asOfficer)).toContain(CANARY.jintang);
+    const list = Object.entries(modules).find(([f]) => routeName(f) === "enterprises._index")![1];
+    const all = await invoke(list.loader as any, makeRequest("/enterprises?q=CANARY", { cookie: await cookieFor("reviewer") }), {});
+    const text = await bodyText(all);
+    for (const canary of Object.values(CANARY)) expect(text).toContain(canary);
+  });
+});
