@@ -11,6 +11,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "../../db/client";
 import { db, sqlite } from "~/utils/db.server";
+import { databaseHash } from "../support/db-hash";
 import { makeRequest, sessionCookieFor } from "../support/requests";
 
 type Actor = "anonymous" | "entA" | "entB" | "officerX" | "officerY" | "reviewer" | "admin";
@@ -220,7 +221,10 @@ describe("authorization matrix", () => {
             kind === "loader"
               ? makeRequest(entry.url, { cookie })
               : makeRequest(entry.url, { cookie, form: { intent: "__matrix-probe__" } });
+          const before = kind === "loader" ? databaseHash() : "";
           const result = await invoke(fn as (args: any) => unknown, request, entry.params ?? {});
+          // No state change on GET, whoever asks.
+          if (kind === "loader" && databaseHash() !== before) wrong.push(`loader ${name} as ${actor} changed the database`);
           const { outcome, status, location } = classify(result);
           const expected = entry[kind]![actor];
           if (outcome !== expected) wrong.push(`${kind} ${name} as ${actor}: expected ${expected}, got ${outcome} (${status}${location ? ` → ${location}` : ""})`);

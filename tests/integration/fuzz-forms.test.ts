@@ -12,7 +12,8 @@ import { COMMON_FIELDS, TIER_FIELDS } from "~/components/application-fields";
 import { TIER_CODES } from "~/domain/tiers";
 import { normalizeUscc, validateUscc } from "~/domain/uscc";
 import { generateUscc } from "~/domain/uscc";
-import { db, sqlite } from "~/utils/db.server";
+import { db } from "~/utils/db.server";
+import { databaseHash } from "../support/db-hash";
 import { makeRequest, sessionCookieFor } from "../support/requests";
 
 const modules: Record<string, Record<string, unknown>> = import.meta.glob<Record<string, unknown>>("../../app/routes/*.{ts,tsx}", { eager: true });
@@ -21,23 +22,6 @@ const route = (name: string) => {
   if (!found) throw new Error(`no route ${name}`);
   return found[1] as { action: (args: any) => Promise<unknown> };
 };
-
-/** Everything the forms write, hashed; the audit log and sessions may change on any request. */
-function databaseHash(): string {
-  const tables = (
-    sqlite()
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sessions') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY name")
-      .all() as { name: string }[]
-  ).map((t) => t.name);
-  const hash = crypto.createHash("sha256");
-  for (const table of tables) {
-    hash.update(table);
-    // Some counter tables are WITHOUT ROWID: sort the rows' text instead of relying on rowid.
-    const rows = (sqlite().prepare(`SELECT * FROM "${table}"`).raw().all() as unknown[]).map((r) => JSON.stringify(r)).sort();
-    for (const row of rows) hash.update(row);
-  }
-  return hash.digest("hex");
-}
 
 const NASTY = [
   "", " ", "\u0000", "\u0007bell", "\u202Eevil\u202C", "\u200B", "\uFEFF", "NaN", "Infinity", "-Infinity", "-0", "1e308",
