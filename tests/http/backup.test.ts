@@ -59,5 +59,5 @@ describe("backup and restore", () => {
     });
     expect(res.status).toBe(302);
     expect(fs.readFileSync(path.join(restored, "uploads", "ab", "abcdef"), "utf8")).toBe("%PDF-1.4 test");
-  });
+  }, 120_000); // two real server starts
 });

@@ -103,5 +103,5 @@ describe("the running server", () => {
     server = await startServer({ dataDir: server.dataDir });
     expect(count()).toEqual(before);
     expect(server.output()).toContain("Using ");
-  });
+  }, 120_000); // a real restart
 });
