@@ -298,7 +298,10 @@ export async function generateSynthetic(file: string, size: SyntheticSize, optio
   const passwordHash = await (options.passwordHash ?? ((pw: string) => argon2Hash(pw)))(DEMO_PASSWORD);
 
   const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = OFF");
+  // better-sqlite3 runs SQLite in defensive mode, which silently refuses journal_mode=OFF.
+  sqlite.unsafeMode(true);
+  const mode = sqlite.pragma("journal_mode = OFF", { simple: true });
+  if (mode !== "off") log(`  journal_mode stayed ${String(mode)}`);
   sqlite.pragma("synchronous = OFF");
   sqlite.pragma("foreign_keys = OFF");
   sqlite.pragma("cache_size = -512000");
@@ -573,6 +576,7 @@ export async function generateSynthetic(file: string, size: SyntheticSize, optio
   sqlite.exec("ANALYZE");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("journal_mode = WAL");
+  sqlite.unsafeMode(false);
 
   const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const meta: SyntheticMeta = {

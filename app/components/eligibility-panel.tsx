@@ -58,7 +58,8 @@ export function EligibilityPanel({ result }: { result: EligibilityResult | null 
             </span>
           </p>
           {result.criteria.length ? (
-            <div className="table-wrap">
+            // Focusable so a keyboard user can scroll the table sideways on a narrow screen.
+            <div className="table-wrap" tabIndex={0} role="group" aria-labelledby={titleId}>
               <table className="table eligibility__table">
                 <caption className="visually-hidden">
                   {t("eligibility.counts", {

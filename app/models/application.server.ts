@@ -579,7 +579,10 @@ async function transition(
   const now = new Date().toISOString();
   const plan = await build(app, now);
   try {
-    await db.transaction().execute(async (trx) => {
+    // Inside a caller's transaction (a bulk decision), the transition joins it: the caller then
+    // rolls everything back on any result but ok.
+    const inTransaction = (fn: (trx: Trx) => Promise<void>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+    await inTransaction(async (trx) => {
       const updated = await trx
         .updateTable("applications")
         .set({

@@ -17,7 +17,10 @@ export type AuditAction =
   | "enterprise.create"
   | "enterprise.update"
   | "enterprise.archive"
-  | "enterprise.restore";
+  | "enterprise.restore"
+  | "import.enterprises"
+  | "import.awards"
+  | "application.bulk";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

@@ -158,8 +158,10 @@ export async function loadProgress(db: Db, caller: Caller, year: number, now = n
       .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
       .execute(),
+    // District-wide totals (0005): a few hundred rows, where the per-town counters hold one row
+    // per town for each year, tier and status.
     db
-      .selectFrom("progress_application_counts")
+      .selectFrom("application_status_totals")
       .select(["tier_code", "status", (eb) => eb.fn.sum<number>("n").as("n")])
       .where("year", "<", year)
       .where("status", "in", [...APPROVED_STATUSES, ...NOT_APPROVED_STATUSES])

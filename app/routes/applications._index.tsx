@@ -131,6 +131,16 @@ function useColumns(role: string): DataTableColumn<Row>[] {
       },
     });
     if (role === "enterprise") return [tier, year, level, status, updated, next] as DataTableColumn<Row>[];
+    // Bulk decisions: the checkboxes belong to the form under the table (HTML form attribute).
+    const select = col.display({
+      id: "select",
+      header: () => <span className="visually-hidden">{t("bulk.select")}</span>,
+      cell: (c) =>
+        c.row.original.status === "submitted" ? (
+          <input type="checkbox" form="bulk-form" name="id" value={c.row.original.id} aria-label={t("bulk.selectRow", { name: c.row.original.enterpriseName })} />
+        ) : null,
+    });
+    if (role === "reviewer" || role === "admin") return [select, firm, town, tier, year, level, status, opinion, submitted, next] as DataTableColumn<Row>[];
     return [firm, town, tier, year, level, status, opinion, submitted, next] as DataTableColumn<Row>[];
   }, [t.lang, role]);
 }
@@ -264,6 +274,13 @@ export default function ApplicationsPage() {
         </ul>
       </nav>
 
+      {isBureau && d.rows.some((r) => r.status === "submitted") ? (
+        <Form id="bulk-form" method="get" action="/applications/bulk" className="bulk-bar">
+          <span className="muted small">{t("bulk.queueHint")}</span>
+          <button type="submit" name="decision" value="approve" className="button button--small">{t("bulk.decision.approve")}</button>
+          <button type="submit" name="decision" value="return" className="button button--small">{t("bulk.decision.return")}</button>
+        </Form>
+      ) : null}
       <DataTable
         columns={columns}
         data={d.rows}

@@ -254,7 +254,7 @@ export default function EnterpriseProfilePage() {
         </dl>
         <h3>{t("ent.section.figures")}</h3>
         <dl className="facts">
-          <Fact label={`${t("ent.field.employees")}（${t("ent.field.employeesUnit")}）`}>{formatInteger(profile.employees)}</Fact>
+          <Fact label={t.lang === "en" ? `${t("ent.field.employees")} (${t("ent.field.employeesUnit")})` : `${t("ent.field.employees")}（${t("ent.field.employeesUnit")}）`}>{formatInteger(profile.employees)}</Fact>
           <Fact label={t("ent.field.revenue")}>{wan(profile.revenueYuan)}</Fact>
           <Fact label={t("ent.field.rdExpense")}>{wan(profile.rdExpenseYuan)}</Fact>
           <Fact label={t("ent.field.createdAt")}>{formatDate(profile.createdAt)}</Fact>

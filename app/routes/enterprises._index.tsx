@@ -253,6 +253,7 @@ export default function EnterprisesPage() {
           {data.canCreate ? (
             <Link to="/enterprises/new" className="button button--primary">{t("ent.list.new")}</Link>
           ) : null}
+          {data.canCreate ? <Link to="/enterprises/import" className="button">{t("imp.list.button")}</Link> : null}
           <a href={`/enterprises/export.csv${suffix}`} className="button" download>{t("ent.list.exportCsv")}</a>
           <a href={`/enterprises/export.xlsx${suffix}`} className="button" download>{t("ent.list.exportXlsx")}</a>
         </div>

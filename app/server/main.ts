@@ -7,7 +7,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createDb, dataPaths, migrateToLatest, openSqlite } from "../../db/client";
 import { seedIfEmpty } from "../../seeds/index";
-import { buildEntry, buildIfNeeded, root } from "./build";
+import { buildEntry, buildIfNeeded } from "./build";
 import { startMeasurement } from "./measure";
 
 async function prepareDatabase() {
@@ -31,9 +31,12 @@ async function main() {
   if (process.env.REGISTRY_SKIP_BUILD !== "1") buildIfNeeded();
   await prepareDatabase();
   startMeasurement();
-  const build = await import(pathToFileURL(buildEntry).href);
+  // The browser suite serves a private copy of the build, so a rebuild by someone else mid-run
+  // cannot pull the assets from under its pages.
+  const buildDir = process.env.REGISTRY_BUILD_DIR ?? path.dirname(buildEntry);
+  const build = await import(pathToFileURL(path.join(buildDir, "index.js")).href);
   const { createApp } = await import("./app");
-  const app = createApp(build, { assetsDir: path.join(root, "build/public") });
+  const app = createApp(build, { assetsDir: path.join(buildDir, "public") });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? "127.0.0.1";
   const server = app.listen(port, host, () => {

@@ -313,13 +313,33 @@ function round(x: number, digits = 2): number {
 
 // ───────────────────────────── one size ─────────────────────────────
 
-export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
-  const notes: string[] = [];
+/** Repetitions of each measurement, alternating between sizes; the better p50 is kept. */
+const REPS = Number(arg("reps") ?? (arg("compare") ? 2 : 1));
+
+interface SizeRun {
+  size: SyntheticSize;
+  file: string;
+  counts: unknown;
+  fx: BenchFixtures;
+  server: RunningServer;
+  dataDir: string;
+  measurePort: number;
+  base: string;
+  reviewer: string;
+  all: Scenario[];
+  scenarios: ScenarioResult[];
+  references: Record<string, unknown>;
+  notes: string[];
+  left: { submit: Target[]; approve: Target[] };
+}
+
+/** Data set, fixtures, a running server signed in, and the scenarios against it. */
+async function openSize(size: SyntheticSize): Promise<SizeRun> {
   console.log(`\n== ${size}: data set`);
   const t0 = Date.now();
   const { file, meta, reused } = await ensureSynthetic(size, { log: (l) => console.log(l) });
   console.log(`${reused ? "reused" : "generated"} ${file} (${JSON.stringify(meta.counts)}${reused ? "" : `, ${meta.seconds} s`})`);
-  const perScenario = Math.max(1500, Math.ceil((DURATION * 2 + WARMUP) * 150));
+  const perScenario = Math.max(1500, Math.ceil((DURATION * 2 * REPS + WARMUP) * 150));
   const fx = prepareFixtures(file, perScenario);
   console.log(`fixtures ready (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
@@ -330,72 +350,59 @@ export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
     env: { DATABASE_PATH: file, REGISTRY_MEASURE_EVENT_LOOP: "1", REGISTRY_MEASURE_PORT: String(measurePort) },
   });
   const base = server.url;
-  const scenarios: ScenarioResult[] = [];
-  const references: Record<string, unknown> = {};
+  const reviewer = await signIn(base, "reviewer");
+  const left = { submit: [...fx.submitTargets], approve: [...fx.approveTargets] };
+  const take = (queue: Target[], fallback: Target) => queue.shift() ?? fallback;
+  let i = 0;
+  const rotate = (ids: number[]) => ids[i++ % ids.length]!;
+
+  // Real form bodies: the edit form as the page renders it for a fresh draft of each tier.
+  const submitBodies = new Map<string, string>();
+  for (const tier of new Set(fx.submitTargets.map((t) => t.tier))) {
+    const target = fx.submitTargets.find((t) => t.tier === tier)!;
+    const html = await (await fetch(`${base}/applications/${target.id}/edit`, { headers: { Cookie: reviewer } })).text();
+    const fields = formFields(html, /name="declaration"/);
+    fields.set("intent", "submit");
+    submitBodies.set(tier, fields.toString());
+  }
+  const tierOf = new Map(fx.submitTargets.map((t) => [t.id, t.tier]));
+  const approveBody = (version: number) =>
+    new URLSearchParams({ intent: "approve", version: String(version), level: "district", recognizedOn: "2026-11-20", documentNo: "定经信〔2026〕88号", comment: "bench" }).toString();
+  const versionOf = new Map(fx.approveTargets.map((t) => [t.id, t.version]));
+
+  const all: Scenario[] = [
+    { name: "list-first", path: () => `/enterprises?town=${fx.listTown}`, expect: { status: 200, contains: escapeHtml(fx.firstPageName) } },
+    { name: "list-deep", path: () => `/enterprises?town=${fx.listTown}&cursor=${fx.deepCursor}`, expect: { status: 200, contains: escapeHtml(fx.deepFirstName) } },
+    { name: "queue", path: () => `/applications`, expect: { status: 200 } },
+    { name: "profile", path: () => `/enterprises/${rotate(fx.profileIds)}`, expect: { status: 200 } },
+    { name: "detail", path: () => `/applications/${rotate(fx.detailIds)}`, expect: { status: 200 } },
+    { name: "dashboard", path: () => `/dashboard?year=2026`, expect: { status: 200 } },
+    { name: "api-progress", path: () => `/api/progress?year=2026`, expect: { status: 200, contains: '"tiers"' } },
+    {
+      name: "submit",
+      method: "POST",
+      path: () => `/applications/${take(left.submit, fx.submitTargets[0]!).id}/edit`,
+      body: (p) => submitBodies.get(tierOf.get(Number(p.split("/")[2])) ?? "")!,
+      expect: { status: 302 },
+    },
+    {
+      name: "approve",
+      method: "POST",
+      path: () => `/applications/${take(left.approve, fx.approveTargets[0]!).id}`,
+      body: (p) => approveBody(versionOf.get(Number(p.split("/")[2])) ?? 2),
+      expect: { status: 302 },
+    },
+  ];
+  return { size, file, counts: meta.counts, fx, server, dataDir, measurePort, base, reviewer, all, scenarios: [], references: {}, notes: [], left };
+}
+
+/** The sign-in burst, the export, the references; stops the server. */
+async function closeSize(run: SizeRun): Promise<SizeResult> {
+  const { base, reviewer, measurePort, references, scenarios, fx, file } = run;
   try {
-    const reviewer = await signIn(base, "reviewer");
-    const submitQueue = [...fx.submitTargets];
-    const approveQueue = [...fx.approveTargets];
-    const take = (queue: Target[], fallback: Target) => queue.shift() ?? fallback;
-    let i = 0;
-    const rotate = (ids: number[]) => ids[i++ % ids.length]!;
-
-    // Real form bodies: the edit form as the page renders it for a fresh draft of each tier.
-    const submitBodies = new Map<string, string>();
-    for (const tier of new Set(fx.submitTargets.map((t) => t.tier))) {
-      const target = fx.submitTargets.find((t) => t.tier === tier)!;
-      const html = await (await fetch(`${base}/applications/${target.id}/edit`, { headers: { Cookie: reviewer } })).text();
-      const fields = formFields(html, /name="declaration"/);
-      fields.set("intent", "submit");
-      submitBodies.set(tier, fields.toString());
-    }
-    const tierOf = new Map(fx.submitTargets.map((t) => [t.id, t.tier]));
-    const approveBody = (version: number) =>
-      new URLSearchParams({ intent: "approve", version: String(version), level: "district", recognizedOn: "2026-11-20", documentNo: "定经信〔2026〕88号", comment: "bench" }).toString();
-    const versionOf = new Map(fx.approveTargets.map((t) => [t.id, t.version]));
-
-    const all: Scenario[] = [
-      { name: "list-first", path: () => `/enterprises?town=${fx.listTown}`, expect: { status: 200, contains: escapeHtml(fx.firstPageName) } },
-      { name: "list-deep", path: () => `/enterprises?town=${fx.listTown}&cursor=${fx.deepCursor}`, expect: { status: 200, contains: escapeHtml(fx.deepFirstName) } },
-      { name: "queue", path: () => `/applications`, expect: { status: 200 } },
-      { name: "profile", path: () => `/enterprises/${rotate(fx.profileIds)}`, expect: { status: 200 } },
-      { name: "detail", path: () => `/applications/${rotate(fx.detailIds)}`, expect: { status: 200 } },
-      { name: "dashboard", path: () => `/dashboard?year=2026`, expect: { status: 200 } },
-      { name: "api-progress", path: () => `/api/progress?year=2026`, expect: { status: 200, contains: '"tiers"' } },
-      {
-        name: "submit",
-        method: "POST",
-        path: () => `/applications/${take(submitQueue, fx.submitTargets[0]!).id}/edit`,
-        body: (p) => submitBodies.get(tierOf.get(Number(p.split("/")[2])) ?? "")!,
-        expect: { status: 302 },
-      },
-      {
-        name: "approve",
-        method: "POST",
-        path: () => `/applications/${take(approveQueue, fx.approveTargets[0]!).id}`,
-        body: (p) => approveBody(versionOf.get(Number(p.split("/")[2])) ?? 2),
-        expect: { status: 302 },
-      },
-    ];
-
-    for (const s of all.filter((x) => wanted(x.name))) {
-      await check(base, reviewer, s);
-      process.stdout.write(`${s.name.padEnd(14)}`);
-      await drive(base, reviewer, s, 10, WARMUP);
-      for (const c of [1, 10]) {
-        const r = await drive(base, reviewer, s, c, DURATION);
-        scenarios.push(r);
-        process.stdout.write(`  c=${c}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s${r.errors ? `, ${r.errors} unexpected` : ""}`);
-      }
-      process.stdout.write("\n");
-      if (s.method === "POST" && (s.name === "submit" ? submitQueue : approveQueue).length === 0) {
-        notes.push(`${s.name}: ran out of fresh targets; later requests answered 409 (counted as unexpected)`);
-      }
-    }
-
     if (wanted("signin-burst")) {
       // Eight people sign in at once while the list is under load: the event loop must not stall.
-      const list = all[0]!;
+      const list = run.all[0]!;
       const load = drive(base, reviewer, list, 10, DURATION);
       await new Promise((r) => setTimeout(r, 1000));
       // The same load without sign-ins first: what the list alone does to the event loop.
@@ -424,10 +431,10 @@ export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
         baselineEventLoopP99Ms: round(baseline.eventLoop.p99Ms),
         listUnderLoad: underLoad,
       };
-      console.log(`signin-burst    8 sign-ins in ${round(burstMs)} ms; event loop max delay ${round(m.eventLoop.maxMs)} ms (p99 ${round(m.eventLoop.p99Ms)} ms); list load alone, 1 s before: max ${round(baseline.eventLoop.maxMs)} ms`);
+      console.log(`${run.size} signin-burst: 8 sign-ins in ${round(burstMs)} ms; event loop max delay ${round(m.eventLoop.maxMs)} ms (p99 ${round(m.eventLoop.p99Ms)} ms); list load alone, 1 s before: max ${round(baseline.eventLoop.maxMs)} ms`);
     }
 
-    if (process.argv.includes("--export") || wanted("export") && ONLY) {
+    if (process.argv.includes("--export") || (wanted("export") && ONLY)) {
       // Peak resident memory while a reviewer exports the whole registry (all firms, CSV).
       const before = await measure(measurePort);
       const t = performance.now();
@@ -441,7 +448,7 @@ export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
       const after = await measure(measurePort);
       references.export = {
         status: res.status,
-        rows: lines - 1,
+        lines,
         megabytes: round(bytes / 2 ** 20),
         seconds: round((performance.now() - t) / 1000),
         rssBeforeMb: round(before.rssBytes / 2 ** 20),
@@ -449,20 +456,20 @@ export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
         growthMb: round((after.peakRssBytes - before.rssBytes) / 2 ** 20),
         peakHeapUsedMb: round(after.peakHeapUsedBytes / 2 ** 20),
       };
-      console.log(`export          ${JSON.stringify(references.export)}`);
+      console.log(`${run.size} export: ${JSON.stringify(references.export)}`);
     }
 
     if (wanted("references")) {
-      await server.stop();
+      await run.server.stop();
       references.rawSql = await rawSqlReference(file, fx);
       const ff = await frameworkFreeReference(file, reviewer, fx, DURATION);
       const remixHtml = await fetchHtmlSize(file, fx, reviewer);
       references.frameworkFreeList = { ...ff, remixHtmlBytes: remixHtml };
-      console.log(`reference-list  c=1: p50 ${ff.c1.p50} ms, ${ff.c1.rps} req/s  c=10: p50 ${ff.c10.p50} ms, ${ff.c10.rps} req/s`);
+      console.log(`${run.size} reference-list: c=1: p50 ${ff.c1.p50} ms, ${ff.c1.rps} req/s  c=10: p50 ${ff.c10.p50} ms, ${ff.c10.rps} req/s`);
     }
   } finally {
-    await server.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await run.server.stop();
+    fs.rmSync(run.dataDir, { recursive: true, force: true });
   }
 
   const p50 = (name: string, c = 1) => scenarios.find((s) => s.name === name && s.c === c)?.p50 ?? null;
@@ -473,7 +480,40 @@ export async function benchSize(size: SyntheticSize): Promise<SizeResult> {
     listRpsOverFrameworkFreeC10: ff && rps("list-first") !== null ? round(rps("list-first")! / ff.c10.rps) : null,
     signinEventLoopMaxMs: (references.signinBurst as any)?.eventLoopMaxMs ?? null,
   };
-  return { machine: machine(), size, data: meta.counts, scenarios, references, ratios, notes };
+  return { machine: machine(), size: run.size, data: run.counts, scenarios, references, ratios, notes: run.notes };
+}
+
+/**
+ * Every scenario on every size, alternating sizes within each measurement so that the load of
+ * this shared machine falls on both alike; with REPS > 1 the better p50 of the repetitions is kept.
+ */
+async function driveAll(runs: SizeRun[]) {
+  for (const name of runs[0]!.all.map((s) => s.name).filter(wanted)) {
+    for (const run of runs) {
+      const s = run.all.find((x) => x.name === name)!;
+      await check(run.base, run.reviewer, s);
+      await drive(run.base, run.reviewer, s, 10, WARMUP);
+    }
+    for (const c of [1, 10]) {
+      const best = new Map<SizeRun, ScenarioResult>();
+      for (let rep = 0; rep < REPS; rep++) {
+        for (const run of runs) {
+          const r = await drive(run.base, run.reviewer, run.all.find((x) => x.name === name)!, c, DURATION);
+          const prev = best.get(run);
+          if (!prev || r.p50 < prev.p50) best.set(run, prev ? { ...r, errors: r.errors + prev.errors } : r);
+        }
+      }
+      for (const run of runs) {
+        const r = best.get(run)!;
+        run.scenarios.push(r);
+        console.log(`${run.size} ${name.padEnd(13)} c=${String(c).padEnd(2)} p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps} req/s${r.errors ? `, ${r.errors} unexpected` : ""}`);
+      }
+    }
+    for (const run of runs) {
+      const queue = name === "submit" ? run.left.submit : name === "approve" ? run.left.approve : null;
+      if (queue && queue.length === 0) run.notes.push(`${name}: ran out of fresh targets; later requests answered 409 (counted as unexpected)`);
+    }
+  }
 }
 
 /** Bytes of the real list page, for comparison with the reference's markup (a server started only for this). */
@@ -509,14 +549,49 @@ function table(results: SizeResult[]): string {
   return lines.join("\n");
 }
 
+const PAGES = ["list-first", "list-deep", "queue", "profile", "detail", "dashboard", "api-progress"];
+
+/** The issue's targets, evaluated on one compare run (small size first, large last). */
+function targets(small: SizeResult, large: SizeResult) {
+  const p50 = (r: SizeResult, name: string, c: number) => r.scenarios.find((s) => s.name === name && s.c === c)?.p50;
+  const pages = Object.fromEntries(
+    PAGES.filter((name) => p50(small, name, 1) !== undefined).map((name) => {
+      const ratio = round(p50(large, name, 1)! / Math.max(p50(small, name, 1)!, 0.01));
+      return [name, { ratioC1: ratio, ratioC10: round(p50(large, name, 10)! / Math.max(p50(small, name, 10)!, 0.01)), met: ratio <= 1.5 }];
+    }),
+  );
+  const ff = large.references.frameworkFreeList as { c10: ScenarioResult } | undefined;
+  const listRps = large.scenarios.find((s) => s.name === "list-first" && s.c === 10)?.rps;
+  const burst = large.references.signinBurst as { eventLoopMaxMs: number } | undefined;
+  return {
+    [`every page p50 ${large.size} <= 1.5 x ${small.size} (c=1)`]: pages,
+    [`dashboard p50 <= list p50 at ${large.size}`]: {
+      dashboard: p50(large, "dashboard", 1),
+      list: p50(large, "list-first", 1),
+      met: (p50(large, "dashboard", 1) ?? Infinity) <= (p50(large, "list-first", 1) ?? 0),
+    },
+    [`list req/s c=10 >= 0.7 x framework-free at ${large.size}`]: {
+      ratio: ff && listRps !== undefined ? round(listRps / ff.c10.rps) : null,
+      met: ff && listRps !== undefined ? listRps / ff.c10.rps >= 0.7 : null,
+    },
+    "sign-in burst event loop max <= 50 ms": { maxMs: burst?.eventLoopMaxMs ?? null, met: burst ? burst.eventLoopMaxMs <= 50 : null },
+  };
+}
+
 async function main() {
   const compare = arg("compare");
   const sizes = (compare ? compare.split(",") : [arg("size") ?? "S"]).map((s) => s.trim().toUpperCase());
   for (const s of sizes) if (!isSyntheticSize(s)) throw new Error(`unknown size ${s} (XS, S, M, L)`);
   console.log("Building the app…");
   buildIfNeeded();
+  const runs: SizeRun[] = [];
+  for (const size of sizes as SyntheticSize[]) runs.push(await openSize(size));
   const results: SizeResult[] = [];
-  for (const size of sizes as SyntheticSize[]) results.push(await benchSize(size));
+  try {
+    await driveAll(runs);
+  } finally {
+    for (const run of runs) results.push(await closeSize(run));
+  }
 
   const out: Record<string, any> =
     results.length === 1
@@ -532,7 +607,9 @@ async function main() {
             }),
           ),
         };
+  if (results.length > 1) out.targets = targets(results[0]!, results.at(-1)!);
   console.log("\n" + table(results));
+  if (out.targets) console.log(`\ntargets: ${JSON.stringify(out.targets, null, 1)}`);
   for (const r of results) console.log(`\n${r.size} ratios: ${JSON.stringify(r.ratios)}${r.notes.length ? `\nnotes: ${r.notes.join("; ")}` : ""}`);
   if (results.length > 1) console.log(`\ncompare: ${JSON.stringify(out.ratios, null, 1)}`);
   const file = arg("out") ?? path.join(root, "tests/bench/results", `bench-${sizes.join("-")}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

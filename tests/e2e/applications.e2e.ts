@@ -3,7 +3,7 @@
  * it types) and submits, the town recommends, the bureau approves; and a return for revision
  * that the firm reads, fixes and resubmits. Elements are found by role and label.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, expectNoHorizontalScroll, launchBrowser, newPage, screenshot, signInAs } from "./browser";
 
@@ -18,6 +18,8 @@ afterAll(async () => {
 const JINTANG_FIRM = "舟山金塘塑机螺杆科技有限公司";
 const YANCANG_FIRM = "浙江盐仓海洋装备有限公司";
 const DOC_NO = "浙经信企业〔2026〕101号";
+/** New applications default to the current year in Shanghai. */
+const APPLICATION_YEAR = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
 
 /** A field by its whole label (the required mark " *" aside), so 营业收入 never finds 主营业务收入. */
 function label(text: string): RegExp {
@@ -28,6 +30,21 @@ async function field(page: Page, text: string, value: string) {
   await page.getByLabel(label(text)).fill(value);
 }
 
+/** The text of everything a field's aria-describedby points at: what a screen reader reads out. */
+async function descriptionOf(page: Page, control: Locator): Promise<string> {
+  const ids = ((await control.getAttribute("aria-describedby")) ?? "").split(" ").filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
+  return texts.join(" ");
+}
+
+/** The "achieved" figure of a tier's card on the dashboard (a link named "<n> 已完成"). */
+async function achievedOnDashboard(page: Page, tierName: string): Promise<number> {
+  const card = page.getByRole("article", { name: tierName, exact: true });
+  const link = card.getByRole("link", { name: /已完成$/ });
+  await expect.poll(() => link.count()).toBe(1);
+  return Number((await link.textContent())!.replace(/\D+/g, ""));
+}
+
 async function statusText(page: Page) {
   return page.locator(".app-detail__sub .badge").textContent();
 }
@@ -35,7 +52,7 @@ async function statusText(page: Page) {
 describe("applying, recommending, approving", () => {
   let detailUrl = "";
 
-  it("the firm fills the 专精特新 form, watches the pre-check, and submits", async () => {
+  it("the firm fills the 专精特新 form, corrects its mistakes, attaches a PDF, and submits", async () => {
     const { page, problems, context } = await newPage(browser);
     await signInAs(page, "ent-jintang");
     await page.goto(`${baseUrl()}/applications`);
@@ -52,8 +69,8 @@ describe("applying, recommending, approving", () => {
     await page.getByLabel(label("申报级别")).selectOption({ label: "省级" });
     await field(page, "企业及申报情况简介", "企业深耕注塑机螺杆机筒细分市场，产品配套国内重点客户。");
     await field(page, "从事细分市场年限（年）", "8");
-    await field(page, "主导产品", "注塑机螺杆机筒");
-    await field(page, "上年度营业收入（万元）", "5016.46");
+    // Two mistakes: 主导产品 left empty, and the revenue typed in words.
+    await field(page, "上年度营业收入（万元）", "五千万");
     await field(page, "上年度主营业务收入（万元）", "4732.87");
     await field(page, "上年度研发费用（万元）", "223.34");
     await field(page, "前一年度研发费用（万元）", "210");
@@ -64,28 +81,69 @@ describe("applying, recommending, approving", () => {
     await field(page, "Ⅰ类知识产权数（如发明专利）", "2");
     await field(page, "Ⅱ类知识产权数（如实用新型、软件著作权）", "34");
     await field(page, "评价得分（0–100）", "79");
+    await page.getByLabel(/本企业承诺/).check();
+    await page.getByRole("button", { name: "提交申报" }).click();
+
+    // Each message sits by its field and is what the field is described by.
+    const product = page.getByLabel(label("主导产品"));
+    const revenue = page.getByLabel(label("上年度营业收入（万元）"));
+    await expect.poll(() => product.getAttribute("aria-invalid")).toBe("true");
+    expect(await descriptionOf(page, product)).toContain("请填写“主导产品”");
+    expect(await revenue.getAttribute("aria-invalid")).toBe("true");
+    expect(await descriptionOf(page, revenue)).toContain("金额格式不正确，请填写数字");
+    // What was typed is still there.
+    expect(await revenue.inputValue()).toBe("五千万");
+    expect(await page.getByLabel(label("研发人员数（人）")).inputValue()).toBe("18");
+    await screenshot(page, "applications-new-error");
+
+    await product.fill("注塑机螺杆机筒");
+    await revenue.fill("5016.46");
     // The pre-check follows the typing, in the browser.
     await expect.poll(() => panel.locator(".eligibility__summary").textContent()).toBe("符合各项条件");
     await screenshot(page, "applications-new-filled");
+    await page.getByRole("button", { name: "保存草稿" }).click();
+    await page.waitForURL(/\/applications\/\d+\?done=save/);
+    detailUrl = page.url().replace(/\?.*$/, "");
+    await expect.poll(() => statusText(page)).toBe("草稿");
 
-    // Submitting without the declaration is refused by the field.
-    await page.getByRole("button", { name: "提交申报" }).click();
-    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("真实性承诺");
-    expect(await page.getByLabel(/本企业承诺/).getAttribute("aria-invalid")).toBe("true");
-    // What was typed is still there.
+    // Evidence: a small PDF, uploaded from the application page.
+    const files = page.getByRole("region", { name: "佐证材料", exact: true });
+    await files.getByLabel(label("材料类别")).selectOption({ label: "研发费用专项审计" });
+    await files.getByLabel(label("文件")).setInputFiles({
+      name: "研发费用专项审计报告.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"),
+    });
+    await files.getByRole("button", { name: "上传", exact: true }).click();
+    await page.waitForURL(/attachment=uploaded/);
+    await expect.poll(() => files.getByRole("status").textContent()).toContain("已上传“研发费用专项审计报告.pdf”");
+    const fileRow = files.getByRole("row").filter({ hasText: "研发费用专项审计报告.pdf" });
+    expect(await fileRow.textContent()).toContain("研发费用专项审计");
+    expect(await fileRow.textContent()).toContain("PDF");
+    await screenshot(page, "applications-draft-with-file");
+
+    await page.getByRole("link", { name: "继续填写并提交" }).click();
+    await page.waitForURL(/\/edit$/);
     expect(await page.getByLabel(label("主导产品")).inputValue()).toBe("注塑机螺杆机筒");
-    await screenshot(page, "applications-new-error");
+    // Submitting without the declaration is refused by the field.
+    if (await page.getByLabel(/本企业承诺/).isChecked()) await page.getByLabel(/本企业承诺/).uncheck();
+    await page.getByRole("button", { name: "提交申报" }).click();
+    await expect.poll(() => page.getByLabel(/本企业承诺/).getAttribute("aria-invalid")).toBe("true");
+    expect(await descriptionOf(page, page.getByLabel(/本企业承诺/))).toContain("真实性承诺");
 
     await page.getByLabel(/本企业承诺/).check();
     await page.getByRole("button", { name: "提交申报" }).click();
     await page.waitForURL(/\/applications\/\d+\?done=submit/);
-    detailUrl = page.url().replace(/\?.*$/, "");
-    await expect.poll(() => page.getByRole("status").textContent()).toContain("申报已提交");
+    expect(page.url().replace(/\?.*$/, "")).toBe(detailUrl);
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("申报已提交");
     await expect.poll(() => statusText(page)).toBe("已提交");
     expect(await page.getByRole("region", { name: "申报内容", exact: true }).textContent()).toContain("5,016.46 万元");
+    // Submitted: the file is still there, and can no longer be changed.
+    expect(await files.getByRole("link", { name: /研发费用专项审计报告\.pdf/ }).count()).toBe(1);
+    expect(await files.getByRole("button", { name: "上传", exact: true }).count()).toBe(0);
     await screenshot(page, "applications-submitted-firm");
     await expectNoHorizontalScroll(page);
-    // The 400 of the refused submission is the one failed request this test provokes.
+    // The 400s of the refused submissions are the failed requests this test provokes.
     expect(problems.filter((p) => !p.includes("400"))).toEqual([]);
     await context.close();
   });
@@ -116,6 +174,10 @@ describe("applying, recommending, approving", () => {
   it("the reviewer finds it in the queue and approves it, recording the 文号", async () => {
     const { page, problems, context } = await newPage(browser);
     await signInAs(page, "reviewer");
+    // The dashboard's count for the tier and year before the decision.
+    await page.goto(`${baseUrl()}/dashboard?year=${APPLICATION_YEAR}`);
+    const achievedBefore = await achievedOnDashboard(page, "专精特新中小企业");
+
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "审核队列" }).click();
     await page.waitForURL(/\/applications/);
     await screenshot(page, "applications-queue-reviewer");
@@ -145,6 +207,13 @@ describe("applying, recommending, approving", () => {
     // Only revoking is left.
     expect(await page.getByRole("button", { name: "撤销认定" }).count()).toBe(1);
     await screenshot(page, "applications-approved-reviewer");
+
+    // Counted at once: the achieved figure for 专精特新 in that year rises by exactly one.
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "培育进度" }).click();
+    await page.waitForURL(/\/dashboard/);
+    if (!page.url().includes(`year=${APPLICATION_YEAR}`)) await page.goto(`${baseUrl()}/dashboard?year=${APPLICATION_YEAR}`);
+    expect(await achievedOnDashboard(page, "专精特新中小企业")).toBe(achievedBefore + 1);
+    await screenshot(page, "dashboard-after-approval");
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -52,8 +52,22 @@ export async function newPage(
   return { context, page, problems };
 }
 
+/**
+ * Waits until React has hydrated the page's main element (its props are attached once its whole
+ * subtree is hydrated) and the commit has run. A key pressed while hydration is under way can
+ * make React 18 throw "Root did not complete" (#345), so keyboard tests wait for this first.
+ */
+export async function waitForHydration(page: Page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector("main");
+    return !!main && Object.keys(main).some((key) => key.startsWith("__reactProps"));
+  });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+}
+
 export async function signInAs(page: Page, username: string) {
   await page.goto(`${baseUrl()}/login`);
+  await waitForHydration(page);
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill("demo-password");
   await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();

@@ -55,7 +55,7 @@ describe("progress dashboard", () => {
   });
 
   it("prints as an A4 report with the title, the date and the figures", async () => {
-    const { page, context } = await newPage(browser);
+    const { page, context, problems } = await newPage(browser);
     await signInAs(page, "reviewer");
     await page.goto(`${baseUrl()}/dashboard?year=2023`);
     await page.emulateMedia({ media: "print" });
@@ -67,6 +67,7 @@ describe("progress dashboard", () => {
     const pages = pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
     expect(pages).toBeGreaterThanOrEqual(1);
     expect(pages).toBeLessThanOrEqual(3);
+    expect(problems).toEqual([]);
     await context.close();
   });
 

@@ -138,11 +138,17 @@ describe("the enterprise registry in Chromium", () => {
   });
 
   it("fits a phone screen: the table scrolls in its own box", async () => {
-    const { page, context } = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    const { page, context, problems } = await newPage(browser, { viewport: { width: 390, height: 844 } });
     await signInAs(page, "officer-jintang");
     await page.goto(`${baseUrl()}/enterprises`);
     await expectNoHorizontalScroll(page);
+    // The table is wider than the phone, and scrolls inside its own box.
+    const box = page.locator(".table-wrap").first();
+    const { scroll, client } = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(scroll).toBeGreaterThan(client);
+    expect(await box.evaluate((el) => getComputedStyle(el).overflowX)).toBe("auto");
     await screenshot(page, "enterprises-phone");
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

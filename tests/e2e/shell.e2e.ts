@@ -34,13 +34,14 @@ describe("sign-in and the shell", () => {
       ["ent-jintang", /\/applications/, "本企业档案"],
     ];
     for (const [username, home, navItem] of homes) {
-      const { page, context } = await newPage(browser);
+      const { page, context, problems } = await newPage(browser);
       await signInAs(page, username);
       expect(page.url()).toMatch(home);
       const nav = page.getByRole("navigation", { name: "主导航" });
       await expect.poll(() => nav.getByRole("link", { name: navItem }).count()).toBe(1);
       await page.getByRole("button", { name: "退出登录" }).click();
       await page.waitForURL(/\/login/);
+      expect(problems).toEqual([]);
       await context.close();
     }
   });

@@ -1,0 +1,82 @@
+/**
+ * npm run import -- enterprises|awards FILE [--commit] [--as USERNAME]
+ *   [--tier CODE] [--level LEVEL] [--year YYYY] [--doc 文号] [--date YYYY-MM-DD]
+ *
+ * Prints the same preview as the import page, as JSON; writes only with --commit (all or
+ * nothing, rows with errors skipped). Runs against DATABASE_PATH (or DATA_DIR) as a reviewer or
+ * admin account (default: the first admin), which the audit row names.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createDb, dataPaths, migrateToLatest, openSqlite } from "./client";
+import { isLevel, isTierCode } from "../app/domain/tiers";
+import type { Caller } from "../app/domain/scope";
+import { commitAwardImport, previewAwardImport, type AwardDefaults } from "../app/models/award-import.server";
+import { commitEnterpriseImport, previewEnterpriseImport } from "../app/models/import.server";
+import { readSheet, sha256Of } from "../app/models/import-file.server";
+
+function usage(message?: string): never {
+  if (message) console.error(message);
+  console.error("usage: npm run import -- enterprises|awards FILE [--commit] [--as USERNAME] [--tier CODE] [--level LEVEL] [--year YYYY] [--doc 文号] [--date YYYY-MM-DD]");
+  process.exit(2);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const [kind, file] = args;
+  if (kind !== "enterprises" && kind !== "awards") usage();
+  if (!file) usage("FILE is missing");
+  const flag = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const commit = args.includes("--commit");
+  const defaults: AwardDefaults = {};
+  const tier = flag("tier");
+  if (tier !== undefined) defaults.tier = isTierCode(tier) ? tier : usage(`unknown tier: ${tier}`);
+  const level = flag("level");
+  if (level !== undefined) defaults.level = isLevel(level) ? level : usage(`unknown level: ${level}`);
+  const year = flag("year");
+  if (year !== undefined) defaults.year = /^\d{4}$/.test(year) ? Number(year) : usage(`bad year: ${year}`);
+  if (flag("doc")) defaults.documentNo = flag("doc");
+  const date = flag("date");
+  if (date !== undefined) defaults.recognizedOn = /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : usage(`bad date: ${date}`);
+
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  const sqlite = openSqlite(dataPaths().databasePath);
+  const db = createDb(sqlite);
+  try {
+    await migrateToLatest(db);
+    const username = flag("as");
+    const user = await db
+      .selectFrom("users")
+      .select(["id", "role", "enterprise_id", "town_code", "username"])
+      .where("role", "in", ["reviewer", "admin"])
+      .where("disabled_at", "is", null)
+      .$if(username !== undefined, (q) => q.where("username", "=", username!))
+      .$if(username === undefined, (q) => q.where("role", "=", "admin"))
+      .orderBy("id")
+      .executeTakeFirst();
+    if (!user) usage(username ? `no active reviewer or admin named ${username}` : "no active admin account");
+    const caller: Caller = { id: user.id, role: user.role, enterpriseId: user.enterprise_id, townCode: user.town_code };
+    const sheet = await readSheet(bytes);
+    const ref = { fileName: path.basename(file), sha256: sha256Of(bytes) };
+    const preview = kind === "enterprises" ? await previewEnterpriseImport(db, sheet, "zh") : await previewAwardImport(db, sheet, defaults, "zh");
+    const out: Record<string, unknown> = { kind, file: ref.fileName, sha256: ref.sha256, format: sheet.format, encoding: sheet.encoding, ...preview };
+    if (commit) {
+      out.commit =
+        kind === "enterprises"
+          ? await commitEnterpriseImport(db, caller, sheet, ref, { digest: preview.digest, skipErrors: true, lang: "zh" })
+          : await commitAwardImport(db, caller, sheet, ref, { digest: preview.digest, defaults, lang: "zh" });
+    }
+    console.log(JSON.stringify(out, null, 2));
+    if (commit && !(out.commit as { ok: boolean }).ok) process.exitCode = 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
