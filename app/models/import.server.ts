@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
 import { cellText, isBlankRow, parseYesNo, type CellValue } from "~/domain/import/cells";
-import { ENTERPRISE_FIELDS, findHeader, type EnterpriseFieldKey } from "~/domain/import/headers";
+import { ENTERPRISE_FIELDS, findHeader, moneyUnitOf, toWanText, type EnterpriseFieldKey } from "~/domain/import/headers";
 import { matchIndustry, matchTown } from "~/domain/import/places";
 import { formatWan } from "~/domain/money";
 import { seesEverything, type Caller } from "~/domain/scope";
@@ -233,8 +233,12 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang):
 
     // An 18-digit code typed into a number cell has already lost its last digits in Excel.
     if (typeof raw.uscc === "number") errors.push(cellMessage(row, "uscc", t("imp.err.usccNumber")));
-    for (const key of ["platform", "address", "legalRep", "contactName", "contactPhone", "employees", "revenueWan", "rdExpenseWan"] as const) {
+    for (const key of ["platform", "address", "legalRep", "contactName", "contactPhone", "employees"] as const) {
       if (text(key) !== "") candidate[key] = text(key);
+    }
+    // Money columns headed in 元 or 千元 (the statistics office's lists) are converted to 万元.
+    for (const key of ["revenueWan", "rdExpenseWan"] as const) {
+      if (text(key) !== "") candidate[key] = toWanText(text(key), moneyUnitOf(headerOf(key)));
     }
     if (text("town") !== "") {
       const town = matchTown(text("town"), reference.towns);

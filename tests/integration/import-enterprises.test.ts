@@ -166,3 +166,29 @@ describe("CSV in the encodings Excel writes", () => {
     await expect(readSheet(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 0, 1]))).rejects.toMatchObject({ reason: "not-spreadsheet" });
   });
 });
+
+describe("money columns in 元 and 千元", () => {
+  it("converts the statistics office's 元 and 千元 columns to the right amounts", async () => {
+    const reviewer = await caller("reviewer");
+    const a = freshUscc(70000200);
+    const b = freshUscc(70000201);
+    const sheet = await readSheet(
+      utf8(
+        csvOf([
+          ["企业名称", "统一社会信用代码", "所在镇（街道）", "所属产业", "营业收入（元）", "研发费用（千元）"],
+          ["元单位测试甲有限公司", a, "金塘镇", "机械制造", "23,456,789", "1234.5"],
+          ["元单位测试乙有限公司", b, "金塘镇", "机械制造", "20000000", "0"],
+        ]),
+      ),
+    );
+    const p = await previewEnterpriseImport(db(), sheet, "zh");
+    expect(p.counts).toMatchObject({ new: 2, error: 0 });
+    const result = await commitEnterpriseImport(db(), reviewer, sheet, FILE, { digest: p.digest, skipErrors: false, lang: "zh" });
+    expect(result.ok).toBe(true);
+    const rows = await db().selectFrom("enterprises").select(["uscc", "revenue_yuan", "rd_expense_yuan"]).where("uscc", "in", [a, b]).orderBy("uscc").execute();
+    const byCode = Object.fromEntries(rows.map((r) => [r.uscc, r]));
+    // ¥23,456,789 is 2345.68 万元 rounded to ¥100; 1234.5 千元 is ¥1,234,500.
+    expect(byCode[a]).toMatchObject({ revenue_yuan: 23_456_800, rd_expense_yuan: 1_234_500 });
+    expect(byCode[b]).toMatchObject({ revenue_yuan: 20_000_000, rd_expense_yuan: 0 });
+  });
+});

@@ -106,3 +106,28 @@ describe("places, tiers and levels", () => {
     expect(matchLevel("乡级")).toBeNull();
   });
 });
+
+describe("money columns headed in 元 or 千元", () => {
+  it("reads the unit from the header's brackets, 万元 unless another is named", async () => {
+    const { moneyUnitOf } = await import("../../app/domain/import/headers");
+    expect(moneyUnitOf("营业收入（万元）")).toBe("wan");
+    expect(moneyUnitOf("营业收入")).toBe("wan");
+    expect(moneyUnitOf("营业收入（元）")).toBe("yuan");
+    expect(moneyUnitOf("营业收入(元)")).toBe("yuan");
+    expect(moneyUnitOf("主营业务收入（千元）")).toBe("thousand");
+  });
+
+  it("moves the decimal point exactly and rounds half up to ¥100", async () => {
+    const { toWanText } = await import("../../app/domain/import/headers");
+    expect(toWanText("12345678", "yuan")).toBe("1234.57");
+    expect(toWanText("12,345,600", "yuan")).toBe("1234.56");
+    expect(toWanText("49", "yuan")).toBe("0.00");
+    expect(toWanText("50", "yuan")).toBe("0.01");
+    expect(toWanText("20000000.5", "yuan")).toBe("2000.00");
+    expect(toWanText("123456.7", "thousand")).toBe("12345.67");
+    expect(toWanText("0", "thousand")).toBe("0.00");
+    expect(toWanText("12.5", "wan")).toBe("12.5");
+    expect(toWanText("abc", "yuan")).toBe("abc");
+    expect(toWanText("-5", "yuan")).toBe("-5");
+  });
+});

@@ -175,3 +175,43 @@ export function columnLetter(col: number): string {
   }
   return s;
 }
+
+export type MoneyUnit = "wan" | "thousand" | "yuan";
+
+/**
+ * The unit a money column's header names in brackets: 万元 (the template's), 千元 (the
+ * statistics office's usual unit) or 元. Without one, 万元 is assumed, as the template says.
+ */
+export function moneyUnitOf(header: string): MoneyUnit {
+  const units = [...header.matchAll(/[(（【[]([^)）】\]]*)[)）】\]]/g)].map((m) => m[1]!.replace(/\s/g, ""));
+  for (const unit of units) {
+    if (unit.includes("万元")) return "wan";
+    if (unit.includes("千元")) return "thousand";
+    if (/^(人民币)?元$|^单位[:：]?元$/.test(unit)) return "yuan";
+  }
+  return "wan";
+}
+
+/**
+ * An amount written in `unit` as 万元 text for the form's rules (≤ 2 decimals), by moving the
+ * decimal point on the digits (no floating point) and rounding half up to ¥100. Text that is not
+ * a plain number is returned unchanged, so the form's rules name what is wrong with it.
+ */
+export function toWanText(text: string, unit: MoneyUnit): string {
+  if (unit === "wan") return text;
+  const match = /^\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*$/.exec(text);
+  if (!match) return text;
+  const intDigits = match[1]!.replace(/,/g, "");
+  const frac = match[2] ?? "";
+  const shift = unit === "yuan" ? 4 : 1;
+  const digits = (intDigits + frac).replace(/^0+(?=\d)/, "");
+  const pointFromRight = frac.length + shift;
+  const padded = digits.padStart(pointFromRight + 1, "0");
+  const whole = padded.slice(0, padded.length - pointFromRight);
+  const decimals = padded.slice(padded.length - pointFromRight);
+  // Round to two decimals, half up, with integer arithmetic on the digit strings.
+  let cents = BigInt(whole + decimals.slice(0, 2).padEnd(2, "0"));
+  if (decimals.length > 2 && Number(decimals[2]) >= 5) cents += 1n;
+  const s = cents.toString().padStart(3, "0");
+  return `${s.slice(0, -2)}.${s.slice(-2)}`;
+}
