@@ -618,6 +618,29 @@ function toColumns(input: Partial<EnterpriseInput>, columns: Record<string, stri
   return values;
 }
 
+/** The row a new firm is inserted as (one form, or many rows of an import). */
+export function newEnterpriseRow(input: EnterpriseInput, at: string) {
+  return {
+    uscc: input.uscc,
+    name: input.name,
+    town_code: input.townCode,
+    industry_code: input.industryCode,
+    platform: input.platform,
+    above_scale: input.aboveScale ? 1 : 0,
+    address: input.address,
+    legal_rep: input.legalRep,
+    contact_name: input.contactName,
+    contact_phone: input.contactPhone,
+    employees: input.employees,
+    revenue_yuan: input.revenueYuan,
+    rd_expense_yuan: input.rdExpenseYuan,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+    archived_at: null,
+  };
+}
+
 /** Registers a firm (reviewers and admins). A taken credit code answers with the firm holding it. */
 export async function createEnterprise(db: Db, caller: Caller, input: EnterpriseInput, now = new Date()): Promise<CreateResult> {
   if (!seesEverything(caller)) return { ok: false, reason: "forbidden" };
@@ -627,25 +650,7 @@ export async function createEnterprise(db: Db, caller: Caller, input: Enterprise
   try {
     const row = await db
       .insertInto("enterprises")
-      .values({
-        uscc: input.uscc,
-        name: input.name,
-        town_code: input.townCode,
-        industry_code: input.industryCode,
-        platform: input.platform,
-        above_scale: input.aboveScale ? 1 : 0,
-        address: input.address,
-        legal_rep: input.legalRep,
-        contact_name: input.contactName,
-        contact_phone: input.contactPhone,
-        employees: input.employees,
-        revenue_yuan: input.revenueYuan,
-        rd_expense_yuan: input.rdExpenseYuan,
-        version: 1,
-        created_at: at,
-        updated_at: at,
-        archived_at: null,
-      })
+      .values(newEnterpriseRow(input, at))
       .returning("id")
       .executeTakeFirstOrThrow();
     await recordAudit(db, { actorId: caller.id, action: "enterprise.create", subject: `enterprise:${row.id}`, data: { uscc: input.uscc } });

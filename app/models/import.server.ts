@@ -13,7 +13,7 @@ import { matchIndustry, matchTown } from "~/domain/import/places";
 import { formatWan } from "~/domain/money";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { recordAudit } from "~/models/audit.server";
-import { updateEnterprise, type EnterpriseInput } from "~/models/enterprise.server";
+import { newEnterpriseRow, updateEnterprise, type EnterpriseInput } from "~/models/enterprise.server";
 import type { Sheet } from "~/models/import-file.server";
 import { enterpriseImportRowSchema } from "~/schemas/import.server";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
@@ -453,25 +453,7 @@ export async function commitEnterpriseImport(
         await trx
           .insertInto("enterprises")
           .values(
-            fresh.slice(i, i + 500).map((input) => ({
-              uscc: input.uscc,
-              name: input.name,
-              town_code: input.townCode,
-              industry_code: input.industryCode,
-              platform: input.platform,
-              above_scale: input.aboveScale ? 1 : 0,
-              address: input.address,
-              legal_rep: input.legalRep,
-              contact_name: input.contactName,
-              contact_phone: input.contactPhone,
-              employees: input.employees,
-              revenue_yuan: input.revenueYuan,
-              rd_expense_yuan: input.rdExpenseYuan,
-              version: 1,
-              created_at: at,
-              updated_at: at,
-              archived_at: null,
-            })),
+            fresh.slice(i, i + 500).map((input) => newEnterpriseRow(input, at)),
           )
           .execute();
       }
