@@ -4,7 +4,7 @@
  * page was rendered with; the server re-checks everything.
  */
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useRouteLoaderData, useNavigation } from "@remix-run/react";
 import { REASON_CODES, REASON_NAMES, TOWN_OPINIONS, TOWN_OPINION_NAMES, type Action } from "~/domain/state-machine";
 import { LEVEL_NAMES, type Level } from "~/domain/tiers";
 import { FormAlert, SelectField, TextField, TextareaField } from "~/components/forms";
@@ -127,9 +127,12 @@ function RevokeForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: Su
 function WithdrawForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: SubmissionResult<string[]> }) {
   const t = useT();
   const [form, fields] = useDecisionForm("withdraw", lastResult);
+  // The bureau may withdraw on the firm's behalf (e.g. at its request by phone): say so.
+  const root = useRouteLoaderData("root") as { user?: { role?: string } | null } | undefined;
+  const onBehalf = root?.user?.role !== undefined && root.user.role !== "enterprise";
   return (
     <section className="card decision decision--withdraw" aria-labelledby="decide-withdraw-title">
-      <h3 id="decide-withdraw-title">{t("apps.decide.withdraw")}</h3>
+      <h3 id="decide-withdraw-title">{t(onBehalf ? "apps.decide.withdrawOnBehalf" : "apps.decide.withdraw")}</h3>
       <p className="muted small">{t("apps.decide.withdrawConfirm")}</p>
       <Form method="post" {...getFormProps(form)} noValidate>
         <FormAlert id={form.errorId} errors={form.errors} />
