@@ -6,8 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
-import { cellText, isBlankRow, parseDateCell, parseYearCell, type CellValue } from "~/domain/import/cells";
-import { AWARD_FIELDS, findHeader, type AwardFieldKey } from "~/domain/import/headers";
+import { parseDateCell, parseYearCell } from "~/domain/import/cells";
+import { AWARD_FIELDS, findHeader, sheetRecords, type AwardFieldKey } from "~/domain/import/headers";
 import { firmNameKey, matchLevel, matchTier } from "~/domain/import/places";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { LEVEL_NAMES, getTier, type Level, type TierCode } from "~/domain/tiers";
@@ -90,16 +90,7 @@ export async function previewAwardImport(db: Db, sheet: Sheet, defaults: AwardDe
 
   type Parsed = Omit<AwardRowPlan, "kind" | "firm"> & { nameKey: string | null };
   const parsed: Parsed[] = [];
-  for (let i = header.dataStart; i < sheet.rows.length; i++) {
-    const cells = sheet.rows[i]!;
-    if (isBlankRow(cells)) {
-      counts.blank++;
-      continue;
-    }
-    const row = i + 1;
-    const raw = {} as Record<AwardFieldKey, CellValue>;
-    for (const c of header.columns) raw[c.key] = cells[c.col] ?? null;
-    const text = (key: AwardFieldKey) => (key in raw ? cellText(raw[key]) : "");
+  for (const { row, raw, text } of sheetRecords<AwardFieldKey>(sheet.rows, header, () => counts.blank++)) {
     const notes: string[] = [];
 
     const name = text("name").replace(/\s+/g, " ") || null;

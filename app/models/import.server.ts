@@ -7,8 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
-import { cellText, isBlankRow, parseYesNo, type CellValue } from "~/domain/import/cells";
-import { ENTERPRISE_FIELDS, findHeader, moneyUnitOf, toWanText, type EnterpriseFieldKey } from "~/domain/import/headers";
+import { parseYesNo } from "~/domain/import/cells";
+import { ENTERPRISE_FIELDS, findHeader, moneyUnitOf, sheetRecords, toWanText, type EnterpriseFieldKey } from "~/domain/import/headers";
 import { matchIndustry, matchTown } from "~/domain/import/places";
 import { formatWan } from "~/domain/money";
 import { seesEverything, type Caller } from "~/domain/scope";
@@ -218,16 +218,7 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang):
 
   // 1. Each row on its own: cells to values, through the enterprise form's own rules.
   const validated: ValidatedRow[] = [];
-  for (let i = header.dataStart; i < sheet.rows.length; i++) {
-    const cells = sheet.rows[i]!;
-    if (isBlankRow(cells)) {
-      counts.blank++;
-      continue;
-    }
-    const row = i + 1;
-    const raw = {} as Record<EnterpriseFieldKey, CellValue>;
-    for (const c of header.columns) raw[c.key] = cells[c.col] ?? null;
-    const text = (key: EnterpriseFieldKey) => (key in raw ? cellText(raw[key]) : "");
+  for (const { row, raw, text } of sheetRecords<EnterpriseFieldKey>(sheet.rows, header, () => counts.blank++)) {
     const errors: string[] = [];
     const candidate: Record<string, unknown> = { uscc: text("uscc"), name: text("name") };
 

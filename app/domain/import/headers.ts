@@ -3,7 +3,7 @@
  * carry a title row or two, merged group headers, units in brackets and their own words for
  * each column; the headers are matched on their core words against a list of synonyms.
  */
-import { cellText, type CellValue } from "./cells";
+import { cellText, isBlankRow, type CellValue } from "./cells";
 
 export interface FieldSpec<K extends string = string> {
   key: K;
@@ -214,4 +214,32 @@ export function toWanText(text: string, unit: MoneyUnit): string {
   if (decimals.length > 2 && Number(decimals[2]) >= 5) cents += 1n;
   const s = cents.toString().padStart(3, "0");
   return `${s.slice(0, -2)}.${s.slice(-2)}`;
+}
+
+/** One data row of a sheet: its 1-based row number, its cells by field, and their text. */
+export interface SheetRecord<K extends string> {
+  row: number;
+  raw: Record<K, CellValue>;
+  text: (key: K) => string;
+}
+
+/**
+ * The data rows under a found header, cells keyed by field. Blank rows are skipped and
+ * reported through `onBlank` (the previews count them).
+ */
+export function* sheetRecords<K extends string>(
+  rows: readonly (readonly CellValue[])[],
+  header: Pick<HeaderMatch<K>, "dataStart" | "columns">,
+  onBlank: () => void,
+): Generator<SheetRecord<K>> {
+  for (let i = header.dataStart; i < rows.length; i++) {
+    const cells = rows[i]!;
+    if (isBlankRow(cells)) {
+      onBlank();
+      continue;
+    }
+    const raw = {} as Record<K, CellValue>;
+    for (const c of header.columns) raw[c.key] = cells[c.col] ?? null;
+    yield { row: i + 1, raw, text: (key: K) => (key in raw ? cellText(raw[key]) : "") };
+  }
 }
