@@ -198,6 +198,14 @@ export interface ApplicationStatusTotalsTable {
   n: number;
 }
 
+/** Live (non-revoked) awards per (year, tier, level), district-wide; kept by triggers (0006). */
+export interface AwardLevelTotalsTable {
+  year: number;
+  tier_code: string;
+  level: LevelColumn;
+  n: number;
+}
+
 /** Items of the bureau-kept checklist of a district factory tier (0003); archived, never deleted. */
 export interface TierChecklistItemsTable {
   id: Id;
@@ -231,4 +239,5 @@ export interface DB {
   progress_award_counts: ProgressAwardCountsTable;
   progress_coverage_counts: ProgressCoverageCountsTable;
   application_status_totals: ApplicationStatusTotalsTable;
+  award_level_totals: AwardLevelTotalsTable;
 }

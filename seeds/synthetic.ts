@@ -22,6 +22,7 @@ import path from "node:path";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { createDb, migrateToLatest, openSqlite } from "../db/client";
 import { rebuildPerformanceCounters } from "../db/migrations/0005_performance";
+import { rebuildAwardTotals } from "../db/migrations/0006_province_dashboard";
 import { TIERS, TIER_CODES, type Level, type TierCode } from "../app/domain/tiers";
 import { generateUscc } from "../app/domain/uscc";
 import { DEMO_ENTERPRISE_NAMES, DEMO_ENTERPRISE_USCC, DEMO_PASSWORD, planDemo } from "./demo";
@@ -247,6 +248,7 @@ function rebuildProgressCounters(sqlite: Database.Database) {
       WHERE w.revoked_on IS NULL
       GROUP BY w.year, w.tier_code, e.town_code, w.level;`);
   rebuildPerformanceCounters(sqlite);
+  rebuildAwardTotals(sqlite);
 }
 
 /**

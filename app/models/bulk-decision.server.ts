@@ -11,7 +11,7 @@ import type { ReasonCode, Status } from "~/domain/state-machine";
 import { countsTowardTarget, getTier, type Level, type TierCode } from "~/domain/tiers";
 import { approveApplication, decideWithReason } from "~/models/application.server";
 import { recordAudit } from "~/models/audit.server";
-import { loadProgress } from "~/models/progress.server";
+import { loadDistrictProgress } from "~/models/progress.server";
 
 export interface BulkCandidate {
   id: number;
@@ -57,12 +57,11 @@ export interface TierImpact {
 
 /**
  * Each affected tier's figures before and after the decision, from the dashboard's own
- * counting (loadProgress). An approval counts when its level reaches the tier's counting level;
+ * counting (loadDistrictProgress). An approval counts when its level reaches the tier's counting level;
  * a return keeps the application in the pipeline.
  */
 export async function bulkImpact(
   db: Db,
-  caller: Caller,
   candidates: readonly BulkCandidate[],
   decision: "approve" | "return",
   level: Level | null,
@@ -76,7 +75,7 @@ export async function bulkImpact(
     groups.set(key, g);
   }
   const years = [...new Set([...groups.values()].map((g) => g.year))].sort();
-  const reports = new Map(await Promise.all(years.map(async (y) => [y, await loadProgress(db, caller, y)] as const)));
+  const reports = new Map(await Promise.all(years.map(async (y) => [y, await loadDistrictProgress(db, y)] as const)));
   return [...groups.values()]
     .sort((a, b) => a.year - b.year || getTier(a.tier).sort - getTier(b.tier).sort)
     .map((g) => {

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { paceNeeded, shanghaiYear, type Coverage } from "~/domain/counting";
 import { seesEverything, type Caller } from "~/domain/scope";
-import { LEVELS, TIERS, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
+import { LEVELS, TIERS, TIER_CODES, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
 import { notFound } from "~/utils/auth.server";
 
 const CLEAN_BEAUTY = "clean-beauty-factory";
@@ -51,16 +51,14 @@ export interface TownRow {
   coverage: Coverage;
 }
 
-export interface ProgressReport {
-  year: number;
-  asOf: string;
-  /** Whether the year has target rows. */
-  hasTargets: boolean;
-  tiers: TierFigures[];
-  /** Towns the caller may see (an officer: its own), in the catalogue order. */
+export interface ProgressReport extends DistrictProgress {
+  /** Towns the caller may see (an officer: its own), in the catalogue order; one page when asked. */
   towns: TownRow[];
-  totals: Record<TierCode, Cell>;
-  cleanBeautyCoverage: Coverage;
+  /**
+   * Where the towns shown sit among all the caller may see: the 1-based position of the first,
+   * the count of all, and the cursor of the next page (the last town's code) or null.
+   */
+  townPage: { from: number; total: number; next: string | null };
   /** The officer's own town, else null. */
   ownTown: string | null;
 }
@@ -94,10 +92,29 @@ export function defaultYear(years: readonly number[], now: Date): number {
   return years.length ? Math.max(...years) : current;
 }
 
-/** Clean-beauty coverage per town, from the trigger-kept counter (13 rows at most). */
-async function coverageByTown(db: Db): Promise<Map<string, Coverage>> {
-  const rows = await db.selectFrom("progress_coverage_counts").select(["town_code", "total", "covered"]).execute();
+/** Clean-beauty coverage per town, from the trigger-kept counter (of the given towns, else all). */
+async function coverageByTown(db: Db, codes?: readonly string[]): Promise<Map<string, Coverage>> {
+  if (codes && codes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("progress_coverage_counts")
+    .select(["town_code", "total", "covered"])
+    .$if(codes !== undefined, (qb) => qb.where("town_code", "in", codes!))
+    .execute();
   return new Map(rows.map((r) => [r.town_code, { covered: r.covered, total: r.total, percent: percentOf(r.covered, r.total) }]));
+}
+
+/** The district's coverage: one sum over the per-town counters (one row per town, no firm rows). */
+async function districtCoverage(db: Db): Promise<Coverage> {
+  const row = await db
+    .selectFrom("progress_coverage_counts")
+    .select([
+      (eb) => eb.fn.coalesce(eb.fn.sum<number>("covered"), sql<number>`0`).as("covered"),
+      (eb) => eb.fn.coalesce(eb.fn.sum<number>("total"), sql<number>`0`).as("total"),
+    ])
+    .executeTakeFirstOrThrow();
+  const covered = Number(row.covered);
+  const total = Number(row.total);
+  return { covered, total, percent: percentOf(covered, total) };
 }
 
 export interface CoverageReport {
@@ -108,16 +125,10 @@ export interface CoverageReport {
 
 /** Clean-beauty coverage of the district and of the towns in the caller's scope. */
 export async function loadCoverage(db: Db, caller: Caller): Promise<CoverageReport> {
-  const [byTown, towns] = await Promise.all([coverageByTown(db), scopedTowns(db, caller)]);
-  let covered = 0;
-  let total = 0;
-  for (const c of byTown.values()) {
-    covered += c.covered;
-    total += c.total;
-  }
+  const [byTown, towns, district] = await Promise.all([coverageByTown(db), scopedTowns(db, caller), districtCoverage(db)]);
   return {
-    district: { covered, total, percent: percentOf(covered, total) },
-    towns: towns.map((t) => ({
+    district,
+    towns: towns.rows.map((t) => ({
       code: t.code,
       nameZh: t.name_zh,
       nameEn: t.name_en,
@@ -126,40 +137,93 @@ export async function loadCoverage(db: Db, caller: Caller): Promise<CoverageRepo
   };
 }
 
-function scopedTowns(db: Db, caller: Caller) {
-  const townFilter = seesEverything(caller) ? null : (caller.townCode ?? "\u0000none");
-  return db
-    .selectFrom("towns")
-    .select(["code", "name_zh", "name_en"])
-    .$if(townFilter !== null, (qb) => qb.where("code", "=", townFilter!))
-    .orderBy("sort")
-    .execute();
+/**
+ * Towns per page of the dashboard's league: Dinghai's 13 on one page; a province's ~90
+ * county-level units in pages, so that the dashboard costs the same whatever their number.
+ */
+export const LEAGUE_PAGE_SIZE = 15;
+
+/** A page of the town league: `limit` towns in catalogue order after the town `after`. */
+export interface TownPageRequest {
+  after: string | null;
+  limit: number;
+}
+
+/** The catalogue key (sort, code) of a town, for a keyset page after it; null when unknown. */
+async function townKey(db: Db, code: string | null): Promise<{ sort: number; code: string } | null> {
+  if (code === null) return null;
+  return (await db.selectFrom("towns").select(["sort", "code"]).where("code", "=", code).executeTakeFirst()) ?? null;
 }
 
 /**
- * Everything the dashboard, the API and the report show for one year. District figures are
- * the same for every caller; the per-town rows are scoped (an officer gets its own town only).
+ * The towns the caller may see (an officer: its own) in catalogue order: all of them, or one
+ * page of them. A province-wide registry has a town row per county-level unit (about 90), so
+ * pages keep the dashboard's cost independent of their number.
  */
-export async function loadProgress(db: Db, caller: Caller, year: number, now = new Date()): Promise<ProgressReport> {
-  const ownTown = seesEverything(caller) ? null : caller.townCode;
+async function scopedTowns(db: Db, caller: Caller, page?: { after: { sort: number; code: string } | null; limit: number }) {
+  const townFilter = seesEverything(caller) ? null : (caller.townCode ?? "\u0000none");
+  const after = page?.after ?? null;
+  const rows = await db
+    .selectFrom("towns")
+    .select(["code", "name_zh", "name_en"])
+    .$if(townFilter !== null, (qb) => qb.where("code", "=", townFilter!))
+    .$if(after !== null, (qb) => qb.where(sql<boolean>`(sort, code) > (${after!.sort}, ${after!.code})`))
+    .orderBy("sort")
+    .orderBy("code")
+    .$if(page !== undefined, (qb) => qb.limit(page!.limit + 1))
+    .execute();
+  if (!page || rows.length <= page.limit) return { rows, next: null };
+  const shown = rows.slice(0, page.limit);
+  return { rows: shown, next: shown[shown.length - 1]!.code };
+}
 
-  const [targets, awardRows, appRows, history, coverage] = await Promise.all([
+/** Where a page of towns starts (1-based) and how many towns the caller may see in all. */
+async function townPosition(db: Db, caller: Caller, after: { sort: number; code: string } | null) {
+  if (!seesEverything(caller)) return { from: 1, total: caller.townCode ? 1 : 0 };
+  const row = await db
+    .selectFrom("towns")
+    .select([
+      (eb) => eb.fn.countAll<number>().as("total"),
+      after === null
+        ? sql<number>`0`.as("before")
+        : sql<number>`coalesce(sum((sort, code) <= (${after.sort}, ${after.code})), 0)`.as("before"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { from: Number(row.before) + 1, total: Number(row.total) };
+}
+
+/** The district's figures for one year: the same for every caller. */
+export interface DistrictProgress {
+  year: number;
+  asOf: string;
+  /** Whether the year has target rows. */
+  hasTargets: boolean;
+  tiers: TierFigures[];
+  totals: Record<TierCode, Cell>;
+  cleanBeautyCoverage: Coverage;
+}
+
+/**
+ * The tier figures of the district for one year, read from district-wide counters only (0005's
+ * application_status_totals, 0006's award_level_totals, a sum over the coverage counters):
+ * the same few dozen rows whatever the number of firms or towns. What `/api/progress` sends.
+ */
+export async function loadDistrictProgress(db: Db, year: number, now = new Date()): Promise<DistrictProgress> {
+  const [targets, awardRows, statusRows, history, coverage] = await Promise.all([
     db.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     db
-      .selectFrom("progress_award_counts")
-      .select(["tier_code", "town_code", "level", "n"])
+      .selectFrom("award_level_totals")
+      .select(["tier_code", "level", "n"])
       .where("year", "=", year)
       .where("n", ">", 0)
       .execute(),
     db
-      .selectFrom("progress_application_counts")
-      .select(["tier_code", "town_code", "n"])
+      .selectFrom("application_status_totals")
+      .select(["tier_code", "n"])
       .where("year", "=", year)
       .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
       .execute(),
-    // District-wide totals (0005): a few hundred rows, where the per-town counters hold one row
-    // per town for each year, tier and status.
     db
       .selectFrom("application_status_totals")
       .select(["tier_code", "status", (eb) => eb.fn.sum<number>("n").as("n")])
@@ -167,16 +231,10 @@ export async function loadProgress(db: Db, caller: Caller, year: number, now = n
       .where("status", "in", [...APPROVED_STATUSES, ...NOT_APPROVED_STATUSES])
       .groupBy(["tier_code", "status"])
       .execute(),
-    loadCoverage(db, caller),
+    districtCoverage(db),
   ]);
 
   const totals = emptyCells();
-  const byTown = new Map<string, Record<TierCode, Cell>>();
-  const cellsOf = (town: string) => {
-    let cells = byTown.get(town);
-    if (!cells) byTown.set(town, (cells = emptyCells()));
-    return cells;
-  };
   const belowLevel = new Map<TierCode, number>();
   for (const r of awardRows) {
     if (!isTier(r.tier_code) || !isLevel(r.level)) continue;
@@ -185,12 +243,9 @@ export async function loadProgress(db: Db, caller: Caller, year: number, now = n
       continue;
     }
     totals[r.tier_code].achieved += r.n;
-    cellsOf(r.town_code)[r.tier_code].achieved += r.n;
   }
-  for (const r of appRows) {
-    if (!isTier(r.tier_code)) continue;
-    totals[r.tier_code].pipeline += r.n;
-    cellsOf(r.town_code)[r.tier_code].pipeline += r.n;
+  for (const r of statusRows) {
+    if (isTier(r.tier_code)) totals[r.tier_code].pipeline += r.n;
   }
 
   const approved = new Map<string, number>();
@@ -228,14 +283,83 @@ export async function loadProgress(db: Db, caller: Caller, year: number, now = n
       };
     });
 
+  return { year, asOf: now.toISOString(), hasTargets: targets.length > 0, tiers, totals, cleanBeautyCoverage: coverage };
+}
+
+/** Achieved and pipeline cells of the given towns for one year, from 0002's per-town counters. */
+async function townCells(db: Db, year: number, codes: readonly string[]): Promise<Map<string, Record<TierCode, Cell>>> {
+  const byTown = new Map<string, Record<TierCode, Cell>>();
+  if (codes.length === 0) return byTown;
+  // Equality on year and IN lists on tier and town: seeks into the counters' primary keys,
+  // one per (tier, town) of the page, not a read of the year's rows of every town.
+  const [awardRows, appRows] = await Promise.all([
+    db
+      .selectFrom("progress_award_counts")
+      .select(["tier_code", "town_code", "level", "n"])
+      .where("year", "=", year)
+      .where("tier_code", "in", TIER_CODES)
+      .where("town_code", "in", codes)
+      .where("n", ">", 0)
+      .execute(),
+    db
+      .selectFrom("progress_application_counts")
+      .select(["tier_code", "town_code", "n"])
+      .where("year", "=", year)
+      .where("tier_code", "in", TIER_CODES)
+      .where("town_code", "in", codes)
+      .where("status", "in", PIPELINE_STATUSES)
+      .where("n", ">", 0)
+      .execute(),
+  ]);
+  const cellsOf = (town: string) => {
+    let cells = byTown.get(town);
+    if (!cells) byTown.set(town, (cells = emptyCells()));
+    return cells;
+  };
+  for (const r of awardRows) {
+    if (isTier(r.tier_code) && isLevel(r.level) && countsTowardTarget(r.tier_code, r.level)) {
+      cellsOf(r.town_code)[r.tier_code].achieved += r.n;
+    }
+  }
+  for (const r of appRows) {
+    if (isTier(r.tier_code)) cellsOf(r.town_code)[r.tier_code].pipeline += r.n;
+  }
+  return byTown;
+}
+
+/**
+ * Everything the dashboard and the report show for one year: the district's figures (the same
+ * for every caller) and the per-town rows in the caller's scope (an officer gets its own town
+ * only) — every town, or one page of them (`towns`).
+ */
+export async function loadProgress(
+  db: Db,
+  caller: Caller,
+  year: number,
+  now = new Date(),
+  towns?: TownPageRequest,
+): Promise<ProgressReport> {
+  const ownTown = seesEverything(caller) ? null : caller.townCode;
+  // An unknown town to page after (an edited or stale link) starts from the first page; an
+  // officer's one town is never paged away.
+  const after = towns && ownTown === null ? await townKey(db, towns.after) : null;
+  const [district, page, position] = await Promise.all([
+    loadDistrictProgress(db, year, now),
+    scopedTowns(db, caller, towns ? { after, limit: towns.limit } : undefined),
+    townPosition(db, caller, after),
+  ]);
+  const codes = page.rows.map((t) => t.code);
+  const [cells, coverage] = await Promise.all([townCells(db, year, codes), coverageByTown(db, codes)]);
   return {
-    year,
-    asOf: now.toISOString(),
-    hasTargets: targets.length > 0,
-    tiers,
-    towns: coverage.towns.map((t) => ({ ...t, cells: byTown.get(t.code) ?? emptyCells() })),
-    totals,
-    cleanBeautyCoverage: coverage.district,
+    ...district,
+    towns: page.rows.map((t) => ({
+      code: t.code,
+      nameZh: t.name_zh,
+      nameEn: t.name_en,
+      cells: cells.get(t.code) ?? emptyCells(),
+      coverage: coverage.get(t.code) ?? { covered: 0, total: 0, percent: null },
+    })),
+    townPage: { from: page.rows.length ? position.from : 0, total: position.total, next: page.next },
     ownTown,
   };
 }
@@ -444,14 +568,19 @@ export async function listUncoveredFirms(
 // ───────────────────────────── counter check ─────────────────────────────
 
 export interface CounterDifference {
-  table: "progress_application_counts" | "progress_award_counts" | "progress_coverage_counts";
+  table:
+    | "progress_application_counts"
+    | "progress_award_counts"
+    | "progress_coverage_counts"
+    | "application_status_totals"
+    | "award_level_totals";
   key: string;
   counter: number;
   actual: number;
 }
 
 /**
- * Recomputes both counter tables from the rows and lists every difference (empty when the
+ * Recomputes every counter table from the rows and lists every difference (empty when the
  * triggers kept them exact). Scans everything: for tests and maintenance, never a request.
  */
 export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
@@ -499,5 +628,17 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     SELECT town_code || '/total' AS key, count(*) AS n FROM d GROUP BY town_code
     UNION ALL SELECT town_code || '/covered', sum(held) FROM d GROUP BY town_code`.execute(db);
   compare("progress_coverage_counts", coverageCounters.rows, coverageActual.rows);
+  const statusTotals = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || status AS key, n FROM application_status_totals`.execute(db);
+  const statusActual = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || status AS key, count(*) AS n FROM applications
+    GROUP BY year, tier_code, status`.execute(db);
+  compare("application_status_totals", statusTotals.rows, statusActual.rows);
+  const awardTotals = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || level AS key, n FROM award_level_totals`.execute(db);
+  const awardTotalsActual = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || level AS key, count(*) AS n FROM awards
+    WHERE revoked_on IS NULL GROUP BY year, tier_code, level`.execute(db);
+  compare("award_level_totals", awardTotals.rows, awardTotalsActual.rows);
   return diffs;
 }

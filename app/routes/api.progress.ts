@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { defaultYear, loadProgress, targetYears } from "~/models/progress.server";
+import { defaultYear, loadDistrictProgress, targetYears } from "~/models/progress.server";
 import { parseYearParam } from "~/schemas/progress.server";
 import { getUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -27,8 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return json({ error: "bad-year", message: parsed.message, messageZh: translate("zh", "progress.badYear"), year: raw }, 400);
   }
   const year = parsed.year ?? defaultYear(await targetYears(db()), new Date());
-  // Only the district-wide parts of the report are sent, and those do not depend on the caller.
-  const report = await loadProgress(db(), user, year);
+  // District-wide figures only: they do not depend on the caller, nor on the number of towns.
+  const report = await loadDistrictProgress(db(), year);
   return json({
     year: report.year,
     asOf: report.asOf,

@@ -59,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
       : { decision: "return", reasonCode: v.reasonCode!, comment: v.comment! };
 
   if (v.intent === "preview") {
-    const impact = await bulkImpact(db(), user, candidates, v.decision, v.decision === "approve" ? v.level! : null);
+    const impact = await bulkImpact(db(), candidates, v.decision, v.decision === "approve" ? v.level! : null);
     return data({ result: submission.reply(), preview: { items: candidates.map((c) => `${c.id}:${c.version}`), impact } });
   }
   const outcome = await applyBulkDecision(db(), user, v.items, input);

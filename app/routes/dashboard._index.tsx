@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { columnHelper, DataTable, type DataTableColumn } from "~/components/data-table";
 import { formatPercent, OverviewChart, ProgressBar } from "~/components/progress-charts";
 import { formatDateTime } from "~/utils/format";
 import { getTier, TIERS, type TierCode } from "~/domain/tiers";
-import { defaultYear, loadProgress, targetYears, type Cell, type TierFigures, type TownRow } from "~/models/progress.server";
+import { defaultYear, LEAGUE_PAGE_SIZE, loadProgress, targetYears, type Cell, type TierFigures, type TownRow } from "~/models/progress.server";
 import { parseYearParam } from "~/schemas/progress.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -15,11 +15,13 @@ import { useT } from "~/utils/i18n-react";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["reviewer", "admin", "town_officer"] });
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
-  const parsed = parseYearParam(new URL(request.url).searchParams.get("year"), lang);
+  const params = new URL(request.url).searchParams;
+  const parsed = parseYearParam(params.get("year"), lang);
   if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
   const years = await targetYears(db());
   const year = parsed.year ?? defaultYear(years, new Date());
-  const report = await loadProgress(db(), user, year);
+  const after = params.get("townsAfter")?.trim().slice(0, 64) || null;
+  const report = await loadProgress(db(), user, year, new Date(), { after, limit: LEAGUE_PAGE_SIZE });
   return {
     report,
     years: [...new Set([...years, year])].sort((a, b) => b - a),
@@ -163,17 +165,17 @@ function LeagueCell({ year, tier, row }: { year: number; tier: TierCode; row: Le
   // Zero opens nothing: plain text keeps the table calm.
   const achieved =
     row.linked && c.achieved > 0 ? (
-      <Link to={firmsHref(year, tier, row.town)} aria-label={`${label} ${t("progress.achieved")} ${c.achieved}`}>
+      <a href={firmsHref(year, tier, row.town)} aria-label={`${label} ${t("progress.achieved")} ${c.achieved}`}>
         {c.achieved}
-      </Link>
+      </a>
     ) : (
       <span className={c.achieved === 0 ? "league__zero" : undefined}>{c.achieved}</span>
     );
   const pipeline =
     row.linked && c.pipeline > 0 ? (
-      <Link to={pipelineHref(year, tier, row.town)} aria-label={`${label} ${t("progress.pipeline")} ${c.pipeline}`}>
+      <a href={pipelineHref(year, tier, row.town)} aria-label={`${label} ${t("progress.pipeline")} ${c.pipeline}`}>
         ({c.pipeline})
-      </Link>
+      </a>
     ) : (
       <span className="league__zero">({c.pipeline})</span>
     );
@@ -181,6 +183,31 @@ function LeagueCell({ year, tier, row }: { year: number; tier: TierCode; row: Le
     <span className="league__cell">
       {achieved} {pipeline}
     </span>
+  );
+}
+
+function LeaguePager({ data }: { data: LoaderData }) {
+  const t = useT();
+  const location = useLocation();
+  const { townPage, towns } = data.report;
+  if (townPage.from <= 1 && townPage.next === null) return null;
+  const params = new URLSearchParams(location.search);
+  params.delete("townsAfter");
+  const next = new URLSearchParams(params);
+  if (townPage.next) next.set("townsAfter", townPage.next);
+  // The league's own anchor: paging keeps the reader at the table, not the top of the page.
+  return (
+    <nav className="pager no-print" aria-label={t("progress.leaguePager")}>
+      <span className="muted small">
+        {t("progress.leaguePage", { from: townPage.from, to: townPage.from + towns.length - 1, total: townPage.total })}
+      </span>
+      {townPage.from > 1 ? <Link to={`?${params}#league-title`}>{t("common.first")}</Link> : null}
+      {townPage.next ? (
+        <Link to={`?${next}#league-title`} className="button">
+          {t("common.next")}
+        </Link>
+      ) : null}
+    </nav>
   );
 }
 
@@ -256,6 +283,7 @@ function League({ data }: { data: LoaderData }) {
         {t("progress.leagueIntro")} {officer ? t("progress.leagueOfficer") : null}
       </p>
       <DataTable columns={columns} data={rows} getRowId={(r) => r.key} caption={t("progress.leagueCaption", { year: report.year })} />
+      <LeaguePager data={data} />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { TIER_CODES, type TierCode } from "~/domain/tiers";
 import { translate, type Lang } from "~/utils/i18n";
 
 /** A year query parameter: absent means "the default year"; anything else must be 2000–2100. */
-function yearSchema(lang: Lang) {
+function buildYearSchema(lang: Lang) {
   const message = translate(lang, "progress.badYear");
   return z
     .string()
@@ -12,6 +12,10 @@ function yearSchema(lang: Lang) {
     .transform(Number)
     .pipe(z.number().int().min(2000, message).max(2100, message));
 }
+
+// Built once per language: a zod schema costs more to build than to run, on every dashboard view.
+const yearSchemas = { zh: buildYearSchema("zh"), en: buildYearSchema("en") } satisfies Record<Lang, unknown>;
+const yearSchema = (lang: Lang) => yearSchemas[lang];
 
 export type YearParam = { ok: true; year: number | null } | { ok: false; message: string };
 

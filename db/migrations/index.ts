@@ -4,6 +4,7 @@ import * as m0002 from "./0002_progress_counters";
 import * as m0003 from "./0003_tier_checklists";
 import * as m0004 from "./0004_audit_address";
 import * as m0005 from "./0005_performance";
+import * as m0006 from "./0006_province_dashboard";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0003_tier_checklists": m0003,
   "0004_audit_address": m0004,
   "0005_performance": m0005,
+  "0006_province_dashboard": m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

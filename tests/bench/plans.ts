@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { Caller } from "~/domain/scope";
 import { getApplicationDetail, listApplications } from "~/models/application.server";
 import { getEnterpriseProfile, listEnterprises } from "~/models/enterprise.server";
-import { loadProgress } from "~/models/progress.server";
+import { LEAGUE_PAGE_SIZE, loadDistrictProgress, loadProgress } from "~/models/progress.server";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { bindable, capturingDb, type CapturedQuery } from "./capture";
 
@@ -42,7 +42,9 @@ export async function hotQueryPlans(sqlite: Database.Database): Promise<PlannedQ
     ["profile", () => getEnterpriseProfile(db, reviewer, firm.id)],
     ["review queue", () => listApplications(db, reviewer, { statuses: ["submitted"], limit: 50 })],
     ["application detail", () => getApplicationDetail(db, reviewer, app.id)],
-    ["dashboard", () => loadProgress(db, reviewer, 2026)],
+    ["dashboard", () => loadProgress(db, reviewer, 2026, new Date(), { after: null, limit: LEAGUE_PAGE_SIZE })],
+    ["dashboard: next page of towns", () => loadProgress(db, reviewer, 2026, new Date(), { after: "jintang", limit: LEAGUE_PAGE_SIZE })],
+    ["api progress", () => loadDistrictProgress(db, 2026)],
   ];
   const out: PlannedQuery[] = [];
   for (const [page, run] of pages) {

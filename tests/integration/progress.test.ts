@@ -620,3 +620,83 @@ describe("report export", () => {
     expect((anon.result as Response).status).toBe(302);
   });
 });
+
+describe("the town league at province scale", () => {
+  it("pages the towns in catalogue order, 15 at a time, each page with the same district figures", async () => {
+    const cookie = await sessionCookieFor("reviewer");
+    const reviewer = await callerOf("reviewer");
+    // 30 more county-level units, sorted between and after the real towns; one holds a firm
+    // with a counted award and an application in review.
+    const extra = Array.from({ length: 30 }, (_, i) => ({
+      code: `unit-${String(i).padStart(2, "0")}`,
+      name_zh: `合成单位${i}`,
+      name_en: `Unit ${i}`,
+      kind: "town" as const,
+      managed_by: "district" as const,
+      sort: i % 2 === 0 ? 100 + i : 5,
+    }));
+    await db().insertInto("towns").values(extra).execute();
+    const firm = await newFirm("unit-21");
+    await addAward(firm, "quality-factory", "district", 2026);
+    await db()
+      .insertInto("applications")
+      .values({ enterprise_id: firm, tier_code: "scaled-up", year: 2026, status: "submitted", payload: "{}", created_by: reviewer.id, created_at: "2026-03-01T02:00:00.000Z", updated_at: "2026-03-01T02:00:00.000Z" })
+      .execute();
+    try {
+      const all = await loadProgress(db(), reviewer, 2026);
+      expect(all.towns).toHaveLength(43);
+      expect(all.townPage).toEqual({ from: 1, total: 43, next: null });
+      const pages: any[] = [];
+      let after: string | null = null;
+      do {
+        const url: string = `/dashboard?year=2026${after ? `&townsAfter=${after}` : ""}`;
+        const page: any = dataOf((await call(dashboard.loader, makeRequest(url, { cookie }))).result);
+        pages.push(page);
+        after = page.report.townPage.next;
+      } while (after && pages.length < 10);
+      expect(pages.map((p) => p.report.towns.length)).toEqual([15, 15, 13]);
+      expect(pages.map((p) => p.report.townPage.from)).toEqual([1, 16, 31]);
+      expect(pages.every((p) => p.report.townPage.total === 43)).toBe(true);
+      // Every town once, in the catalogue's order, with the figures of the unpaged report.
+      const paged = pages.flatMap((p) => p.report.towns);
+      expect(paged.map((t: any) => t.code)).toEqual(all.towns.map((t) => t.code));
+      expect(paged).toEqual(all.towns);
+      const unit = paged.find((t: any) => t.code === "unit-21");
+      expect(unit.cells["quality-factory"]).toEqual({ achieved: 1, pipeline: 0 });
+      expect(unit.cells["scaled-up"]).toEqual({ achieved: 0, pipeline: 1 });
+      for (const p of pages) {
+        expect(p.report.tiers).toEqual(pages[0].report.tiers);
+        expect(p.report.totals).toEqual(all.totals);
+      }
+      // A stale or edited cursor starts from the first page; a town officer sees its own town.
+      const stale = dataOf((await call(dashboard.loader, makeRequest("/dashboard?year=2026&townsAfter=nowhere", { cookie }))).result);
+      expect(stale.report.towns.map((t: any) => t.code)).toEqual(pages[0].report.towns.map((t: any) => t.code));
+      const officer = dataOf(
+        (await call(dashboard.loader, makeRequest("/dashboard?year=2026&townsAfter=jintang", { cookie: await sessionCookieFor("officer-jintang") }))).result,
+      );
+      expect(officer.report.towns.map((t: any) => t.code)).toEqual(["jintang"]);
+      expect(officer.report.townPage).toEqual({ from: 1, total: 1, next: null });
+    } finally {
+      await db().deleteFrom("applications").where("enterprise_id", "=", firm).execute();
+      await db().deleteFrom("awards").where("enterprise_id", "=", firm).execute();
+      await db().deleteFrom("enterprises").where("id", "=", firm).execute();
+      await db().deleteFrom("towns").where("code", "like", "unit-%").execute();
+    }
+    expect(await verifyCounters(db())).toEqual([]);
+  });
+
+  it("keeps district totals by level equal to the per-town counters", async () => {
+    const [totals, perTown] = await Promise.all([
+      db().selectFrom("award_level_totals").select(["year", "tier_code", "level", "n"]).where("n", ">", 0).orderBy(["year", "tier_code", "level"]).execute(),
+      db()
+        .selectFrom("progress_award_counts")
+        .select(["year", "tier_code", "level", (eb) => eb.fn.sum<number>("n").as("n")])
+        .groupBy(["year", "tier_code", "level"])
+        .having((eb) => eb.fn.sum("n"), ">", 0)
+        .orderBy(["year", "tier_code", "level"])
+        .execute(),
+    ]);
+    expect(totals.length).toBeGreaterThan(20);
+    expect(totals).toEqual(perTown.map((r) => ({ ...r, n: Number(r.n) })));
+  });
+});
