@@ -1,6 +1,21 @@
-import { hash, verify } from "@node-rs/argon2";
+import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
+
+/**
+ * Password hashing runs in libuv's threads, off the event loop, but it still needs a core: each
+ * argon2id call is ~20 ms of CPU and 19 MiB. Unbounded, a burst of sign-ins ran four at once and
+ * took both cores of a small server from the thread that renders pages (its event loop stalled
+ * 100–200 ms). One at a time, a burst of 8 queues for ~160 ms and pages keep a core.
+ */
+let hashing: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = hashing.then(work, work);
+  hashing = run.catch(() => undefined);
+  return run;
+}
+const hash = (password: string) => oneAtATime(() => argon2Hash(password));
+const verify = (stored: string, password: string) => oneAtATime(() => argon2Verify(stored, password));
 
 /** A fixed hash to verify against when the username is unknown, so timing does not tell. */
 let decoyHash: Promise<string> | undefined;

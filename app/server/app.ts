@@ -1,9 +1,10 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import crypto from "node:crypto";
 import path from "node:path";
+import { admissionControl } from "./admission";
+import { createRemixHandler } from "./remix-handler";
 
 /** Bodies above these sizes are refused with 413 before they are read. */
 export const BODY_LIMITS = { form: 1024 * 1024, multipart: 12 * 1024 * 1024 };
@@ -35,6 +36,22 @@ export function isSameOrigin(req: express.Request): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Requests worked on at once (see admission.ts): two keeps a turn of the event loop to about two
+ * page renders, and lets a request waiting on the disk overlap with one rendering.
+ * REGISTRY_ACTIVE_REQUESTS overrides it; 0 turns the queue off (for comparison).
+ */
+export function activeRequestLimit(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.REGISTRY_ACTIVE_REQUESTS ?? 2);
+  return Number.isInteger(n) && n >= 0 ? n : 2;
+}
+
+/** Downloads that stream for seconds (exports, reports, templates) and sign-ins skip the queue. */
+export function skipsAdmission(req: express.Request): boolean {
+  if (req.method === "POST" && req.path === "/login") return true;
+  return /\.(csv|xlsx)$/.test(req.path) || req.path === "/healthz";
 }
 
 /** The HTTP layer: security headers, CSRF origin check, body limits, static assets, Remix. */
@@ -78,9 +95,12 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
     next();
   });
 
+  const limit = activeRequestLimit();
+  if (limit > 0) app.use(admissionControl(limit, skipsAdmission));
+
   app.all(
     "*",
-    createRequestHandler({
+    createRemixHandler({
       build,
       mode: process.env.NODE_ENV ?? "production",
       getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientAddress: req.ip }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import * as index from "~/routes/_index";
+import { verifyLogin } from "~/models/user.server";
 import { db } from "~/utils/db.server";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
 
@@ -24,6 +25,17 @@ async function auditCount(action: string) {
 }
 
 describe("sign-in", () => {
+  it("answers each of many concurrent checks with its own result (hashing runs one at a time)", async () => {
+    const tries = Array.from({ length: 8 }, (_, i) => ({
+      username: i % 3 === 2 ? "nobody-here" : "reviewer",
+      password: i % 2 === 0 ? "demo-password" : "wrong-password",
+    }));
+    const started = performance.now();
+    const results = await Promise.all(tries.map((t) => verifyLogin(db(), t.username, t.password)));
+    expect(results.map((r) => r !== null)).toEqual(tries.map((t) => t.username === "reviewer" && t.password === "demo-password"));
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   for (const [username, home] of Object.entries(HOMES)) {
     it(`${username} signs in with the demo password and lands on ${home}`, async () => {
       const before = await auditCount("login.success");

@@ -1,0 +1,83 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import { admissionControl } from "~/server/admission";
+import { activeRequestLimit, skipsAdmission } from "~/server/app";
+
+/** A request/response pair as the middleware sees it: events, and the destroyed flags. */
+function pair(path = "/enterprises", method = "GET") {
+  const req = Object.assign(new EventEmitter(), { path, method, destroyed: false });
+  const res = Object.assign(new EventEmitter(), { destroyed: false });
+  return { req, res, finish: () => res.emit("finish") && res.emit("close") };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("admission control", () => {
+  it("works on at most `limit` requests at once and starts the others in order of arrival", async () => {
+    const gate = admissionControl(2, () => false);
+    const started: number[] = [];
+    const reqs = Array.from({ length: 5 }, () => pair());
+    reqs.forEach((p, i) => gate(p.req as any, p.res as any, () => started.push(i)));
+    expect(started).toEqual([0, 1]);
+    expect(gate.stats()).toEqual({ active: 2, waiting: 3 });
+    reqs[1]!.finish();
+    // The next one starts a turn later, after timers and I/O.
+    expect(started).toEqual([0, 1]);
+    await tick();
+    expect(started).toEqual([0, 1, 2]);
+    reqs[0]!.finish();
+    reqs[2]!.finish();
+    await tick();
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    reqs[3]!.finish();
+    reqs[4]!.finish();
+    await tick();
+    expect(gate.stats()).toEqual({ active: 0, waiting: 0 });
+  });
+
+  it("frees a slot once even when both finish and close fire, and skips a client that left while waiting", async () => {
+    const gate = admissionControl(1, () => false);
+    const started: string[] = [];
+    const a = pair();
+    const b = pair();
+    const c = pair();
+    gate(a.req as any, a.res as any, () => started.push("a"));
+    gate(b.req as any, b.res as any, () => started.push("b"));
+    gate(c.req as any, c.res as any, () => started.push("c"));
+    b.req.destroyed = true;
+    b.res.destroyed = true;
+    a.finish();
+    a.res.emit("close");
+    await tick();
+    await tick();
+    expect(started).toEqual(["a", "c"]);
+    expect(gate.stats()).toEqual({ active: 1, waiting: 0 });
+    c.res.emit("close");
+    await tick();
+    expect(gate.stats()).toEqual({ active: 0, waiting: 0 });
+  });
+
+  it("lets exempt requests through without a slot", () => {
+    const gate = admissionControl(1, skipsAdmission as any);
+    const started: string[] = [];
+    const page = pair("/dashboard");
+    gate(page.req as any, page.res as any, () => started.push("page"));
+    for (const [path, method] of [["/enterprises/export.csv", "GET"], ["/dashboard/report.xlsx", "GET"], ["/login", "POST"], ["/healthz", "GET"]]) {
+      const p = pair(path, method);
+      gate(p.req as any, p.res as any, () => started.push(path!));
+    }
+    const queued = pair("/login", "GET");
+    gate(queued.req as any, queued.res as any, () => started.push("login page"));
+    expect(started).toEqual(["page", "/enterprises/export.csv", "/dashboard/report.xlsx", "/login", "/healthz"]);
+    expect(gate.stats()).toEqual({ active: 1, waiting: 1 });
+  });
+
+  it("reads its limit from REGISTRY_ACTIVE_REQUESTS, 0 meaning off, and falls back on nonsense", () => {
+    expect(activeRequestLimit({})).toBe(2);
+    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "4" })).toBe(4);
+    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "0" })).toBe(0);
+    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "-1" })).toBe(2);
+    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "two" })).toBe(2);
+  });
+});
