@@ -66,7 +66,9 @@ export interface EnterpriseExportRow extends EnterpriseListRow {
 
 export interface EnterprisePage {
   rows: EnterpriseListRow[];
+  /** Matching firms, exact unless `totalAtLeast` (then at least this many: the count is capped). */
   total: number;
+  totalAtLeast: boolean;
   /** Cursor of the next page (rows after the last one), or null on the last page. */
   nextCursor: string | null;
   /** Cursor for the previous page (rows before the first one), or null on the first page. */
@@ -260,8 +262,18 @@ function toListRow(row: RawRow, tiers: Map<number, HeldTier[]>): EnterpriseListR
 }
 
 function toExportRow(row: RawRow, tiers: Map<number, HeldTier[]>): EnterpriseExportRow {
+  // Spelled out rather than spread over toListRow's result: the spread built each of 100,000
+  // rows twice and in a slower shape (about 3 kB of garbage per row of an export).
   return {
-    ...toListRow(row, tiers),
+    id: row.id,
+    name: row.name,
+    uscc: row.uscc,
+    townCode: row.town_code,
+    industryCode: row.industry_code,
+    aboveScale: row.above_scale === 1,
+    updatedAt: row.updated_at,
+    archived: row.archived_at !== null,
+    tiers: tiers.get(row.id) ?? [],
     platform: row.platform,
     address: row.address,
     contactName: row.contact_name,
@@ -288,6 +300,24 @@ export async function countEnterprises(
 }
 
 /**
+ * The list's "共 N 家": exact up to LIST_COUNT_CAP, else LIST_COUNT_CAP with `atLeast`. An exact
+ * count reads every matching index entry: the unfiltered registry of a province (a million
+ * firms) took ~100 ms on every view; capped, at most 10,001 entries. Exports count exactly.
+ */
+export const LIST_COUNT_CAP = 10_000;
+
+async function countForList(db: Db, conditions: Expression<SqlBool>[], cap: number): Promise<{ total: number; atLeast: boolean }> {
+  const row = await db
+    .selectFrom((qb) =>
+      qb.selectFrom("enterprises as e").select(sql`1`.as("one")).where(whereAll(conditions)).limit(cap + 1).as("matching"),
+    )
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > cap ? { total: cap, atLeast: true } : { total: n, atLeast: false };
+}
+
+/**
  * One page of the registry within the caller's scope: filtered, sorted, keyset-paged in either
  * direction, with the total and the live tiers of the rows.
  */
@@ -295,7 +325,7 @@ export async function listEnterprises(
   db: Db,
   caller: Caller,
   query: EnterpriseListQuery,
-  options: { pageSize?: number; today?: string } = {},
+  options: { pageSize?: number; today?: string; countCap?: number } = {},
 ): Promise<EnterprisePage> {
   const pageSize = options.pageSize ?? 50;
   const today = options.today ?? todayInShanghai();
@@ -322,13 +352,11 @@ export async function listEnterprises(
     prevCursor = position && first ? keyOf(first) : null;
   }
 
-  const [total, tiers] = await Promise.all([
-    countEnterprises(db, caller, query, today),
-    heldTiers(db, raw.map((r) => r.id), today),
-  ]);
+  const [count, tiers] = await Promise.all([countForList(db, conditions, options.countCap ?? LIST_COUNT_CAP), heldTiers(db, raw.map((r) => r.id), today)]);
   return {
     rows: raw.map((r) => toListRow(r, tiers)),
-    total,
+    total: count.total,
+    totalAtLeast: count.atLeast,
     nextCursor,
     prevCursor,
     scopeTown: caller.role === "town_officer" ? caller.townCode : null,
@@ -336,16 +364,19 @@ export async function listEnterprises(
 }
 
 /**
- * Every firm of the filtered view in the caller's scope, in list order, fetched in keyset
- * batches so an export never holds the whole table in memory.
+ * Every firm of the filtered view in the caller's scope, in list order, in keyset batches so an
+ * export never holds the whole table in memory. A consumer should be done with a batch before
+ * it waits on anything: rows that outlive two minor GCs move to V8's old generation, which only
+ * a full GC empties. Measured on a 100,000-firm CSV export: batches of 200 grew the server's
+ * RSS by 3 MB; batches of 500, by 64 MB; 1,000 with row-by-row consumption, by 114 MB.
  */
-export async function* iterateEnterprises(
+export async function* iterateEnterpriseBatches(
   db: Db,
   caller: Caller,
   query: EnterpriseListQuery,
   options: { batchSize?: number; today?: string } = {},
-): AsyncGenerator<EnterpriseExportRow> {
-  const batchSize = options.batchSize ?? 1000;
+): AsyncGenerator<EnterpriseExportRow[]> {
+  const batchSize = options.batchSize ?? 200;
   const today = options.today ?? todayInShanghai();
   const conditions = filterConditions(caller, query, today);
   let after: Key | null = null;
@@ -353,7 +384,7 @@ export async function* iterateEnterprises(
     const batch = await fetchRows(db, conditions, query.sort, query.dir, after, batchSize);
     if (batch.length === 0) return;
     const tiers = await heldTiers(db, batch.map((r) => r.id), today);
-    for (const row of batch) yield toExportRow(row, tiers);
+    yield batch.map((row) => toExportRow(row, tiers));
     if (batch.length < batchSize) return;
     const last = batch[batch.length - 1]!;
     after = { value: sortValue(last, query.sort), id: last.id };

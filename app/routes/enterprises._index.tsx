@@ -247,7 +247,9 @@ export default function EnterprisesPage() {
       <div className="page-head">
         <div>
           <h1 id="ent-title">{t("ent.list.title")}</h1>
-          <p className="muted ent-total" aria-live="polite">{t("ent.list.total", { n: data.page.total })}</p>
+          <p className="muted ent-total" aria-live="polite">{data.page.totalAtLeast
+              ? t("ent.list.totalAtLeast", { n: data.page.total.toLocaleString("en-US") })
+              : t("ent.list.total", { n: data.page.total })}</p>
         </div>
         <div className="page-head__actions">
           {data.canCreate ? (

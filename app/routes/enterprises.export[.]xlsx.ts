@@ -9,7 +9,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["reviewer", "admin", "town_officer"] });
   const query = parseEnterpriseListQuery(new URL(request.url).searchParams);
   const run = await prepareEnterpriseExport(db(), user, query, "xlsx");
-  return new Response(enterprisesXlsxStream(run.rows, run.meta, run.reference), {
+  return new Response(enterprisesXlsxStream(run.batches, run.meta, run.reference), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": attachmentHeader(run.meta.asOf, "xlsx"),

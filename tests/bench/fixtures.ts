@@ -20,6 +20,9 @@ export interface BenchFixtures {
   detailIds: number[];
   submitTargets: Target[];
   approveTargets: Target[];
+  /** The registry filter of the export scenario (about 100,000 firms at L), and its firm count. */
+  exportQuery: string;
+  exportFirms: number;
 }
 
 /** The registry's cursor format (app/models/enterprise.server.ts): base64url of [sortValue, id]. */
@@ -44,6 +47,14 @@ export function prepareFixtures(file: string, perScenario: number): BenchFixture
     );
     const [deep, afterDeep] = page.all(listTown, Math.floor(townCount * 0.8)) as { name: string; id: number }[];
     const [first] = page.all(listTown, 0) as { name: string; id: number }[];
+
+    // The export: every firm when there are at most 100,000, else the industry nearest that size.
+    const firms = (sqlite.prepare(`SELECT count(*) AS n FROM enterprises`).get() as { n: number }).n;
+    const industries = sqlite
+      .prepare(`SELECT industry_code AS code, count(*) AS n FROM enterprises GROUP BY industry_code`)
+      .all() as { code: string; n: number }[];
+    const nearest = industries.sort((a, b) => Math.abs(a.n - 100_000) - Math.abs(b.n - 100_000))[0]!;
+    const exportAll = firms <= 100_000;
 
     const rng = mulberry32(0xbe1c);
     const maxFirm = (sqlite.prepare(`SELECT max(id) AS n FROM enterprises`).get() as { n: number }).n;
@@ -103,6 +114,8 @@ export function prepareFixtures(file: string, perScenario: number): BenchFixture
       detailIds,
       submitTargets,
       approveTargets,
+      exportQuery: exportAll ? "archived=1" : `archived=1&industry=${nearest.code}`,
+      exportFirms: exportAll ? firms : nearest.n,
     };
   } finally {
     sqlite.pragma("wal_checkpoint(TRUNCATE)");

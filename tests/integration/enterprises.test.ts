@@ -6,6 +6,8 @@ import * as list from "~/routes/enterprises._index";
 import * as profile from "~/routes/enterprises.$id";
 import * as edit from "~/routes/enterprises.$id_.edit";
 import { EXPORT_HEADERS, XLSX_DATA_SHEET, XLSX_META_SHEET } from "~/models/enterprise-export.server";
+import { listEnterprises } from "~/models/enterprise.server";
+import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
@@ -270,6 +272,19 @@ describe("the registry list: filters, sorting, paging", () => {
     // "%" and "_" are literal characters, not wildcards.
     expect((await listAs("reviewer", "?q=%25")).page.total).toBe(0);
     expect((await listAs("reviewer", "?q=_")).page.total).toBe(0);
+  });
+
+  it("caps the list's count: exact up to the cap, else the cap marked as a lower bound", async () => {
+    const reviewer = await db().selectFrom("users").select(["id", "role", "enterprise_id as enterpriseId", "town_code as townCode"]).where("username", "=", "reviewer").executeTakeFirstOrThrow();
+    const query = parseEnterpriseListQuery(new URLSearchParams());
+    const exact = (await firmIdsWhere({ archived: false })).length;
+    expect(exact).toBeGreaterThan(100);
+    expect(await listEnterprises(db(), reviewer, query, { countCap: exact })).toMatchObject({ total: exact, totalAtLeast: false });
+    const capped = await listEnterprises(db(), reviewer, query, { countCap: exact - 1 });
+    expect(capped).toMatchObject({ total: exact - 1, totalAtLeast: true });
+    expect(capped.rows).toHaveLength(50);
+    const page = dataOf((await call(list.loader, makeRequest("/enterprises", { cookie: await sessionCookieFor("reviewer") }))).result);
+    expect(page.page).toMatchObject({ total: exact, totalAtLeast: false });
   });
 
   it("hides archived firms by default, shows them with archived=1, and only them with archived=only", async () => {

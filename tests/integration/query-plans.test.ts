@@ -13,23 +13,6 @@ import { hotQueryPlans, planProblems, type PlannedQuery } from "../bench/plans";
  * ANALYZEd); the same check on L is `tsx tests/bench/show-plans.ts data/bench/L.db`.
  */
 
-/**
- * Known full reads waiting for a model change (issue 8 report): each still costs a pass over
- * every matching row. Listed so that nothing new slips in; remove an entry once it is fixed.
- */
-const KNOWN: { page: string; sql: RegExp; why: string }[] = [
-  {
-    page: "registry: all firms, first page",
-    sql: /^select count\(\*\) as "n" from "enterprises"/,
-    why: "the unfiltered total counts every firm (needs a capped count or a counter)",
-  },
-  {
-    page: "registry: by last update",
-    sql: /^select count\(\*\) as "n" from "enterprises"/,
-    why: "same unfiltered total",
-  },
-];
-
 let dir: string;
 let sqlite: Database.Database;
 let plans: PlannedQuery[];
@@ -61,7 +44,6 @@ describe("query plans of the hot pages", () => {
 
   it("reads no big table in full and sorts none of its rows in a temporary b-tree", () => {
     const problems = plans
-      .filter((p) => !KNOWN.some((k) => k.page === p.page && k.sql.test(p.sql)))
       .map((p) => ({ page: p.page, sql: p.sql.replace(/\s+/g, " ").slice(0, 200), problems: planProblems(p) }))
       .filter((p) => p.problems.length > 0);
     expect(problems).toEqual([]);
@@ -73,10 +55,32 @@ describe("query plans of the hot pages", () => {
     expect(queue.some((p) => /count\(\*\)/.test(p.sql))).toBe(false);
   });
 
+  it("reads the district's figures from district-wide counters, and one page of towns for the league", () => {
+    const api = plans.filter((p) => p.page === "api progress");
+    expect(api.length).toBeGreaterThan(3);
+    // Per-town counters hold a row per town: the API's cost would grow with the towns.
+    for (const p of api) expect(p.sql).not.toMatch(/"progress_award_counts"|"progress_application_counts"|from "towns"/);
+    expect(api.some((p) => /from "award_level_totals"/.test(p.sql))).toBe(true);
+    for (const page of ["dashboard", "dashboard: next page of towns"]) {
+      const perTown = plans.filter((p) => p.page === page && /"progress_(award|application)_counts"/.test(p.sql));
+      expect(perTown).toHaveLength(2);
+      for (const p of perTown) {
+        // Bounded by the page's towns, through the counters' primary key.
+        expect(p.sql).toMatch(/"town_code" in \(/);
+        expect(p.parameters.length).toBeLessThan(40);
+        expect(p.plan.join("\n")).toMatch(/SEARCH \w+ USING PRIMARY KEY \(year=\? AND tier_code=\?/);
+      }
+      const towns = plans.find((p) => p.page === page && /from "towns"/.test(p.sql) && /limit/.test(p.sql));
+      expect(towns?.parameters.at(-1)).toBe(16);
+    }
+  });
+
   it("seeks the registry's town filter and its count through one index", () => {
     const first = plans.filter((p) => p.page === "registry: town filter, first page");
     const page = first.find((p) => /order by "e"."name"/.test(p.sql))!;
     const count = first.find((p) => /^select count\(\*\)/.test(p.sql))!;
+    // The count stops after LIST_COUNT_CAP + 1 entries, whatever the size of the registry.
+    expect(count.sql).toMatch(/limit \?\) as "matching"$/);
     expect(page.plan.join("\n")).toMatch(/SEARCH e USING (COVERING )?INDEX enterprises_town_live_name \(town_code=\? AND archived_at=\?\)/);
     expect(count.plan.join("\n")).toMatch(/SEARCH e USING COVERING INDEX enterprises_town_live_name \(town_code=\? AND archived_at=\?\)/);
   });

@@ -2,6 +2,7 @@
 export const zh = {
   "ent.list.title": "企业名录",
   "ent.list.total": "共 {n} 家",
+  "ent.list.totalAtLeast": "超过 {n} 家（可用筛选条件缩小范围）",
   "ent.list.caption": "企业名录（{scope}）",
   "ent.list.scopeAll": "全区",
   "ent.list.new": "新增企业",
@@ -142,6 +143,7 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   "ent.list.title": "Enterprises",
   "ent.list.total": "{n} in total",
+  "ent.list.totalAtLeast": "More than {n} (filter to narrow down)",
   "ent.list.caption": "Enterprises ({scope})",
   "ent.list.scopeAll": "whole district",
   "ent.list.new": "New enterprise",
