@@ -262,18 +262,9 @@ function toListRow(row: RawRow, tiers: Map<number, HeldTier[]>): EnterpriseListR
 }
 
 function toExportRow(row: RawRow, tiers: Map<number, HeldTier[]>): EnterpriseExportRow {
-  // Spelled out rather than spread over toListRow's result: the spread built each of 100,000
-  // rows twice and in a slower shape (about 3 kB of garbage per row of an export).
-  return {
-    id: row.id,
-    name: row.name,
-    uscc: row.uscc,
-    townCode: row.town_code,
-    industryCode: row.industry_code,
-    aboveScale: row.above_scale === 1,
-    updatedAt: row.updated_at,
-    archived: row.archived_at !== null,
-    tiers: tiers.get(row.id) ?? [],
+  // Added to the list row in place: a spread copy ({ ...listRow, ... }) cost ~3 kB of garbage per
+  // firm of an export, most of it promoted to V8's old generation.
+  return Object.assign(toListRow(row, tiers), {
     platform: row.platform,
     address: row.address,
     contactName: row.contact_name,
@@ -281,7 +272,7 @@ function toExportRow(row: RawRow, tiers: Map<number, HeldTier[]>): EnterpriseExp
     employees: row.employees,
     revenueYuan: row.revenue_yuan,
     rdExpenseYuan: row.rd_expense_yuan,
-  };
+  });
 }
 
 /** Number of firms matching the filters within the caller's scope (same WHERE as the page). */
