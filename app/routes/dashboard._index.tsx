@@ -33,18 +33,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type T = ReturnType<typeof useT>;
 
+// Template strings, not URLSearchParams: the league builds up to 224 of these per view.
+function townParam(town?: string | null) {
+  return town ? `&town=${encodeURIComponent(town)}` : "";
+}
+
 function firmsHref(year: number, tier: TierCode, town?: string | null) {
-  const p = new URLSearchParams({ year: String(year), tier });
-  if (town) p.set("town", town);
-  return `/progress/firms?${p}`;
+  return `/progress/firms?year=${year}&tier=${tier}${townParam(town)}`;
 }
 
 function pipelineHref(year: number, tier: TierCode, town?: string | null) {
-  const p = new URLSearchParams({ tier, year: String(year) });
-  p.append("status", "submitted");
-  p.append("status", "returned");
-  if (town) p.set("town", town);
-  return `/applications?${p}`;
+  return `/applications?tier=${tier}&year=${year}&status=submitted&status=returned${townParam(town)}`;
 }
 
 function pace(t: T, f: TierFigures) {
@@ -158,14 +157,21 @@ interface LeagueRow {
   linked: boolean;
 }
 
-function LeagueCell({ year, tier, row }: { year: number; tier: TierCode; row: LeagueRow }) {
-  const t = useT();
+/** What a league cell says, looked up once per column rather than once per cell. */
+interface CellWords {
+  tier: string;
+  achieved: string;
+  pipeline: string;
+}
+
+/** A league cell: achieved, and in review in brackets; non-zero figures open what is behind them. */
+function leagueCell(year: number, tier: TierCode, words: CellWords, row: LeagueRow) {
   const c = row.cells[tier];
-  const label = `${row.name} ${t(`progress.short.${tier}` as MessageKey)}`;
+  const label = `${row.name} ${words.tier}`;
   // Zero opens nothing: plain text keeps the table calm.
   const achieved =
     row.linked && c.achieved > 0 ? (
-      <a href={firmsHref(year, tier, row.town)} aria-label={`${label} ${t("progress.achieved")} ${c.achieved}`}>
+      <a href={firmsHref(year, tier, row.town)} aria-label={`${label} ${words.achieved} ${c.achieved}`}>
         {c.achieved}
       </a>
     ) : (
@@ -173,7 +179,7 @@ function LeagueCell({ year, tier, row }: { year: number; tier: TierCode; row: Le
     );
   const pipeline =
     row.linked && c.pipeline > 0 ? (
-      <a href={pipelineHref(year, tier, row.town)} aria-label={`${label} ${t("progress.pipeline")} ${c.pipeline}`}>
+      <a href={pipelineHref(year, tier, row.town)} aria-label={`${label} ${words.pipeline} ${c.pipeline}`}>
         ({c.pipeline})
       </a>
     ) : (
@@ -253,14 +259,19 @@ function League({ data }: { data: LoaderData }) {
         return r.name;
       },
     }),
-    ...TIERS.map((tier) =>
-      col.display({
+    ...TIERS.map((tier) => {
+      const words: CellWords = {
+        tier: t(`progress.short.${tier.code}` as MessageKey),
+        achieved: t("progress.achieved"),
+        pipeline: t("progress.pipeline"),
+      };
+      return col.display({
         id: tier.code,
-        header: t(`progress.short.${tier.code}` as MessageKey),
+        header: words.tier,
         meta: { numeric: true },
-        cell: (info) => <LeagueCell year={report.year} tier={tier.code} row={info.row.original} />,
-      }),
-    ),
+        cell: (info) => leagueCell(report.year, tier.code, words, info.row.original),
+      });
+    }),
     col.display({
       id: "coverage",
       header: t("progress.coverageColumn"),
