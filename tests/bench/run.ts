@@ -210,7 +210,7 @@ async function rawSqlReference(file: string, fx: BenchFixtures) {
   const { listEnterprises } = await import("~/models/enterprise.server");
   const { getEnterpriseProfile } = await import("~/models/enterprise.server");
   const { listApplications, getApplicationDetail } = await import("~/models/application.server");
-  const { loadProgress, targetYears } = await import("~/models/progress.server");
+  const { LEAGUE_PAGE_SIZE, loadDistrictProgress, loadProgress, targetYears } = await import("~/models/progress.server");
   const { listTowns, listIndustries } = await import("~/models/reference.server");
   const { parseEnterpriseListQuery } = await import("~/schemas/enterprise.server");
   const reviewer = sqlite.prepare(`SELECT id, role, enterprise_id AS enterpriseId, town_code AS townCode FROM users WHERE username = 'reviewer'`).get() as any;
@@ -235,10 +235,13 @@ async function rawSqlReference(file: string, fx: BenchFixtures) {
       await listIndustries(db);
     },
     detail: async () => getApplicationDetail(db, reviewer, fx.detailIds[0]!),
-    dashboard: async () => loadProgress(db, reviewer, 2026),
+    dashboard: async () => {
+      await targetYears(db);
+      await loadProgress(db, reviewer, 2026, new Date(), { after: null, limit: LEAGUE_PAGE_SIZE });
+    },
     "api-progress": async () => {
       await targetYears(db);
-      await loadProgress(db, reviewer, 2026);
+      await loadDistrictProgress(db, 2026);
     },
   };
   const out: Record<string, { statements: number; p50Ms: number; slowest: { ms: number; sql: string } }> = {};
