@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TIERS } from "~/domain/tiers";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
@@ -62,6 +63,27 @@ describe("the running server", () => {
     const res = await fetch(`${server.url}/`, { redirect: "manual", headers: { Cookie: cookie } });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/dashboard");
+  });
+
+  it("never puts a NUL byte in a page", async () => {
+    // React 18's Node renderer wrote the unused tail of its 2 kB buffer when a Chinese character
+    // did not fit at its end: the checklists page came out with 修\0改, shown as 修�改.
+    const admin = await signIn("admin");
+    const paths = [...TIERS.map((t) => `/admin/checklists?tier=${t.code}`), "/dashboard", "/enterprises", "/applications", "/targets", "/admin/audit"];
+    for (const path of paths) {
+      const res = await fetch(`${server.url}${path}`, { headers: { Cookie: admin, "Accept-Encoding": "identity" } });
+      expect(res.status, path).toBe(200);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(body.indexOf(0), path).toBe(-1);
+    }
+  });
+
+  it("sends a page with gzip when the browser accepts it", async () => {
+    const cookie = await signIn("reviewer");
+    const res = await fetch(`${server.url}/enterprises`, { headers: { Cookie: cookie, "Accept-Encoding": "gzip" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+    expect(await res.text()).toContain("</html>");
   });
 
   it("refuses a cross-site POST before it reaches the app", async () => {
