@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useMemo } from "react";
+import { useClientLinks } from "~/components/client-links";
 import { columnHelper, DataTable, SortHeader, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TierBadges } from "~/components/tier-badges";
@@ -14,7 +15,7 @@ import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
-import { langFromCookieHeader } from "~/utils/i18n";
+import { langFromCookieHeader, pick } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,11 +29,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listTowns(db()),
     listIndustries(db()),
   ]);
+  // Towns and industries go to the page as options in the reader's language: a province has
+  // hundreds of towns, and the page's data is serialised on every view.
+  const option = (x: { code: string; nameZh: string; nameEn: string }) => ({ code: x.code, name: pick(lang, { zh: x.nameZh, en: x.nameEn }) });
   return {
     page,
     query,
-    towns,
-    industries,
+    towns: towns.map(option),
+    industries: industries.map(option),
     filterSummary: describeFilters(query, lang, { towns, industries }, null),
     canCreate: seesEverything(user),
   };
@@ -46,16 +50,15 @@ function useColumns(data: LoaderData): DataTableColumn<EnterpriseListRow>[] {
   const t = useT();
   const { towns, industries } = data;
   return useMemo(() => {
-    const townName = new Map(towns.map((x) => [x.code, t.pick({ zh: x.nameZh, en: x.nameEn })]));
-    const industryName = new Map(industries.map((x) => [x.code, t.pick({ zh: x.nameZh, en: x.nameEn })]));
+    const townName = new Map(towns.map((x) => [x.code, x.name]));
+    const industryName = new Map(industries.map((x) => [x.code, x.name]));
     return [
       col.accessor("name", {
         header: () => <SortHeader column="name" label={t("ent.col.name")} />,
         cell: (info) => (
           <>
-            <Link to={`/enterprises/${info.row.original.id}`} prefetch="intent">
-              {info.getValue()}
-            </Link>
+            {/* A plain anchor: useClientLinks makes it navigate and prefetch like <Link prefetch="intent">. */}
+            <a href={`/enterprises/${info.row.original.id}`} data-discover="true">{info.getValue()}</a>
             {info.row.original.archived ? <span className="badge badge--muted ent-archived">{t("ent.archived")}</span> : null}
           </>
         ),
@@ -114,7 +117,7 @@ function Filters({ data }: { data: LoaderData }) {
           <>
             <span className="field__label" id="ent-town-label">{t("ent.filter.town")}</span>
             <p className="ent-filters__fixed" aria-labelledby="ent-town-label">
-              {t.pick({ zh: scopeTown.nameZh, en: scopeTown.nameEn })}
+              {scopeTown.name}
             </p>
           </>
         ) : (
@@ -123,7 +126,7 @@ function Filters({ data }: { data: LoaderData }) {
           <select id="ent-town" name="town" className="input" defaultValue={query.town ?? ""}>
             <option value="">{t("ent.filter.any")}</option>
             {data.towns.map((x) => (
-              <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+              <option key={x.code} value={x.code}>{x.name}</option>
             ))}
           </select>
           </>
@@ -134,7 +137,7 @@ function Filters({ data }: { data: LoaderData }) {
         <select id="ent-industry" name="industry" className="input" defaultValue={query.industry ?? ""}>
           <option value="">{t("ent.filter.any")}</option>
           {data.industries.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>{x.name}</option>
           ))}
         </select>
       </div>
@@ -240,6 +243,7 @@ export default function EnterprisesPage() {
   const t = useT();
   const location = useLocation();
   const columns = useColumns(data);
+  const rowLinks = useClientLinks("tbody a[href]");
   const exportQuery = viewParams(location.search).toString();
   const suffix = exportQuery ? `?${exportQuery}` : "";
   return (
@@ -267,7 +271,9 @@ export default function EnterprisesPage() {
         getRowId={(row) => String(row.id)}
         caption={<span className="visually-hidden">{t("ent.list.title")}</span>}
         empty={<EmptyState data={data} />}
+        containerProps={rowLinks.handlers}
       />
+      {rowLinks.prefetch}
       <Pager data={data} />
     </section>
   );

@@ -59,6 +59,8 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // Remix reads the query from the URL itself; Express's qs parse of every request is unused.
+  app.set("query parser", false);
   app.use(compression());
 
   app.use((req, res, next) => {

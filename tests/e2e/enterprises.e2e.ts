@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeCheckChar } from "~/domain/uscc";
-import { baseUrl, expectNoHorizontalScroll, launchBrowser, newPage, screenshot, signInAs } from "./browser";
+import { baseUrl, expectNoHorizontalScroll, launchBrowser, newPage, screenshot, signInAs, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -79,6 +79,38 @@ describe("the enterprise registry in Chromium", () => {
     await expect.poll(() => page.locator(".ent-empty").textContent()).toContain("没有符合条件的企业");
     expect(await page.locator(".ent-empty").textContent()).toContain("“不存在的企业名称”");
     await screenshot(page, "enterprises-empty");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("opens a firm from its row and moves between sections without reloading the page", async () => {
+    const { page, problems, context } = await newPage(browser);
+    await signInAs(page, "reviewer");
+    await page.goto(`${baseUrl()}/enterprises`);
+    await waitForHydration(page);
+    // A mark on the window survives client navigation, never a document load.
+    await page.evaluate(() => ((window as unknown as { registryMark: number }).registryMark = 1));
+    const mark = () => page.evaluate(() => (window as unknown as { registryMark?: number }).registryMark);
+    const nav = page.getByRole("navigation", { name: "主导航" });
+    expect(await nav.getByRole("link", { name: "企业名录" }).getAttribute("aria-current")).toBe("page");
+
+    const link = page.locator("table.table tbody tr").first().locator("td:first-child a");
+    const name = (await link.textContent())!;
+    const href = (await link.getAttribute("href"))!;
+    // Resting on the row's link prefetches the firm's page data, as <Link prefetch="intent"> does.
+    await link.hover();
+    await expect.poll(() => page.locator(`link[rel="prefetch"][href^="${href}.data"]`).count()).toBeGreaterThan(0);
+    await link.click();
+    await page.waitForURL((url) => url.pathname === href);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain(name);
+    expect(await mark()).toBe(1);
+
+    // The header's plain links navigate on the client too, and mark the new section as current.
+    await nav.getByRole("link", { name: "培育进度" }).click();
+    await page.waitForURL(/\/dashboard/);
+    await expect.poll(() => nav.getByRole("link", { name: "培育进度" }).getAttribute("aria-current")).toBe("page");
+    expect(await nav.getByRole("link", { name: "企业名录" }).getAttribute("aria-current")).toBeNull();
+    expect(await mark()).toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -65,6 +65,27 @@ describe("the running server", () => {
     expect(res.headers.get("location")).toBe("/dashboard");
   });
 
+  it("sends a page whole, with its length, its data inline and the header's current section marked", async () => {
+    const cookie = await signIn("reviewer");
+    const res = await fetch(`${server.url}/enterprises`, { headers: { Cookie: cookie, "Accept-Encoding": "identity" } });
+    expect(res.status).toBe(200);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(Number(res.headers.get("content-length"))).toBe(body.byteLength);
+    const html = body.toString("utf8");
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).toContain("</body></html>");
+    // No streaming placeholders: React rendered the page and its inline data before sending.
+    expect(html).not.toContain("<template");
+    expect(html).not.toContain("$RC");
+    expect(html).toContain("window.__remixContext.streamController.close()");
+    // The header's links are plain anchors; the current section is marked for screen readers.
+    const nav = /<nav class="site-nav"[^]*?<\/nav>/.exec(html)![0];
+    expect(nav).toMatch(/<a href="\/enterprises" class="active" aria-current="page" data-discover="true">/);
+    expect(nav).toMatch(/<a href="\/dashboard" data-discover="true">/);
+    // Rows link to their firms with plain anchors.
+    expect(html).toMatch(/<td><a href="\/enterprises\/\d+" data-discover="true">/);
+  });
+
   it("never puts a NUL byte in a page", async () => {
     // React 18's Node renderer wrote the unused tail of its 2 kB buffer when a Chinese character
     // did not fit at its end: the checklists page came out with 修\0改, shown as 修�改.
