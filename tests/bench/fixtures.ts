@@ -30,16 +30,42 @@ export function enterpriseCursor(value: string, id: number): string {
   return Buffer.from(JSON.stringify([value, id]), "utf8").toString("base64url");
 }
 
+/** The first year the fixtures use: the generator writes 2022–2026 only. */
+export const FIXTURE_FIRST_YEAR = 2027;
+
+/**
+ * Removes what earlier runs' fixtures left in a reused data set: their applications (years from
+ * FIXTURE_FIRST_YEAR on), with their events and attachments, and the awards their approval
+ * created. Deleted with the counting triggers on, so the counters stay right. Without this, each run
+ * added some 6,600 applications: S, generated with 6,000, had 25,800 after a few runs.
+ */
+export function removeEarlierFixtures(sqlite: Database.Database): { applications: number; awards: number } {
+  return sqlite.transaction(() => {
+    const mine = `SELECT id FROM applications WHERE year >= ${FIXTURE_FIRST_YEAR}`;
+    const awards = sqlite.prepare(`DELETE FROM awards WHERE year >= ${FIXTURE_FIRST_YEAR} OR application_id IN (${mine})`).run().changes;
+    // History is append-only in a registry; a synthetic data set's bench rows are not history.
+    const guard = sqlite.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'application_events_no_delete'`).pluck().get() as string | undefined;
+    if (guard) sqlite.exec(`DROP TRIGGER application_events_no_delete`);
+    sqlite.prepare(`DELETE FROM application_events WHERE application_id IN (${mine})`).run();
+    if (guard) sqlite.exec(guard);
+    sqlite.prepare(`DELETE FROM attachments WHERE application_id IN (${mine})`).run();
+    const applications = sqlite.prepare(`DELETE FROM applications WHERE year >= ${FIXTURE_FIRST_YEAR}`).run().changes;
+    return { applications, awards };
+  })();
+}
+
 /**
  * Picks what the scenarios read and creates what they consume: drafts to submit and submitted
  * applications to approve, each on a firm/tier/year with no application yet (a year after the
- * generated ones), written with the triggers on so the counters stay right.
+ * generated ones), written with the triggers on so the counters stay right. What earlier runs
+ * created is removed first, so every run measures the data set as generated plus its own targets.
  */
 export function prepareFixtures(file: string, perScenario: number): BenchFixtures {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   try {
+    removeEarlierFixtures(sqlite);
     const listTown = "jintang";
     const townCount = (sqlite.prepare(`SELECT count(*) AS n FROM enterprises WHERE town_code = ? AND archived_at IS NULL`).get(listTown) as { n: number }).n;
     const page = sqlite.prepare(
@@ -82,7 +108,7 @@ export function prepareFixtures(file: string, perScenario: number): BenchFixture
     );
     const make = (status: "draft" | "submitted", count: number): Target[] => {
       const out: Target[] = [];
-      let year = 2027;
+      let year = FIXTURE_FIRST_YEAR;
       let tierIndex = 0;
       while (out.length < count && year <= 2100) {
         const tier = TARGET_TIERS[tierIndex]!;

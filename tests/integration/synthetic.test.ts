@@ -9,6 +9,7 @@ import { REBUILD_COVERAGE_SQL, REBUILD_TOTALS_SQL } from "../../db/migrations/00
 import { isValidUscc } from "~/domain/uscc";
 import { verifyCounters } from "~/models/progress.server";
 import { SYNTHETIC_SIZES, generateSynthetic } from "../../seeds/synthetic";
+import { prepareFixtures } from "../bench/fixtures";
 
 /** The benchmark's synthetic data (seeds/synthetic.ts) at its smallest size: deterministic and valid. */
 
@@ -89,5 +90,46 @@ describe("synthetic data sets", () => {
     expect(recount()).toEqual(before);
     expect(snapshot()).toEqual(before);
     expect(await verifyCounters(db)).toEqual([]);
+  });
+
+  it("the bench's fixtures replace those of the run before, and leave the counters right", async () => {
+    const file = path.join(dir, "fixtures.db");
+    await generateSynthetic(file, "XS", { passwordHash: cheapHash });
+    const count = (table: string) => {
+      const sqlite = new Database(file, { readonly: true });
+      try {
+        return (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      } finally {
+        sqlite.close();
+      }
+    };
+    const generated = { applications: count("applications"), awards: count("awards"), events: count("application_events") };
+    const first = prepareFixtures(file, 40);
+    expect(first.submitTargets).toHaveLength(40);
+    expect(first.approveTargets).toHaveLength(40);
+    // A run approves some: the award and the events it writes go with the next run's cleanup.
+    const sqlite = new Database(file);
+    sqlite.pragma("foreign_keys = ON");
+    const target = first.approveTargets[0]!;
+    const app = sqlite.prepare(`SELECT enterprise_id AS firm, tier_code AS tier, year FROM applications WHERE id = ?`).get(target.id) as { firm: number; tier: string; year: number };
+    sqlite.prepare(`UPDATE applications SET status = 'approved' WHERE id = ?`).run(target.id);
+    sqlite.prepare(`INSERT INTO awards (enterprise_id, tier_code, level, year, application_id, created_at) VALUES (?, ?, 'district', ?, ?, '2026-11-28T00:00:00Z')`).run(app.firm, app.tier, app.year, target.id);
+    sqlite.prepare(`INSERT INTO application_events (application_id, at, action) VALUES (?, '2026-11-28T00:00:00Z', 'approve')`).run(target.id);
+    sqlite.close();
+
+    prepareFixtures(file, 40);
+    expect(count("applications")).toBe(generated.applications + 80);
+    expect(count("awards")).toBe(generated.awards);
+    // Two events per submitted target (create, submit), one per draft.
+    expect(count("application_events")).toBe(generated.events + 40 * 3);
+    const check = new Database(file);
+    // The history's append-only guard is back in place.
+    expect(() => check.prepare(`DELETE FROM application_events WHERE id = (SELECT min(id) FROM application_events)`).run()).toThrow(/append-only/);
+    const db = createDb(check);
+    try {
+      expect(await verifyCounters(db)).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
