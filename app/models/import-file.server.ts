@@ -48,11 +48,44 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/** How long an upload is kept for its preview, confirmation and check report. */
+export const IMPORT_KEEP_DAYS = 30;
+
+/**
+ * Deletes uploads (files, descriptions, parsed rows) untouched for IMPORT_KEEP_DAYS, so that the
+ * data folder does not keep every spreadsheet ever previewed. A preview opened after that asks
+ * for the file again (imp.err.stale). Best effort: a file that cannot be removed stays.
+ */
+export async function pruneImportFiles(now = Date.now()): Promise<number> {
+  const dir = importsDir();
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      const stat = await fs.stat(file);
+      if (stat.isFile() && now - stat.mtimeMs > IMPORT_KEEP_DAYS * 86_400_000) {
+        await fs.rm(file, { force: true });
+        removed++;
+      }
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
+  }
+  return removed;
+}
+
 /** Keeps the file and its description; the same bytes uploaded again land on the same name. */
 export async function storeImportFile(bytes: Uint8Array, meta: Omit<StoredImportMeta, "sha256" | "size">): Promise<StoredImport> {
   const sha256 = sha256Of(bytes);
   const dir = importsDir();
   await fs.mkdir(dir, { recursive: true });
+  await pruneImportFiles();
   const full: StoredImportMeta = { ...meta, sha256, size: bytes.length };
   await fs.writeFile(path.join(dir, `${sha256}.bin`), bytes);
   // The description is per upload (kind and batch values may differ for the same bytes).
