@@ -1,21 +1,45 @@
+import type { EntryContext } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
-import { withoutNulBytes } from "~/entry.server";
+import { readLoaderData } from "~/entry.server";
 
-describe("withoutNulBytes", () => {
-  it("returns a document without NUL bytes as it is", () => {
-    const page = Buffer.from("<p>修改</p>");
-    expect(withoutNulBytes(page)).toBe(page);
+function contextWith(stream?: ReadableStream<Uint8Array>): EntryContext {
+  return { serverHandoffStream: stream, renderMeta: { didRenderScripts: false } } as unknown as EntryContext;
+}
+
+function streamOf(chunks: Uint8Array[], options: { end: boolean } = { end: true }): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      if (options.end) controller.close();
+    },
+  });
+}
+
+describe("readLoaderData", () => {
+  it("hands the whole stream to the page as one chunk already read, characters split across chunks included", async () => {
+    const bytes = new TextEncoder().encode('[{"name":"定海区修改"}]');
+    // Cut inside 修 (three bytes in UTF-8), as a stream may.
+    const cut = bytes.indexOf(0xe4, 15) + 1;
+    const context = contextWith(streamOf([bytes.subarray(0, cut), bytes.subarray(cut)]));
+    await readLoaderData(context);
+    const chunk = context.renderMeta!.streamCache![0]!;
+    expect(chunk.result).toEqual({ done: true, value: '[{"name":"定海区修改"}]' });
+    await expect(chunk).resolves.toBeUndefined();
+    // What RemixServer was given before is kept.
+    expect(context.renderMeta!.didRenderScripts).toBe(false);
+    // The stream is free again for RemixServer's own reader, which never needs to read it.
+    expect(context.serverHandoffStream!.locked).toBe(false);
   });
 
-  it("restores 修改 from the renderer's 修\\0改", () => {
-    const broken = Buffer.concat([Buffer.from("aria-label=\"修"), Buffer.from([0]), Buffer.from("改\"")]);
-    expect(withoutNulBytes(broken).toString("utf8")).toBe("aria-label=\"修改\"");
+  it("does nothing when there is no stream", async () => {
+    const context = contextWith(undefined);
+    await readLoaderData(context);
+    expect(context.renderMeta!.streamCache).toBeUndefined();
   });
 
-  it("drops every NUL, at the start, the end and side by side, and nothing else", () => {
-    const broken = Buffer.concat([Buffer.from([0]), Buffer.from("定海"), Buffer.from([0, 0, 0]), Buffer.from("区"), Buffer.from([0])]);
-    const fixed = withoutNulBytes(broken);
-    expect(fixed.toString("utf8")).toBe("定海区");
-    expect(fixed.indexOf(0)).toBe(-1);
+  it("fails, instead of waiting for ever, when the stream does not end in time", async () => {
+    const context = contextWith(streamOf([new TextEncoder().encode("[1]")], { end: false }));
+    await expect(readLoaderData(context, 20)).rejects.toThrow("页面数据未在 20 毫秒内就绪");
+    expect(context.renderMeta!.streamCache).toBeUndefined();
   });
 });
