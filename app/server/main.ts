@@ -9,6 +9,7 @@ import { createDb, dataPaths, migrateToLatest, openSqlite } from "../../db/clien
 import { seedIfEmpty } from "../../seeds/index";
 import { buildEntry, buildIfNeeded } from "./build";
 import { startMeasurement } from "./measure";
+import { rememberRouteMatches } from "./route-matching";
 
 async function prepareDatabase() {
   const { databasePath, uploadsDir } = dataPaths();
@@ -31,6 +32,7 @@ async function main() {
   if (process.env.REGISTRY_SKIP_BUILD !== "1") buildIfNeeded();
   await prepareDatabase();
   startMeasurement();
+  rememberRouteMatches();
   // The browser suite serves a private copy of the build, so a rebuild by someone else mid-run
   // cannot pull the assets from under its pages.
   const buildDir = process.env.REGISTRY_BUILD_DIR ?? path.dirname(buildEntry);
