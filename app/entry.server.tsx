@@ -1,6 +1,7 @@
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
+import { documentResponse } from "./utils/document-body";
 import { NonceProvider } from "./utils/nonce";
 
 export const streamTimeout = 5_000;
@@ -70,7 +71,7 @@ export default async function handleRequest(
   const document = Buffer.from(`<!DOCTYPE html>${markup}`);
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   responseHeaders.set("Content-Length", String(document.byteLength));
-  return new Response(document, { headers: responseHeaders, status: responseStatusCode });
+  return documentResponse(document, { headers: responseHeaders, status: responseStatusCode });
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

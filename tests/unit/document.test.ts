@@ -1,6 +1,7 @@
 import type { EntryContext } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { readLoaderData } from "~/entry.server";
+import { documentBytesOf, documentResponse } from "~/utils/document-body";
 
 function contextWith(stream?: ReadableStream<Uint8Array>): EntryContext {
   return { serverHandoffStream: stream, renderMeta: { didRenderScripts: false } } as unknown as EntryContext;
@@ -41,5 +42,20 @@ describe("readLoaderData", () => {
     const context = contextWith(streamOf([new TextEncoder().encode("[1]")], { end: false }));
     await expect(readLoaderData(context, 20)).rejects.toThrow("页面数据未在 20 毫秒内就绪");
     expect(context.renderMeta!.streamCache).toBeUndefined();
+  });
+});
+
+describe("documentBytesOf", () => {
+  it("gives the HTTP layer a rendered page's bytes, as long as nobody has read its body", async () => {
+    const bytes = Buffer.from("<!DOCTYPE html><p>定海区</p>");
+    const response = documentResponse(bytes, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    expect(documentBytesOf(response)).toBe(bytes);
+    // The body is the same document for anyone who reads it as a stream.
+    expect(await response.text()).toBe("<!DOCTYPE html><p>定海区</p>");
+    expect(documentBytesOf(response)).toBeNull();
+  });
+
+  it("gives nothing for any other response, which is streamed", () => {
+    expect(documentBytesOf(new Response("a,b\n1,2\n"))).toBeNull();
   });
 });
