@@ -63,6 +63,9 @@ export default async function handleRequest(
 ) {
   const nonce = typeof loadContext.cspNonce === "string" ? loadContext.cspNonce : "";
   await readLoaderData(remixContext);
+  // The render gets a turn of the event loop of its own: a page is then two short turns (its
+  // loaders, its render) with timers and I/O in between, instead of one long one.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const markup = renderToString(
     <NonceProvider value={nonce}>
       <RemixServer context={remixContext} url={request.url} nonce={nonce} />

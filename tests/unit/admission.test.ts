@@ -4,8 +4,9 @@ import { admissionControl } from "~/server/admission";
 import { activeRequestLimit, skipsAdmission } from "~/server/app";
 
 /** A request/response pair as the middleware sees it: events, and the destroyed flags. */
-function pair(path = "/enterprises", method = "GET") {
-  const req = Object.assign(new EventEmitter(), { path, method, destroyed: false });
+function pair(path = "/enterprises", method = "GET", contentType = "application/x-www-form-urlencoded") {
+  const headers: Record<string, string> = { "content-type": contentType };
+  const req = Object.assign(new EventEmitter(), { path, method, destroyed: false, get: (name: string) => headers[name.toLowerCase()] });
   const res = Object.assign(new EventEmitter(), { destroyed: false });
   return { req, res, finish: () => res.emit("finish") && res.emit("close") };
 }
@@ -36,6 +37,27 @@ describe("admission control", () => {
     expect(gate.stats()).toEqual({ active: 0, waiting: 0 });
   });
 
+  it("keeps pages that render within one turn to `limit` per turn, as pages that wait in between", async () => {
+    const gate = admissionControl(2, () => false);
+    const started: number[] = [];
+    // Six requests read from the sockets in one turn; each is answered before its handler returns.
+    const reqs = Array.from({ length: 6 }, () => pair());
+    reqs.forEach((p, i) =>
+      gate(p.req as any, p.res as any, () => {
+        started.push(i);
+        p.finish();
+      }),
+    );
+    expect(started).toEqual([0, 1]);
+    expect(gate.stats()).toEqual({ active: 2, waiting: 4 });
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3]);
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    await tick();
+    expect(gate.stats()).toEqual({ active: 0, waiting: 0 });
+  });
+
   it("frees a slot once even when both finish and close fire, and skips a client that left while waiting", async () => {
     const gate = admissionControl(1, () => false);
     const started: string[] = [];
@@ -58,26 +80,42 @@ describe("admission control", () => {
     expect(gate.stats()).toEqual({ active: 0, waiting: 0 });
   });
 
-  it("lets exempt requests through without a slot", () => {
+  it("lets requests that wait rather than compute through without a slot", () => {
     const gate = admissionControl(1, skipsAdmission as any);
     const started: string[] = [];
     const page = pair("/dashboard");
     gate(page.req as any, page.res as any, () => started.push("page"));
-    for (const [path, method] of [["/enterprises/export.csv", "GET"], ["/dashboard/report.xlsx", "GET"], ["/login", "POST"], ["/healthz", "GET"]]) {
-      const p = pair(path, method);
-      gate(p.req as any, p.res as any, () => started.push(path!));
+    const exempt: [string, string, string?][] = [
+      ["/enterprises/export.csv", "GET"],
+      ["/dashboard/report.xlsx", "GET"],
+      ["/attachments/12", "GET"],
+      ["/healthz", "GET"],
+      ["/login", "POST"],
+      ["/account/password", "POST"],
+      ["/admin/users", "POST"],
+      ["/admin/users/7", "POST"],
+      ["/applications/3/attachments", "POST", "multipart/form-data; boundary=x"],
+      ["/enterprises/import", "POST", "multipart/form-data; boundary=y"],
+    ];
+    for (const [path, method, type] of exempt) {
+      const p = pair(path, method, type);
+      gate(p.req as any, p.res as any, () => started.push(`${method} ${path}`));
     }
-    const queued = pair("/login", "GET");
-    gate(queued.req as any, queued.res as any, () => started.push("login page"));
-    expect(started).toEqual(["page", "/enterprises/export.csv", "/dashboard/report.xlsx", "/login", "/healthz"]);
-    expect(gate.stats()).toEqual({ active: 1, waiting: 1 });
+    expect(started).toEqual(["page", ...exempt.map(([path, method]) => `${method} ${path}`)]);
+    // Pages and ordinary form posts wait their turn.
+    for (const [path, method] of [["/login", "GET"], ["/applications/3", "POST"], ["/attachments/12/delete", "POST"], ["/admin/users/7/x", "POST"]]) {
+      const p = pair(path, method);
+      gate(p.req as any, p.res as any, () => started.push(`${method} ${path}`));
+    }
+    expect(started).toHaveLength(1 + exempt.length);
+    expect(gate.stats()).toEqual({ active: 1, waiting: 4 });
   });
 
   it("reads its limit from REGISTRY_ACTIVE_REQUESTS, 0 meaning off, and falls back on nonsense", () => {
-    expect(activeRequestLimit({})).toBe(2);
+    expect(activeRequestLimit({})).toBe(1);
     expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "4" })).toBe(4);
     expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "0" })).toBe(0);
-    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "-1" })).toBe(2);
-    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "two" })).toBe(2);
+    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "-1" })).toBe(1);
+    expect(activeRequestLimit({ REGISTRY_ACTIVE_REQUESTS: "two" })).toBe(1);
   });
 });
