@@ -30,21 +30,11 @@ export function clearSessionCookie(request: Request): string {
   return `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure}`;
 }
 
-/**
- * A page view's loaders share one Request: the root's and the page's each ask who is signed in,
- * and reading only changes nothing, so a GET asks the database once. Actions always ask afresh
- * (one may sign out or change the password before it asks again).
- */
-const usersOfReads = new WeakMap<Request, Promise<SessionUser | null>>();
-
 /** The signed-in user, or null. */
 export async function getUser(request: Request): Promise<SessionUser | null> {
   const sessionId = readSessionId(request);
   if (!sessionId) return null;
-  if (request.method !== "GET" && request.method !== "HEAD") return findSessionUser(db(), sessionId);
-  let user = usersOfReads.get(request);
-  if (!user) usersOfReads.set(request, (user = findSessionUser(db(), sessionId)));
-  return user;
+  return findSessionUser(db(), sessionId);
 }
 
 /** Where each role starts. */

@@ -296,8 +296,9 @@ const PAIRS = Number(arg("pairs") ?? 4);
 
 /**
  * Seconds of load at c = 10 on each server before the rounds. The reference, a few functions,
- * runs at full speed within 2–3 s; the app's list takes V8 15–20 s of load to optimise (measured
- * request by request: about 66 req/s in the first second, 100 after 3 s, 110–130 after 20 s).
+ * is near full speed within 5 s; the app keeps speeding up as V8 optimises more of it (the list
+ * at L on a fresh server, second by second: 66 req/s in the first, about 100 from the third,
+ * 100–115 after 20 s, 110–130 after 40 s).
  */
 const REFERENCE_WARMUP = Number(arg("reference-warmup") ?? 15);
 
