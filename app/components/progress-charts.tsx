@@ -37,18 +37,21 @@ export interface OverviewRow {
 
 const SCALE_MAX = 150;
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 /**
  * Percent of target per tier on one scale (0–150%) with the target marked, so that the tiers can
  * be compared at a glance. Each row's label and value are HTML text; only the bar is SVG.
  */
 export function OverviewChart({ rows, caption }: { rows: OverviewRow[]; caption: string }) {
-  const targetX = (100 / SCALE_MAX) * 100;
+  // Two decimals are finer than a pixel; full floats only lengthen the page.
+  const targetX = round2((100 / SCALE_MAX) * 100);
   return (
     <figure className="overview">
       <ul className="overview__rows">
         {rows.map((r) => {
           const p = Math.min(r.percent ?? 0, SCALE_MAX);
-          const w = (p / SCALE_MAX) * 100;
+          const w = round2((p / SCALE_MAX) * 100);
           const done = (r.percent ?? 0) >= 100;
           return (
             <li key={r.key} className="overview__row">

@@ -17,6 +17,9 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** The pipeline (ARCHITECTURE.md §5): applications awaiting a decision or a firm's corrections. */
+export const PIPELINE_STATUSES = ["submitted", "returned"] as const satisfies readonly Status[];
+
 export const ACTIONS = [
   "edit",
   "submit",

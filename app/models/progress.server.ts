@@ -7,11 +7,11 @@ import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { paceNeeded, shanghaiYear, type Coverage } from "~/domain/counting";
 import { seesEverything, type Caller } from "~/domain/scope";
+import { PIPELINE_STATUSES } from "~/domain/state-machine";
 import { LEVELS, TIERS, TIER_CODES, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
 import { notFound } from "~/utils/auth.server";
 
 const CLEAN_BEAUTY = "clean-beauty-factory";
-const PIPELINE_STATUSES = ["submitted", "returned"] as const;
 /** Decided applications: they left the pipeline approved (incl. later revoked) or not. */
 const APPROVED_STATUSES = ["approved", "revoked"] as const;
 const NOT_APPROVED_STATUSES = ["rejected", "withdrawn"] as const;

@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import { OpinionBadge, StatusBadge } from "~/components/application-view";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
+import { PIPELINE_STATUSES, STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
 import { LEVEL_NAMES, TIERS, getTier, isTierCode } from "~/domain/tiers";
 import { listApplications, type ApplicationListRow } from "~/models/application.server";
 import { listTowns } from "~/models/reference.server";
@@ -24,7 +24,8 @@ function filtersFrom(url: URL, role: string) {
   const year = /^\d{4}$/.test(yearText) ? Number(yearText) : undefined;
   const statusParams = p.getAll("status");
   const all = statusParams.includes("all");
-  let statuses = statusParams.filter(isStatus);
+  // "pipeline" names what the dashboard counts as in review: submitted and returned.
+  let statuses = [...new Set(statusParams.flatMap((s) => (s === "pipeline" ? PIPELINE_STATUSES : [s])))].filter(isStatus);
   // The bureau's and the town's lists open on what awaits them; "all" shows every status.
   if (!all && statuses.length === 0 && role !== "enterprise") statuses = ["submitted"];
   return {

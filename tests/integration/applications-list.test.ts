@@ -78,6 +78,10 @@ describe("the review queue", () => {
       expect(r.townCode).toBe("yancang");
       expect(r.year).toBe(2026);
     }
+    // "pipeline" is the dashboard's in-review figure: the same rows as submitted + returned.
+    const pipeline = await list("reviewer", "?tier=quality-factory&status=pipeline&town=yancang&year=2026");
+    expect(pipeline.filters.statuses).toEqual(["submitted", "returned"]);
+    expect(pipeline.rows).toEqual(d.rows);
     const byName = await list("reviewer", `?status=all&q=${encodeURIComponent("盐仓海洋装备")}`);
     expect(byName.rows.length).toBeGreaterThan(0);
     expect(byName.rows.every((r: any) => r.enterpriseName.includes("盐仓海洋装备"))).toBe(true);
