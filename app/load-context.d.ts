@@ -3,7 +3,7 @@ export {};
 declare module "@remix-run/node" {
   interface AppLoadContext {
     cspNonce?: string;
-    /** The client's IP address as Express sees it (trusting a loopback proxy). */
+    /** The client's IP address: the socket's, or a trusted proxy's X-Forwarded-For (TRUST_PROXY). */
     clientAddress?: string;
   }
 }

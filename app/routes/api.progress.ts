@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { defaultYear, loadDistrictProgress, targetYears } from "~/models/progress.server";
 import { parseYearParam } from "~/schemas/progress.server";
-import { getUser } from "~/utils/auth.server";
+import { requireApiUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { translate } from "~/utils/i18n";
 
@@ -16,11 +16,10 @@ function json(body: unknown, status = 200): Response {
  * GET /api/progress?year=YYYY — district figures for other systems (ARCHITECTURE.md §6):
  * `{ year, asOf, tiers: [{ tier, target, achieved, pipeline, gap }], cleanBeautyCoverage }`.
  * Every signed-in caller gets the same district figures (a town officer too): they are
- * counts, not firm data. No session → 401 JSON rather than a redirect to the login page.
+ * counts, not firm data. No session → 401 JSON rather than a redirect to the login page; a forced password change → 403.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request);
-  if (!user) return json({ error: "unauthorized", message: "Sign in first (session cookie required)." }, 401);
+  await requireApiUser(request);
   const raw = new URL(request.url).searchParams.get("year");
   const parsed = parseYearParam(raw, "en");
   if (!parsed.ok) {

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect, unstable_parseMultipartFormData } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import {
   UploadRefused,
   attachmentOutcomeUrl,
@@ -13,6 +13,7 @@ import { attachmentUploadSchema } from "~/schemas/attachment.server";
 import { getApplicationSummary } from "~/models/application.server";
 import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import { parseMultipartForm } from "~/utils/multipart.server";
 
 /**
  * POST /applications/:id/attachments uploads one evidence file (multipart, works without
@@ -46,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const upload = createEvidenceUploadHandler();
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, upload.handler);
+    formData = await parseMultipartForm(request, upload.handler);
   } catch (error) {
     await upload.discard();
     if (error instanceof UploadRefused) return back(applicationId, { error: error.reason }, error.fileName);

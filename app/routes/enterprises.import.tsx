@@ -5,7 +5,6 @@ import {
   data,
   redirect,
   unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
@@ -21,6 +20,7 @@ import { loadPreview, type PreviewRowView } from "~/models/import-view.server";
 import { importCommitSchema, importUploadSchema } from "~/schemas/import.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import { parseMultipartForm } from "~/utils/multipart.server";
 import { langFromCookieHeader, translate, type MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
@@ -58,7 +58,7 @@ async function readForm(request: Request): Promise<FormData | null> {
   const type = request.headers.get("Content-Type") ?? "";
   if (!type.startsWith("multipart/form-data")) return request.formData();
   try {
-    return await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
+    return await parseMultipartForm(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
   } catch {
     return null;
   }

@@ -40,8 +40,9 @@ export function admissionControl(limit: number, exempt: (req: Request) => boolea
       release();
     };
     const start = () => {
-      // The client left while waiting: pass the slot on without working for nobody.
-      if (res.destroyed || req.destroyed) return done();
+      // The client left while waiting: pass the slot on without working for nobody. (The
+      // request stream itself counts as destroyed once its body was read, so ask the socket.)
+      if (res.destroyed || req.socket.destroyed) return done();
       res.once("finish", done);
       res.once("close", done);
       next();

@@ -5,9 +5,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { admissionControl } from "./admission";
 import { createRemixHandler } from "./remix-handler";
-
-/** Bodies above these sizes are refused with 413 before they are read. */
-export const BODY_LIMITS = { form: 1024 * 1024, multipart: 12 * 1024 * 1024 };
+import { bodyCheck } from "./request-body";
 
 function contentSecurityPolicy(nonce: string): string {
   return [
@@ -57,7 +55,7 @@ const HASHING_POSTS = /^\/(login|account\/password|admin\/users(\/\d+)?)$/;
 /**
  * Requests that spend their time waiting rather than computing skip the queue, where they would
  * hold the one slot for seconds: downloads that stream (exports, reports, templates, evidence
- * files), uploads (multipart bodies arrive at the client's pace, a field laptop's included),
+ * files), uploads (they wait on file writes and on the spreadsheet parser's worker thread),
  * posts that hash a password, and the health check.
  */
 export function skipsAdmission(req: express.Request): boolean {
@@ -67,11 +65,37 @@ export function skipsAdmission(req: express.Request): boolean {
   return /\.(csv|xlsx)$/.test(req.path) || /^\/attachments\/\d+$/.test(req.path) || req.path === "/healthz";
 }
 
+/**
+ * Which proxies' X-Forwarded-For and X-Forwarded-Proto are believed: none unless TRUST_PROXY
+ * names them (Express's syntax: "loopback", "127.0.0.1", "10.0.0.0/8, 127.0.0.1"). Believing
+ * any client's header would let one caller pose as many addresses to the sign-in throttle and
+ * write any address into the audit log.
+ */
+export function trustProxySetting(value: string | undefined): false | string {
+  const text = (value ?? "").trim();
+  if (text === "" || /^(0|false|off|no)$/i.test(text)) return false;
+  if (/^(1|true|on|yes|\*)$/i.test(text)) {
+    throw new Error(`TRUST_PROXY=${text}: name the proxies' addresses (e.g. 127.0.0.1), not every client`);
+  }
+  return text;
+}
+
+/**
+ * What no earlier handler answered: an error while handling one request. It is logged and that
+ * request alone ends (500, or the socket closes if the answer had begun); the process serves on.
+ */
+function lastErrorHandler(error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) {
+  console.error(`[registry] ${req.method} ${req.path.slice(0, 200)} failed:`, error);
+  if (res.headersSent) return void res.destroy();
+  const status = typeof (error as { status?: unknown })?.status === "number" && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
+  res.status(status).type("text/plain; charset=utf-8").send(status === 500 ? "服务器内部错误 (internal error)" : "请求有误 (bad request)");
+}
+
 /** The HTTP layer: security headers, CSRF origin check, body limits, static assets, Remix. */
 export function createApp(build: ServerBuild, options: { assetsDir: string }) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
   // Remix reads the query from the URL itself; Express's qs parse of every request is unused.
   app.set("query parser", false);
   app.use(compression());
@@ -95,20 +119,14 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
   );
 
   app.use((req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    if (req.method === "GET" || req.method === "HEAD") return next();
     if (!isSameOrigin(req)) {
       res.status(403).type("text/plain; charset=utf-8").send("跨站请求被拒绝 (cross-site request refused)");
       return;
     }
-    const length = Number(req.get("content-length") ?? 0);
-    const multipart = (req.get("content-type") ?? "").startsWith("multipart/form-data");
-    const limit = multipart ? BODY_LIMITS.multipart : BODY_LIMITS.form;
-    if (length > limit) {
-      res.status(413).type("text/plain; charset=utf-8").send("提交内容过大 (request body too large)");
-      return;
-    }
     next();
   });
+  app.use(bodyCheck());
 
   const limit = activeRequestLimit();
   if (limit > 0) app.use(admissionControl(limit, skipsAdmission));
@@ -121,5 +139,6 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
       getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientAddress: req.ip }),
     }),
   );
+  app.use(lastErrorHandler);
   return app;
 }

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { createDb, dataPaths, migrateToLatest, openSqlite } from "../../db/client";
 import { seedIfEmpty } from "../../seeds/index";
 import { buildEntry, buildIfNeeded } from "./build";
+import { installLastResortGuard } from "./last-resort";
 import { startMeasurement } from "./measure";
 import { rememberRouteMatches } from "./route-matching";
 
@@ -41,6 +42,7 @@ async function main() {
   const app = createApp(build, { assetsDir: path.join(buildDir, "public") });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? "127.0.0.1";
+  installLastResortGuard();
   const server = app.listen(port, host, () => {
     console.log(`定海区企业梯度培育登记系统 serving on http://${host}:${port}`);
   });

@@ -23,20 +23,27 @@ export function createRemixHandler(options: {
 }) {
   const handle = createWebHandler(options.build, options.mode);
   return async (req: Request, res: Response, next: NextFunction) => {
-    let response: globalThis.Response;
+    // Nothing that goes wrong here (a header value a route built from bad input, a stream that
+    // fails) may escape as an unhandled rejection: it ends this request, never the process.
     try {
-      response = await handle(createRemixRequest(req, res), options.getLoadContext(req, res));
+      const response = await handle(createRemixRequest(req, res), options.getLoadContext(req, res));
+      res.statusMessage = response.statusText;
+      res.status(response.status);
+      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      if (!response.body) return void res.end();
+      // A rendered page is written whole; downloads stream.
+      const document = documentBytesOf(response);
+      if (document) return void res.end(document);
+      await writeBody(response.body, res);
     } catch (error) {
-      return next(error);
+      if (!res.headersSent) {
+        // Headers appended before the failure must not leak into the error answer.
+        for (const name of res.getHeaderNames()) {
+          if (!/^(content-security-policy|x-|referrer-policy|cross-origin-)/.test(name)) res.removeHeader(name);
+        }
+      }
+      next(error);
     }
-    res.statusMessage = response.statusText;
-    res.status(response.status);
-    for (const [key, value] of response.headers.entries()) res.append(key, value);
-    if (!response.body) return void res.end();
-    // A rendered page is written whole; downloads stream.
-    const document = documentBytesOf(response);
-    if (document) return void res.end(document);
-    await writeBody(response.body, res);
   };
 }
 
@@ -59,8 +66,13 @@ function createRemixRequest(req: Request, res: Response): globalThis.Request {
   res.on("close", () => controller?.abort());
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
-    init.duplex = "half";
+    // The HTTP layer has read and checked the body already (request-body.ts).
+    const checked = res.locals.body as Buffer | undefined;
+    if (checked) init.body = new Uint8Array(checked.buffer, checked.byteOffset, checked.byteLength) as Uint8Array<ArrayBuffer>;
+    else {
+      init.body = createReadableStreamFromReadable(req);
+      init.duplex = "half";
+    }
   }
   return new globalThis.Request(url.href, init);
 }

@@ -2,11 +2,13 @@ import { redirect } from "@remix-run/node";
 import { db } from "./db.server";
 import { createSession, deleteSession, findSessionUser, SESSION_ABSOLUTE_MS, type SessionUser } from "~/models/session.server";
 import { recordAudit } from "~/models/audit.server";
+import { sameSitePath } from "~/domain/redirect";
+import { SESSION_COOKIE } from "./session-cookie";
 import type { Role } from "~/domain/state-machine";
 
 export type { SessionUser };
 
-const COOKIE = "registry_session";
+const COOKIE = SESSION_COOKIE;
 
 function readSessionId(request: Request): string | null {
   const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([A-Za-z0-9_-]{32,128})(?:;|$)`).exec(
@@ -37,6 +39,30 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   return findSessionUser(db(), sessionId);
 }
 
+/**
+ * The guard of the JSON endpoints: they answer in JSON rather than redirect. No session: 401;
+ * an account that must first choose its own password: 403, as every page refuses it.
+ */
+export async function requireApiUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request);
+  if (!user) throw jsonError(401, { error: "unauthorized", message: "Sign in first (session cookie required)." });
+  if (user.mustChangePassword) {
+    throw jsonError(403, {
+      error: "password-change-required",
+      message: "Choose a new password at /account/password first.",
+      messageZh: "请先在 /account/password 修改密码。",
+    });
+  }
+  return user;
+}
+
+function jsonError(status: number, body: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
 /** Where each role starts. */
 export function homeFor(user: { role: Role; enterpriseId: number | null }): string {
   switch (user.role) {
@@ -49,12 +75,9 @@ export function homeFor(user: { role: Role; enterpriseId: number | null }): stri
   }
 }
 
-/** Only paths inside the app may be redirect targets, never another site. */
+/** Only paths inside the app may be redirect targets, never another site (see domain/redirect). */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) {
-    return fallback;
-  }
-  return to;
+  return sameSitePath(to, fallback);
 }
 
 /**

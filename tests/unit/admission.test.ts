@@ -6,7 +6,8 @@ import { activeRequestLimit, skipsAdmission } from "~/server/app";
 /** A request/response pair as the middleware sees it: events, and the destroyed flags. */
 function pair(path = "/enterprises", method = "GET", contentType = "application/x-www-form-urlencoded") {
   const headers: Record<string, string> = { "content-type": contentType };
-  const req = Object.assign(new EventEmitter(), { path, method, destroyed: false, get: (name: string) => headers[name.toLowerCase()] });
+  const socket = { destroyed: false };
+  const req = Object.assign(new EventEmitter(), { path, method, socket, get: (name: string) => headers[name.toLowerCase()] });
   const res = Object.assign(new EventEmitter(), { destroyed: false });
   return { req, res, finish: () => res.emit("finish") && res.emit("close") };
 }
@@ -67,7 +68,7 @@ describe("admission control", () => {
     gate(a.req as any, a.res as any, () => started.push("a"));
     gate(b.req as any, b.res as any, () => started.push("b"));
     gate(c.req as any, c.res as any, () => started.push("c"));
-    b.req.destroyed = true;
+    b.req.socket.destroyed = true;
     b.res.destroyed = true;
     a.finish();
     a.res.emit("close");
