@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createDb, dataPaths, migrateToLatest, openSqlite } from "./client";
+import { parseIsoDate } from "../app/domain/dates";
 import { isLevel, isTierCode } from "../app/domain/tiers";
 import type { Caller } from "../app/domain/scope";
 import { commitAwardImport, previewAwardImport, type AwardDefaults } from "../app/models/award-import.server";
@@ -40,7 +41,7 @@ async function main() {
   if (year !== undefined) defaults.year = /^\d{4}$/.test(year) ? Number(year) : usage(`bad year: ${year}`);
   if (flag("doc")) defaults.documentNo = flag("doc");
   const date = flag("date");
-  if (date !== undefined) defaults.recognizedOn = /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : usage(`bad date: ${date}`);
+  if (date !== undefined) defaults.recognizedOn = parseIsoDate(date) ?? usage(`bad date: ${date} (a real YYYY-MM-DD between 1990 and 2100)`);
 
   const bytes = new Uint8Array(fs.readFileSync(file));
   const sqlite = openSqlite(dataPaths().databasePath);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseWan } from "~/domain/money";
 import { usesChecklist } from "~/domain/eligibility";
+import { isValidIsoDate } from "~/domain/dates";
 import { validatePhone } from "~/domain/phone";
 import { validateUscc } from "~/domain/uscc";
 import { getTier, isLevel, LEVELS, type Level, type TierCode } from "~/domain/tiers";
@@ -44,13 +45,7 @@ type Raw = Record<string, unknown>;
 type Issue = { path: (string | number)[]; message: string };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
+const isRealDate = isValidIsoDate;
 
 /** The intent a posted form asks for; anything else is a plain save. */
 export function intentOf(formData: FormData): ApplicationMode {

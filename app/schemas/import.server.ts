@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isValidIsoDate } from "~/domain/dates";
 import { REASON_CODES } from "~/domain/state-machine";
 import { LEVELS, isTierCode } from "~/domain/tiers";
 import { enterpriseCreateSchema } from "~/schemas/enterprise.server";
@@ -14,7 +15,6 @@ export function enterpriseImportRowSchema(lang: Lang, reference: { towns: readon
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function optionalText(max: number, message: string) {
   return z
@@ -45,7 +45,7 @@ export function importUploadSchema(lang: Lang) {
         .refine((y) => y >= 2000 && y <= 2100, t("imp.err.year"))
         .optional(),
       documentNo: optionalText(100, t("imp.err.documentNo")),
-      recognizedOn: z.string().regex(DATE, t("imp.err.dateField")).optional(),
+      recognizedOn: z.string().refine(isValidIsoDate, t("imp.err.dateField")).optional(),
     });
 }
 
@@ -76,7 +76,7 @@ export function bulkDecisionSchema(lang: Lang) {
         .optional()
         .transform((items) => (items ?? []).map((s) => ({ id: Number(s.split(":")[0]), version: Number(s.split(":")[1]) }))),
       level: z.enum(LEVELS, { error: t("bulk.err.level") }).optional(),
-      recognizedOn: z.string().regex(DATE, t("bulk.err.date")).optional(),
+      recognizedOn: z.string().refine(isValidIsoDate, t("bulk.err.dateInvalid")).optional(),
       documentNo: optionalText(100, t("imp.err.documentNo")),
       reasonCode: z.enum(REASON_CODES, { error: t("bulk.err.reason") }).optional(),
       comment: optionalText(2000, t("bulk.err.comment")),

@@ -1,3 +1,5 @@
+import { calendarDate, parseIsoDate } from "../dates";
+
 /**
  * What a spreadsheet cell holds once read (XLSX through exceljs, CSV as text), and its
  * conversion to the text the validators expect.
@@ -42,12 +44,7 @@ export function excelSerialToIsoDate(serial: number): string | null {
   return new Date(epoch + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function validIso(y: number, m: number, d: number): string | null {
-  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCMonth() !== m - 1) return null;
-  return date.toISOString().slice(0, 10);
-}
+const validIso = calendarDate;
 
 /**
  * A calendar date from a cell: a date cell, an Excel serial number (a date column formatted as
@@ -56,15 +53,15 @@ function validIso(y: number, m: number, d: number): string | null {
  */
 export function parseDateCell(value: CellValue): string | null {
   if (value === null) return null;
-  if (value instanceof Date) return isoDateOf(value);
-  if (typeof value === "number") return excelSerialToIsoDate(value);
+  if (value instanceof Date) return parseIsoDate(isoDateOf(value));
+  if (typeof value === "number") return parseIsoDate(excelSerialToIsoDate(value));
   const text = cellText(value).replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   if (text === "") return null;
   let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$/.exec(text);
   if (m) return validIso(Number(m[1]), Number(m[2]), Number(m[3]));
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   if (m) return validIso(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (/^\d{5}(?:\.\d+)?$/.test(text)) return excelSerialToIsoDate(Number(text));
+  if (/^\d{5}(?:\.\d+)?$/.test(text)) return parseIsoDate(excelSerialToIsoDate(Number(text)));
   return null;
 }
 
