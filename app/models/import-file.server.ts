@@ -5,13 +5,15 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import ExcelJS from "exceljs";
 import { dataPaths } from "../../db/client";
 import type { CellValue } from "~/domain/import/cells";
-import { decodeText, parseCsv, type TextEncodingName } from "~/domain/import/text";
+import { createSheetReader } from "./sheet-reader-thread.server";
+import type { Sheet } from "./sheet-reader.server";
 import type { AwardDefaults } from "~/models/award-import.server";
 
 export type ImportKind = "enterprises" | "awards";
+
+const sheetReader = createSheetReader();
 
 export interface StoredImportMeta {
   kind: ImportKind;
@@ -24,18 +26,7 @@ export interface StoredImportMeta {
   defaults?: AwardDefaults;
 }
 
-export interface Sheet {
-  sheetName: string | null;
-  format: "xlsx" | "csv";
-  encoding: TextEncodingName | null;
-  rows: CellValue[][];
-}
-
-export class SpreadsheetUnreadable extends Error {
-  constructor(readonly reason: "xls" | "not-spreadsheet" | "empty" | "corrupt") {
-    super(reason);
-  }
-}
+export { SpreadsheetUnreadable, type Sheet } from "./sheet-reader.server";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -111,83 +102,50 @@ export async function loadImportFile(id: string): Promise<{ meta: StoredImport; 
   }
 }
 
-function excelValue(value: ExcelJS.CellValue): CellValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  if (value instanceof Date) return value;
-  if (typeof value === "object") {
-    if ("richText" in value && Array.isArray(value.richText)) return value.richText.map((r) => r.text).join("");
-    if ("result" in value) return excelValue((value as { result?: ExcelJS.CellValue }).result ?? null);
-    if ("text" in value && typeof (value as { text: unknown }).text === "string") return (value as { text: string }).text;
-    if ("error" in value) return null;
-  }
-  return String(value);
-}
-
-/**
- * The first worksheet with data. The whole workbook is loaded rather than streamed: exceljs's
- * streaming reader decodes each chunk separately and garbles Chinese characters that straddle
- * two chunks (seen at 10,000 rows). Loading also fills merged cells with their value.
- */
-async function readXlsx(bytes: Uint8Array): Promise<Sheet> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  } catch {
-    throw new SpreadsheetUnreadable("corrupt");
-  }
-  const sheet = workbook.worksheets.find((ws) => ws.state !== "hidden" && ws.actualRowCount > 0);
-  if (!sheet) throw new SpreadsheetUnreadable("empty");
-  // columnCount walks every row: read it once, not per row.
-  const width = sheet.columnCount;
-  const rows: CellValue[][] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: CellValue[] = [];
-    for (let c = 1; c <= width; c++) cells.push(excelValue(row.getCell(c).value));
-    rows[rowNumber - 1] = cells;
-  });
-  return { sheetName: sheet.name, format: "xlsx", encoding: null, rows: Array.from(rows, (r) => r ?? []) };
-}
-
-const SHEET_CACHE_VERSION = 1;
+const SHEET_CACHE_VERSION = 2;
+/** A parsed-row cache larger than this is not written: the rows are read from the file again. */
+export const SHEET_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * The rows of a stored upload. Parsed once and kept beside the file as JSON (the file is named
  * by its hash, so the cache cannot go stale): a 10,000-row workbook takes seconds to parse, its
- * rows a few milliseconds to read back, and preview and confirm each need them.
+ * rows a few milliseconds to read back, and preview and confirm each need them. Rows are kept
+ * without their trailing empty cells (a sheet whose rows reach a far-right column is mostly
+ * empty cells), and padded back on reading.
  */
 export async function readStoredSheet(stored: { meta: StoredImportMeta; bytes: Uint8Array }): Promise<Sheet> {
   const cache = path.join(importsDir(), `${stored.meta.sha256}.rows.json`);
   try {
-    const parsed = JSON.parse(await fs.readFile(cache, "utf8")) as { v: number; sheet: Sheet };
+    const parsed = JSON.parse(await fs.readFile(cache, "utf8")) as { v: number; width: number[]; sheet: Sheet };
     if (parsed.v === SHEET_CACHE_VERSION) {
-      parsed.sheet.rows = parsed.sheet.rows.map((r) =>
-        r.map((c) => (c && typeof c === "object" && "$d" in c ? new Date((c as { $d: string }).$d) : c)),
-      );
+      parsed.sheet.rows = parsed.sheet.rows.map((r, i) => {
+        const row = r.map((c) => (c && typeof c === "object" && "$d" in c ? new Date((c as { $d: string }).$d) : c));
+        while (row.length < (parsed.width[i] ?? 0)) row.push(null);
+        return row;
+      });
       return parsed.sheet;
     }
   } catch {
     /* not cached yet */
   }
   const sheet = await readSheet(stored.bytes);
-  const rows = sheet.rows.map((r) => r.map((c) => (c instanceof Date ? { $d: c.toISOString() } : c)));
-  await fs.writeFile(cache, JSON.stringify({ v: SHEET_CACHE_VERSION, sheet: { ...sheet, rows } }));
+  const width = sheet.rows.map((r) => r.length);
+  const rows = sheet.rows.map((r) => {
+    let end = r.length;
+    while (end > 0 && (r[end - 1] === null || r[end - 1] === "")) end--;
+    return r.slice(0, end).map((c) => (c instanceof Date ? { $d: c.toISOString() } : c));
+  });
+  const json = JSON.stringify({ v: SHEET_CACHE_VERSION, width, sheet: { ...sheet, rows } });
+  if (json.length <= SHEET_CACHE_MAX_BYTES) await fs.writeFile(cache, json);
   return sheet;
 }
 
 /**
  * Rows of the first worksheet with data (XLSX) or of the CSV (any of the encodings Excel
- * writes). Old binary .xls is refused with a hint to save as .xlsx.
+ * writes), read in the sheet reader's worker thread: a workbook takes seconds to read, and
+ * other users are served meanwhile. Old binary .xls is refused with a hint to save as .xlsx;
+ * a sheet beyond SHEET_LIMITS with the limit it passed.
  */
-export async function readSheet(bytes: Uint8Array): Promise<Sheet> {
-  if (bytes.length === 0) throw new SpreadsheetUnreadable("empty");
-  const magic = Array.from(bytes.subarray(0, 4));
-  if (magic[0] === 0xd0 && magic[1] === 0xcf && magic[2] === 0x11 && magic[3] === 0xe0) throw new SpreadsheetUnreadable("xls");
-  if (magic[0] === 0x50 && magic[1] === 0x4b && magic[2] === 0x03 && magic[3] === 0x04) {
-    return readXlsx(bytes);
-  }
-  // Text: a NUL byte means some other binary file (a PDF, an image) sent by mistake.
-  if (bytes.subarray(0, 4096).includes(0)) throw new SpreadsheetUnreadable("not-spreadsheet");
-  const { text, encoding } = decodeText(bytes);
-  return { sheetName: null, format: "csv", encoding, rows: parseCsv(text) };
+export function readSheet(bytes: Uint8Array): Promise<Sheet> {
+  return sheetReader.read(bytes);
 }

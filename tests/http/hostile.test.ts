@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import ExcelJS from "exceljs";
 import fc from "fast-check";
 import http from "node:http";
 import path from "node:path";
@@ -60,7 +61,8 @@ function raw(
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(
-      { host: url.hostname, port: url.port, method, path: pathname, headers: { Origin: server.url, ...options.headers } },
+      // A connection per request: a kept-alive one may be closed by the server as it is reused.
+      { host: url.hostname, port: url.port, method, path: pathname, agent: false, headers: { Origin: server.url, ...options.headers } },
       (res) => {
         answered = true;
         let body = "";
@@ -79,6 +81,9 @@ function raw(
         for (const chunk of options.chunks!) {
           if (req.destroyed || answered) break;
           if (!req.write(chunk)) await new Promise((r) => req.once("drain", r));
+          // Time between chunks, as a network would leave, so that an early answer is read
+          // before more is sent (the server may close once it has answered).
+          for (let waited = 0; waited < 2000 && !answered; waited += 20) await new Promise((r) => setTimeout(r, 20));
         }
         req.end();
       })();
@@ -235,6 +240,39 @@ describe("a server under hostile input", () => {
         expect([303, 400], `${JSON.stringify(disposition)} → ${res.status} ${res.body.slice(0, 200)}`).toContain(res.status);
       }
     }
+    await stillServing();
+  });
+
+  it("refuses a tiny spreadsheet reaching column XFD by its limit, and reads an honest one, off the serving thread", async () => {
+    const workbook = async (fill: (ws: ExcelJS.Worksheet) => void) => {
+      const wb = new ExcelJS.Workbook();
+      fill(wb.addWorksheet("名单"));
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const upload = (file: Buffer) => {
+      const boundary = "sheet-boundary";
+      return raw("POST", "/enterprises/import", {
+        headers: { Cookie: reviewer, "Content-Type": `multipart/form-data; boundary=${boundary}` },
+        body: multipart(boundary, [
+          { headers: 'Content-Disposition: form-data; name="intent"', body: "upload" },
+          { headers: 'Content-Disposition: form-data; name="kind"', body: "enterprises" },
+          { headers: 'Content-Disposition: form-data; name="file"; filename="名单.xlsx"', body: file },
+        ]),
+      });
+    };
+    const bomb = await workbook((ws) => {
+      for (let r = 1; r <= 3000; r++) ws.getCell(r, 16384).value = r;
+    });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const refused = await upload(bomb);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("第 200 列");
+    const honest = await upload(await workbook((ws) => {
+      ws.addRow(["企业名称", "统一社会信用代码"]);
+      ws.addRow(["某某有限公司", "91330902719524024G"]);
+    }));
+    expect(honest.status).toBe(303);
+    expect(honest.headers.location).toMatch(/^\/enterprises\/import\?id=[0-9a-f]{64}$/);
     await stillServing();
   });
 

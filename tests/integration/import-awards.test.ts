@@ -49,7 +49,7 @@ describe("recognition-list import", () => {
     expect(byRow.get(5)!.kind).toBe("mismatch");
     expect(byRow.get(6)!.kind).toBe("unmatched");
     expect(byRow.get(7)).toMatchObject({ kind: "error", notes: ["与第 3 行是同一企业、类别和年度，不重复认定"] });
-    expect(byRow.get(8)!.notes).toEqual(["第 8 行「认定日期」：无法识别的日期“明年”（可写 2024-06-30 或 2024年6月30日）"]);
+    expect(byRow.get(8)!.notes).toEqual(["第 8 行「认定日期」：无法识别的日期“明年”（须为 1990–2100 年间的真实日期，可写 2024-06-30 或 2024年6月30日）"]);
 
     const reviewer = await caller("reviewer");
     const file = { fileName: "省专精特新名单.xlsx", sha256: "c".repeat(64) };
