@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import ExcelJS from "exceljs";
 import fc from "fast-check";
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -303,6 +304,14 @@ describe("a server under hostile input", () => {
     const claimed = sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE address LIKE '203.0.113.%'").get() as { n: number };
     sqlite.close();
     expect(claimed.n).toBe(0);
+  });
+
+  it("holds its memory after the whole suite", async () => {
+    await stillServing();
+    const status = fs.readFileSync(`/proc/${server.process.pid}/status`, "utf8");
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+    console.log(`server RSS after the hostile suite: ${Math.round(rssKb / 1024)} MB`);
+    expect(rssKb).toBeLessThan(800 * 1024);
   });
 
   it("property: any redirect target sent to sign-in lands on this site", async () => {
