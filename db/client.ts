@@ -1,70 +1,66 @@
-import Database from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
-import fs from "node:fs";
-import path from "node:path";
+import type Database from "better-sqlite3";
+import { Migrator, sql, type Kysely } from "kysely";
+import { dialectOf } from "./dialect/index";
+import { createSqliteDb } from "./dialect/sqlite";
 import { migrationProvider } from "./migrations/index";
 import type { DB } from "./schema";
 
+export { dataPaths, databaseConfig, redactUrl, type DatabaseConfig } from "./dialect/config";
+export { dialectOf, openDatabase, type Dialect, type OpenDatabase } from "./dialect/index";
+export { openSqlite } from "./dialect/sqlite";
+
 export type Db = Kysely<DB>;
 
-/** Opens the SQLite file with the pragmas every connection needs. */
-export function openSqlite(file: string, options: { readonly?: boolean } = {}): Database.Database {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file, { readonly: options.readonly ?? false });
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  return sqlite;
+/** A Kysely handle on a better-sqlite3 database (tests, seeds and tools open files directly). */
+export function createDb(sqlite: Database.Database): Db {
+  return createSqliteDb(sqlite);
 }
 
 /**
- * The database as Kysely sees it, with prepared statements kept by SQL text (least recently
- * used out first). Kysely prepares every query anew, and for the small indexed queries of a page
- * SQLite's prepare costs as much as the run: about 0.7 ms of a dashboard view's 12 queries. A
- * statement still busy in an iteration (a streamed export) is never handed out again: another
- * caller gets a fresh one.
+ * Brings the schema up to date; throws with the failing migration's name. Safe when several
+ * processes start at once, and all or nothing when one is killed midway: on PostgreSQL Kysely
+ * takes an advisory lock and runs the pending list in one transaction; on SQLite the list runs
+ * inside one IMMEDIATE transaction, which also keeps a second process waiting (busy_timeout)
+ * until the first is done.
  */
-function withStatementCache(sqlite: Database.Database, capacity = 500): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
-      const cached = cache.get(text);
-      if (cached) {
-        if (cached.busy) return sqlite.prepare(text);
-        cache.delete(text);
-        cache.set(text, cached);
-        return cached;
-      }
-      const statement = sqlite.prepare(text);
-      cache.set(text, statement);
-      if (cache.size > capacity) cache.delete(cache.keys().next().value!);
-      return statement;
-    },
-  };
-}
-
-export function createDb(sqlite: Database.Database): Db {
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-}
-
-/** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  await refuseNewerSchema(db);
   // Unordered: migrations written side by side may land in any order on a developer's database.
   const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
+  const sqlite = dialectOf(db) === "sqlite";
+  if (sqlite) await sql`BEGIN IMMEDIATE`.execute(db);
+  let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (error) {
+    if (sqlite) await sql`ROLLBACK`.execute(db);
+    throw error;
+  }
+  const { error, results } = outcome;
   const failed = results?.find((r) => r.status === "Error");
+  if (sqlite) await sql.raw(error || failed ? "ROLLBACK" : "COMMIT").execute(db);
   if (error || failed) {
     throw new Error(`Migration ${failed?.migrationName ?? "?"} failed: ${String(error)}`);
   }
   return (results ?? []).map((r) => r.migrationName);
 }
 
-/** Where the database and uploads live: DATABASE_PATH and DATA_DIR override the defaults. */
-export function dataPaths() {
-  const dataDir = path.resolve(process.env.DATA_DIR ?? "data");
-  const databasePath = path.resolve(process.env.DATABASE_PATH ?? path.join(dataDir, "registry.db"));
-  const uploadsDir = path.resolve(process.env.UPLOADS_DIR ?? path.join(dataDir, "uploads"));
-  return { dataDir, databasePath, uploadsDir };
+/**
+ * A database migrated by a newer version of the registry has migrations this code does not
+ * know: running on it could misread its data, so the start stops with one line saying so.
+ */
+async function refuseNewerSchema(db: Kysely<any>): Promise<void> {
+  let applied: string[];
+  try {
+    applied = (await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db)).rows.map((r) => r.name);
+  } catch {
+    return; // a fresh database: no migration table yet
+  }
+  const known = new Set(Object.keys(await migrationProvider.getMigrations()));
+  const unknown = applied.filter((name) => !known.has(name));
+  if (unknown.length) {
+    throw new Error(
+      `The database has a newer schema than this version of the registry (unknown migrations: ${unknown.join(", ")}); run the newer version or restore a backup.`,
+    );
+  }
 }

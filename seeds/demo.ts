@@ -8,6 +8,7 @@
  * The whole data set is planned in memory first (firms → awards and applications year by year,
  * respecting the domain rules), then written in one transaction with batched inserts.
  */
+import { syncIdSequences } from "../db/dialect/sql";
 import type { Insertable, Kysely } from "kysely";
 import type {
   ApplicationEventsTable,
@@ -1498,6 +1499,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
       .sort((x, y) => x.createdAt - y.createdAt || x.i - y.i);
     const awardRows: Insertable<AwardsTable>[] = awards.map(({ row }, i) => ({ id: i + 1, ...row }));
     await insertChunks(trx, "awards", awardRows);
+    await syncIdSequences(trx);
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { Db } from "../../db/client";
+import { isUniqueViolation, likeInsensitive } from "../../db/dialect/sql";
 import type { DB } from "../../db/schema";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
@@ -44,12 +45,6 @@ class Rollback extends Error {
   }
 }
 
-function isUniqueViolation(error: unknown, index?: string): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e || e.code !== "SQLITE_CONSTRAINT_UNIQUE") return false;
-  return index === undefined || (e.message ?? "").includes(index);
-}
-
 /** True when some status lets `role` take `action` (otherwise the answer is 403, not 409). */
 export function roleMayEver(role: Caller["role"], action: Action): boolean {
   return TRANSITIONS.some((t) => t.action === action && t.roles.includes(role));
@@ -62,10 +57,10 @@ export function roleMayEver(role: Caller["role"], action: Action): boolean {
  * for the bureau, its own firm for an enterprise, its town's firms for a town officer.
  */
 function scope(caller: Caller) {
-  if (seesEverything(caller)) return sql<boolean>`1`;
+  if (seesEverything(caller)) return sql<boolean>`1 = 1`;
   if (caller.role === "enterprise") return sql<boolean>`a.enterprise_id = ${caller.enterpriseId ?? -1}`;
   if (caller.role === "town_officer") return sql<boolean>`e.town_code = ${caller.townCode ?? ""}`;
-  return sql<boolean>`0`;
+  return sql<boolean>`1 = 0`;
 }
 
 function base(db: Kysely<DB>) {
@@ -326,7 +321,7 @@ export async function searchApplicantFirms(db: Db, caller: Caller, q: string) {
     .select(["e.id", "e.name", "e.uscc", "t.name_zh as townZh", "t.name_en as townEn"])
     .where("e.archived_at", "is", null)
     .where((eb) =>
-      eb.or([eb(sql`e.name`, "like", sql`${like} ESCAPE '\\'`), eb("e.uscc", "=", text.toUpperCase())]),
+      eb.or([likeInsensitive(db, sql`e.name`, like), eb("e.uscc", "=", text.toUpperCase())]),
     )
     .orderBy("e.name")
     .orderBy("e.id")
@@ -449,7 +444,7 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
   if (filters.town) filtered = filtered.where("e.town_code", "=", filters.town);
   if (filters.q && filters.q.trim() !== "") {
     const like = `%${filters.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filtered = filtered.where(sql`e.name`, "like", sql`${like} ESCAPE '\\'`);
+    filtered = filtered.where(likeInsensitive(db, sql`e.name`, like));
   }
 
   const countRows = await statusCounts(db, caller, filters, filtered);

@@ -4,6 +4,7 @@
  * gives another credit code, are set aside for a person to resolve; awards already recorded
  * are recognised, never doubled (one live award per firm, tier and year is a unique index).
  */
+import { isUniqueViolation } from "../../db/dialect/sql";
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
 import { parseDateCell, parseYearCell } from "~/domain/import/cells";
@@ -284,7 +285,7 @@ export async function commitAwardImport(
     });
   } catch (error) {
     // An award recorded by someone else between the preview and this write.
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" || error instanceof Changed) return { ok: false, reason: "changed" };
+    if (isUniqueViolation(error) || error instanceof Changed) return { ok: false, reason: "changed" };
     throw error;
   }
 }

@@ -4,6 +4,7 @@
  * decisions (approveApplication, decideWithReason), all in ONE transaction: if any application
  * changed since the reviewer's preview, or any command fails, none of the batch is applied.
  */
+import { lockRowsById } from "../../db/dialect/sql";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
@@ -124,6 +125,7 @@ export async function applyBulkDecision(
   if (items.length === 0) return { ok: false, reason: "nothing" };
   try {
     return await db.transaction().execute(async (trx): Promise<BulkResult> => {
+      await lockRowsById(trx, "applications", items.map((i) => i.id));
       const current = await loadBulkCandidates(trx, caller, items.map((i) => i.id));
       const byId = new Map(current.map((c) => [c.id, c]));
       const changed = items.filter((i) => {

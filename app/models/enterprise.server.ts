@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { Db } from "../../db/client";
+import { isUniqueViolation, likeInsensitive } from "../../db/dialect/sql";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
@@ -130,7 +131,7 @@ function liveAward(alias: string, today: string): Expression<SqlBool> {
 }
 
 /** Scope and filters, without the page position: the WHERE of the page and of its count. */
-function filterConditions(caller: Caller, query: EnterpriseListQuery, today: string): Expression<SqlBool>[] {
+function filterConditions(db: Db, caller: Caller, query: EnterpriseListQuery, today: string): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   const scope = scopeCondition(caller);
   if (scope) conditions.push(scope);
@@ -143,7 +144,7 @@ function filterConditions(caller: Caller, query: EnterpriseListQuery, today: str
   if (query.q) {
     const text = query.q.trim();
     const prefix = normalizeUscc(text);
-    const byName = sql<SqlBool>`e.name LIKE ${likeContains(text)} ESCAPE '\\'`;
+    const byName = likeInsensitive(db, sql`e.name`, likeContains(text));
     // A credit-code prefix is a range on the unique uscc index ("~" sorts after every code character).
     conditions.push(
       USCC_PREFIX.test(prefix)
@@ -285,7 +286,7 @@ export async function countEnterprises(
   const row = await db
     .selectFrom("enterprises as e")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where(whereAll(filterConditions(caller, query, today)))
+    .where(whereAll(filterConditions(db, caller, query, today)))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -320,7 +321,7 @@ export async function listEnterprises(
 ): Promise<EnterprisePage> {
   const pageSize = options.pageSize ?? 50;
   const today = options.today ?? todayInShanghai();
-  const conditions = filterConditions(caller, query, today);
+  const conditions = filterConditions(db, caller, query, today);
   const backward = !query.cursor && Boolean(query.before);
   const position = decodeCursor(query.cursor ?? query.before);
   const flip = (d: "asc" | "desc") => (d === "asc" ? "desc" : "asc");
@@ -369,7 +370,7 @@ export async function* iterateEnterpriseBatches(
 ): AsyncGenerator<EnterpriseExportRow[]> {
   const batchSize = options.batchSize ?? 200;
   const today = options.today ?? todayInShanghai();
-  const conditions = filterConditions(caller, query, today);
+  const conditions = filterConditions(db, caller, query, today);
   let after: Key | null = null;
   for (;;) {
     const batch = await fetchRows(db, conditions, query.sort, query.dir, after, batchSize);
@@ -600,15 +601,6 @@ export type UpdateResult =
 export async function findEnterpriseByUscc(db: Db, uscc: string): Promise<DuplicateFirm | null> {
   const row = await db.selectFrom("enterprises").select(["id", "name"]).where("uscc", "=", uscc).executeTakeFirst();
   return row ?? null;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    "code" in error &&
-    (error as { code: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE"
-  );
 }
 
 const PROFILE_COLUMNS = {

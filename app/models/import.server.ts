@@ -5,6 +5,7 @@
  * recomputes the preview inside that transaction and refuses when it differs from the one the
  * reviewer saw, so nothing changed since is overwritten.
  */
+import { isUniqueViolation } from "../../db/dialect/sql";
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
 import { parseYesNo } from "~/domain/import/cells";
@@ -466,7 +467,7 @@ export async function commitEnterpriseImport(
     });
   } catch (error) {
     if (error instanceof ImportRollback) return error.result;
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return { ok: false, reason: "changed" };
+    if (isUniqueViolation(error)) return { ok: false, reason: "changed" };
     throw error;
   }
 }

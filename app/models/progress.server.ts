@@ -186,7 +186,7 @@ async function townPosition(db: Db, caller: Caller, after: { sort: number; code:
       (eb) => eb.fn.countAll<number>().as("total"),
       after === null
         ? sql<number>`0`.as("before")
-        : sql<number>`coalesce(sum((sort, code) <= (${after.sort}, ${after.code})), 0)`.as("before"),
+        : sql<number>`coalesce(sum(CASE WHEN (sort, code) <= (${after.sort}, ${after.code}) THEN 1 ELSE 0 END), 0)`.as("before"),
     ])
     .executeTakeFirstOrThrow();
   return { from: Number(row.before) + 1, total: Number(row.total) };
@@ -626,7 +626,7 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
       FROM enterprises e JOIN industries i ON i.code = e.industry_code
       WHERE e.above_scale = 1 AND e.archived_at IS NULL AND i.manufacturing = 1)
     SELECT town_code || '/total' AS key, count(*) AS n FROM d GROUP BY town_code
-    UNION ALL SELECT town_code || '/covered', sum(held) FROM d GROUP BY town_code`.execute(db);
+    UNION ALL SELECT town_code || '/covered', sum(CASE WHEN held THEN 1 ELSE 0 END) FROM d GROUP BY town_code`.execute(db);
   compare("progress_coverage_counts", coverageCounters.rows, coverageActual.rows);
   const statusTotals = await sql<{ key: string; n: number }>`
     SELECT year || '/' || tier_code || '/' || status AS key, n FROM application_status_totals`.execute(db);

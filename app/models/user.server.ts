@@ -1,6 +1,7 @@
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
+import { likeInsensitive, sameUsername } from "../../db/dialect/sql";
 
 /**
  * Password hashing runs in libuv's threads, off the event loop, but it still needs a core: each
@@ -36,7 +37,7 @@ export async function verifyLogin(
   const user = await db
     .selectFrom("users")
     .select(["id", "password_hash", "disabled_at"])
-    .where("username", "=", username.trim())
+    .where(sameUsername(db, sql`username`, username.trim()))
     .executeTakeFirst();
   if (!user) {
     decoyHash ??= hash("decoy-password-never-matches");
@@ -52,7 +53,7 @@ export async function findUserIdByUsername(db: Db, username: string): Promise<nu
   const row = await db
     .selectFrom("users")
     .select("id")
-    .where("username", "=", username.trim())
+    .where(sameUsername(db, sql`username`, username.trim()))
     .executeTakeFirst();
   return row?.id ?? null;
 }
@@ -110,8 +111,8 @@ export async function listUsers(db: Db, filters: { q?: string; role?: string } =
     const like = `%${filters.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>
       eb.or([
-        eb(sql`users.username`, "like", sql`${like} ESCAPE '\\'`),
-        eb(sql`users.display_name`, "like", sql`${like} ESCAPE '\\'`),
+        likeInsensitive(db, sql`users.username`, like),
+        likeInsensitive(db, sql`users.display_name`, like),
       ]),
     );
   }
@@ -153,7 +154,7 @@ export async function createUser(db: Db, input: UserInput, password: string): Pr
 }
 
 export async function usernameTaken(db: Db, username: string, exceptId?: number): Promise<boolean> {
-  let q = db.selectFrom("users").select("id").where("username", "=", username);
+  let q = db.selectFrom("users").select("id").where(sameUsername(db, sql`username`, username));
   if (exceptId) q = q.where("id", "!=", exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }

@@ -1,9 +1,9 @@
-import { sqlite } from "~/utils/db.server";
+import { pingDb } from "~/utils/db.server";
 
 /** 200 "ok" when the database answers a query; 503 otherwise. */
 export async function loader() {
   try {
-    sqlite().prepare("SELECT 1").get();
+    await pingDb();
     return new Response("ok", { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
   } catch {
     return new Response("database unavailable", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });

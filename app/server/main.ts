@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createDb, dataPaths, migrateToLatest, openSqlite } from "../../db/client";
+import { databaseConfig, dataPaths, migrateToLatest, openDatabase, redactUrl } from "../../db/client";
 import { seedIfEmpty } from "../../seeds/index";
 import { buildEntry, buildIfNeeded } from "./build";
 import { installLastResortGuard } from "./last-resort";
@@ -13,17 +13,19 @@ import { startMeasurement } from "./measure";
 import { rememberRouteMatches } from "./route-matching";
 
 async function prepareDatabase() {
-  const { databasePath, uploadsDir } = dataPaths();
+  const { uploadsDir } = dataPaths();
   fs.mkdirSync(uploadsDir, { recursive: true });
-  const sqlite = openSqlite(databasePath);
-  const db = createDb(sqlite);
+  const config = databaseConfig();
+  const database = openDatabase(config);
+  const where = config.dialect === "sqlite" ? config.path : redactUrl(config.url);
   try {
-    const applied = await migrateToLatest(db);
+    await database.check();
+    const applied = await migrateToLatest(database.db);
     if (applied.length) console.log(`Migrations applied: ${applied.join(", ")}`);
-    const { seeded } = await seedIfEmpty(db);
-    console.log(seeded ? `Demo data loaded into ${databasePath}` : `Using ${databasePath}`);
+    const { seeded } = await seedIfEmpty(database.db);
+    console.log(seeded ? `Demo data loaded into ${where}` : `Using ${where}`);
   } finally {
-    await db.destroy();
+    await database.db.destroy();
   }
 }
 
@@ -55,6 +57,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  // A wrong DATABASE_URL, an unreachable server or a newer schema: one clear line, no stack.
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

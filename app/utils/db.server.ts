@@ -1,22 +1,26 @@
 import type Database from "better-sqlite3";
-import { createDb, dataPaths, openSqlite, type Db } from "../../db/client";
+import { openDatabase, type Db, type OpenDatabase } from "../../db/client";
 
-let instance: { sqlite: Database.Database; db: Db } | undefined;
+let instance: OpenDatabase | undefined;
 
 /**
- * The one database handle of the process. The file is named by DATABASE_PATH (or DATA_DIR);
- * migrations run before the server starts (app/server/main.ts), never on a request.
+ * The one database handle of the process: PostgreSQL when DATABASE_URL is set, else the SQLite
+ * file named by DATABASE_PATH (or DATA_DIR). Migrations run before the server starts
+ * (app/server/main.ts), never on a request.
  */
 export function db(): Db {
-  if (!instance) {
-    const sqlite = openSqlite(dataPaths().databasePath);
-    instance = { sqlite, db: createDb(sqlite) };
-  }
+  instance ??= openDatabase();
   return instance.db;
 }
 
-/** The raw better-sqlite3 handle, for the health check and prepared hot paths. */
-export function sqlite(): Database.Database {
+/** Resolves when the database answers (the health check). */
+export function pingDb(): Promise<void> {
+  db();
+  return instance!.check();
+}
+
+/** The raw better-sqlite3 handle, for tools that only SQLite has; null on PostgreSQL. */
+export function sqlite(): Database.Database | null {
   db();
   return instance!.sqlite;
 }

@@ -1,13 +1,20 @@
 import { sql, type Kysely } from "kysely";
+import { runStatements, type Statement } from "./ddl";
 
 const LEVELS = "('national','provincial','municipal','district')";
 const STATUSES = "('draft','submitted','returned','approved','rejected','withdrawn','revoked')";
 
 /**
- * The whole data model of ARCHITECTURE.md §3. Raw SQL because Kysely's schema builder cannot
- * express STRICT tables, partial indexes or triggers.
+ * The whole data model. Raw SQL because Kysely's schema builder cannot express STRICT tables,
+ * partial indexes or triggers; written for SQLite and translated for PostgreSQL (./ddl.ts).
  */
-const statements = [
+const statements: Statement[] = [
+  // PostgreSQL has no json_valid(): the same check as a function (JSON columns stay TEXT on both).
+  {
+    sqlite: "SELECT 1",
+    postgres: `CREATE FUNCTION registry_json_valid(value TEXT) RETURNS BOOLEAN LANGUAGE plpgsql IMMUTABLE AS $fn$
+      BEGIN PERFORM value::jsonb; RETURN TRUE; EXCEPTION WHEN others THEN RETURN FALSE; END $fn$`,
+  },
   `CREATE TABLE towns (
     code TEXT PRIMARY KEY,
     name_zh TEXT NOT NULL,
@@ -176,13 +183,15 @@ const statements = [
   `CREATE INDEX application_events_application ON application_events(application_id, id)`,
   `CREATE INDEX attachments_application ON attachments(application_id)`,
   `CREATE INDEX users_enterprise ON users(enterprise_id)`,
+  // Usernames are unique whatever their case (SQLite: the column's NOCASE collation).
+  { sqlite: "SELECT 1", postgres: "CREATE UNIQUE INDEX users_username_lower ON users (lower(username))" },
   `CREATE INDEX sessions_user ON sessions(user_id)`,
   `CREATE INDEX audit_log_at ON audit_log(at, id)`,
   `CREATE INDEX audit_log_action ON audit_log(action, at)`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  await runStatements(db, statements);
 }
 
 export async function down(): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { runStatements, type Statement } from "./ddl";
 
 /**
  * Progress counters (issue 5). The dashboard reads these small tables instead of aggregating
@@ -36,7 +37,7 @@ const awardDown = (r: "NEW" | "OLD") => `
   WHERE ${r}.revoked_on IS NULL AND year = ${r}.year AND tier_code = ${r}.tier_code
     AND town_code = ${town(`${r}.enterprise_id`)} AND level = ${r}.level;`;
 
-const statements = [
+const statements: Statement[] = [
   `CREATE TABLE progress_application_counts (
     year INTEGER NOT NULL,
     tier_code TEXT NOT NULL,
@@ -131,7 +132,7 @@ const statements = [
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  await runStatements(db, statements);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
+import { runStatements, type Statement } from "./ddl";
 
 /**
  * Province scale (issue 8): what keeps each page's cost independent of the number of firms.
@@ -29,10 +30,10 @@ const isLiveCb = (r: string) => `(${r}.tier_code = ${CB} AND ${r}.revoked_on IS 
 
 const firmIn = (r: "NEW" | "OLD") => `
   INSERT INTO progress_coverage_counts (town_code, total, covered)
-  SELECT ${r}.town_code, 1, ${liveCb(`${r}.id`)} > 0 WHERE ${eligible(r)}
+  SELECT ${r}.town_code, 1, CASE WHEN ${liveCb(`${r}.id`)} > 0 THEN 1 ELSE 0 END WHERE ${eligible(r)}
   ON CONFLICT (town_code) DO UPDATE SET total = total + 1, covered = covered + excluded.covered;`;
 const firmOut = (r: "NEW" | "OLD") => `
-  UPDATE progress_coverage_counts SET total = total - 1, covered = covered - (${liveCb(`${r}.id`)} > 0)
+  UPDATE progress_coverage_counts SET total = total - 1, covered = covered - CASE WHEN ${liveCb(`${r}.id`)} > 0 THEN 1 ELSE 0 END
   WHERE town_code = ${r}.town_code AND ${eligible(r)};`;
 /** The firm's town, when the firm counts toward coverage. */
 const eligibleTown = (firm: string) => `(SELECT e.town_code FROM enterprises e WHERE e.id = ${firm} AND ${eligible("e")})`;
@@ -52,11 +53,11 @@ export const REBUILD_TOTALS_SQL = `
 export const REBUILD_COVERAGE_SQL = `
   DELETE FROM progress_coverage_counts;
   INSERT INTO progress_coverage_counts (town_code, total, covered)
-  SELECT e.town_code, count(*), sum(EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id
-                                            AND w.tier_code = ${CB} AND w.revoked_on IS NULL))
+  SELECT e.town_code, count(*), sum(CASE WHEN EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id
+                                            AND w.tier_code = ${CB} AND w.revoked_on IS NULL) THEN 1 ELSE 0 END)
   FROM enterprises e WHERE ${eligible("e")} GROUP BY e.town_code;`;
 
-const statements = [
+const statements: Statement[] = [
   `CREATE INDEX enterprises_town_live_name ON enterprises(town_code, archived_at, name, id)`,
   `CREATE INDEX enterprises_industry_live_name ON enterprises(industry_code, archived_at, name, id)`,
   `CREATE INDEX enterprises_town_industry_live_name ON enterprises(town_code, industry_code, archived_at, name, id)`,
@@ -123,7 +124,7 @@ export function rebuildPerformanceCounters(sqlite: Database.Database): void {
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  await runStatements(db, statements);
   for (const rebuild of [REBUILD_COVERAGE_SQL, REBUILD_TOTALS_SQL]) {
     for (const statement of rebuild.split(";").filter((s) => s.trim())) await sql.raw(statement).execute(db);
   }

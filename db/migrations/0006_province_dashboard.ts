@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
+import { runStatements, type Statement } from "./ddl";
 
 /**
  * District-wide live awards per (year, tier, level), kept by triggers like 0002's per-town
@@ -24,7 +25,7 @@ export const REBUILD_AWARD_TOTALS_SQL = `
   INSERT INTO award_level_totals (year, tier_code, level, n)
   SELECT year, tier_code, level, count(*) FROM awards WHERE revoked_on IS NULL GROUP BY year, tier_code, level;`;
 
-const statements = [
+const statements: Statement[] = [
   `CREATE INDEX towns_sort ON towns(sort, code)`,
   `CREATE TABLE award_level_totals (
     year INTEGER NOT NULL,
@@ -47,7 +48,7 @@ export function rebuildAwardTotals(sqlite: Database.Database): void {
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  await runStatements(db, statements);
   for (const statement of REBUILD_AWARD_TOTALS_SQL.split(";").filter((s) => s.trim())) await sql.raw(statement).execute(db);
 }
 

@@ -13,7 +13,8 @@ afterAll(async () => {
 
 describe("backup and restore", () => {
   it("backs up a running app online, and the app boots on the restored copy with the same data", async () => {
-    const live = await startServer();
+    // `npm run backup` is SQLite's online backup; on PostgreSQL a backup is pg_dump's (README).
+    const live = await startServer({ env: { DATABASE_URL: "" } });
     servers.push(live);
     // A file in the uploads folder, as an attachment would leave.
     fs.mkdirSync(path.join(live.dataDir, "uploads", "ab"), { recursive: true });
@@ -44,7 +45,7 @@ describe("backup and restore", () => {
     const restored = fs.mkdtempSync(path.join(os.tmpdir(), "registry-restored-"));
     fs.copyFileSync(result.databaseFile, path.join(restored, "registry.db"));
     fs.cpSync(result.uploadsDir, path.join(restored, "uploads"), { recursive: true });
-    const again = await startServer({ dataDir: restored });
+    const again = await startServer({ dataDir: restored, env: { DATABASE_URL: "" } });
     servers.push(again);
     expect(again.output()).toContain("Using ");
     const sqlite = new Database(path.join(restored, "registry.db"), { readonly: true });

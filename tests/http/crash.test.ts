@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import { sql } from "kysely";
+import { openDatabase } from "../../db/client";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,7 +44,6 @@ describe("crash safety", () => {
   it("survives SIGKILL mid-write 10 times: nothing acknowledged is lost, nothing half-written", async () => {
     // The writer opens the same file; this process must not hold it open meanwhile.
     await closeDb();
-    const file = process.env.DATABASE_PATH!;
     const allCreated: number[] = [];
     const allApproved: number[] = [];
     for (let round = 1; round <= 10; round++) {
@@ -52,36 +52,36 @@ describe("crash safety", () => {
       allCreated.push(...created);
       allApproved.push(...approved);
 
-      const sqlite = new Database(file);
+      const database = openDatabase();
       try {
-        expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
-        expect(sqlite.pragma("foreign_key_check")).toEqual([]);
+        if (database.sqlite) {
+          expect(database.sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+          expect(database.sqlite.pragma("foreign_key_check")).toEqual([]);
+        }
+        const rows = async <T,>(query: { execute: (db: typeof database.db) => Promise<{ rows: T[] }> }) => (await query.execute(database.db)).rows;
         // Every acknowledged write is there.
         for (const id of created) {
-          const row = sqlite.prepare("SELECT status FROM applications WHERE id = ?").get(id) as { status: string } | undefined;
+          const [row] = await rows(sql<{ status: string }>`SELECT status FROM applications WHERE id = ${id}`);
           expect(row, `application ${id}`).toBeDefined();
         }
         for (const id of approved) {
-          const award = sqlite.prepare("SELECT count(*) n FROM awards WHERE application_id = ?").get(id) as { n: number };
-          expect(award.n, `award of ${id}`).toBe(1);
-          expect((sqlite.prepare("SELECT status FROM applications WHERE id = ?").get(id) as { status: string }).status).toBe("approved");
+          const [award] = await rows(sql<{ n: number }>`SELECT count(*) AS n FROM awards WHERE application_id = ${id}`);
+          expect(Number(award!.n), `award of ${id}`).toBe(1);
+          const [app] = await rows(sql<{ status: string }>`SELECT status FROM applications WHERE id = ${id}`);
+          expect(app!.status).toBe("approved");
         }
         // Nothing half-written: every application has its history, its last event matches its
         // status, and every approved one has its award.
-        const orphans = sqlite
-          .prepare(
-            `SELECT a.id FROM applications a
-             WHERE NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id AND e.action = 'create')
-                OR a.status <> (SELECT e.to_status FROM application_events e WHERE e.application_id = a.id ORDER BY e.id DESC LIMIT 1)`,
-          )
-          .all();
+        const orphans = await rows(sql<{ id: number }>`SELECT a.id FROM applications a
+          WHERE NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id AND e.action = 'create')
+             OR a.status <> (SELECT e.to_status FROM application_events e WHERE e.application_id = a.id ORDER BY e.id DESC LIMIT 1)`);
         expect(orphans).toEqual([]);
-        const approvedWithoutAward = sqlite
-          .prepare(`SELECT id FROM applications a WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id)`)
-          .all();
+        const approvedWithoutAward = await rows(
+          sql<{ id: number }>`SELECT id FROM applications a WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.application_id = a.id)`,
+        );
         expect(approvedWithoutAward).toEqual([]);
       } finally {
-        sqlite.close();
+        await database.db.destroy();
       }
     }
     expect(allCreated.length).toBeGreaterThanOrEqual(30);

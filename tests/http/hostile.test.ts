@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { sql } from "kysely";
 import ExcelJS from "exceljs";
 import fc from "fast-check";
 import fs from "node:fs";
@@ -6,6 +6,7 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
+import { openServerDatabase } from "../support/test-db";
 
 /**
  * Hostile input against a real server process: each class of poison that once killed, stalled
@@ -20,16 +21,12 @@ beforeAll(async () => {
   server = await startServer();
   reviewer = await signIn("reviewer");
   enterprise = await signIn("ent-jintang");
-  const sqlite = new Database(path.join(server.dataDir, "registry.db"), { readonly: true });
+  const database = await openServerDatabase(server.dataDir);
   draftId = (
-    sqlite
-      .prepare(
-        `SELECT a.id FROM applications a JOIN users u ON u.enterprise_id = a.enterprise_id
-         WHERE u.username = 'ent-jintang' AND a.status IN ('draft', 'returned') ORDER BY a.id LIMIT 1`,
-      )
-      .get() as { id: number }
-  ).id;
-  sqlite.close();
+    await sql<{ id: number }>`SELECT a.id FROM applications a JOIN users u ON u.enterprise_id = a.enterprise_id
+      WHERE u.username = 'ent-jintang' AND a.status IN ('draft', 'returned') ORDER BY a.id LIMIT 1`.execute(database.db)
+  ).rows[0]!.id;
+  await database.db.destroy();
 });
 afterAll(async () => {
   await server?.stop();
@@ -278,9 +275,9 @@ describe("a server under hostile input", () => {
   });
 
   it("answers a forced password change on the JSON API with 403, not the figures", async () => {
-    const sqlite = new Database(path.join(server.dataDir, "registry.db"));
-    sqlite.prepare("UPDATE users SET must_change_password = 1 WHERE username = 'officer-jintang'").run();
-    sqlite.close();
+    const database = await openServerDatabase(server.dataDir);
+    await sql`UPDATE users SET must_change_password = 1 WHERE username = 'officer-jintang'`.execute(database.db);
+    await database.db.destroy();
     const cookie = await signIn("officer-jintang");
     const res = await fetch(`${server.url}/api/progress`, { headers: { Cookie: cookie } });
     expect(res.status).toBe(403);
@@ -300,10 +297,10 @@ describe("a server under hostile input", () => {
     }
     // 30 failures from one address within the window close it, whatever address is claimed.
     expect(last).toBe(429);
-    const sqlite = new Database(path.join(server.dataDir, "registry.db"), { readonly: true });
-    const claimed = sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE address LIKE '203.0.113.%'").get() as { n: number };
-    sqlite.close();
-    expect(claimed.n).toBe(0);
+    const database = await openServerDatabase(server.dataDir);
+    const claimed = await sql<{ n: number }>`SELECT count(*) AS n FROM audit_log WHERE address LIKE '203.0.113.%'`.execute(database.db);
+    await database.db.destroy();
+    expect(Number(claimed.rows[0]!.n)).toBe(0);
   });
 
   it("holds its memory after the whole suite", async () => {

@@ -1,8 +1,9 @@
-import Database from "better-sqlite3";
+import { sql } from "kysely";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TIERS } from "~/domain/tiers";
 import { startServer, type RunningServer } from "../support/server";
+import { openServerDatabase } from "../support/test-db";
 
 let server: RunningServer;
 
@@ -103,32 +104,26 @@ describe("the running server", () => {
     // V8 keeps a flattened string of 65,536 or more two-byte characters (Chinese text) in its
     // large-object space: on this machine turning such a page into bytes cost 0.7 ms more than a
     // page just under the size. This is the dashboard at its largest: a full page of the league.
-    const sqlite = new Database(path.join(server.dataDir, "registry.db"));
+    const database = await openServerDatabase(server.dataDir);
     const year = 2026;
-    sqlite.exec(`INSERT INTO towns (code, name_zh, name_en, kind, managed_by, sort) VALUES
+    await sql`INSERT INTO towns (code, name_zh, name_en, kind, managed_by, sort) VALUES
       ('budget-1', '预算测试经济开发区街道', 'Budget Test Economic Development Subdistrict', 'street', 'district', 901),
-      ('budget-2', '预算测试海洋产业集聚区镇', 'Budget Test Marine Industry Cluster Town', 'town', 'district', 902)`);
-    const towns = (sqlite.prepare("SELECT code FROM towns ORDER BY sort, code LIMIT 15").all() as { code: string }[]).map((t) => t.code);
+      ('budget-2', '预算测试海洋产业集聚区镇', 'Budget Test Marine Industry Cluster Town', 'town', 'district', 902)`.execute(database.db);
+    const towns = (await sql<{ code: string }>`SELECT code FROM towns ORDER BY sort, code LIMIT 15`.execute(database.db)).rows.map((t) => t.code);
     expect(towns).toHaveLength(15);
-    const award = sqlite.prepare(
-      "INSERT INTO progress_award_counts (year, tier_code, town_code, level, n) VALUES (?, ?, ?, 'national', ?) ON CONFLICT DO UPDATE SET n = excluded.n",
-    );
-    const pending = sqlite.prepare(
-      "INSERT INTO progress_application_counts (year, tier_code, town_code, status, n) VALUES (?, ?, ?, 'submitted', ?) ON CONFLICT DO UPDATE SET n = excluded.n",
-    );
-    const coverage = sqlite.prepare(
-      "INSERT INTO progress_coverage_counts (town_code, total, covered) VALUES (?, 99999, 9999) ON CONFLICT DO UPDATE SET total = 99999, covered = 9999",
-    );
-    sqlite.transaction(() => {
+    await database.db.transaction().execute(async (trx) => {
       for (const town of towns) {
-        coverage.run(town);
+        await sql`INSERT INTO progress_coverage_counts (town_code, total, covered) VALUES (${town}, 99999, 9999)
+          ON CONFLICT (town_code) DO UPDATE SET total = 99999, covered = 9999`.execute(trx);
         for (const tier of TIERS) {
-          award.run(year, tier.code, town, 9999);
-          pending.run(year, tier.code, town, 9999);
+          await sql`INSERT INTO progress_award_counts (year, tier_code, town_code, level, n) VALUES (${year}, ${tier.code}, ${town}, 'national', 9999)
+            ON CONFLICT (year, tier_code, town_code, level) DO UPDATE SET n = excluded.n`.execute(trx);
+          await sql`INSERT INTO progress_application_counts (year, tier_code, town_code, status, n) VALUES (${year}, ${tier.code}, ${town}, 'submitted', 9999)
+            ON CONFLICT (year, tier_code, town_code, status) DO UPDATE SET n = excluded.n`.execute(trx);
         }
       }
-    })();
-    sqlite.close();
+    });
+    await database.db.destroy();
     const cookie = await signIn("reviewer");
     for (const lang of ["zh", "en"]) {
       const headers = { Cookie: `${cookie}; lang=${lang}`, "Accept-Encoding": "identity" };
@@ -176,23 +171,23 @@ describe("the running server", () => {
   });
 
   it("keeps its data across a restart, without seeding twice", async () => {
-    const dbPath = path.join(server.dataDir, "registry.db");
-    const count = () => {
-      const sqlite = new Database(dbPath, { readonly: true });
+    const count = async () => {
+      const database = await openServerDatabase(server.dataDir);
+      const one = async (query: ReturnType<typeof sql<{ n: number }>>) => Number((await query.execute(database.db)).rows[0]!.n);
       const n = {
-        enterprises: (sqlite.prepare("SELECT count(*) n FROM enterprises").get() as { n: number }).n,
-        users: (sqlite.prepare("SELECT count(*) n FROM users").get() as { n: number }).n,
-        awards: (sqlite.prepare("SELECT count(*) n FROM awards").get() as { n: number }).n,
-        audit: (sqlite.prepare("SELECT count(*) n FROM audit_log WHERE action = 'login.success'").get() as { n: number }).n,
+        enterprises: await one(sql<{ n: number }>`SELECT count(*) AS n FROM enterprises`),
+        users: await one(sql<{ n: number }>`SELECT count(*) AS n FROM users`),
+        awards: await one(sql<{ n: number }>`SELECT count(*) AS n FROM awards`),
+        audit: await one(sql<{ n: number }>`SELECT count(*) AS n FROM audit_log WHERE action = 'login.success'`),
       };
-      sqlite.close();
+      await database.db.destroy();
       return n;
     };
-    const before = count();
+    const before = await count();
     expect(before.enterprises).toBeGreaterThan(250);
     await server.stop();
     server = await startServer({ dataDir: server.dataDir });
-    expect(count()).toEqual(before);
+    expect(await count()).toEqual(before);
     expect(server.output()).toContain("Using ");
   }, 120_000); // a real restart
 });

@@ -1,20 +1,21 @@
 import { describe, expect, it } from "vitest";
 import * as audit from "~/routes/admin.audit";
 import * as login from "~/routes/login";
-import { sqlite } from "~/utils/db.server";
+import { sql } from "kysely";
+import { db } from "~/utils/db.server";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
 
 describe("the audit log", () => {
-  it("refuses UPDATE and DELETE, in the database itself", () => {
-    sqlite().prepare("INSERT INTO audit_log (at, action, subject) VALUES (?, 'export', 'x')").run(new Date().toISOString());
-    expect(() => sqlite().prepare("UPDATE audit_log SET action = 'tampered'").run()).toThrow(/append-only/);
-    expect(() => sqlite().prepare("DELETE FROM audit_log").run()).toThrow(/append-only/);
+  it("refuses UPDATE and DELETE, in the database itself", async () => {
+    await sql`INSERT INTO audit_log (at, action, subject) VALUES (${new Date().toISOString()}, 'export', 'x')`.execute(db());
+    await expect(sql`UPDATE audit_log SET action = 'tampered'`.execute(db())).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_log`.execute(db())).rejects.toThrow(/append-only/);
   });
 
-  it("keeps application history append-only too", () => {
-    const event = sqlite().prepare("SELECT id FROM application_events LIMIT 1").get() as { id: number };
-    expect(() => sqlite().prepare("UPDATE application_events SET comment = 'x' WHERE id = ?").run(event.id)).toThrow(/append-only/);
-    expect(() => sqlite().prepare("DELETE FROM application_events WHERE id = ?").run(event.id)).toThrow(/append-only/);
+  it("keeps application history append-only too", async () => {
+    const event = (await sql<{ id: number }>`SELECT id FROM application_events LIMIT 1`.execute(db())).rows[0]!;
+    await expect(sql`UPDATE application_events SET comment = 'x' WHERE id = ${event.id}`.execute(db())).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM application_events WHERE id = ${event.id}`.execute(db())).rejects.toThrow(/append-only/);
   });
 
   it("shows admins sign-ins and failures with actor, time and address, filterable", async () => {
@@ -33,13 +34,14 @@ describe("the audit log", () => {
   it("records refused authorizations", async () => {
     const cookie = await sessionCookieFor("officer-jintang");
     expect(statusOf((await call(audit.loader, makeRequest("/admin/audit", { cookie }))).result)).toBe(403);
-    const row = sqlite().prepare("SELECT subject FROM audit_log WHERE action = 'authz.denied' ORDER BY id DESC LIMIT 1").get() as { subject: string };
+    const row = (await sql<{ subject: string }>`SELECT subject FROM audit_log WHERE action = 'authz.denied' ORDER BY id DESC LIMIT 1`.execute(db())).rows[0]!;
     expect(row.subject).toBe("/admin/audit");
   });
 
   it("pages with a keyset cursor, newest first, without repeating entries", async () => {
-    const stmt = sqlite().prepare("INSERT INTO audit_log (at, action, subject) VALUES (?, 'export', ?)");
-    for (let i = 0; i < 120; i++) stmt.run(new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), `bulk-${i}`);
+    for (let i = 0; i < 120; i++) {
+      await sql`INSERT INTO audit_log (at, action, subject) VALUES (${new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString()}, 'export', ${`bulk-${i}`})`.execute(db());
+    }
     const cookie = await sessionCookieFor("admin");
     const seen: number[] = [];
     let url = "/admin/audit?action=export&from=2026-01-01&to=2026-01-01";

@@ -128,10 +128,10 @@ describe("sign-in throttling", () => {
 
   it("lets the username in again once the failures are older than 15 minutes", async () => {
     const old = new Date(Date.now() - 16 * 60 * 1000).toISOString();
-    const sqlite = (await import("~/utils/db.server")).sqlite();
+    const { db } = await import("~/utils/db.server");
     // audit_log is append-only; age the rows by inserting old ones for a fresh username instead.
     for (let i = 0; i < 5; i++) {
-      sqlite.prepare("INSERT INTO audit_log (at, action, subject) VALUES (?, 'login.failure', 'officer-jintang')").run(old);
+      await db().insertInto("audit_log").values({ at: old, action: "login.failure", subject: "officer-jintang" } as never).execute();
     }
     const { result } = await call(login.action, makeRequest("/login", { form: { username: "officer-jintang", password: "demo-password" } }));
     expect((result as Response).status).toBe(302);

@@ -10,7 +10,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "../../db/client";
-import { db, sqlite } from "~/utils/db.server";
+import { sql } from "kysely";
+import { db } from "~/utils/db.server";
 import { databaseHash } from "../support/db-hash";
 import { makeRequest, sessionCookieFor } from "../support/requests";
 
@@ -124,12 +125,13 @@ beforeAll(async () => {
   void firm;
   const lincheng = await db().selectFrom("enterprises").select("id").where("town_code", "=", "lincheng").orderBy("id").executeTakeFirstOrThrow();
   // Canaries in the names and contacts of one firm per scope, and in an application of each.
-  const s = sqlite();
-  s.prepare("UPDATE enterprises SET name = ? || name, contact_name = ? WHERE id = ?").run(CANARY.jintang, CANARY.jintang, firmA);
-  s.prepare("UPDATE enterprises SET name = ? || name, contact_name = ? WHERE id = ?").run(CANARY.yancang, CANARY.yancang, firmB);
-  s.prepare("UPDATE enterprises SET name = ? || name, contact_name = ? WHERE id = ?").run(CANARY.lincheng, CANARY.lincheng, lincheng.id);
   for (const [firmId, canary] of [[firmA, CANARY.jintang], [firmB, CANARY.yancang], [lincheng.id, CANARY.lincheng]] as const) {
-    s.prepare("UPDATE applications SET payload = json_set(payload, '$.description', ?) WHERE enterprise_id = ?").run(canary, firmId);
+    await sql`UPDATE enterprises SET name = ${canary} || name, contact_name = ${canary} WHERE id = ${firmId}`.execute(db());
+    const apps = await db().selectFrom("applications").select(["id", "payload"]).where("enterprise_id", "=", firmId).execute();
+    for (const app of apps) {
+      const payload = JSON.stringify({ ...JSON.parse(app.payload), description: canary });
+      await db().updateTable("applications").set({ payload }).where("id", "=", app.id).execute();
+    }
   }
   const appA = await db()
     .selectFrom("applications")
@@ -143,12 +145,11 @@ beforeAll(async () => {
   const content = Buffer.from(`%PDF-1.4\n${CANARY.jintang}\n`);
   fs.mkdirSync(dataPaths().uploadsDir, { recursive: true });
   fs.writeFileSync(path.join(dataPaths().uploadsDir, key), content);
-  const attachment = s
-    .prepare(
-      `INSERT INTO attachments (application_id, kind, original_name, mime, size, sha256, storage_key, uploaded_by, uploaded_at)
-       VALUES (?, 'other', 'evidence.pdf', 'application/pdf', ?, ?, ?, NULL, ?) RETURNING id`,
-    )
-    .get(appA.id, content.length, crypto.createHash("sha256").update(content).digest("hex"), key, new Date().toISOString()) as { id: number };
+  const sha256 = crypto.createHash("sha256").update(content).digest("hex");
+  const attachment = (
+    await sql<{ id: number }>`INSERT INTO attachments (application_id, kind, original_name, mime, size, sha256, storage_key, uploaded_by, uploaded_at)
+      VALUES (${appA.id}, 'other', 'evidence.pdf', 'application/pdf', ${content.length}, ${sha256}, ${key}, NULL, ${new Date().toISOString()}) RETURNING id`.execute(db())
+  ).rows[0]!;
   const reviewer = await db().selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
   ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id };
 });
@@ -225,10 +226,10 @@ describe("authorization matrix", () => {
             kind === "loader"
               ? makeRequest(entry.url, { cookie })
               : makeRequest(entry.url, { cookie, form: { intent: "__matrix-probe__" } });
-          const before = kind === "loader" ? databaseHash() : "";
+          const before = kind === "loader" ? await databaseHash() : "";
           const result = await invoke(fn as (args: any) => unknown, request, entry.params ?? {});
           // No state change on GET, whoever asks.
-          if (kind === "loader" && databaseHash() !== before) wrong.push(`loader ${name} as ${actor} changed the database`);
+          if (kind === "loader" && (await databaseHash()) !== before) wrong.push(`loader ${name} as ${actor} changed the database`);
           const { outcome, status, location } = classify(result);
           const expected = entry[kind]![actor];
           if (outcome !== expected) wrong.push(`${kind} ${name} as ${actor}: expected ${expected}, got ${outcome} (${status}${location ? ` → ${location}` : ""})`);

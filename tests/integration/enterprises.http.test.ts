@@ -1,7 +1,8 @@
-import Database from "better-sqlite3";
+import { sql } from "kysely";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
+import { openServerDatabase } from "../support/test-db";
 
 /**
  * The registry over real HTTP: single-fetch `.data` requests are public endpoints too, so scope
@@ -12,13 +13,14 @@ let firms: { jintang: { id: number; name: string }; yancang: { id: number; name:
 
 beforeAll(async () => {
   server = await startServer();
-  const sqlite = new Database(path.join(server.dataDir, "registry.db"), { readonly: true });
-  const firmOf = (username: string) =>
-    sqlite
-      .prepare("SELECT e.id, e.name FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.username = ?")
-      .get(username) as { id: number; name: string };
-  firms = { jintang: firmOf("ent-jintang"), yancang: firmOf("ent-yancang") };
-  sqlite.close();
+  const database = await openServerDatabase(server.dataDir);
+  const firmOf = async (username: string) =>
+    (
+      await sql<{ id: number; name: string }>`SELECT e.id, e.name FROM users u JOIN enterprises e ON e.id = u.enterprise_id
+        WHERE u.username = ${username}`.execute(database.db)
+    ).rows[0]!;
+  firms = { jintang: await firmOf("ent-jintang"), yancang: await firmOf("ent-yancang") };
+  await database.db.destroy();
 });
 afterAll(async () => {
   await server?.stop();

@@ -206,7 +206,7 @@ describe("every form action under hostile input", () => {
         fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 24 }), async (mutations) => {
           const cookie = c.username ? await sessionCookieFor(c.username) : undefined;
           const form = mutate(await c.base(), mutations);
-          const before = databaseHash();
+          const before = await databaseHash();
           let result: unknown;
           try {
             result = await action({ request: makeRequest(c.url(), { cookie, form }), params: c.params?.() ?? {}, context: {} });
@@ -218,7 +218,7 @@ describe("every form action under hostile input", () => {
           expect(status).toBeLessThan(500);
           if (status >= 400) {
             refused += 1;
-            expect(databaseHash()).toBe(before);
+            expect(await databaseHash()).toBe(before);
           } else accepted += 1;
         }),
         { numRuns: 30, seed: 20261128 },

@@ -166,7 +166,7 @@ describe("progress counters", () => {
     const first = await addAward(firm, "quality-factory", "district", 2025);
     expect(achievedOf(await loadProgress(db(), reviewer, 2025), "quality-factory")).toBe(before + 1);
     // A second live award of the same tier and year is refused by the database, counters untouched.
-    await expect(addAward(firm, "quality-factory", "district", 2025)).rejects.toThrow(/UNIQUE/);
+    await expect(addAward(firm, "quality-factory", "district", 2025)).rejects.toThrow(/UNIQUE|unique constraint/);
     expect(await verifyCounters(db())).toEqual([]);
     await db().updateTable("awards").set({ revoked_on: "2025-09-01", revoked_reason: "test" }).where("id", "=", first).execute();
     expect(achievedOf(await loadProgress(db(), reviewer, 2025), "quality-factory")).toBe(before);
@@ -379,7 +379,7 @@ describe("counters under a randomised sequence of changes", () => {
       } catch (error) {
         // The partial unique indexes refuse a second open application or live award: the whole
         // change is rolled back, the counters with it.
-        if (!/UNIQUE/.test(String(error))) throw error;
+        if (!/UNIQUE|unique constraint/.test(String(error))) throw error;
         note(`${op}:refused`);
       }
       if (step % 50 === 49) expect(await verifyCounters(d), `after step ${step}`).toEqual([]);

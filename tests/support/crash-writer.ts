@@ -2,12 +2,13 @@
  * The writer the crash test kills: submits and approves applications through the real model
  * functions, printing "ack <kind> <id>" only after each transaction has committed.
  */
-import { createDb, openSqlite } from "../../db/client";
+import { openDatabase } from "../../db/client";
 import { approveApplication, createApplication } from "../../app/models/application.server";
 import { TIER_CODES, getTier } from "../../app/domain/tiers";
 import type { Caller } from "../../app/domain/scope";
 
-const db = createDb(openSqlite(process.env.DATABASE_PATH!));
+// SQLite at DATABASE_PATH, or PostgreSQL at DATABASE_URL (npm run test:pg).
+const { db } = openDatabase();
 const seed = Number(process.env.CRASH_SEED ?? 1);
 
 async function main() {

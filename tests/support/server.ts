@@ -4,6 +4,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+import { serverDatabaseEnv } from "./test-db";
+
 const root = path.resolve(import.meta.dirname, "../..");
 
 export interface RunningServer {
@@ -45,6 +47,7 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
       DATABASE_PATH: path.join(dataDir, "registry.db"),
       UPLOADS_DIR: path.join(dataDir, "uploads"),
       REGISTRY_SKIP_BUILD: "1",
+      ...(await serverDatabaseEnv(dataDir)),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
