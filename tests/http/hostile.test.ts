@@ -5,7 +5,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../support/server";
+import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";
 
 /**
@@ -32,16 +32,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(username: string): Promise<string> {
-  const res = await fetch(`${server.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url },
-    body: new URLSearchParams({ username, password: "demo-password" }),
-  });
-  expect(res.status).toBe(302);
-  return res.headers.get("set-cookie")!.split(";")[0];
-}
+const signIn = (username: string) => signInTo(server, username);
 
 interface RawAnswer {
   status: number;

@@ -8,7 +8,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCounters } from "~/models/progress.server";
-import { startServer, type RunningServer } from "../support/server";
+import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";
 
 let a: RunningServer;
@@ -69,7 +69,7 @@ describe("two server processes on one database", () => {
           WHERE status = 'submitted' AND level_sought IS NOT NULL ORDER BY id LIMIT 16`.execute(database.db)
       ).rows;
       expect(apps.length).toBeGreaterThanOrEqual(10);
-      const reviewer = (await signIn(a, "reviewer")).headers.get("set-cookie")!.split(";")[0]!;
+      const reviewer = await signInTo(a, "reviewer");
       const approve = (server: RunningServer, app: (typeof apps)[number], n: number) =>
         post(server, `/applications/${app.id}`, reviewer, {
           intent: "approve",

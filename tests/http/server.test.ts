@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TIERS } from "~/domain/tiers";
-import { startServer, type RunningServer } from "../support/server";
+import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";
 
 let server: RunningServer;
@@ -14,16 +14,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(username: string): Promise<string> {
-  const res = await fetch(`${server.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url },
-    body: new URLSearchParams({ username, password: "demo-password" }),
-  });
-  expect(res.status).toBe(302);
-  return res.headers.get("set-cookie")!.split(";")[0];
-}
+const signIn = (username: string) => signInTo(server, username);
 
 describe("the running server", () => {
   it("answers /healthz with 200 ok", async () => {

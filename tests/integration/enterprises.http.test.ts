@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../support/server";
+import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";
 
 /**
@@ -26,16 +26,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signIn(username: string): Promise<string> {
-  const res = await fetch(`${server.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url },
-    body: new URLSearchParams({ username, password: "demo-password" }),
-  });
-  expect(res.status).toBe(302);
-  return res.headers.get("set-cookie")!.split(";")[0]!;
-}
+const signIn = (username: string) => signInTo(server, username);
 
 async function get(cookie: string, pathAndQuery: string) {
   const res = await fetch(`${server.url}${pathAndQuery}`, { headers: { Cookie: cookie }, redirect: "manual" });

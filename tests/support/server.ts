@@ -80,3 +80,15 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
       }),
   };
 }
+
+/** Signs a demo account in through the server's form; the session cookie ("name=value"). */
+export async function signInTo(server: RunningServer, username: string): Promise<string> {
+  const res = await fetch(`${server.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: server.url },
+    body: new URLSearchParams({ username, password: "demo-password" }),
+  });
+  if (res.status !== 302) throw new Error(`sign-in of ${username} answered ${res.status}`);
+  return res.headers.get("set-cookie")!.split(";")[0]!;
+}
