@@ -195,6 +195,8 @@ export interface ApplicationStatusTotalsTable {
   year: number;
   tier_code: string;
   status: StatusColumn;
+  /** enterprise_id % 8: writers of different firms update different rows (0008); sum to read. */
+  slot: number;
   n: number;
 }
 
@@ -203,6 +205,8 @@ export interface AwardLevelTotalsTable {
   year: number;
   tier_code: string;
   level: LevelColumn;
+  /** enterprise_id % 8, as application_status_totals (0008); sum to read. */
+  slot: number;
   n: number;
 }
 

@@ -26,8 +26,8 @@ import path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { createDb, migrateToLatest, openSqlite } from "../db/client";
-import { rebuildPerformanceCounters } from "../db/migrations/0005_performance";
-import { rebuildAwardTotals } from "../db/migrations/0006_province_dashboard";
+import { REBUILD_COVERAGE_SQL } from "../db/migrations/0005_performance";
+import { REBUILD_AWARD_SLOTS_SQL, REBUILD_STATUS_SLOTS_SQL } from "../db/migrations/0008_counter_slots";
 import { TIERS, TIER_CODES, type Level, type TierCode } from "../app/domain/tiers";
 import { generateUscc } from "../app/domain/uscc";
 import { DEMO_ENTERPRISE_NAMES, DEMO_ENTERPRISE_USCC, DEMO_PASSWORD, planDemo } from "./demo";
@@ -35,7 +35,7 @@ import { INDUSTRIES, PLATFORMS, TOWNS, seedReference } from "./reference";
 import { chance, deriveSeed, int, mulberry32, pick, type Rng } from "./random";
 
 /** Bump when the generated rows change: data sets of another version are rebuilt. */
-export const SYNTHETIC_VERSION = 1;
+export const SYNTHETIC_VERSION = 2;
 
 export const SYNTHETIC_SIZES = {
   XS: { firms: 300, applications: 900, towns: 13 },
@@ -276,10 +276,10 @@ function dropForLoad(sqlite: Database.Database): { indexes: { table: string; sql
 const REBUILT_INSERT_TRIGGERS = new Set([
   "progress_applications_insert", // 0002: tallied while generating (ProgressTally)
   "progress_awards_insert", // 0002: tallied while generating (ProgressTally)
-  "coverage_enterprises_insert", // 0005: rebuildPerformanceCounters
-  "coverage_awards_insert", // 0005: rebuildPerformanceCounters
-  "status_totals_insert", // 0005: rebuildPerformanceCounters
-  "award_totals_insert", // 0006: rebuildAwardTotals
+  "coverage_enterprises_insert", // 0005: REBUILD_COVERAGE_SQL
+  "coverage_awards_insert", // 0005: REBUILD_COVERAGE_SQL
+  "status_totals_insert", // 0008: REBUILD_STATUS_SLOTS_SQL
+  "award_totals_insert", // 0008: REBUILD_AWARD_SLOTS_SQL
 ]);
 
 /**
@@ -341,7 +341,8 @@ class ProgressTally {
 /** The counters kept by insert triggers, as the triggers would have kept them. */
 function rebuildProgressCounters(sqlite: Database.Database, tally: ProgressTally) {
   tally.write(sqlite);
-  rebuildPerformanceCounters(sqlite);
+  sqlite.exec(REBUILD_COVERAGE_SQL);
+  sqlite.exec(REBUILD_STATUS_SLOTS_SQL);
 }
 
 /**
@@ -774,7 +775,7 @@ export async function generateSynthetic(file: string, size: SyntheticSize, optio
     indexSettings(sqlite, 2);
     // 0006's district totals before the indexes: without them the planner reads awards in one pass,
     // with them it walks awards_tier_year and fetches every row (4 s instead of 1.5 at L).
-    rebuildAwardTotals(sqlite);
+    sqlite.exec(REBUILD_AWARD_SLOTS_SQL);
     lap("award totals");
     for (const { table, sql } of saved.indexes) if (table !== "enterprises") sqlite.exec(sql);
     lap("indexes");

@@ -204,8 +204,8 @@ export interface DistrictProgress {
 }
 
 /**
- * The tier figures of the district for one year, read from district-wide counters only (0005's
- * application_status_totals, 0006's award_level_totals, a sum over the coverage counters):
+ * The tier figures of the district for one year, read from district-wide counters only (0008's
+ * slotted application_status_totals and award_level_totals, a sum over the coverage counters):
  * the same few dozen rows whatever the number of firms or towns. What `/api/progress` sends.
  */
 export async function loadDistrictProgress(db: Db, year: number, now = new Date()): Promise<DistrictProgress> {
@@ -213,16 +213,18 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
     db.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     db
       .selectFrom("award_level_totals")
-      .select(["tier_code", "level", "n"])
+      .select(["tier_code", "level", (eb) => eb.fn.sum<number>("n").as("n")])
       .where("year", "=", year)
       .where("n", ">", 0)
+      .groupBy(["tier_code", "level"])
       .execute(),
     db
       .selectFrom("application_status_totals")
-      .select(["tier_code", "n"])
+      .select(["tier_code", (eb) => eb.fn.sum<number>("n").as("n")])
       .where("year", "=", year)
       .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
+      .groupBy("tier_code")
       .execute(),
     db
       .selectFrom("application_status_totals")
@@ -629,13 +631,15 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     UNION ALL SELECT town_code || '/covered', sum(CASE WHEN held THEN 1 ELSE 0 END) FROM d GROUP BY town_code`.execute(db);
   compare("progress_coverage_counts", coverageCounters.rows, coverageActual.rows);
   const statusTotals = await sql<{ key: string; n: number }>`
-    SELECT year || '/' || tier_code || '/' || status AS key, n FROM application_status_totals`.execute(db);
+    SELECT year || '/' || tier_code || '/' || status AS key, sum(n) AS n FROM application_status_totals
+    GROUP BY year, tier_code, status`.execute(db);
   const statusActual = await sql<{ key: string; n: number }>`
     SELECT year || '/' || tier_code || '/' || status AS key, count(*) AS n FROM applications
     GROUP BY year, tier_code, status`.execute(db);
   compare("application_status_totals", statusTotals.rows, statusActual.rows);
   const awardTotals = await sql<{ key: string; n: number }>`
-    SELECT year || '/' || tier_code || '/' || level AS key, n FROM award_level_totals`.execute(db);
+    SELECT year || '/' || tier_code || '/' || level AS key, sum(n) AS n FROM award_level_totals
+    GROUP BY year, tier_code, level`.execute(db);
   const awardTotalsActual = await sql<{ key: string; n: number }>`
     SELECT year || '/' || tier_code || '/' || level AS key, count(*) AS n FROM awards
     WHERE revoked_on IS NULL GROUP BY year, tier_code, level`.execute(db);

@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
 import { runStatements, type Statement } from "./ddl";
 
@@ -116,12 +115,6 @@ const statements: Statement[] = [
    WHEN OLD.manufacturing IS NOT NEW.manufacturing
    BEGIN ${REBUILD_COVERAGE_SQL} END`,
 ];
-
-/** Recomputes this migration's counters from the rows (after a bulk load without triggers). */
-export function rebuildPerformanceCounters(sqlite: Database.Database): void {
-  sqlite.exec(REBUILD_COVERAGE_SQL);
-  sqlite.exec(REBUILD_TOTALS_SQL);
-}
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, statements);

@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import { sql, type Kysely } from "kysely";
 import { runStatements, type Statement } from "./ddl";
 
@@ -41,11 +40,6 @@ const statements: Statement[] = [
      OR OLD.tier_code IS NOT NEW.tier_code OR OLD.level IS NOT NEW.level
    BEGIN ${totalDown("OLD")} ${totalUp("NEW")} END`,
 ];
-
-/** Recomputes the totals from the rows (after a bulk load without triggers). */
-export function rebuildAwardTotals(sqlite: Database.Database): void {
-  sqlite.exec(REBUILD_AWARD_TOTALS_SQL);
-}
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, statements);

@@ -6,6 +6,7 @@ import * as m0004 from "./0004_audit_address";
 import * as m0005 from "./0005_performance";
 import * as m0006 from "./0006_province_dashboard";
 import * as m0007 from "./0007_invalid_dates";
+import * as m0008 from "./0008_counter_slots";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0005_performance": m0005,
   "0006_province_dashboard": m0006,
   "0007_invalid_dates": m0007,
+  "0008_counter_slots": m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

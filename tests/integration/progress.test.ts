@@ -687,7 +687,13 @@ describe("the town league at province scale", () => {
 
   it("keeps district totals by level equal to the per-town counters", async () => {
     const [totals, perTown] = await Promise.all([
-      db().selectFrom("award_level_totals").select(["year", "tier_code", "level", "n"]).where("n", ">", 0).orderBy(["year", "tier_code", "level"]).execute(),
+      db()
+        .selectFrom("award_level_totals")
+        .select(["year", "tier_code", "level", (eb) => eb.fn.sum<number>("n").as("n")])
+        .groupBy(["year", "tier_code", "level"])
+        .having((eb) => eb.fn.sum("n"), ">", 0)
+        .orderBy(["year", "tier_code", "level"])
+        .execute(),
       db()
         .selectFrom("progress_award_counts")
         .select(["year", "tier_code", "level", (eb) => eb.fn.sum<number>("n").as("n")])
@@ -697,6 +703,6 @@ describe("the town league at province scale", () => {
         .execute(),
     ]);
     expect(totals.length).toBeGreaterThan(20);
-    expect(totals).toEqual(perTown.map((r) => ({ ...r, n: Number(r.n) })));
+    expect(totals.map((r) => ({ ...r, n: Number(r.n) }))).toEqual(perTown.map((r) => ({ ...r, n: Number(r.n) })));
   });
 });

@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../db/client";
-import { REBUILD_COVERAGE_SQL, REBUILD_TOTALS_SQL } from "../../db/migrations/0005_performance";
+import { REBUILD_COVERAGE_SQL } from "../../db/migrations/0005_performance";
+import { REBUILD_STATUS_SLOTS_SQL } from "../../db/migrations/0008_counter_slots";
 import { isValidUscc } from "~/domain/uscc";
 import { verifyCounters } from "~/models/progress.server";
 import { SYNTHETIC_SIZES, generateSynthetic } from "../../seeds/synthetic";
@@ -72,12 +73,12 @@ describe("synthetic data sets", () => {
     expect(await verifyCounters(db)).toEqual([]);
     const snapshot = () => ({
       coverage: a.prepare(`SELECT * FROM progress_coverage_counts WHERE total > 0 ORDER BY town_code`).all(),
-      totals: a.prepare(`SELECT * FROM application_status_totals WHERE n > 0 ORDER BY year, tier_code, status`).all(),
+      totals: a.prepare(`SELECT * FROM application_status_totals WHERE n > 0 ORDER BY year, tier_code, status, slot`).all(),
     });
     const recount = () => {
       const saved = snapshot();
       a.exec(REBUILD_COVERAGE_SQL);
-      a.exec(REBUILD_TOTALS_SQL);
+      a.exec(REBUILD_STATUS_SLOTS_SQL);
       return saved;
     };
     expect(recount()).toEqual(snapshot());
