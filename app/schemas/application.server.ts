@@ -41,7 +41,7 @@ export interface ApplicationFormValue {
 }
 
 type Raw = Record<string, unknown>;
-type Issue = { path: (string | number)[]; message: string };
+type Issue = { path: (string | number)[]; message: string; missing?: boolean };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -137,7 +137,6 @@ export function buildPayload(
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const tier = getTier(tierCode);
   const issues: Issue[] = [];
-  const missing: string[] = [];
   const payload: Record<string, unknown> = {};
   const submit = options.mode === "submit";
 
@@ -148,8 +147,7 @@ export function buildPayload(
       if (isLevel(v) && tier.levels.includes(v)) levelSought = v;
       else issues.push({ path: ["levelSought"], message: t("apps.err.level") });
     } else if (submit) {
-      issues.push({ path: ["levelSought"], message: t("apps.err.level") });
-      missing.push(t("apps.field.levelSought"));
+      issues.push({ path: ["levelSought"], message: t("apps.err.level"), missing: true });
     }
   }
 
@@ -163,8 +161,8 @@ export function buildPayload(
       issues.push({
         path: [name],
         message: t(choose ? "apps.err.requiredSelect" : "apps.err.required", { field: t(fieldLabelKey(f.key)) }),
+        missing: true,
       });
-      missing.push(t(fieldLabelKey(f.key)));
     }
   }
 
@@ -195,16 +193,41 @@ export function buildPayload(
   const declared = raw.declaration === "on";
   payload.declaration = declared;
   if (submit && !declared) {
-    issues.push({ path: ["declaration"], message: t("apps.err.declaration") });
-    missing.push(t("apps.field.declaration.short"));
-  }
-  if (missing.length > 0) {
-    issues.push({
-      path: [],
-      message: t("apps.err.missingSummary", { count: missing.length, fields: missing.join(lang === "en" ? ", " : "、") }),
-    });
+    issues.push({ path: ["declaration"], message: t("apps.err.declaration"), missing: true });
   }
   return { payload, levelSought, issues };
+}
+
+/**
+ * The sentence at the top of the form: every field with a problem, missing and not valid told
+ * apart, counted as the fields marked on the page. A draft is saved only when all it holds is
+ * well-formed, so a refused draft says plainly that nothing was saved.
+ */
+export function errorSummary(lang: Lang, tierCode: TierCode, mode: ApplicationMode, issues: readonly Issue[]): string | null {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const labels = new Map<string, string>([
+    ["year", t("apps.field.year")],
+    ["levelSought", t("apps.field.levelSought")],
+    ["declaration", t("apps.field.declaration.short")],
+    ...fieldsOf(tierCode).map((f) => [formNameOf(f), t(fieldLabelKey(f.key))] as [string, string]),
+  ]);
+  const missing = new Set<string>();
+  const invalid = new Set<string>();
+  for (const issue of issues) {
+    const name = issue.path[0];
+    if (typeof name !== "string" || name === "") continue;
+    (issue.missing ? missing : invalid).add(labels.get(name) ?? name);
+  }
+  for (const label of invalid) missing.delete(label);
+  const list = (names: Set<string>) => [...names].join(lang === "en" ? ", " : "、");
+  const count = missing.size + invalid.size;
+  if (count === 0) return null;
+  if (mode === "draft") return t("apps.err.summaryDraft", { count: invalid.size, fields: list(invalid) });
+  const parts = [
+    missing.size ? t("apps.err.summaryMissing", { count: missing.size, fields: list(missing) }) : null,
+    invalid.size ? t("apps.err.summaryInvalid", { count: invalid.size, fields: list(invalid) }) : null,
+  ].filter(Boolean);
+  return t("apps.err.summarySubmit", { count, parts: parts.join(lang === "en" ? "; " : "；") }) + (invalid.size ? "" : t("apps.err.summaryDraftHint"));
 }
 
 /**
@@ -234,12 +257,14 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
   return z
     .object(shape)
     .superRefine((raw, ctx) => {
+      const issues: Issue[] = [];
       if (!options.years.includes(Number(raw.year)) || !/^\d{4}$/.test(String(raw.year ?? ""))) {
-        ctx.addIssue({ code: "custom", path: ["year"], message: t("apps.err.year", { min: minYear, max: maxYear }) });
+        issues.push({ path: ["year"], message: t("apps.err.year", { min: minYear, max: maxYear }) });
       }
-      for (const issue of buildPayload(lang, tierCode, raw, options).issues) {
-        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-      }
+      issues.push(...buildPayload(lang, tierCode, raw, options).issues);
+      for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      const summary = errorSummary(lang, tierCode, options.mode, issues);
+      if (summary) ctx.addIssue({ code: "custom", path: [], message: summary });
     })
     .transform((raw): ApplicationFormValue => {
       const built = buildPayload(lang, tierCode, raw, options);

@@ -95,3 +95,47 @@ describe("a success clears the form's earlier errors", () => {
     await context.close();
   });
 });
+
+describe("the error summary of the application form", () => {
+  const FORMAT_ERRORS: [string, string][] = [
+    ["上年度营业收入（万元）", "五千万"],
+    ["研发人员数（人）", "十八"],
+    ["资产负债率（%）", "四成"],
+  ];
+  const label = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( \\*)?$`);
+
+  it("counts every error on submit, and a draft with errors says it was not saved", async () => {
+    const firm = query<{ id: number }>(`SELECT enterprise_id AS id FROM users WHERE username = 'ent-yancang'`);
+    const before = query<{ n: number }>(`SELECT count(*) AS n FROM applications WHERE enterprise_id = ?`, firm.id).n;
+    const { page, problems, context } = await newPage(browser);
+    await signInAs(page, "ent-yancang");
+    await page.goto(`${baseUrl()}/applications/new?tier=specialized-new`);
+    await waitForHydration(page);
+    const form = page.locator("form.app-form__form");
+    await page.getByLabel(label("主导产品")).fill("");
+    for (const [name, value] of FORMAT_ERRORS) await page.getByLabel(label(name)).fill(value);
+
+    await page.getByRole("button", { name: "提交申报" }).click();
+    const summary = form.getByRole("alert").first();
+    await expect.poll(() => summary.count()).toBe(1);
+    await expect.poll(() => form.locator("[aria-invalid=true]").count()).toBeGreaterThan(FORMAT_ERRORS.length);
+    const invalid = await form.locator("[aria-invalid=true]").count();
+    const text = (await summary.textContent()) ?? "";
+    expect(text).toContain(`${invalid} 处`);
+    for (const [name] of FORMAT_ERRORS) expect(text).toContain(name.replace(/（.*$/, ""));
+    expect(text).toContain("主导产品");
+    await screenshot(page, "forms-summary-submit");
+
+    await page.getByRole("button", { name: "保存草稿" }).click();
+    await expect.poll(async () => (await form.getByRole("alert").first().textContent()) ?? "").toContain("草稿未保存");
+    const draft = (await form.getByRole("alert").first().textContent()) ?? "";
+    expect(draft).toContain(`${FORMAT_ERRORS.length} 处`);
+    for (const [name] of FORMAT_ERRORS) expect(draft).toContain(name.replace(/（.*$/, ""));
+    // What was typed is still there.
+    for (const [name, value] of FORMAT_ERRORS) expect(await page.getByLabel(label(name)).inputValue()).toBe(value);
+    await screenshot(page, "forms-summary-draft");
+    expect(query<{ n: number }>(`SELECT count(*) AS n FROM applications WHERE enterprise_id = ?`, firm.id).n).toBe(before);
+    expect(problems.filter((p) => !p.includes("400"))).toEqual([]);
+    await context.close();
+  });
+});
