@@ -1,17 +1,18 @@
 /**
  * The application form of one tier (new and edit): the common part, the tier's own fields or the
  * bureau's checklist, the truthfulness declaration, and the live eligibility pre-check beside it.
- * The server validates (draft or submit mode); the browser only gives native hints and
- * re-evaluates the pre-check as the firm types.
+ * The server validates (draft or submit mode); the browser only gives native hints and asks the
+ * server for the pre-check again as the firm types.
  */
 import { getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
-import { Form, Link, useNavigation } from "@remix-run/react";
-import { useCallback, useState, type FormEvent } from "react";
+import { Form, Link, useFetcher, useNavigation } from "@remix-run/react";
+import { useCallback, useEffect, useRef, type FormEvent } from "react";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { CheckboxField, ErrorList, FormAlert, SelectField, TextareaField, TextField } from "~/components/forms";
-import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
-import { LEVEL_NAMES, getTier, isLevel, type TierCode } from "~/domain/tiers";
+import { usesChecklist, type EligibilityResult } from "~/domain/eligibility";
+import { LEVEL_NAMES, getTier, type TierCode } from "~/domain/tiers";
 import { useT } from "~/utils/i18n-react";
+import { PRECHECK_PATH } from "~/utils/precheck";
 import {
   COMMON_FIELDS,
   TIER_FIELDS,
@@ -19,7 +20,6 @@ import {
   fieldLabelKey,
   formNameOf,
   optionLabelKey,
-  payloadFromFormData,
   type PayloadField,
 } from "./application-fields";
 
@@ -143,23 +143,25 @@ export function ApplicationForm({
     shouldValidate: "onSubmit",
     shouldRevalidate: "onSubmit",
   });
-  const [eligibility, setEligibility] = useState<EligibilityResult | null>(initialEligibility);
+  // The pre-check follows the typing, judged by the server on the values it would accept (the
+  // same checks as saving), so a figure the form refuses never shows as met.
+  const precheck = useFetcher<{ eligibility: EligibilityResult }>({ key: `precheck-${id}` });
+  const submitPrecheck = precheck.submit;
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
   const recompute = useCallback(
     (event: FormEvent<HTMLFormElement>) => {
-      const data = new FormData(event.currentTarget);
-      const level = data.get("levelSought");
-      setEligibility(
-        evaluateEligibility(
-          tierCode,
-          payloadFromFormData(tierCode, data, checklist.map((c) => c.code)),
-          today,
-          checklist,
-          isLevel(level) ? level : undefined,
-        ),
-      );
+      const formElement = event.currentTarget;
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        const data = new FormData(formElement);
+        data.delete("intent");
+        submitPrecheck(data, { method: "post", action: `${PRECHECK_PATH}?tier=${tierCode}` });
+      }, 200);
     },
-    [tierCode, checklist, today],
+    [tierCode, submitPrecheck],
   );
+  const eligibility = precheck.data?.eligibility ?? initialEligibility;
   const checklistField = fields.checklist as AnyField | undefined;
   const ticked = (checklistField?.initialValue ?? {}) as Record<string, unknown>;
 

@@ -12,8 +12,9 @@
 import { formatWan } from "./money";
 import type { Level, TierCode } from "./tiers";
 
-export type CriterionOutcome = "met" | "not-met" | "unknown";
-export type EligibilitySummary = "met" | "not-met" | "incomplete" | "no-rules";
+/** "invalid": the criterion reads a figure the form refuses (not well-formed, or contradicting another). */
+export type CriterionOutcome = "met" | "not-met" | "unknown" | "invalid";
+export type EligibilitySummary = "met" | "not-met" | "incomplete" | "invalid" | "no-rules";
 
 export interface EligibilityCriterion {
   key: string;
@@ -605,6 +606,7 @@ function ruleSetOn(tierCode: TierCode, on: string, levelSought: Level | undefine
 function summarise(criteria: readonly EligibilityCriterion[]): EligibilitySummary {
   const binding = criteria.filter((c) => !c.advisory);
   if (!binding.length) return "no-rules";
+  if (binding.some((c) => c.outcome === "invalid")) return "invalid";
   if (binding.some((c) => c.outcome === "not-met")) return "not-met";
   if (binding.some((c) => c.outcome === "unknown")) return "incomplete";
   return "met";
@@ -661,8 +663,38 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
  * Checks an application's payload against the rule set in force on `on` (YYYY-MM-DD).
  * District factories are checked against `checklist` (the bureau-kept items; archived ones left
  * out by the caller). `levelSought` (or payload.levelSought) selects level-specific rules.
+ *
+ * `invalid` names the payload keys whose typed values the form refuses, each with a stand-in
+ * value of its kind. They are judged as absent, and every criterion that reads one of them (its
+ * result changes when the stand-in is put in) is "invalid" instead: a refused figure must never
+ * show as met.
  */
 export function evaluateEligibility(
+  tierCode: TierCode,
+  payload: Record<string, unknown>,
+  on: string,
+  checklist?: { code: string; labelZh: string; labelEn: string; required: boolean }[],
+  levelSought?: Level,
+  invalid?: Record<string, unknown>,
+): EligibilityResult {
+  const p: Payload = payload && typeof payload === "object" ? payload : {};
+  const keys = Object.keys(invalid ?? {});
+  if (!keys.length) return evaluateValid(tierCode, p, on, checklist, levelSought);
+  const valid = Object.fromEntries(Object.entries(p).filter(([k]) => !keys.includes(k)));
+  const result = evaluateValid(tierCode, valid, on, checklist, levelSought);
+  const probe = evaluateValid(tierCode, { ...valid, ...invalid }, on, checklist, levelSought);
+  const criteria = result.criteria.map((c) => {
+    const q = probe.criteria.find((x) => x.key === c.key);
+    const reads = !q || q.outcome !== c.outcome || q.valueText !== c.valueText;
+    if (!reads) return c;
+    const marked: EligibilityCriterion = { ...c, outcome: "invalid", valueText: null };
+    delete marked.valueTextEn;
+    return marked;
+  });
+  return { ...result, criteria, summary: result.criteria.length ? summarise(criteria) : result.summary };
+}
+
+function evaluateValid(
   tierCode: TierCode,
   payload: Record<string, unknown>,
   on: string,

@@ -24,6 +24,7 @@ import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
 import { langFromCookieHeader } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
+import { skipRevalidationAfterPrecheck } from "~/utils/precheck";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -96,6 +97,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return redirect(`/applications/${app.id}?done=${v.intent}`);
 }
+
+export const shouldRevalidate = skipRevalidationAfterPrecheck;
 
 export default function EditApplicationPage() {
   const d = useLoaderData<typeof loader>();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseWan } from "~/domain/money";
-import { usesChecklist } from "~/domain/eligibility";
+import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
 import { validatePhone } from "~/domain/phone";
 import { validateUscc } from "~/domain/uscc";
 import { getTier, isLevel, LEVELS, type Level, type TierCode } from "~/domain/tiers";
@@ -374,4 +374,50 @@ export function commandFailureMessage(
 export function applicationYears(today: string): number[] {
   const y = Number(today.slice(0, 4));
   return [y - 1, y, y + 1];
+}
+
+// ───────────────────────────── the live pre-check ─────────────────────────────
+
+/** A value of each kind the pre-check can put in for a refused figure, to find what reads it. */
+function standIn(f: PayloadField): unknown {
+  switch (f.kind) {
+    case "money":
+      return 987_654_321;
+    case "int":
+      return Math.min(f.max ?? 98_765, 98_765);
+    case "decimal":
+      return Math.min(f.max ?? 98.7, 98.7);
+    case "month":
+      return "2001-02";
+    case "date":
+      return "2001-02-03";
+    case "enum":
+      return f.options?.[0];
+    case "bool":
+      return true;
+    case "certificates":
+      return [...(f.options ?? [])];
+    default:
+      return "?";
+  }
+}
+
+/**
+ * The pre-check of what the form holds right now, judged on the values the server would accept:
+ * a figure the form refuses (not well-formed, or contradicting another) makes every criterion
+ * that reads it "invalid" rather than met or not.
+ */
+export function precheckFromForm(
+  tierCode: TierCode,
+  raw: Raw,
+  options: { checklist: readonly ChecklistItem[]; today: string },
+): EligibilityResult {
+  const built = buildPayload("zh", tierCode, raw, { mode: "draft", checklist: options.checklist });
+  const byName = new Map(fieldsOf(tierCode).map((f) => [formNameOf(f), f]));
+  const invalid: Record<string, unknown> = {};
+  for (const issue of built.issues) {
+    const f = byName.get(String(issue.path[0]));
+    if (f) invalid[f.key] = standIn(f);
+  }
+  return evaluateEligibility(tierCode, built.payload, options.today, [...options.checklist], built.levelSought ?? undefined, invalid);
 }
