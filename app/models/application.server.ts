@@ -342,6 +342,8 @@ export interface ApplicationListFilters {
   statuses?: readonly Status[];
   town?: string;
   q?: string;
+  /** Levels sought to keep, or "none" for applications with no level yet (级别未定). */
+  levelSought?: readonly Level[] | "none";
   cursor?: string | null;
   limit?: number;
 }
@@ -406,7 +408,8 @@ async function statusCounts(
   filters: ApplicationListFilters,
   filtered: ReturnType<typeof base>,
 ): Promise<{ status: Status; n: number }[]> {
-  const searching = Boolean(filters.q && filters.q.trim() !== "");
+  // The status counters know no name and no level: a search or a level filter counts the rows.
+  const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined;
   const town = seesEverything(caller) ? filters.town : caller.role === "town_officer" ? (caller.townCode ?? "") : undefined;
   if (!searching && seesEverything(caller) && !town) {
     return db
@@ -447,6 +450,8 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
   if (filters.tier) filtered = filtered.where("a.tier_code", "=", filters.tier);
   if (filters.year) filtered = filtered.where("a.year", "=", filters.year);
   if (filters.town) filtered = filtered.where("e.town_code", "=", filters.town);
+  if (filters.levelSought === "none") filtered = filtered.where("a.level_sought", "is", null);
+  else if (filters.levelSought?.length) filtered = filtered.where("a.level_sought", "in", [...filters.levelSought]);
   if (filters.q && filters.q.trim() !== "") {
     const like = `%${filters.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filtered = filtered.where(sql`e.name`, "like", sql`${like} ESCAPE '\\'`);

@@ -5,6 +5,7 @@ import * as m0003 from "./0003_tier_checklists";
 import * as m0004 from "./0004_audit_address";
 import * as m0005 from "./0005_performance";
 import * as m0006 from "./0006_province_dashboard";
+import * as m0007 from "./0007_pipeline_levels";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0004_audit_address": m0004,
   "0005_performance": m0005,
   "0006_province_dashboard": m0006,
+  "0007_pipeline_levels": m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
