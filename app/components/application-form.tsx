@@ -117,8 +117,11 @@ export function ApplicationForm({
   resubmit,
   cancelTo,
   duplicateOf,
+  enterpriseId,
 }: {
   id: string;
+  /** The firm applying: its profile and earlier application are what the amounts are checked against. */
+  enterpriseId: number;
   tierCode: TierCode;
   years: readonly number[];
   checklist: ApplicationFormChecklistItem[];
@@ -145,7 +148,7 @@ export function ApplicationForm({
   });
   // The pre-check follows the typing, judged by the server on the values it would accept (the
   // same checks as saving), so a figure the form refuses never shows as met.
-  const precheck = useFetcher<{ eligibility: EligibilityResult }>({ key: `precheck-${id}` });
+  const precheck = useFetcher<{ eligibility: EligibilityResult; doubts: Record<string, string> }>({ key: `precheck-${id}` });
   const submitPrecheck = precheck.submit;
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -156,12 +159,17 @@ export function ApplicationForm({
       timer.current = setTimeout(() => {
         const data = new FormData(formElement);
         data.delete("intent");
-        submitPrecheck(data, { method: "post", action: `${PRECHECK_PATH}?tier=${tierCode}` });
+        submitPrecheck(data, { method: "post", action: `${PRECHECK_PATH}?tier=${tierCode}&enterprise=${enterpriseId}` });
       }, 200);
     },
-    [tierCode, submitPrecheck],
+    [tierCode, enterpriseId, submitPrecheck],
   );
   const eligibility = precheck.data?.eligibility ?? initialEligibility;
+  // Amounts 10× or more above what the registry knows of the firm: said as the firm types, and
+  // refused at submission until confirmed (the server's field errors then say the same).
+  const doubts = Object.values(precheck.data?.doubts ?? {});
+  const confirmField = fields.confirmFigures as AnyField;
+  const askConfirmation = doubts.length > 0 || Boolean(confirmField.errors?.length);
   const checklistField = fields.checklist as AnyField | undefined;
   const ticked = (checklistField?.initialValue ?? {}) as Record<string, unknown>;
 
@@ -239,6 +247,20 @@ export function ApplicationForm({
                 </ul>
               </>
             )}
+          </fieldset>
+        ) : null}
+
+        {askConfirmation ? (
+          <fieldset className="doubts" aria-describedby={doubts.length ? `${id}-doubts` : undefined}>
+            <legend>{t("apps.doubt.title")}</legend>
+            {doubts.length ? (
+              <ul id={`${id}-doubts`} className="doubts__list" role="status">
+                {doubts.map((message) => (
+                  <li key={message}>{message}</li>
+                ))}
+              </ul>
+            ) : null}
+            <CheckboxField label={t("apps.doubt.confirm")} field={confirmField} />
           </fieldset>
         ) : null}
 

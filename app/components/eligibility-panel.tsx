@@ -8,6 +8,7 @@ const SUMMARY_BADGE: Record<EligibilitySummary, string> = {
   "not-met": "badge--bad",
   incomplete: "badge--warn",
   invalid: "badge--bad",
+  doubtful: "badge--warn",
   "no-rules": "badge--info",
 };
 
@@ -16,10 +17,11 @@ const OUTCOME_BADGE: Record<CriterionOutcome, string> = {
   "not-met": "badge--bad",
   unknown: "badge--warn",
   invalid: "badge--bad",
+  doubtful: "badge--warn",
 };
 
 // A symbol beside the word, so the outcome is not told by colour alone.
-const OUTCOME_MARK: Record<CriterionOutcome, string> = { met: "✓", "not-met": "✗", unknown: "?", invalid: "!" };
+const OUTCOME_MARK: Record<CriterionOutcome, string> = { met: "✓", "not-met": "✗", unknown: "?", invalid: "!", doubtful: "!" };
 
 /**
  * The eligibility pre-check, per criterion: value, threshold, met / not met / not enough data.

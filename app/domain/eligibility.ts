@@ -12,9 +12,13 @@
 import { formatWan } from "./money";
 import type { Level, TierCode } from "./tiers";
 
-/** "invalid": the criterion reads a figure the form refuses (not well-formed, or contradicting another). */
-export type CriterionOutcome = "met" | "not-met" | "unknown" | "invalid";
-export type EligibilitySummary = "met" | "not-met" | "incomplete" | "invalid" | "no-rules";
+/**
+ * "invalid": the criterion reads a figure the form refuses (not well-formed, or contradicting
+ * another). "doubtful": it reads an amount the plausibility check doubts (e.g. typed in 元 into
+ * a 万元 field), which the firm has to confirm.
+ */
+export type CriterionOutcome = "met" | "not-met" | "unknown" | "invalid" | "doubtful";
+export type EligibilitySummary = "met" | "not-met" | "incomplete" | "invalid" | "doubtful" | "no-rules";
 
 export interface EligibilityCriterion {
   key: string;
@@ -607,6 +611,7 @@ function summarise(criteria: readonly EligibilityCriterion[]): EligibilitySummar
   const binding = criteria.filter((c) => !c.advisory);
   if (!binding.length) return "no-rules";
   if (binding.some((c) => c.outcome === "invalid")) return "invalid";
+  if (binding.some((c) => c.outcome === "doubtful")) return "doubtful";
   if (binding.some((c) => c.outcome === "not-met")) return "not-met";
   if (binding.some((c) => c.outcome === "unknown")) return "incomplete";
   return "met";
@@ -667,7 +672,8 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
  * `invalid` names the payload keys whose typed values the form refuses, each with a stand-in
  * value of its kind. They are judged as absent, and every criterion that reads one of them (its
  * result changes when the stand-in is put in) is "invalid" instead: a refused figure must never
- * show as met.
+ * show as met. `doubtful` names payload keys whose (valid) amounts the firm must confirm: the
+ * criteria reading them keep their value and are "doubtful" until it does.
  */
 export function evaluateEligibility(
   tierCode: TierCode,
@@ -676,20 +682,31 @@ export function evaluateEligibility(
   checklist?: { code: string; labelZh: string; labelEn: string; required: boolean }[],
   levelSought?: Level,
   invalid?: Record<string, unknown>,
+  doubtful?: readonly string[],
 ): EligibilityResult {
   const p: Payload = payload && typeof payload === "object" ? payload : {};
   const keys = Object.keys(invalid ?? {});
-  if (!keys.length) return evaluateValid(tierCode, p, on, checklist, levelSought);
+  const doubts = (doubtful ?? []).filter((k) => !keys.includes(k) && p[k] !== undefined);
+  if (!keys.length && !doubts.length) return evaluateValid(tierCode, p, on, checklist, levelSought);
   const valid = Object.fromEntries(Object.entries(p).filter(([k]) => !keys.includes(k)));
   const result = evaluateValid(tierCode, valid, on, checklist, levelSought);
-  const probe = evaluateValid(tierCode, { ...valid, ...invalid }, on, checklist, levelSought);
+  // A criterion reads a key when putting a stand-in in (or taking the value out) changes it.
+  const probe = keys.length ? evaluateValid(tierCode, { ...valid, ...invalid }, on, checklist, levelSought) : result;
+  const without = doubts.length
+    ? evaluateValid(tierCode, Object.fromEntries(Object.entries(valid).filter(([k]) => !doubts.includes(k))), on, checklist, levelSought)
+    : result;
+  const differs = (a: EligibilityResult, c: EligibilityCriterion) => {
+    const q = a.criteria.find((x) => x.key === c.key);
+    return !q || q.outcome !== c.outcome || q.valueText !== c.valueText;
+  };
   const criteria = result.criteria.map((c) => {
-    const q = probe.criteria.find((x) => x.key === c.key);
-    const reads = !q || q.outcome !== c.outcome || q.valueText !== c.valueText;
-    if (!reads) return c;
-    const marked: EligibilityCriterion = { ...c, outcome: "invalid", valueText: null };
-    delete marked.valueTextEn;
-    return marked;
+    if (keys.length && differs(probe, c)) {
+      const marked: EligibilityCriterion = { ...c, outcome: "invalid", valueText: null };
+      delete marked.valueTextEn;
+      return marked;
+    }
+    if (doubts.length && differs(without, c)) return { ...c, outcome: "doubtful" as const };
+    return c;
   });
   return { ...result, criteria, summary: result.criteria.length ? summarise(criteria) : result.summary };
 }

@@ -20,6 +20,7 @@ import {
   type TownOpinion,
 } from "~/domain/state-machine";
 import { getTier, type Level, type TierCode } from "~/domain/tiers";
+import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
 import { listChecklist } from "~/models/checklist.server";
 import { notFound } from "~/utils/auth.server";
@@ -834,4 +835,30 @@ export async function recordTownOpinion(
     comment: input.comment,
     data: { opinion: input.opinion },
   }));
+}
+
+/**
+ * What the registry knows of a firm's money, for the plausibility check of an application of
+ * `year`: the profile's figures and those stated in its latest application of an earlier year.
+ */
+export async function firmFigures(db: Db, enterpriseId: number, year: number): Promise<FirmFigures> {
+  const [firm, earlier] = await Promise.all([
+    db.selectFrom("enterprises").select(["revenue_yuan", "rd_expense_yuan"]).where("id", "=", enterpriseId).executeTakeFirst(),
+    db
+      .selectFrom("applications")
+      .select(["year", "payload"])
+      .where("enterprise_id", "=", enterpriseId)
+      .where("year", "<", year)
+      .where("status", "!=", "draft")
+      .orderBy("year", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  const stated = (payload: Record<string, unknown>, key: string) => (typeof payload[key] === "number" ? (payload[key] as number) : null);
+  const payload = earlier ? (JSON.parse(earlier.payload) as Record<string, unknown>) : null;
+  return {
+    profile: { revenueYuan: firm?.revenue_yuan ?? null, rdExpenseYuan: firm?.rd_expense_yuan ?? null },
+    earlier: earlier && payload ? { year: earlier.year, revenueYuan: stated(payload, "revenueYuan"), rdExpenseYuan: stated(payload, "rdExpenseYuan") } : null,
+  };
 }

@@ -10,6 +10,7 @@ import { evaluateEligibility } from "~/domain/eligibility";
 import { REASON_NAMES, canTransition, isReasonCode } from "~/domain/state-machine";
 import { getTier } from "~/domain/tiers";
 import {
+  firmFigures,
   forbidden,
   getApplicationDetail,
   getApplicationSummary,
@@ -18,7 +19,7 @@ import {
 } from "~/models/application.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
-import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf } from "~/schemas/application.server";
+import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf, unconfirmedDoubts } from "~/schemas/application.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
@@ -40,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const years = applicationYears(today);
   return {
     id: detail.id,
+    enterpriseId: detail.enterpriseId,
     tierCode: detail.tierCode,
     status: detail.status,
     version: detail.version,
@@ -79,6 +81,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ result: submission.reply(), existingId: null as number | null }, { status: 400 });
   }
   const v = submission.value;
+  if (v.intent === "submit") {
+    const doubts = unconfirmedDoubts(lang, app.tierCode, v.payload, await firmFigures(db(), app.enterpriseId, v.year), v.confirmFigures);
+    if (doubts) return data({ result: submission.reply(doubts), existingId: null as number | null }, { status: 400 });
+  }
   const result = await saveApplication(db(), user, app.id, {
     year: v.year,
     levelSought: v.levelSought,
@@ -128,6 +134,7 @@ export default function EditApplicationPage() {
       ) : null}
       <ApplicationForm
         id={`edit-${d.id}`}
+        enterpriseId={d.enterpriseId}
         tierCode={d.tierCode}
         years={d.years}
         checklist={d.checklist}

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseWan } from "~/domain/money";
+import { formatWan, parseWan } from "~/domain/money";
+import { doubtfulFigures, type DoubtfulFigure, type FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
 import { validatePhone } from "~/domain/phone";
 import { validateUscc } from "~/domain/uscc";
@@ -38,6 +39,8 @@ export interface ApplicationFormValue {
   levelSought: Level;
   payload: Record<string, unknown>;
   version?: number;
+  /** The firm confirmed amounts the plausibility check doubts. */
+  confirmFigures: boolean;
 }
 
 type Raw = Record<string, unknown>;
@@ -244,6 +247,8 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
     year: z.string().optional(),
     levelSought: z.string().optional(),
     declaration: z.string().optional(),
+    // Ticked to confirm amounts the plausibility check doubts (see unconfirmedDoubts).
+    confirmFigures: z.string().optional(),
   };
   if (options.withVersion) shape.version = z.number({ error: t("apps.err.version") }).int().min(1);
   for (const f of fieldsOf(tierCode)) {
@@ -274,6 +279,7 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
         levelSought: (built.levelSought ?? null) as Level,
         payload: built.payload,
         version: raw.version as number | undefined,
+        confirmFigures: raw.confirmFigures === "on",
       };
     });
 }
@@ -408,16 +414,75 @@ function standIn(f: PayloadField): unknown {
  * that reads it "invalid" rather than met or not.
  */
 export function precheckFromForm(
+  lang: Lang,
   tierCode: TierCode,
   raw: Raw,
-  options: { checklist: readonly ChecklistItem[]; today: string },
-): EligibilityResult {
-  const built = buildPayload("zh", tierCode, raw, { mode: "draft", checklist: options.checklist });
+  options: { checklist: readonly ChecklistItem[]; today: string; firm: FirmFigures | null },
+): { eligibility: EligibilityResult; doubts: Record<string, string> } {
+  const built = buildPayload(lang, tierCode, raw, { mode: "draft", checklist: options.checklist });
   const byName = new Map(fieldsOf(tierCode).map((f) => [formNameOf(f), f]));
   const invalid: Record<string, unknown> = {};
   for (const issue of built.issues) {
     const f = byName.get(String(issue.path[0]));
     if (f) invalid[f.key] = standIn(f);
   }
-  return evaluateEligibility(tierCode, built.payload, options.today, [...options.checklist], built.levelSought ?? undefined, invalid);
+  const valid = Object.fromEntries(Object.entries(built.payload).filter(([k]) => !(k in invalid)));
+  const doubts = options.firm ? doubtfulFigures(valid, options.firm) : [];
+  const eligibility = evaluateEligibility(
+    tierCode,
+    built.payload,
+    options.today,
+    [...options.checklist],
+    built.levelSought ?? undefined,
+    invalid,
+    doubts.map((d) => d.key),
+  );
+  return { eligibility, doubts: doubtMessages(lang, tierCode, doubts) };
+}
+
+// ───────────────────────────── doubtful amounts ─────────────────────────────
+
+/** Each doubtful figure's warning, by the form field it sits under (revenueWan, …). */
+export function doubtMessages(lang: Lang, tierCode: TierCode, doubts: readonly DoubtfulFigure[]): Record<string, string> {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const out: Record<string, string> = {};
+  for (const d of doubts) {
+    const f = fieldsOf(tierCode).find((x) => x.key === d.key);
+    if (!f) continue;
+    const reference = t(`apps.doubt.ref.${d.reference.source}.${d.reference.field}` as MessageKey, { year: d.reference.year ?? "" });
+    out[formNameOf(f)] = t(d.kind === "yuan-for-wan" ? "apps.doubt.yuanForWan" : "apps.doubt.tenTimes", {
+      field: t(fieldLabelKey(f.key)),
+      value: formatWan(d.valueYuan, { grouping: true }),
+      reference,
+      ref: formatWan(d.reference.yuan, { grouping: true }),
+      ratio: d.ratio.toLocaleString("en"),
+      suggest: d.asIfYuan === undefined ? "" : formatWan(d.asIfYuan, { grouping: true }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Before a submission: the doubtful amounts the firm has not confirmed (the form's
+ * confirmFigures box), as field errors and a summary; null when there is nothing to confirm.
+ */
+export function unconfirmedDoubts(
+  lang: Lang,
+  tierCode: TierCode,
+  payload: Record<string, unknown>,
+  firm: FirmFigures,
+  confirmed: boolean,
+): { fieldErrors: Record<string, string[]>; formErrors: string[] } | null {
+  if (confirmed) return null;
+  const messages = doubtMessages(lang, tierCode, doubtfulFigures(payload, firm));
+  const names = Object.keys(messages);
+  if (names.length === 0) return null;
+  const labels = names.map((name) => {
+    const f = fieldsOf(tierCode).find((x) => formNameOf(x) === name)!;
+    return translate(lang, fieldLabelKey(f.key));
+  });
+  return {
+    fieldErrors: { ...Object.fromEntries(names.map((n) => [n, [messages[n]!]])), confirmFigures: [translate(lang, "apps.doubt.confirmRequired")] },
+    formErrors: [translate(lang, "apps.doubt.summary", { count: names.length, fields: labels.join(lang === "en" ? ", " : "、") })],
+  };
 }
