@@ -16,7 +16,6 @@ import { getUser } from "./utils/auth.server";
 import { langFromCookieHeader, type MessageKey } from "./utils/i18n";
 import { useT } from "./utils/i18n-react";
 import { useNonce } from "./utils/nonce";
-import { skipRevalidationAfterPrecheck } from "./utils/precheck";
 import type { Role } from "./domain/state-machine";
 
 export const links: LinksFunction = () => [
@@ -125,8 +124,6 @@ function Header({ data }: { data: RootData | undefined }) {
     </header>
   );
 }
-
-export const shouldRevalidate = skipRevalidationAfterPrecheck;
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");

@@ -25,7 +25,6 @@ import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
 import { langFromCookieHeader } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
-import { skipRevalidationAfterPrecheck } from "~/utils/precheck";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -104,8 +103,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/applications/${app.id}?done=${v.intent}`);
 }
 
-export const shouldRevalidate = skipRevalidationAfterPrecheck;
-
 export default function EditApplicationPage() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -146,11 +143,13 @@ export default function EditApplicationPage() {
         resubmit={d.status === "returned"}
         cancelTo={`/applications/${d.id}`}
         duplicateOf={actionData?.existingId ?? null}
+        evidence={
+          <section className="card app-form__files" aria-labelledby="files-title">
+            <h2 id="files-title">{t("apps.detail.files")}</h2>
+            <AttachmentList applicationId={d.id} attachments={d.attachments} canModify from="edit" />
+          </section>
+        }
       />
-      <section className="card app-form__files" aria-labelledby="files-title">
-        <h2 id="files-title">{t("apps.detail.files")}</h2>
-        <AttachmentList applicationId={d.id} attachments={d.attachments} canModify />
-      </section>
     </section>
   );
 }

@@ -22,7 +22,6 @@ import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
 import { langFromCookieHeader } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
-import { skipRevalidationAfterPrecheck } from "~/utils/precheck";
 
 const APPLICANTS = ["enterprise", "reviewer", "admin"] as const;
 
@@ -127,8 +126,6 @@ function TierChooser({ firmId }: { firmId: number | null }) {
     </section>
   );
 }
-
-export const shouldRevalidate = skipRevalidationAfterPrecheck;
 
 export default function NewApplicationPage() {
   const d = useLoaderData<typeof loader>();

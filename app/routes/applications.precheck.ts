@@ -32,5 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
     firm && Number.isInteger(year) ? firmFigures(db(), firm.id, year) : null,
   ]);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
-  return precheckFromForm(lang, tier, payload, { checklist, today: todayInShanghai(), firm: figures });
+  const answer = precheckFromForm(lang, tier, payload, { checklist, today: todayInShanghai(), firm: figures });
+  // Read by the form's own fetch (not a Remix fetcher), so plain JSON.
+  return new Response(JSON.stringify(answer), {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
