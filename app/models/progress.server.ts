@@ -1,7 +1,8 @@
 /**
  * Progress toward the yearly targets (ARCHITECTURE.md §5), read from the trigger-kept counters
- * of migration 0002 so that no request scans applications or awards. The firm lists behind
- * each figure (drill-downs) read the rows, scoped to the caller.
+ * of migration 0002 so that no request scans applications or awards; only the few applications
+ * in review that cannot count for their tier are read as rows (0007's partial index). The firm
+ * lists behind each figure (drill-downs) read the rows, scoped to the caller.
  */
 import { sql, type ExpressionBuilder } from "kysely";
 import type { Db } from "../../db/client";

@@ -3,9 +3,9 @@ import { sql, type Kysely } from "kysely";
 /**
  * The pipeline counts only applications whose level sought can count for the tier (a 市级
  * application for 专精特新 cannot), and shows those without a level apart (级别未定). The status
- * counters have no level, so the figures are read from the applications in review themselves:
- * this partial index holds only those (submitted, returned), so the dashboard reads the year's
- * open workload, never the decided history.
+ * counters have no level, so the few in review that cannot count are read from the rows and
+ * taken off: this partial index holds only the applications in review (submitted, returned),
+ * so that read never touches the decided history.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
