@@ -118,7 +118,6 @@ export function ApplicationForm({
   defaultValue,
   lastResult,
   initialEligibility,
-  today,
   version,
   resubmit,
   cancelTo,
@@ -141,7 +140,6 @@ export function ApplicationForm({
   defaultValue: Record<string, unknown>;
   lastResult?: SubmissionResult<string[]>;
   initialEligibility: EligibilityResult | null;
-  today: string;
   version?: number;
   resubmit?: boolean;
   cancelTo: string;

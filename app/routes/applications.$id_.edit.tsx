@@ -48,7 +48,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decisionReason: detail.decisionReason,
     decisionComment: detail.decisionComment,
     years: years.includes(detail.year) ? years : [detail.year, ...years],
-    today,
     checklist: checklist.map(({ code, labelZh, labelEn, required }) => ({ code, labelZh, labelEn, required })),
     attachments,
     defaultValue: {
@@ -138,7 +137,6 @@ export default function EditApplicationPage() {
         defaultValue={d.defaultValue}
         lastResult={actionData?.result}
         initialEligibility={d.initialEligibility}
-        today={d.today}
         version={d.version}
         resubmit={d.status === "returned"}
         cancelTo={`/applications/${d.id}`}

@@ -60,7 +60,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q,
     firms,
     years,
-    today,
     checklist: checklist.map(({ code, labelZh, labelEn, required }) => ({ code, labelZh, labelEn, required })),
     existing,
     defaultValue,
@@ -206,7 +205,6 @@ export default function NewApplicationPage() {
             defaultValue={d.defaultValue}
             lastResult={actionData?.result}
             initialEligibility={d.initialEligibility}
-            today={d.today}
             cancelTo="/applications"
             duplicateOf={actionData?.existingId ?? null}
           />
