@@ -1,11 +1,9 @@
 /**
  * The application payload catalogue (the SHARED CONTRACT of payload keys): which fields each tier
- * asks, of what kind, and how a form value becomes a payload value. Pure data and functions, so
- * the server schema validates against it and the browser builds the live eligibility payload
- * from the same list.
+ * asks, of what kind, and how a stored payload becomes form values. Pure data and functions, so
+ * the server schema validates against the same list the form is drawn from.
  */
-import { usesChecklist } from "~/domain/eligibility";
-import { formatWan, parseWan } from "~/domain/money";
+import { formatWan } from "~/domain/money";
 import type { TierCode } from "~/domain/tiers";
 import type { MessageKey } from "~/utils/i18n";
 
@@ -141,48 +139,4 @@ export function formDefaultsFromPayload(tier: TierCode, payload: Record<string, 
     );
   }
   return out;
-}
-
-/**
- * A best-effort payload from what is typed so far, for the live eligibility panel: values that
- * do not parse yet are left out (the server's schema gives the messages).
- */
-export function payloadFromFormData(tier: TierCode, data: FormData, checklistCodes: readonly string[]): Record<string, unknown> {
-  const payload: Record<string, unknown> = {};
-  const text = (name: string) => {
-    const v = data.get(name);
-    return typeof v === "string" ? v.trim() : "";
-  };
-  for (const f of fieldsOf(tier)) {
-    const name = formNameOf(f);
-    if (f.kind === "certificates") {
-      payload[f.key] = data.getAll(name).filter((v): v is string => typeof v === "string");
-      continue;
-    }
-    const raw = text(name);
-    if (raw === "") continue;
-    switch (f.kind) {
-      case "money": {
-        const r = parseWan(raw);
-        if (r.ok) payload[f.key] = r.yuan;
-        break;
-      }
-      case "int":
-      case "decimal": {
-        const n = Number(raw);
-        if (Number.isFinite(n)) payload[f.key] = n;
-        break;
-      }
-      case "bool":
-        payload[f.key] = raw === "yes" ? true : raw === "no" ? false : undefined;
-        break;
-      default:
-        payload[f.key] = raw;
-    }
-  }
-  payload.declaration = data.get("declaration") === "on";
-  if (usesChecklist(tier)) {
-    payload.checklist = Object.fromEntries(checklistCodes.map((c) => [c, data.get(checklistFormName(c)) === "on"]));
-  }
-  return payload;
 }

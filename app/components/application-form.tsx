@@ -1,17 +1,18 @@
 /**
  * The application form of one tier (new and edit): the common part, the tier's own fields or the
  * bureau's checklist, the truthfulness declaration, and the live eligibility pre-check beside it.
- * The server validates (draft or submit mode); the browser only gives native hints and
- * re-evaluates the pre-check as the firm types.
+ * The server validates (draft or submit mode); the browser only gives native hints and asks the
+ * server for the pre-check again as the firm types.
  */
 import { getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { Form, Link, useNavigation } from "@remix-run/react";
-import { useCallback, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { CheckboxField, ErrorList, FormAlert, SelectField, TextareaField, TextField } from "~/components/forms";
-import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
-import { LEVEL_NAMES, getTier, isLevel, type TierCode } from "~/domain/tiers";
+import { usesChecklist, type EligibilityResult } from "~/domain/eligibility";
+import { LEVEL_NAMES, getTier, type TierCode } from "~/domain/tiers";
 import { useT } from "~/utils/i18n-react";
+import { PRECHECK_PATH } from "~/utils/precheck";
 import {
   COMMON_FIELDS,
   TIER_FIELDS,
@@ -19,7 +20,6 @@ import {
   fieldLabelKey,
   formNameOf,
   optionLabelKey,
-  payloadFromFormData,
   type PayloadField,
 } from "./application-fields";
 
@@ -31,6 +31,12 @@ export interface ApplicationFormChecklistItem {
 }
 
 type AnyField = FieldMetadata<any, any, any>;
+
+/** What POST /applications/precheck answers. */
+interface PrecheckAnswer {
+  eligibility: EligibilityResult;
+  doubts: Record<string, string>;
+}
 
 function asList(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String);
@@ -112,20 +118,28 @@ export function ApplicationForm({
   defaultValue,
   lastResult,
   initialEligibility,
-  today,
   version,
   resubmit,
   cancelTo,
   duplicateOf,
+  enterpriseId,
+  evidence,
 }: {
+  /**
+   * The evidence files, shown after the fields and before the buttons, in the order of the work.
+   * They have forms of their own (forms cannot nest), so the buttons then sit outside this form
+   * and name it with their `form` attribute.
+   */
+  evidence?: ReactNode;
   id: string;
+  /** The firm applying: its profile and earlier application are what the amounts are checked against. */
+  enterpriseId: number;
   tierCode: TierCode;
   years: readonly number[];
   checklist: ApplicationFormChecklistItem[];
   defaultValue: Record<string, unknown>;
   lastResult?: SubmissionResult<string[]>;
   initialEligibility: EligibilityResult | null;
-  today: string;
   version?: number;
   resubmit?: boolean;
   cancelTo: string;
@@ -143,120 +157,167 @@ export function ApplicationForm({
     shouldValidate: "onSubmit",
     shouldRevalidate: "onSubmit",
   });
-  const [eligibility, setEligibility] = useState<EligibilityResult | null>(initialEligibility);
+  // The pre-check follows the typing, judged by the server on the values it would accept (the
+  // same checks as saving), so a figure the form refuses never shows as met. A plain fetch, not
+  // a Remix fetcher: it changes nothing, so no loader runs again and no navigation cancels it
+  // halfway (an upload right after typing did, and the aborted answer was logged as an error).
+  const [precheck, setPrecheck] = useState<PrecheckAnswer | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const inFlight = useRef<AbortController | null>(null);
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      inFlight.current?.abort();
+    },
+    [],
+  );
   const recompute = useCallback(
     (event: FormEvent<HTMLFormElement>) => {
-      const data = new FormData(event.currentTarget);
-      const level = data.get("levelSought");
-      setEligibility(
-        evaluateEligibility(
-          tierCode,
-          payloadFromFormData(tierCode, data, checklist.map((c) => c.code)),
-          today,
-          checklist,
-          isLevel(level) ? level : undefined,
-        ),
-      );
+      const formElement = event.currentTarget;
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        const data = new FormData(formElement);
+        data.delete("intent");
+        inFlight.current?.abort();
+        const controller = new AbortController();
+        inFlight.current = controller;
+        fetch(`${PRECHECK_PATH}?tier=${tierCode}&enterprise=${enterpriseId}`, { method: "POST", body: data, signal: controller.signal })
+          .then((res) => (res.ok ? (res.json() as Promise<PrecheckAnswer>) : null))
+          .then((answer) => {
+            if (answer && !controller.signal.aborted) setPrecheck(answer);
+          })
+          // Superseded by newer typing, or the page left: the next answer (or page) says it all.
+          .catch(() => undefined);
+      }, 200);
     },
-    [tierCode, checklist, today],
+    [tierCode, enterpriseId],
   );
+  const eligibility = precheck?.eligibility ?? initialEligibility;
+  // Amounts 10× or more above what the registry knows of the firm: said as the firm types, and
+  // refused at submission until confirmed (the server's field errors then say the same).
+  const doubts = Object.values(precheck?.doubts ?? {});
+  const confirmField = fields.confirmFigures as AnyField;
+  const askConfirmation = doubts.length > 0 || Boolean(confirmField.errors?.length);
   const checklistField = fields.checklist as AnyField | undefined;
   const ticked = (checklistField?.initialValue ?? {}) as Record<string, unknown>;
 
+  const formId = evidence ? form.id : undefined;
+  const actions = (
+    <div className="form-actions">
+      <button type="submit" form={formId} name="intent" value="save" className="button" disabled={busy}>
+        {t("apps.btn.saveDraft")}
+      </button>
+      <button type="submit" form={formId} name="intent" value="submit" className="button button--primary" disabled={busy}>
+        {resubmit ? t("apps.btn.resubmit") : t("apps.btn.submit")}
+      </button>
+      <Link to={cancelTo} className="button button--ghost">
+        {t("common.cancel")}
+      </Link>
+    </div>
+  );
+
   return (
     <div className="app-form">
-      <Form method="post" {...getFormProps(form)} noValidate onChange={recompute} className="app-form__form">
-        <FormAlert id={form.errorId} errors={form.errors} />
-        {duplicateOf ? (
-          <p className="alert alert--info">
-            <Link to={`/applications/${duplicateOf}`}>{t("apps.err.duplicateLink")} →</Link>
-          </p>
-        ) : null}
-        {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
+      <div className="app-form__main">
+        <Form method="post" {...getFormProps(form)} noValidate onChange={recompute} className="app-form__form">
+          <FormAlert id={form.errorId} errors={form.errors} />
+          {duplicateOf ? (
+            <p className="alert alert--info">
+              <Link to={`/applications/${duplicateOf}`}>{t("apps.err.duplicateLink")} →</Link>
+            </p>
+          ) : null}
+          {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
 
-        <fieldset>
-          <legend>{t("apps.section.common")}</legend>
-          <div className="form-grid">
-            <SelectField
-              label={t("apps.field.year")}
-              field={fields.year!}
-              required
-              options={years.map((y) => ({ value: String(y), label: String(y) }))}
-            />
-            {tier.levels.length > 1 ? (
-              <SelectField
-                label={t("apps.field.levelSought")}
-                field={fields.levelSought!}
-                required
-                placeholder={t("apps.select.placeholder")}
-                options={tier.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
-              />
-            ) : null}
-          </div>
-          <div className="form-grid">
-            {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
-              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
-            ))}
-          </div>
-          {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
-            <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
-          ))}
-        </fieldset>
-
-        {TIER_FIELDS[tierCode].length > 0 ? (
           <fieldset>
-            <legend>{t("apps.section.tier")}</legend>
+            <legend>{t("apps.section.common")}</legend>
             <div className="form-grid">
-              {TIER_FIELDS[tierCode].map((f) => (
+              <SelectField
+                label={t("apps.field.year")}
+                field={fields.year!}
+                required
+                options={years.map((y) => ({ value: String(y), label: String(y) }))}
+              />
+              {tier.levels.length > 1 ? (
+                <SelectField
+                  label={t("apps.field.levelSought")}
+                  field={fields.levelSought!}
+                  required
+                  placeholder={t("apps.select.placeholder")}
+                  options={tier.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
+                />
+              ) : null}
+            </div>
+            <div className="form-grid">
+              {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
                 <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
               ))}
             </div>
+            {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
+              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+            ))}
           </fieldset>
-        ) : null}
 
-        {usesChecklist(tierCode) ? (
-          <fieldset>
-            <legend>{t("apps.section.checklist")}</legend>
-            {checklist.length === 0 ? (
-              <p className="muted">{t("apps.checklist.empty")}</p>
-            ) : (
-              <>
-                <p className="muted small">{t("apps.checklist.intro")}</p>
-                <ul className="checklist-input">
-                  {checklist.map((item) => (
-                    <li key={item.code}>
-                      <label className="check">
-                        <input type="checkbox" name={checklistFormName(item.code)} value="on" defaultChecked={ticked[item.code] === "on"} />
-                        <span>
-                          {t.pick({ zh: item.labelZh, en: item.labelEn })}
-                          {item.required ? <span className="badge">{t("apps.checklist.required")}</span> : null}
-                        </span>
-                      </label>
-                    </li>
+          {TIER_FIELDS[tierCode].length > 0 ? (
+            <fieldset>
+              <legend>{t("apps.section.tier")}</legend>
+              <div className="form-grid">
+                {TIER_FIELDS[tierCode].map((f) => (
+                  <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+                ))}
+              </div>
+            </fieldset>
+          ) : null}
+
+          {usesChecklist(tierCode) ? (
+            <fieldset>
+              <legend>{t("apps.section.checklist")}</legend>
+              {checklist.length === 0 ? (
+                <p className="muted">{t("apps.checklist.empty")}</p>
+              ) : (
+                <>
+                  <p className="muted small">{t("apps.checklist.intro")}</p>
+                  <ul className="checklist-input">
+                    {checklist.map((item) => (
+                      <li key={item.code}>
+                        <label className="check">
+                          <input type="checkbox" name={checklistFormName(item.code)} value="on" defaultChecked={ticked[item.code] === "on"} />
+                          <span>
+                            {t.pick({ zh: item.labelZh, en: item.labelEn })}
+                            {item.required ? <span className="badge">{t("apps.checklist.required")}</span> : null}
+                          </span>
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </fieldset>
+          ) : null}
+
+          {askConfirmation ? (
+            <fieldset className="doubts" aria-describedby={doubts.length ? `${id}-doubts` : undefined}>
+              <legend>{t("apps.doubt.title")}</legend>
+              {doubts.length ? (
+                <ul id={`${id}-doubts`} className="doubts__list" role="status">
+                  {doubts.map((message) => (
+                    <li key={message}>{message}</li>
                   ))}
                 </ul>
-              </>
-            )}
+              ) : null}
+              <CheckboxField label={t("apps.doubt.confirm")} field={confirmField} />
+            </fieldset>
+          ) : null}
+
+          <fieldset>
+            <legend>{t("apps.section.declaration")}</legend>
+            <CheckboxField label={t("apps.field.declaration")} field={fields.declaration!} />
           </fieldset>
-        ) : null}
 
-        <fieldset>
-          <legend>{t("apps.section.declaration")}</legend>
-          <CheckboxField label={t("apps.field.declaration")} field={fields.declaration!} />
-        </fieldset>
-
-        <div className="form-actions">
-          <button type="submit" name="intent" value="save" className="button" disabled={busy}>
-            {t("apps.btn.saveDraft")}
-          </button>
-          <button type="submit" name="intent" value="submit" className="button button--primary" disabled={busy}>
-            {resubmit ? t("apps.btn.resubmit") : t("apps.btn.submit")}
-          </button>
-          <Link to={cancelTo} className="button button--ghost">
-            {t("common.cancel")}
-          </Link>
-        </div>
-      </Form>
+          {evidence ? null : actions}
+        </Form>
+        {evidence}
+        {evidence ? actions : null}
+      </div>
       <div className="app-form__side">
         <EligibilityPanel result={eligibility} />
       </div>

@@ -29,11 +29,15 @@ export function AttachmentList({
   applicationId,
   attachments,
   canModify,
+  from = "detail",
 }: {
   applicationId: number;
   attachments: AttachmentView[];
   canModify: boolean;
+  /** The page the list sits on: an upload or removal comes back to it. */
+  from?: "detail" | "edit";
 }) {
+  const back = from === "edit" ? "?from=edit" : "";
   const t = useT();
   const [params] = useSearchParams();
   const error = params.get("attachmentError");
@@ -82,7 +86,7 @@ export function AttachmentList({
                   <td>{formatDateTime(a.uploadedAt)}</td>
                   {canModify ? (
                     <td>
-                      <RemoveButton attachment={a} />
+                      <RemoveButton attachment={a} back={back} />
                     </td>
                   ) : null}
                 </tr>
@@ -99,19 +103,19 @@ export function AttachmentList({
           <p className="alert alert--warn">{t("attachments.full")}</p>
         ) : (
           // A new key after each upload or removal empties the form (JavaScript keeps it otherwise).
-          <UploadForm key={attachments.map((a) => a.id).join(",")} applicationId={applicationId} />
+          <UploadForm key={attachments.map((a) => a.id).join(",")} applicationId={applicationId} back={back} />
         )
       ) : null}
     </div>
   );
 }
 
-function RemoveButton({ attachment }: { attachment: AttachmentView }) {
+function RemoveButton({ attachment, back }: { attachment: AttachmentView; back: string }) {
   const t = useT();
   return (
     <Form
       method="post"
-      action={`/attachments/${attachment.id}/delete`}
+      action={`/attachments/${attachment.id}/delete${back}`}
       className="inline-form"
       onSubmit={(event) => {
         if (!window.confirm(t("attachments.removeConfirm", { name: attachment.originalName }))) event.preventDefault();
@@ -124,11 +128,11 @@ function RemoveButton({ attachment }: { attachment: AttachmentView }) {
   );
 }
 
-function UploadForm({ applicationId }: { applicationId: number }) {
+function UploadForm({ applicationId, back }: { applicationId: number; back: string }) {
   const t = useT();
   const id = useId();
   const navigation = useNavigation();
-  const action = `/applications/${applicationId}/attachments`;
+  const action = `/applications/${applicationId}/attachments${back}`;
   const busy = navigation.state === "submitting" && navigation.formAction === action;
   const [tooLarge, setTooLarge] = useState(false);
 

@@ -7,6 +7,8 @@ const SUMMARY_BADGE: Record<EligibilitySummary, string> = {
   met: "badge--ok",
   "not-met": "badge--bad",
   incomplete: "badge--warn",
+  invalid: "badge--bad",
+  doubtful: "badge--warn",
   "no-rules": "badge--info",
 };
 
@@ -14,10 +16,12 @@ const OUTCOME_BADGE: Record<CriterionOutcome, string> = {
   met: "badge--ok",
   "not-met": "badge--bad",
   unknown: "badge--warn",
+  invalid: "badge--bad",
+  doubtful: "badge--warn",
 };
 
 // A symbol beside the word, so the outcome is not told by colour alone.
-const OUTCOME_MARK: Record<CriterionOutcome, string> = { met: "✓", "not-met": "✗", unknown: "?" };
+const OUTCOME_MARK: Record<CriterionOutcome, string> = { met: "✓", "not-met": "✗", unknown: "?", invalid: "!", doubtful: "!" };
 
 /**
  * The eligibility pre-check, per criterion: value, threshold, met / not met / not enough data.
@@ -66,6 +70,7 @@ export function EligibilityPanel({ result }: { result: EligibilityResult | null 
                     met: result.criteria.filter((c) => c.outcome === "met").length,
                     notMet: result.criteria.filter((c) => c.outcome === "not-met").length,
                     unknown: result.criteria.filter((c) => c.outcome === "unknown").length,
+                    invalid: result.criteria.filter((c) => c.outcome === "invalid").length,
                   })}
                 </caption>
                 <thead>
@@ -85,7 +90,7 @@ export function EligibilityPanel({ result }: { result: EligibilityResult | null 
                           {en ? c.labelEn : c.labelZh}
                           {c.advisory ? <span className="badge badge--muted">{t("eligibility.advisory")}</span> : null}
                         </th>
-                        <td>{value ?? <span className="muted">{t("eligibility.notEntered")}</span>}</td>
+                        <td>{value ?? <span className="muted">{t(c.outcome === "invalid" ? "eligibility.seeForm" : "eligibility.notEntered")}</span>}</td>
                         <td>{en ? c.thresholdEn : c.thresholdZh}</td>
                         <td>
                           {/* A missing advisory item is worth noting, not an alarm. */}

@@ -1,6 +1,21 @@
 import type { FieldMetadata } from "@conform-to/react";
 import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { useLocation } from "@remix-run/react";
+import { useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+
+/**
+ * A key that changes after each successful submission: the action redirected, so the page has
+ * a new location and no action data. Conform keeps a form's errors in the browser until its next
+ * result, and a redirect brings none, so the errors of an earlier failed attempt would stay
+ * beside a success message. Remount the forms with this key (or put it in their ids); a refused
+ * attempt (action data present) keeps the key, so its errors and typed values stay.
+ */
+export function useSuccessKey(actionData: unknown): string {
+  const location = useLocation();
+  const key = useRef(location.key);
+  if (actionData === undefined) key.current = location.key;
+  return key.current;
+}
 
 /** The messages under a field, announced by screen readers through aria-describedby. */
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {

@@ -23,6 +23,26 @@ export interface ApplicationInput {
   tierCode: TierCode;
   year: number;
   status: Status;
+  /** The level the firm applies for; null while not chosen yet (a draft, or an older row). */
+  levelSought: Level | null;
+}
+
+/**
+ * Where an application in review stands toward its tier's target: it "counts" when the level
+ * sought is at or above the tier's counting level (a 市级 application for 专精特新, counted from
+ * 省级, never can); "level-undecided" when no level is given yet — shown apart as 级别未定.
+ */
+export type PipelineStanding = "counts" | "cannot-count" | "level-undecided";
+
+export function pipelineStanding(tierCode: TierCode, levelSought: Level | null): PipelineStanding {
+  if (levelSought === null) return "level-undecided";
+  const tier = TIERS.find((t) => t.code === tierCode);
+  return tier && levelAtLeast(levelSought, tier.countingLevel) ? "counts" : "cannot-count";
+}
+
+/** True for the statuses of an application still in review (the pipeline). */
+export function inPipeline(status: Status): boolean {
+  return status === "submitted" || status === "returned";
 }
 
 export interface CoverageEnterprise {
@@ -54,7 +74,10 @@ export interface TierProgress {
   tier: TierCode;
   target: number;
   achieved: number;
+  /** Applications in review whose level sought can count for the tier. */
   pipeline: number;
+  /** Applications in review with no level sought yet (级别未定): not in `pipeline`. */
+  pipelineLevelUndecided: number;
   gap: number;
   /** achieved / target as 0–100+ with one decimal; null when the target is 0. */
   percent: number | null;
@@ -102,18 +125,16 @@ export function countProgress(input: ProgressInput): Progress {
           achievers.add(a.enterpriseId);
         }
       }
-      const pipeline = input.applications.filter(
-        (a) =>
-          a.tierCode === tier.code &&
-          a.year === year &&
-          (a.status === "submitted" || a.status === "returned"),
-      ).length;
+      const inReview = input.applications.filter((a) => a.tierCode === tier.code && a.year === year && inPipeline(a.status));
+      const pipeline = inReview.filter((a) => pipelineStanding(tier.code, a.levelSought) === "counts").length;
+      const pipelineLevelUndecided = inReview.filter((a) => a.levelSought === null).length;
       const achieved = achievers.size;
       return {
         tier: tier.code,
         target,
         achieved,
         pipeline,
+        pipelineLevelUndecided,
         gap: Math.max(target - achieved, 0),
         percent: percentOf(achieved, target),
         achievedEnterpriseIds: [...achievers],

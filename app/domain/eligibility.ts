@@ -12,8 +12,13 @@
 import { formatWan } from "./money";
 import type { Level, TierCode } from "./tiers";
 
-export type CriterionOutcome = "met" | "not-met" | "unknown";
-export type EligibilitySummary = "met" | "not-met" | "incomplete" | "no-rules";
+/**
+ * "invalid": the criterion reads a figure the form refuses (not well-formed, or contradicting
+ * another). "doubtful": it reads an amount the plausibility check doubts (e.g. typed in 元 into
+ * a 万元 field), which the firm has to confirm.
+ */
+export type CriterionOutcome = "met" | "not-met" | "unknown" | "invalid" | "doubtful";
+export type EligibilitySummary = "met" | "not-met" | "incomplete" | "invalid" | "doubtful" | "no-rules";
 
 export interface EligibilityCriterion {
   key: string;
@@ -605,6 +610,8 @@ function ruleSetOn(tierCode: TierCode, on: string, levelSought: Level | undefine
 function summarise(criteria: readonly EligibilityCriterion[]): EligibilitySummary {
   const binding = criteria.filter((c) => !c.advisory);
   if (!binding.length) return "no-rules";
+  if (binding.some((c) => c.outcome === "invalid")) return "invalid";
+  if (binding.some((c) => c.outcome === "doubtful")) return "doubtful";
   if (binding.some((c) => c.outcome === "not-met")) return "not-met";
   if (binding.some((c) => c.outcome === "unknown")) return "incomplete";
   return "met";
@@ -661,8 +668,50 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
  * Checks an application's payload against the rule set in force on `on` (YYYY-MM-DD).
  * District factories are checked against `checklist` (the bureau-kept items; archived ones left
  * out by the caller). `levelSought` (or payload.levelSought) selects level-specific rules.
+ *
+ * `invalid` names the payload keys whose typed values the form refuses, each with a stand-in
+ * value of its kind. They are judged as absent, and every criterion that reads one of them (its
+ * result changes when the stand-in is put in) is "invalid" instead: a refused figure must never
+ * show as met. `doubtful` names payload keys whose (valid) amounts the firm must confirm: the
+ * criteria reading them keep their value and are "doubtful" until it does.
  */
 export function evaluateEligibility(
+  tierCode: TierCode,
+  payload: Record<string, unknown>,
+  on: string,
+  checklist?: { code: string; labelZh: string; labelEn: string; required: boolean }[],
+  levelSought?: Level,
+  invalid?: Record<string, unknown>,
+  doubtful?: readonly string[],
+): EligibilityResult {
+  const p: Payload = payload && typeof payload === "object" ? payload : {};
+  const keys = Object.keys(invalid ?? {});
+  const doubts = (doubtful ?? []).filter((k) => !keys.includes(k) && p[k] !== undefined);
+  if (!keys.length && !doubts.length) return evaluateValid(tierCode, p, on, checklist, levelSought);
+  const valid = Object.fromEntries(Object.entries(p).filter(([k]) => !keys.includes(k)));
+  const result = evaluateValid(tierCode, valid, on, checklist, levelSought);
+  // A criterion reads a key when putting a stand-in in (or taking the value out) changes it.
+  const probe = keys.length ? evaluateValid(tierCode, { ...valid, ...invalid }, on, checklist, levelSought) : result;
+  const without = doubts.length
+    ? evaluateValid(tierCode, Object.fromEntries(Object.entries(valid).filter(([k]) => !doubts.includes(k))), on, checklist, levelSought)
+    : result;
+  const differs = (a: EligibilityResult, c: EligibilityCriterion) => {
+    const q = a.criteria.find((x) => x.key === c.key);
+    return !q || q.outcome !== c.outcome || q.valueText !== c.valueText;
+  };
+  const criteria = result.criteria.map((c) => {
+    if (keys.length && differs(probe, c)) {
+      const marked: EligibilityCriterion = { ...c, outcome: "invalid", valueText: null };
+      delete marked.valueTextEn;
+      return marked;
+    }
+    if (doubts.length && differs(without, c)) return { ...c, outcome: "doubtful" as const };
+    return c;
+  });
+  return { ...result, criteria, summary: result.criteria.length ? summarise(criteria) : result.summary };
+}
+
+function evaluateValid(
   tierCode: TierCode,
   payload: Record<string, unknown>,
   on: string,

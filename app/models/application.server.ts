@@ -21,6 +21,7 @@ import {
   type TownOpinion,
 } from "~/domain/state-machine";
 import { getTier, type Level, type TierCode } from "~/domain/tiers";
+import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
 import { listChecklist } from "~/models/checklist.server";
 import { notFound } from "~/utils/auth.server";
@@ -337,6 +338,8 @@ export interface ApplicationListFilters {
   statuses?: readonly Status[];
   town?: string;
   q?: string;
+  /** Levels sought to keep, or "none" for applications with no level yet (级别未定). */
+  levelSought?: readonly Level[] | "none";
   cursor?: string | null;
   limit?: number;
 }
@@ -401,7 +404,8 @@ async function statusCounts(
   filters: ApplicationListFilters,
   filtered: ReturnType<typeof base>,
 ): Promise<{ status: Status; n: number }[]> {
-  const searching = Boolean(filters.q && filters.q.trim() !== "");
+  // The status counters know no name and no level: a search or a level filter counts the rows.
+  const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined;
   const town = seesEverything(caller) ? filters.town : caller.role === "town_officer" ? (caller.townCode ?? "") : undefined;
   if (!searching && seesEverything(caller) && !town) {
     return db
@@ -442,6 +446,8 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
   if (filters.tier) filtered = filtered.where("a.tier_code", "=", filters.tier);
   if (filters.year) filtered = filtered.where("a.year", "=", filters.year);
   if (filters.town) filtered = filtered.where("e.town_code", "=", filters.town);
+  if (filters.levelSought === "none") filtered = filtered.where("a.level_sought", "is", null);
+  else if (filters.levelSought?.length) filtered = filtered.where("a.level_sought", "in", [...filters.levelSought]);
   if (filters.q && filters.q.trim() !== "") {
     const like = `%${filters.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filtered = filtered.where(likeInsensitive(db, sql`e.name`, like));
@@ -824,4 +830,30 @@ export async function recordTownOpinion(
     comment: input.comment,
     data: { opinion: input.opinion },
   }));
+}
+
+/**
+ * What the registry knows of a firm's money, for the plausibility check of an application of
+ * `year`: the profile's figures and those stated in its latest application of an earlier year.
+ */
+export async function firmFigures(db: Db, enterpriseId: number, year: number): Promise<FirmFigures> {
+  const [firm, earlier] = await Promise.all([
+    db.selectFrom("enterprises").select(["revenue_yuan", "rd_expense_yuan"]).where("id", "=", enterpriseId).executeTakeFirst(),
+    db
+      .selectFrom("applications")
+      .select(["year", "payload"])
+      .where("enterprise_id", "=", enterpriseId)
+      .where("year", "<", year)
+      .where("status", "!=", "draft")
+      .orderBy("year", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  const stated = (payload: Record<string, unknown>, key: string) => (typeof payload[key] === "number" ? (payload[key] as number) : null);
+  const payload = earlier ? (JSON.parse(earlier.payload) as Record<string, unknown>) : null;
+  return {
+    profile: { revenueYuan: firm?.revenue_yuan ?? null, rdExpenseYuan: firm?.rd_expense_yuan ?? null },
+    earlier: earlier && payload ? { year: earlier.year, revenueYuan: stated(payload, "revenueYuan"), rdExpenseYuan: stated(payload, "rdExpenseYuan") } : null,
+  };
 }

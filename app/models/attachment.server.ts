@@ -47,12 +47,23 @@ export function attachmentOutcomeUrl(
   applicationId: number,
   outcome: { notice: "uploaded" | "removed" } | { error: AttachmentRefusal },
   fileName = "",
+  page: AttachmentPage = "detail",
 ): string {
   const query = new URLSearchParams();
   if ("notice" in outcome) query.set("attachment", outcome.notice);
   else query.set("attachmentError", outcome.error);
   if (fileName) query.set("file", fileName.slice(0, 120));
-  return `/applications/${applicationId}?${query}#attachments`;
+  return `/applications/${applicationId}${page === "edit" ? "/edit" : ""}?${query}#attachments`;
+}
+
+/**
+ * The page an upload or removal came from (`?from=edit`), to go back to: from the edit page the
+ * firm stays on it, and in the browser the form keeps what it has typed and not yet saved.
+ */
+export type AttachmentPage = "detail" | "edit";
+
+export function attachmentPageOf(request: Request): AttachmentPage {
+  return new URL(request.url).searchParams.get("from") === "edit" ? "edit" : "detail";
 }
 
 function forbidden(): Response {

@@ -9,6 +9,7 @@ import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
 import type { ReasonCode, Status } from "~/domain/state-machine";
+import { pipelineStanding } from "~/domain/counting";
 import { countsTowardTarget, getTier, type Level, type TierCode } from "~/domain/tiers";
 import { approveApplication, decideWithReason } from "~/models/application.server";
 import { recordAudit } from "~/models/audit.server";
@@ -67,12 +68,14 @@ export async function bulkImpact(
   decision: "approve" | "return",
   level: Level | null,
 ): Promise<TierImpact[]> {
-  const groups = new Map<string, { year: number; tier: TierCode; n: number }>();
+  const groups = new Map<string, { year: number; tier: TierCode; n: number; inPipeline: number }>();
   for (const c of candidates) {
     if (c.status !== "submitted") continue;
     const key = `${c.year}|${c.tierCode}`;
-    const g = groups.get(key) ?? { year: c.year, tier: c.tierCode, n: 0 };
+    const g = groups.get(key) ?? { year: c.year, tier: c.tierCode, n: 0, inPipeline: 0 };
     g.n++;
+    // Only applications whose level sought can count are in the pipeline figure.
+    if (pipelineStanding(c.tierCode, c.levelSought) === "counts") g.inPipeline++;
     groups.set(key, g);
   }
   const years = [...new Set([...groups.values()].map((g) => g.year))].sort();
@@ -89,7 +92,7 @@ export async function bulkImpact(
         achievedBefore: figures.achieved,
         achievedAfter: figures.achieved + counted,
         pipelineBefore: figures.pipeline,
-        pipelineAfter: decision === "approve" ? figures.pipeline - g.n : figures.pipeline,
+        pipelineAfter: decision === "approve" ? figures.pipeline - g.inPipeline : figures.pipeline,
       };
     });
 }

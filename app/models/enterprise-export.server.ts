@@ -71,6 +71,8 @@ interface Column {
   width: number;
   /** Text for CSV. */
   text: (row: EnterpriseExportRow) => string;
+  /** The CSV field as written, when the plain text would not survive a spreadsheet. */
+  csv?: (row: EnterpriseExportRow) => string;
   /** Typed value for XLSX (numbers stay numbers). */
   cell?: (row: EnterpriseExportRow) => string | number | null;
 }
@@ -82,7 +84,7 @@ function exportColumns(reference: ReferenceNames): Column[] {
   const wanNumber = (yuan: number | null) => (yuan === null ? null : Number(formatWan(yuan)));
   return [
     { header: "企业名称", width: 36, text: (r) => r.name },
-    { header: "统一社会信用代码", width: 22, text: (r) => r.uscc },
+    { header: "统一社会信用代码", width: 22, text: (r) => r.uscc, csv: (r) => spreadsheetText(r.uscc) },
     { header: "镇（街道）", width: 12, text: (r) => towns.get(r.townCode) ?? r.townCode },
     { header: "所属产业", width: 14, text: (r) => industries.get(r.industryCode) ?? r.industryCode },
     { header: "产业平台", width: 24, text: (r) => r.platform ?? "" },
@@ -129,18 +131,32 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/**
+ * A credit code as a formula whose result is the text itself, ="913309…" (quoted for CSV).
+ * Excel and LibreOffice read an all-digit code written bare as a number and keep 15 digits
+ * (9.13309E+17); a leading tab or apostrophe would stay in the cell as a 19th character.
+ * Only for values we validated ourselves: the defusing in csvCell is bypassed.
+ */
+export function spreadsheetText(value: string): string {
+  return `"=""${value.replace(/"/g, "")}"""`;
+}
+
 function csvLine(cells: string[]): string {
   return cells.map(csvCell).join(",") + "\r\n";
 }
 
+function csvRow(columns: Column[], row: EnterpriseExportRow): string {
+  return columns.map((c) => (c.csv ? c.csv(row) : csvCell(c.text(row)))).join(",") + "\r\n";
+}
+
 /**
- * The export as CSV: UTF-8 with a BOM (so Chinese Excel detects the encoding), the "as of"
- * time and filters in the first lines, then one line per firm. Each batch of firms becomes one
+ * The export as CSV: UTF-8 with a BOM (so Chinese Excel detects the encoding), the header row
+ * first (programs reading the file expect it there), then one line per firm. The "as of" time,
+ * scope and filters travel in the file name (exportFileName). Each batch of firms becomes one
  * encoded chunk before the stream waits for the client, so no row outlives its batch.
  */
 export function enterprisesCsvStream(
   batches: AsyncIterable<EnterpriseExportRow[]>,
-  meta: ExportMeta,
   reference: ReferenceNames,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -151,10 +167,7 @@ export function enterprisesCsvStream(
     async pull(controller) {
       if (!started) {
         started = true;
-        let head = "\uFEFF";
-        for (const line of metaLines(meta)) head += csvLine(line[1] === "" ? [line[0]] : line);
-        head += "\r\n" + csvLine(columns.map((c) => c.header));
-        controller.enqueue(encoder.encode(head));
+        controller.enqueue(encoder.encode("\uFEFF" + csvLine(columns.map((c) => c.header))));
         return;
       }
       const next = await iterator.next();
@@ -164,7 +177,7 @@ export function enterprisesCsvStream(
       const rows = next.value;
       for (let from = 0; from < rows.length; from += 100) {
         let chunk = "";
-        for (const row of rows.slice(from, from + 100)) chunk += csvLine(columns.map((c) => c.text(row)));
+        for (const row of rows.slice(from, from + 100)) chunk += csvRow(columns, row);
         controller.enqueue(encoder.encode(chunk));
       }
     },
@@ -212,12 +225,22 @@ export function enterprisesXlsxStream(
   return Readable.toWeb(output) as ReadableStream<Uint8Array>;
 }
 
-/** Content-Disposition with a Chinese file name (RFC 6266) and an ASCII fallback. */
-export function attachmentHeader(asOf: Date, extension: "csv" | "xlsx"): string {
-  const stamp = formatDateTime(asOf).replace(/[-: ]/g, "").slice(0, 12);
+/**
+ * The file's name tells what it holds, since a CSV has no room for a preamble:
+ * 企业名录-金塘镇-规上企业：是-截至202612051830.csv. Characters no file system accepts are dropped
+ * and a long filter list is cut.
+ */
+export function exportFileName(meta: Pick<ExportMeta, "asOf" | "scope" | "filters">, extension: "csv" | "xlsx"): string {
+  const stamp = formatDateTime(meta.asOf).replace(/[-: ]/g, "").slice(0, 12);
+  const filters = meta.filters.join("；").replace(/[\\/:*?"<>|\u0000-\u001f]/g, "").slice(0, 80);
+  return ["企业名录", meta.scope, filters, `截至${stamp}`].filter(Boolean).join("-") + `.${extension}`;
+}
+
+/** Content-Disposition with the Chinese file name (RFC 6266) and an ASCII fallback. */
+export function attachmentHeader(meta: Pick<ExportMeta, "asOf" | "scope" | "filters">, extension: "csv" | "xlsx"): string {
+  const stamp = formatDateTime(meta.asOf).replace(/[-: ]/g, "").slice(0, 12);
   const ascii = `enterprises-${stamp}.${extension}`;
-  const chinese = `企业名录-${stamp}.${extension}`;
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(chinese)}`;
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(exportFileName(meta, extension))}`;
 }
 
 /**

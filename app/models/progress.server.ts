@@ -1,11 +1,13 @@
 /**
  * Progress toward the yearly targets (ARCHITECTURE.md §5), read from the trigger-kept counters
- * of migration 0002 so that no request scans applications or awards. The firm lists behind
- * each figure (drill-downs) read the rows, scoped to the caller.
+ * of migration 0002 so that no request scans applications or awards; only the few applications
+ * in review that cannot count for their tier are read as rows (0009's partial index). The firm
+ * lists behind each figure (drill-downs) read the rows, scoped to the caller.
  */
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
 import type { Db } from "../../db/client";
-import { paceNeeded, shanghaiYear, type Coverage } from "~/domain/counting";
+import type { DB } from "../../db/schema";
+import { paceNeeded, pipelineStanding, shanghaiYear, type Coverage } from "~/domain/counting";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { PIPELINE_STATUSES } from "~/domain/state-machine";
 import { LEVELS, TIERS, TIER_CODES, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
@@ -18,14 +20,20 @@ const NOT_APPROVED_STATUSES = ["rejected", "withdrawn"] as const;
 
 export interface Cell {
   achieved: number;
+  /** In review, at a level sought that can count (pipelineStanding "counts"). */
   pipeline: number;
+  /** In review with no level sought yet (级别未定). */
+  pipelineLevelUndecided: number;
 }
 
 export interface TierFigures {
   tier: TierCode;
   target: number;
   achieved: number;
+  /** Applications in review whose level sought can count for the tier. */
   pipeline: number;
+  /** Applications in review with no level sought yet (级别未定), not in `pipeline` nor the projection. */
+  pipelineLevelUndecided: number;
   gap: number;
   /** achieved / target, 0–100+ with one decimal; null when the target is 0. */
   percent: number | null;
@@ -69,7 +77,30 @@ export function percentOf(part: number, whole: number): number | null {
 }
 
 function emptyCells(): Record<TierCode, Cell> {
-  return Object.fromEntries(TIERS.map((t) => [t.code, { achieved: 0, pipeline: 0 }])) as Record<TierCode, Cell>;
+  return Object.fromEntries(TIERS.map((t) => [t.code, { achieved: 0, pipeline: 0, pipelineLevelUndecided: 0 }])) as Record<TierCode, Cell>;
+}
+
+/**
+ * The status counters count every application in review; the counting rule keeps only those
+ * whose level sought can count for the tier. The others (a 市级 专精特新, or no level yet) are
+ * few: read from the rows (0009's partial index of the applications in review) and taken off,
+ * those without a level moved to `pipelineLevelUndecided`.
+ */
+function takeOffUncountable(cell: Cell, tier: TierCode, levelSought: string | null, n: number) {
+  if (levelSought !== null && !isLevel(levelSought)) return;
+  const standing = pipelineStanding(tier, levelSought);
+  if (standing === "counts") return;
+  cell.pipeline -= n;
+  if (standing === "level-undecided") cell.pipelineLevelUndecided += n;
+}
+
+/** (tier, level) pairs that cannot count, and no level at all: the rows the counters over-count. */
+function uncountable(eb: ExpressionBuilder<DB, "applications">) {
+  const below = TIERS.flatMap((t) => LEVELS.filter((l) => !countsTowardTarget(t.code, l)).map((l) => [t.code, l] as const));
+  return eb.or([
+    eb("applications.level_sought", "is", null),
+    ...below.map(([tier, level]) => eb.and([eb("applications.tier_code", "=", tier), eb("applications.level_sought", "=", level)])),
+  ]);
 }
 
 function isTier(code: string): code is TierCode {
@@ -204,12 +235,13 @@ export interface DistrictProgress {
 }
 
 /**
- * The tier figures of the district for one year, read from district-wide counters only (0008's
- * slotted application_status_totals and award_level_totals, a sum over the coverage counters):
- * the same few dozen rows whatever the number of firms or towns. What `/api/progress` sends.
+ * The tier figures of the district for one year, read from district-wide counters (0008's
+ * slotted application_status_totals and award_level_totals, a sum over the coverage counters),
+ * less the applications in review that cannot count (0009's partial index): no row of a decided
+ * application or of a town is read. What `/api/progress` sends.
  */
 export async function loadDistrictProgress(db: Db, year: number, now = new Date()): Promise<DistrictProgress> {
-  const [targets, awardRows, statusRows, history, coverage] = await Promise.all([
+  const [targets, awardRows, statusRows, uncountableRows, history, coverage] = await Promise.all([
     db.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     db
       .selectFrom("award_level_totals")
@@ -225,6 +257,14 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
       .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
       .groupBy("tier_code")
+      .execute(),
+    db
+      .selectFrom("applications")
+      .select(["tier_code", "level_sought", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("year", "=", year)
+      .where(sql<boolean>`status IN ('submitted', 'returned')`)
+      .where(uncountable)
+      .groupBy(["tier_code", "level_sought"])
       .execute(),
     db
       .selectFrom("application_status_totals")
@@ -249,6 +289,9 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
   for (const r of statusRows) {
     if (isTier(r.tier_code)) totals[r.tier_code].pipeline += r.n;
   }
+  for (const r of uncountableRows) {
+    if (isTier(r.tier_code)) takeOffUncountable(totals[r.tier_code], r.tier_code, r.level_sought, Number(r.n));
+  }
 
   const approved = new Map<string, number>();
   const decided = new Map<string, number>();
@@ -265,7 +308,7 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
     .sort((a, b) => a.sort - b.sort)
     .map((tier): TierFigures => {
       const target = targets.find((t) => t.tier_code === tier.code)?.target_count ?? 0;
-      const { achieved, pipeline } = totals[tier.code];
+      const { achieved, pipeline, pipelineLevelUndecided } = totals[tier.code];
       const gap = Math.max(target - achieved, 0);
       const decidedN = decided.get(tier.code) ?? 0;
       const approvalRate = decidedN > 0 ? (approved.get(tier.code) ?? 0) / decidedN : null;
@@ -274,6 +317,7 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
         target,
         achieved,
         pipeline,
+        pipelineLevelUndecided,
         gap,
         percent: percentOf(achieved, target),
         pace: paceNeeded(gap, now, year),
@@ -294,7 +338,7 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
   if (codes.length === 0) return byTown;
   // Equality on year and IN lists on tier and town: seeks into the counters' primary keys,
   // one per (tier, town) of the page, not a read of the year's rows of every town.
-  const [awardRows, appRows] = await Promise.all([
+  const [awardRows, appRows, uncountableRows] = await Promise.all([
     db
       .selectFrom("progress_award_counts")
       .select(["tier_code", "town_code", "level", "n"])
@@ -312,6 +356,17 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
       .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
       .execute(),
+    // The few in review that cannot count (0009's partial index), each firm's town by its key;
+    // counted here rather than grouped in SQL, which would sort them in a temporary b-tree.
+    db
+      .selectFrom("applications")
+      .innerJoin("enterprises as e", "e.id", "applications.enterprise_id")
+      .select(["applications.tier_code", "applications.level_sought", "e.town_code"])
+      .where("applications.year", "=", year)
+      .where(sql<boolean>`applications.status IN ('submitted', 'returned')`)
+      .where(uncountable)
+      .where("e.town_code", "in", codes)
+      .execute(),
   ]);
   const cellsOf = (town: string) => {
     let cells = byTown.get(town);
@@ -325,6 +380,9 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
   }
   for (const r of appRows) {
     if (isTier(r.tier_code)) cellsOf(r.town_code)[r.tier_code].pipeline += r.n;
+  }
+  for (const r of uncountableRows) {
+    if (isTier(r.tier_code)) takeOffUncountable(cellsOf(r.town_code)[r.tier_code], r.tier_code, r.level_sought, 1);
   }
   return byTown;
 }

@@ -1,10 +1,10 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormAlert, SelectField, TextField } from "~/components/forms";
+import { FormAlert, SelectField, TextField, useSuccessKey } from "~/components/forms";
 import { checkPassword, PASSWORD_MESSAGES } from "~/domain/password";
 import { ROLES } from "~/domain/state-machine";
 import { normalizeUscc } from "~/domain/uscc";
@@ -97,19 +97,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const DONE: Record<string, MessageKey> = { saved: "users.saved", disabled: "users.disabledNote", enabled: "users.enabledNote", reset: "users.resetDone" };
 
 export default function EditUserPage() {
-  const { user, enterpriseUscc, towns } = useLoaderData<typeof loader>();
+  const { user } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const t = useT();
   const done = DONE[searchParams.get("done") ?? ""];
-  const [form, fields] = useForm({
-    id: "edit-user",
-    lastResult: actionData?.result,
-    defaultValue: { displayName: user.displayName, role: user.role, enterpriseUscc, townCode: user.townCode ?? "" },
-  });
-  const [resetForm, resetFields] = useForm({ id: "reset-password", lastResult: actionData?.result });
-  const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }));
-  const townOptions = towns.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }));
+  const formsKey = useSuccessKey(actionData);
   return (
     <>
       <p><Link to="/admin/users">← {t("users.title")}</Link></p>
@@ -118,6 +111,25 @@ export default function EditUserPage() {
         {user.disabledAt ? <span className="badge badge--bad">{t("users.disabled")}</span> : null}
       </div>
       {done ? <div className="alert alert--ok" role="status">{t(done)}</div> : null}
+      <UserForms key={formsKey} lastResult={actionData?.result} />
+    </>
+  );
+}
+
+/** The account's forms; remounted after each success so no earlier error stays. */
+function UserForms({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
+  const { user, enterpriseUscc, towns } = useLoaderData<typeof loader>();
+  const t = useT();
+  const [form, fields] = useForm({
+    id: "edit-user",
+    lastResult,
+    defaultValue: { displayName: user.displayName, role: user.role, enterpriseUscc, townCode: user.townCode ?? "" },
+  });
+  const [resetForm, resetFields] = useForm({ id: "reset-password", lastResult });
+  const roleOptions = ROLES.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }));
+  const townOptions = towns.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }));
+  return (
+    <>
       <section className="card">
         <Form method="post" {...getFormProps(form)} noValidate>
           <FormAlert id={form.errorId} errors={form.errors} />

@@ -36,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       target: f.target,
       achieved: f.achieved,
       pipeline: f.pipeline,
+      pipelineLevelUndecided: f.pipelineLevelUndecided,
       gap: f.gap,
     })),
     cleanBeautyCoverage: report.cleanBeautyCoverage,

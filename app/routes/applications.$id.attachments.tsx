@@ -4,6 +4,8 @@ import { redirect } from "@remix-run/node";
 import {
   UploadRefused,
   attachmentOutcomeUrl,
+  attachmentPageOf,
+  type AttachmentPage,
   checkUploadAllowed,
   createEvidenceUploadHandler,
   saveAttachment,
@@ -25,8 +27,8 @@ function applicationIdOf(param: string | undefined): number {
   return Number(param);
 }
 
-function back(applicationId: number, outcome: { notice: "uploaded" } | { error: AttachmentRefusal }, fileName?: string) {
-  return redirect(attachmentOutcomeUrl(applicationId, outcome, fileName), 303);
+function back(applicationId: number, outcome: { notice: "uploaded" } | { error: AttachmentRefusal }, fileName?: string, page?: AttachmentPage) {
+  return redirect(attachmentOutcomeUrl(applicationId, outcome, fileName, page), 303);
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -40,9 +42,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Roles are checked by the model after the scope, so out of scope is always 404.
   const user = await requireUser(request);
   const applicationId = applicationIdOf(params.id);
+  const page = attachmentPageOf(request);
   // Scope, status and the 20-file limit are checked before a byte of the body is read.
   const allowed = await checkUploadAllowed(db(), user, applicationId);
-  if (!allowed.ok) return back(applicationId, { error: allowed.reason });
+  if (!allowed.ok) return back(applicationId, { error: allowed.reason }, "", page);
 
   const upload = createEvidenceUploadHandler();
   let formData: FormData;
@@ -50,10 +53,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     formData = await parseMultipartForm(request, upload.handler);
   } catch (error) {
     await upload.discard();
-    if (error instanceof UploadRefused) return back(applicationId, { error: error.reason }, error.fileName);
+    if (error instanceof UploadRefused) return back(applicationId, { error: error.reason }, error.fileName, page);
     // Not multipart at all ("Could not parse content as FormData"), or a body cut short.
     if (error instanceof TypeError || (error instanceof Error && /multipart|boundary|stream/i.test(error.message))) {
-      return back(applicationId, { error: "malformed" });
+      return back(applicationId, { error: "malformed" }, "", page);
     }
     throw error;
   }
@@ -62,12 +65,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   let kept = false;
   try {
     const submission = parseWithZod(formData, { schema: attachmentUploadSchema });
-    if (submission.status !== "success") return back(applicationId, { error: "kind" }, file?.originalName);
-    if (!file) return back(applicationId, { error: "empty" });
+    if (submission.status !== "success") return back(applicationId, { error: "kind" }, file?.originalName, page);
+    if (!file) return back(applicationId, { error: "empty" }, "", page);
     const saved = await saveAttachment(db(), user, applicationId, submission.value.kind, file);
-    if (!saved.ok) return back(applicationId, { error: saved.reason }, file.originalName);
+    if (!saved.ok) return back(applicationId, { error: saved.reason }, file.originalName, page);
     kept = true;
-    return back(applicationId, { notice: "uploaded" }, file.originalName);
+    return back(applicationId, { notice: "uploaded" }, file.originalName, page);
   } finally {
     if (!kept) await upload.discard();
   }

@@ -7,6 +7,7 @@ import { DecisionForms } from "~/components/application-decisions";
 import { OpinionBadge, PayloadView, StatusBadge, Timeline } from "~/components/application-view";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useSuccessKey } from "~/components/forms";
 import { evaluateEligibility } from "~/domain/eligibility";
 import { REASON_NAMES, availableActions, isReasonCode, type Action } from "~/domain/state-machine";
 import { LEVEL_NAMES, TIERS, getTier } from "~/domain/tiers";
@@ -109,6 +110,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defau
 export default function ApplicationPage() {
   const { app, events, attachments, checklist, liveEligibility, actions, today, role } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const formsKey = useSuccessKey(actionData);
   const [searchParams] = useSearchParams();
   const t = useT();
   const tier = getTier(app.tierCode);
@@ -228,6 +230,7 @@ export default function ApplicationPage() {
             {decisionActions.length === 0 && !canEdit ? <p className="muted">{t("apps.detail.noActions")}</p> : null}
             {canEdit ? <p className="muted small">{t("apps.detail.editHint")}</p> : null}
             <DecisionForms
+              key={formsKey}
               actions={decisionActions}
               ctx={{
                 version: app.version,

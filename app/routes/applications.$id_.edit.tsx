@@ -10,6 +10,7 @@ import { evaluateEligibility } from "~/domain/eligibility";
 import { REASON_NAMES, canTransition, isReasonCode } from "~/domain/state-machine";
 import { getTier } from "~/domain/tiers";
 import {
+  firmFigures,
   forbidden,
   getApplicationDetail,
   getApplicationSummary,
@@ -18,7 +19,7 @@ import {
 } from "~/models/application.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
-import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf } from "~/schemas/application.server";
+import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf, unconfirmedDoubts } from "~/schemas/application.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
@@ -39,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const years = applicationYears(today);
   return {
     id: detail.id,
+    enterpriseId: detail.enterpriseId,
     tierCode: detail.tierCode,
     status: detail.status,
     version: detail.version,
@@ -46,7 +48,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decisionReason: detail.decisionReason,
     decisionComment: detail.decisionComment,
     years: years.includes(detail.year) ? years : [detail.year, ...years],
-    today,
     checklist: checklist.map(({ code, labelZh, labelEn, required }) => ({ code, labelZh, labelEn, required })),
     attachments,
     defaultValue: {
@@ -78,6 +79,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ result: submission.reply(), existingId: null as number | null }, { status: 400 });
   }
   const v = submission.value;
+  if (v.intent === "submit") {
+    const doubts = unconfirmedDoubts(lang, app.tierCode, v.payload, await firmFigures(db(), app.enterpriseId, v.year), v.confirmFigures);
+    if (doubts) return data({ result: submission.reply(doubts), existingId: null as number | null }, { status: 400 });
+  }
   const result = await saveApplication(db(), user, app.id, {
     year: v.year,
     levelSought: v.levelSought,
@@ -125,22 +130,24 @@ export default function EditApplicationPage() {
       ) : null}
       <ApplicationForm
         id={`edit-${d.id}`}
+        enterpriseId={d.enterpriseId}
         tierCode={d.tierCode}
         years={d.years}
         checklist={d.checklist}
         defaultValue={d.defaultValue}
         lastResult={actionData?.result}
         initialEligibility={d.initialEligibility}
-        today={d.today}
         version={d.version}
         resubmit={d.status === "returned"}
         cancelTo={`/applications/${d.id}`}
         duplicateOf={actionData?.existingId ?? null}
+        evidence={
+          <section className="card app-form__files" aria-labelledby="files-title">
+            <h2 id="files-title">{t("apps.detail.files")}</h2>
+            <AttachmentList applicationId={d.id} attachments={d.attachments} canModify from="edit" />
+          </section>
+        }
       />
-      <section className="card app-form__files" aria-labelledby="files-title">
-        <h2 id="files-title">{t("apps.detail.files")}</h2>
-        <AttachmentList applicationId={d.id} attachments={d.attachments} canModify />
-      </section>
     </section>
   );
 }

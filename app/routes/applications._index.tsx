@@ -5,8 +5,8 @@ import { OpinionBadge, StatusBadge } from "~/components/application-view";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PIPELINE_STATUSES, STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
-import { LEVEL_NAMES, TIERS, getTier, isTierCode } from "~/domain/tiers";
-import { listApplications, type ApplicationListRow } from "~/models/application.server";
+import { LEVELS, LEVEL_NAMES, TIERS, countsTowardTarget, getTier, isTierCode } from "~/domain/tiers";
+import { listApplications, type ApplicationListFilters, type ApplicationListRow } from "~/models/application.server";
 import { listTowns } from "~/models/reference.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -28,8 +28,18 @@ function filtersFrom(url: URL, role: string) {
   let statuses = [...new Set(statusParams.flatMap((s) => (s === "pipeline" ? PIPELINE_STATUSES : [s])))].filter(isStatus);
   // The bureau's and the town's lists open on what awaits them; "all" shows every status.
   if (!all && statuses.length === 0 && role !== "enterprise") statuses = ["submitted"];
+  // The dashboard's 在审 of a tier is its pipeline at the levels that can count; "none" lists
+  // those with no level yet (级别未定).
+  const levelParam = p.get("levelSought");
+  const levelSought: ApplicationListFilters["levelSought"] =
+    levelParam === "none"
+      ? "none"
+      : statusParams.includes("pipeline") && isTierCode(tier)
+        ? LEVELS.filter((l) => countsTowardTarget(tier, l))
+        : undefined;
   return {
     tier: isTierCode(tier) ? tier : undefined,
+    levelSought,
     year,
     statuses: all ? [] : statuses,
     town: p.get("town")?.slice(0, 40) || undefined,

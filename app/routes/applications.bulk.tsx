@@ -60,7 +60,14 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (v.intent === "preview") {
     const impact = await bulkImpact(db(), candidates, v.decision, v.decision === "approve" ? v.level! : null);
-    return data({ result: submission.reply(), preview: { items: candidates.map((c) => `${c.id}:${c.version}`), impact } });
+    // The confirm step re-sends exactly what was previewed. The values come back from here, not
+    // from the form's state: with JavaScript on, Conform keeps the submitted values client-side
+    // and its initial values stay empty.
+    const values =
+      v.decision === "approve"
+        ? { level: v.level!, recognizedOn: v.recognizedOn!, documentNo: v.documentNo!, comment: v.comment ?? "" }
+        : { reasonCode: v.reasonCode!, comment: v.comment! };
+    return data({ result: submission.reply(), preview: { items: candidates.map((c) => `${c.id}:${c.version}`), values, impact } });
   }
   const outcome = await applyBulkDecision(db(), user, v.items, input);
   if (!outcome.ok) {
@@ -180,8 +187,8 @@ export default function BulkDecisionPage() {
           {preview ? (
             <>
               {/* A disabled fieldset sends nothing: the previewed values travel as hidden fields. */}
-              {(["level", "recognizedOn", "documentNo", "reasonCode", "comment"] as const).map((name) =>
-                fields[name].initialValue ? <input key={name} type="hidden" name={name} value={String(fields[name].initialValue)} /> : null,
+              {Object.entries(preview.values).map(([name, value]) =>
+                value ? <input key={name} type="hidden" name={name} value={value} /> : null,
               )}
               {preview.items.map((item) => <input key={item} type="hidden" name="items" value={item} />)}
               <section aria-labelledby="impact-title" className="bulk-impact">

@@ -11,11 +11,12 @@ import { TIERS, getTier, isTierCode } from "~/domain/tiers";
 import {
   createApplication,
   findOpenApplication,
+  firmFigures,
   getApplicantEnterprise,
   searchApplicantFirms,
 } from "~/models/application.server";
 import { listChecklist } from "~/models/checklist.server";
-import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf } from "~/schemas/application.server";
+import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf, unconfirmedDoubts } from "~/schemas/application.server";
 import { requireUser, type SessionUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
@@ -59,7 +60,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q,
     firms,
     years,
-    today,
     checklist: checklist.map(({ code, labelZh, labelEn, required }) => ({ code, labelZh, labelEn, required })),
     existing,
     defaultValue,
@@ -88,6 +88,10 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply(), existingId: null as number | null }, { status: 400 });
   }
   const v = submission.value;
+  if (v.intent === "submit") {
+    const doubts = unconfirmedDoubts(lang, tierParam, v.payload, await firmFigures(db(), firm.id, v.year), v.confirmFigures);
+    if (doubts) return data({ result: submission.reply(doubts), existingId: null as number | null }, { status: 400 });
+  }
   const result = await createApplication(db(), user, firm.id, tierParam, { ...v, submit: v.intent === "submit" });
   if (!result.ok) {
     return data(
@@ -194,13 +198,13 @@ export default function NewApplicationPage() {
           ) : null}
           <ApplicationForm
             id={`apply-${d.tierCode}`}
+            enterpriseId={d.firm.id}
             tierCode={d.tierCode}
             years={d.years}
             checklist={d.checklist}
             defaultValue={d.defaultValue}
             lastResult={actionData?.result}
             initialEligibility={d.initialEligibility}
-            today={d.today}
             cancelTo="/applications"
             duplicateOf={actionData?.existingId ?? null}
           />

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { attachmentOutcomeUrl, removeAttachment } from "~/models/attachment.server";
+import { attachmentOutcomeUrl, attachmentPageOf, removeAttachment } from "~/models/attachment.server";
 import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 
@@ -10,8 +10,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (!params.id || !/^\d{1,12}$/.test(params.id)) throw notFound();
   const result = await removeAttachment(db(), user, Number(params.id));
+  const page = attachmentPageOf(request);
   const url = result.ok
-    ? attachmentOutcomeUrl(result.applicationId, { notice: "removed" }, result.name)
-    : attachmentOutcomeUrl(result.applicationId, { error: result.reason });
+    ? attachmentOutcomeUrl(result.applicationId, { notice: "removed" }, result.name, page)
+    : attachmentOutcomeUrl(result.applicationId, { error: result.reason }, "", page);
   return redirect(url, 303);
 }

@@ -43,8 +43,9 @@ function firmsHref(year: number, tier: TierCode, town?: string | null) {
   return `/progress/firms?year=${year}&tier=${tier}${townParam(town)}`;
 }
 
-function pipelineHref(year: number, tier: TierCode, town?: string | null) {
-  return `/applications?tier=${tier}&year=${year}&status=pipeline${townParam(town)}`;
+/** The applications behind 在审 (the list keeps the levels that count), or behind 级别未定. */
+function pipelineHref(year: number, tier: TierCode, town?: string | null, undecided = false) {
+  return `/applications?tier=${tier}&year=${year}&status=pipeline${undecided ? "&levelSought=none" : ""}${townParam(town)}`;
 }
 
 function pace(t: T, f: TierFigures) {
@@ -104,6 +105,12 @@ function TierCard({ f, data }: { f: TierFigures; data: LoaderData }) {
           <dt title={t("progress.pipelineHint")}>{t("progress.pipeline")}</dt>
           <dd>{officer ? f.pipeline : <Link to={pipelineHref(report.year, f.tier)}>{f.pipeline}</Link>}</dd>
         </div>
+        {f.pipelineLevelUndecided > 0 ? (
+          <div>
+            <dt title={t("progress.levelUndecidedHint")}>{t("progress.levelUndecided")}</dt>
+            <dd>{officer ? f.pipelineLevelUndecided : <Link to={pipelineHref(report.year, f.tier, null, true)}>{f.pipelineLevelUndecided}</Link>}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>{t("progress.pace")}</dt>
           <dd>{pace(t, f)}</dd>

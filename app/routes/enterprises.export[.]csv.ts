@@ -9,10 +9,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { roles: ["reviewer", "admin", "town_officer"] });
   const query = parseEnterpriseListQuery(new URL(request.url).searchParams);
   const run = await prepareEnterpriseExport(db(), user, query, "csv");
-  return new Response(enterprisesCsvStream(run.batches, run.meta, run.reference), {
+  return new Response(enterprisesCsvStream(run.batches, run.reference), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": attachmentHeader(run.meta.asOf, "csv"),
+      "Content-Disposition": attachmentHeader(run.meta, "csv"),
       "Cache-Control": "no-store",
     },
   });

@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return new Response(enterprisesXlsxStream(run.batches, run.meta, run.reference), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": attachmentHeader(run.meta.asOf, "xlsx"),
+      "Content-Disposition": attachmentHeader(run.meta, "xlsx"),
       "Cache-Control": "no-store",
     },
   });

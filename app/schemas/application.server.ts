@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { parseWan } from "~/domain/money";
-import { usesChecklist } from "~/domain/eligibility";
 import { isValidIsoDate } from "~/domain/dates";
+import { formatWan, parseWan } from "~/domain/money";
+import { doubtfulFigures, type DoubtfulFigure, type FirmFigures } from "~/domain/plausibility";
+import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
 import { validatePhone } from "~/domain/phone";
 import { validateUscc } from "~/domain/uscc";
 import { getTier, isLevel, LEVELS, type Level, type TierCode } from "~/domain/tiers";
@@ -39,10 +40,12 @@ export interface ApplicationFormValue {
   levelSought: Level;
   payload: Record<string, unknown>;
   version?: number;
+  /** The firm confirmed amounts the plausibility check doubts. */
+  confirmFigures: boolean;
 }
 
 type Raw = Record<string, unknown>;
-type Issue = { path: (string | number)[]; message: string };
+type Issue = { path: (string | number)[]; message: string; missing?: boolean };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const isRealDate = isValidIsoDate;
@@ -132,7 +135,6 @@ export function buildPayload(
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const tier = getTier(tierCode);
   const issues: Issue[] = [];
-  const missing: string[] = [];
   const payload: Record<string, unknown> = {};
   const submit = options.mode === "submit";
 
@@ -143,8 +145,7 @@ export function buildPayload(
       if (isLevel(v) && tier.levels.includes(v)) levelSought = v;
       else issues.push({ path: ["levelSought"], message: t("apps.err.level") });
     } else if (submit) {
-      issues.push({ path: ["levelSought"], message: t("apps.err.level") });
-      missing.push(t("apps.field.levelSought"));
+      issues.push({ path: ["levelSought"], message: t("apps.err.level"), missing: true });
     }
   }
 
@@ -158,8 +159,8 @@ export function buildPayload(
       issues.push({
         path: [name],
         message: t(choose ? "apps.err.requiredSelect" : "apps.err.required", { field: t(fieldLabelKey(f.key)) }),
+        missing: true,
       });
-      missing.push(t(fieldLabelKey(f.key)));
     }
   }
 
@@ -190,16 +191,41 @@ export function buildPayload(
   const declared = raw.declaration === "on";
   payload.declaration = declared;
   if (submit && !declared) {
-    issues.push({ path: ["declaration"], message: t("apps.err.declaration") });
-    missing.push(t("apps.field.declaration.short"));
-  }
-  if (missing.length > 0) {
-    issues.push({
-      path: [],
-      message: t("apps.err.missingSummary", { count: missing.length, fields: missing.join(lang === "en" ? ", " : "、") }),
-    });
+    issues.push({ path: ["declaration"], message: t("apps.err.declaration"), missing: true });
   }
   return { payload, levelSought, issues };
+}
+
+/**
+ * The sentence at the top of the form: every field with a problem, missing and not valid told
+ * apart, counted as the fields marked on the page. A draft is saved only when all it holds is
+ * well-formed, so a refused draft says plainly that nothing was saved.
+ */
+export function errorSummary(lang: Lang, tierCode: TierCode, mode: ApplicationMode, issues: readonly Issue[]): string | null {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const labels = new Map<string, string>([
+    ["year", t("apps.field.year")],
+    ["levelSought", t("apps.field.levelSought")],
+    ["declaration", t("apps.field.declaration.short")],
+    ...fieldsOf(tierCode).map((f) => [formNameOf(f), t(fieldLabelKey(f.key))] as [string, string]),
+  ]);
+  const missing = new Set<string>();
+  const invalid = new Set<string>();
+  for (const issue of issues) {
+    const name = issue.path[0];
+    if (typeof name !== "string" || name === "") continue;
+    (issue.missing ? missing : invalid).add(labels.get(name) ?? name);
+  }
+  for (const label of invalid) missing.delete(label);
+  const list = (names: Set<string>) => [...names].join(lang === "en" ? ", " : "、");
+  const count = missing.size + invalid.size;
+  if (count === 0) return null;
+  if (mode === "draft") return t("apps.err.summaryDraft", { count: invalid.size, fields: list(invalid) });
+  const parts = [
+    missing.size ? t("apps.err.summaryMissing", { count: missing.size, fields: list(missing) }) : null,
+    invalid.size ? t("apps.err.summaryInvalid", { count: invalid.size, fields: list(invalid) }) : null,
+  ].filter(Boolean);
+  return t("apps.err.summarySubmit", { count, parts: parts.join(lang === "en" ? "; " : "；") }) + (invalid.size ? "" : t("apps.err.summaryDraftHint"));
 }
 
 /**
@@ -216,6 +242,8 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
     year: z.string().optional(),
     levelSought: z.string().optional(),
     declaration: z.string().optional(),
+    // Ticked to confirm amounts the plausibility check doubts (see unconfirmedDoubts).
+    confirmFigures: z.string().optional(),
   };
   if (options.withVersion) shape.version = z.number({ error: t("apps.err.version") }).int().min(1);
   for (const f of fieldsOf(tierCode)) {
@@ -229,12 +257,14 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
   return z
     .object(shape)
     .superRefine((raw, ctx) => {
+      const issues: Issue[] = [];
       if (!options.years.includes(Number(raw.year)) || !/^\d{4}$/.test(String(raw.year ?? ""))) {
-        ctx.addIssue({ code: "custom", path: ["year"], message: t("apps.err.year", { min: minYear, max: maxYear }) });
+        issues.push({ path: ["year"], message: t("apps.err.year", { min: minYear, max: maxYear }) });
       }
-      for (const issue of buildPayload(lang, tierCode, raw, options).issues) {
-        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-      }
+      issues.push(...buildPayload(lang, tierCode, raw, options).issues);
+      for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      const summary = errorSummary(lang, tierCode, options.mode, issues);
+      if (summary) ctx.addIssue({ code: "custom", path: [], message: summary });
     })
     .transform((raw): ApplicationFormValue => {
       const built = buildPayload(lang, tierCode, raw, options);
@@ -244,6 +274,7 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
         levelSought: (built.levelSought ?? null) as Level,
         payload: built.payload,
         version: raw.version as number | undefined,
+        confirmFigures: raw.confirmFigures === "on",
       };
     });
 }
@@ -344,4 +375,109 @@ export function commandFailureMessage(
 export function applicationYears(today: string): number[] {
   const y = Number(today.slice(0, 4));
   return [y - 1, y, y + 1];
+}
+
+// ───────────────────────────── the live pre-check ─────────────────────────────
+
+/** A value of each kind the pre-check can put in for a refused figure, to find what reads it. */
+function standIn(f: PayloadField): unknown {
+  switch (f.kind) {
+    case "money":
+      return 987_654_321;
+    case "int":
+      return Math.min(f.max ?? 98_765, 98_765);
+    case "decimal":
+      return Math.min(f.max ?? 98.7, 98.7);
+    case "month":
+      return "2001-02";
+    case "date":
+      return "2001-02-03";
+    case "enum":
+      return f.options?.[0];
+    case "bool":
+      return true;
+    case "certificates":
+      return [...(f.options ?? [])];
+    default:
+      return "?";
+  }
+}
+
+/**
+ * The pre-check of what the form holds right now, judged on the values the server would accept:
+ * a figure the form refuses (not well-formed, or contradicting another) makes every criterion
+ * that reads it "invalid" rather than met or not.
+ */
+export function precheckFromForm(
+  lang: Lang,
+  tierCode: TierCode,
+  raw: Raw,
+  options: { checklist: readonly ChecklistItem[]; today: string; firm: FirmFigures | null },
+): { eligibility: EligibilityResult; doubts: Record<string, string> } {
+  const built = buildPayload(lang, tierCode, raw, { mode: "draft", checklist: options.checklist });
+  const byName = new Map(fieldsOf(tierCode).map((f) => [formNameOf(f), f]));
+  const invalid: Record<string, unknown> = {};
+  for (const issue of built.issues) {
+    const f = byName.get(String(issue.path[0]));
+    if (f) invalid[f.key] = standIn(f);
+  }
+  const valid = Object.fromEntries(Object.entries(built.payload).filter(([k]) => !(k in invalid)));
+  const doubts = options.firm ? doubtfulFigures(valid, options.firm) : [];
+  const eligibility = evaluateEligibility(
+    tierCode,
+    built.payload,
+    options.today,
+    [...options.checklist],
+    built.levelSought ?? undefined,
+    invalid,
+    doubts.map((d) => d.key),
+  );
+  return { eligibility, doubts: doubtMessages(lang, tierCode, doubts) };
+}
+
+// ───────────────────────────── doubtful amounts ─────────────────────────────
+
+/** Each doubtful figure's warning, by the form field it sits under (revenueWan, …). */
+export function doubtMessages(lang: Lang, tierCode: TierCode, doubts: readonly DoubtfulFigure[]): Record<string, string> {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const out: Record<string, string> = {};
+  for (const d of doubts) {
+    const f = fieldsOf(tierCode).find((x) => x.key === d.key);
+    if (!f) continue;
+    const reference = t(`apps.doubt.ref.${d.reference.source}.${d.reference.field}` as MessageKey, { year: d.reference.year ?? "" });
+    out[formNameOf(f)] = t(d.kind === "yuan-for-wan" ? "apps.doubt.yuanForWan" : "apps.doubt.tenTimes", {
+      field: t(fieldLabelKey(f.key)),
+      value: formatWan(d.valueYuan, { grouping: true }),
+      reference,
+      ref: formatWan(d.reference.yuan, { grouping: true }),
+      ratio: d.ratio.toLocaleString("en"),
+      suggest: d.asIfYuan === undefined ? "" : formatWan(d.asIfYuan, { grouping: true }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Before a submission: the doubtful amounts the firm has not confirmed (the form's
+ * confirmFigures box), as field errors and a summary; null when there is nothing to confirm.
+ */
+export function unconfirmedDoubts(
+  lang: Lang,
+  tierCode: TierCode,
+  payload: Record<string, unknown>,
+  firm: FirmFigures,
+  confirmed: boolean,
+): { fieldErrors: Record<string, string[]>; formErrors: string[] } | null {
+  if (confirmed) return null;
+  const messages = doubtMessages(lang, tierCode, doubtfulFigures(payload, firm));
+  const names = Object.keys(messages);
+  if (names.length === 0) return null;
+  const labels = names.map((name) => {
+    const f = fieldsOf(tierCode).find((x) => formNameOf(x) === name)!;
+    return translate(lang, fieldLabelKey(f.key));
+  });
+  return {
+    fieldErrors: { ...Object.fromEntries(names.map((n) => [n, [messages[n]!]])), confirmFigures: [translate(lang, "apps.doubt.confirmRequired")] },
+    formErrors: [translate(lang, "apps.doubt.summary", { count: names.length, fields: labels.join(lang === "en" ? ", " : "、") })],
+  };
 }

@@ -1,9 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
 
 export const baseUrl = () => inject("baseUrl");
+/**
+ * The e2e server's database, opened read-only: a test checks the end state the registry stored,
+ * not just what the page says. Close it at the end of the test.
+ */
+export function openRegistryDb(): Database.Database {
+  return new Database(inject("databasePath"), { readonly: true, fileMustExist: true });
+}
+
 const screenshotDir = path.resolve(import.meta.dirname, "screenshots");
 
 /** Debian's Chromium with the flags this machine needs (CONVENTIONS.md); never a downloaded browser. */

@@ -41,6 +41,7 @@ export default async function setup({ provide }: { provide: (key: string, value:
   }
   const server = await startServer({ env: { REGISTRY_BUILD_DIR: copied } });
   provide("baseUrl", server.url);
+  provide("databasePath", path.join(server.dataDir, "registry.db"));
   return async () => {
     await server.stop();
     fs.rmSync(server.dataDir, { recursive: true, force: true });
@@ -51,5 +52,6 @@ export default async function setup({ provide }: { provide: (key: string, value:
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    databasePath: string;
   }
 }

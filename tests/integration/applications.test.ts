@@ -103,7 +103,7 @@ describe("draft → submit → return → resubmit → approve → revoke", () =
     expect(error.rdStaff).toEqual(["请填写“研发人员数（人）”"]);
     expect(error.levelSought).toEqual(["请选择申报级别"]);
     expect(error.declaration).toEqual(["提交前请勾选真实性承诺"]);
-    expect(error[""][0]).toContain("还有 4 项必填内容未完成");
+    expect(error[""][0]).toContain("还有 4 处需要修改后才能提交：4 项未填写");
     expect(error[""][0]).toContain("主导产品");
     // What was typed comes back, so nothing is lost.
     expect(initialValue.revenueWan).toBe("5016.46");

@@ -72,6 +72,7 @@ function cases(): Record<string, Case> {
     "applications.$id": { url: `/applications/${ids.appA}`, params: { id: String(ids.appA) }, loader: FIRM_A_READ, action: FIRM_A_READ },
     "applications.$id_.edit": { url: `/applications/${ids.appA}/edit`, params: { id: String(ids.appA) }, loader: FIRM_A_WRITE, action: FIRM_A_WRITE },
     "applications._index": { url: "/applications?town=yancang", loader: SIGNED_IN },
+    "applications.precheck": { url: "/applications/precheck?tier=specialized-new", action: row(L, A, A, 403, 403, A, A) },
     "applications.new": { url: "/applications/new?tier=listed", loader: row(L, A, A, 403, 403, A, A), action: row(L, A, A, 403, 403, A, A) },
     "attachments.$id.delete": { url: `/attachments/${ids.attachmentA}/delete`, params: { id: String(ids.attachmentA) }, action: FIRM_A_WRITE },
     "attachments.$id": { url: `/attachments/${ids.attachmentA}`, params: { id: String(ids.attachmentA) }, loader: FIRM_A_READ },

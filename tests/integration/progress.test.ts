@@ -39,7 +39,7 @@ async function oracle(d: Db, year: number) {
   const [targets, awards, applications, enterprises] = await Promise.all([
     d.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     d.selectFrom("awards").select(["enterprise_id", "tier_code", "level", "year", "revoked_on"]).execute(),
-    d.selectFrom("applications").select(["tier_code", "year", "status"]).execute(),
+    d.selectFrom("applications").select(["tier_code", "year", "status", "level_sought"]).execute(),
     d
       .selectFrom("enterprises as e")
       .innerJoin("industries as i", "i.code", "e.industry_code")
@@ -57,7 +57,7 @@ async function oracle(d: Db, year: number) {
     year,
     targets: targets.map((t) => ({ tierCode: t.tier_code as TierCode, targetCount: t.target_count })),
     awards: awardRows,
-    applications: applications.map((a) => ({ tierCode: a.tier_code as TierCode, year: a.year, status: a.status as Status })),
+    applications: applications.map((a) => ({ tierCode: a.tier_code as TierCode, year: a.year, status: a.status as Status, levelSought: a.level_sought as Level | null })),
     coverage: {
       enterprises: enterprises.map((e) => ({
         id: e.id,
@@ -210,7 +210,7 @@ describe("progress counters", () => {
     await addAward(firm, "clean-beauty-factory", "district", 2024);
     await db()
       .insertInto("applications")
-      .values({ enterprise_id: firm, tier_code: "quality-factory", year: 2024, status: "submitted", payload: "{}", created_at: "2024-04-01T00:00:00Z", updated_at: "2024-04-01T00:00:00Z" })
+      .values({ enterprise_id: firm, tier_code: "quality-factory", year: 2024, level_sought: "district", status: "submitted", payload: "{}", created_at: "2024-04-01T00:00:00Z", updated_at: "2024-04-01T00:00:00Z" })
       .execute();
     const cell = async (town: string) => (await loadProgress(db(), reviewer, 2024)).towns.find((t) => t.code === town)!.cells;
     const jBefore = await cell("jintang");
@@ -407,10 +407,18 @@ describe("/api/progress", () => {
       expect(Number.isNaN(Date.parse(body.asOf))).toBe(false);
       const page = dataOf((await call(dashboard.loader, makeRequest(`/dashboard?year=${year}`, { cookie }))).result);
       expect(body.tiers).toEqual(
-        page.report.tiers.map((t: any) => ({ tier: t.tier, target: t.target, achieved: t.achieved, pipeline: t.pipeline, gap: t.gap })),
+        page.report.tiers.map((t: any) => ({
+          tier: t.tier,
+          target: t.target,
+          achieved: t.achieved,
+          pipeline: t.pipeline,
+          pipelineLevelUndecided: t.pipelineLevelUndecided,
+          gap: t.gap,
+        })),
       );
       expect(body.cleanBeautyCoverage).toEqual(page.report.cleanBeautyCoverage);
-      for (const t of body.tiers) expect(Object.keys(t).sort()).toEqual(["achieved", "gap", "pipeline", "target", "tier"]);
+      // The contract's fields, and 级别未定 (applications in review with no level yet) beside them.
+      for (const t of body.tiers) expect(Object.keys(t).sort()).toEqual(["achieved", "gap", "pipeline", "pipelineLevelUndecided", "target", "tier"]);
     }
     const y2023 = await (await call(apiProgress.loader, makeRequest("/api/progress?year=2023", { cookie }))).result as Response;
     expect((await y2023.json()).tiers.map((t: any) => t.target)).toEqual([20, 12, 3, 1, 10, 10, 20]);
@@ -640,7 +648,7 @@ describe("the town league at province scale", () => {
     await addAward(firm, "quality-factory", "district", 2026);
     await db()
       .insertInto("applications")
-      .values({ enterprise_id: firm, tier_code: "scaled-up", year: 2026, status: "submitted", payload: "{}", created_by: reviewer.id, created_at: "2026-03-01T02:00:00.000Z", updated_at: "2026-03-01T02:00:00.000Z" })
+      .values({ enterprise_id: firm, tier_code: "scaled-up", year: 2026, level_sought: "district", status: "submitted", payload: "{}", created_by: reviewer.id, created_at: "2026-03-01T02:00:00.000Z", updated_at: "2026-03-01T02:00:00.000Z" })
       .execute();
     try {
       const all = await loadProgress(db(), reviewer, 2026);
@@ -662,8 +670,8 @@ describe("the town league at province scale", () => {
       expect(paged.map((t: any) => t.code)).toEqual(all.towns.map((t) => t.code));
       expect(paged).toEqual(all.towns);
       const unit = paged.find((t: any) => t.code === "unit-21");
-      expect(unit.cells["quality-factory"]).toEqual({ achieved: 1, pipeline: 0 });
-      expect(unit.cells["scaled-up"]).toEqual({ achieved: 0, pipeline: 1 });
+      expect(unit.cells["quality-factory"]).toEqual({ achieved: 1, pipeline: 0, pipelineLevelUndecided: 0 });
+      expect(unit.cells["scaled-up"]).toEqual({ achieved: 0, pipeline: 1, pipelineLevelUndecided: 0 });
       for (const p of pages) {
         expect(p.report.tiers).toEqual(pages[0].report.tiers);
         expect(p.report.totals).toEqual(all.totals);

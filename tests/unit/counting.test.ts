@@ -3,6 +3,7 @@ import {
   countProgress,
   coverage,
   paceNeeded,
+  pipelineStanding,
   shanghaiDate,
   shanghaiMonth,
   shanghaiYear,
@@ -11,7 +12,7 @@ import {
   type ProgressInput,
   type TierProgress,
 } from "../../app/domain/counting";
-import type { TierCode } from "../../app/domain/tiers";
+import type { Level, TierCode } from "../../app/domain/tiers";
 
 const Y = 2023;
 const NO_COVERAGE = { aboveScaleManufacturers: 0, covered: 0 };
@@ -123,8 +124,8 @@ describe("countProgress", () => {
         award(3, "listed", "district"),
       ],
       applications: [
-        { tierCode: "listed", year: 2022, status: "submitted" },
-        { tierCode: "listed", year: 2024, status: "returned" },
+        { tierCode: "listed", year: 2022, status: "submitted", levelSought: "district" },
+        { tierCode: "listed", year: 2024, status: "returned", levelSought: "district" },
       ],
     });
     expect(tierOf(r, "listed")).toMatchObject({ achieved: 1, pipeline: 0 });
@@ -143,12 +144,57 @@ describe("countProgress", () => {
     ];
     const r = progress({
       applications: [
-        ...statuses.map((status) => ({ tierCode: "scaled-up" as const, year: Y, status })),
-        { tierCode: "listed", year: Y, status: "submitted" },
+        ...statuses.map((status) => ({ tierCode: "scaled-up" as const, year: Y, status, levelSought: "district" as const })),
+        { tierCode: "listed", year: Y, status: "submitted", levelSought: "district" },
       ],
     });
     expect(tierOf(r, "scaled-up").pipeline).toBe(3);
     expect(tierOf(r, "listed").pipeline).toBe(1);
+  });
+
+  describe("the pipeline counts only applications whose level sought can count", () => {
+    const inReview = (tierCode: TierCode, levelSought: Level | null): ApplicationInput => ({ tierCode, year: Y, status: "submitted", levelSought });
+
+    it.each([
+      // 专精特新 counts from 省级.
+      ["specialized-new", "national", "counts"],
+      ["specialized-new", "provincial", "counts"],
+      ["specialized-new", "municipal", "cannot-count"],
+      ["specialized-new", "district", "cannot-count"],
+      // 绿色工厂 counts from 市级.
+      ["green-factory", "national", "counts"],
+      ["green-factory", "provincial", "counts"],
+      ["green-factory", "municipal", "counts"],
+      ["green-factory", "district", "cannot-count"],
+      // District tiers count at 区级.
+      ["scaled-up", "district", "counts"],
+      ["clean-beauty-factory", "district", "counts"],
+      ["specialized-new", null, "level-undecided"],
+      ["green-factory", null, "level-undecided"],
+    ] as const)("%s sought at %s: %s", (tier, level, standing) => {
+      expect(pipelineStanding(tier, level)).toBe(standing);
+      const r = tierOf(progress({ applications: [inReview(tier, level)] }), tier);
+      expect(r.pipeline).toBe(standing === "counts" ? 1 : 0);
+      expect(r.pipelineLevelUndecided).toBe(standing === "level-undecided" ? 1 : 0);
+    });
+
+    it("counts a 市级 专精特新 application nowhere, and level-less ones apart as 级别未定", () => {
+      const r = tierOf(
+        progress({
+          applications: [
+            inReview("specialized-new", "provincial"),
+            inReview("specialized-new", "national"),
+            inReview("specialized-new", "municipal"),
+            inReview("specialized-new", "municipal"),
+            inReview("specialized-new", null),
+            { tierCode: "specialized-new", year: Y, status: "returned", levelSought: null },
+            { tierCode: "specialized-new", year: Y, status: "draft", levelSought: null },
+          ],
+        }),
+        "specialized-new",
+      );
+      expect(r).toMatchObject({ pipeline: 2, pipelineLevelUndecided: 2 });
+    });
   });
 
   it("floors the gap at 0 and lets percent exceed 100", () => {

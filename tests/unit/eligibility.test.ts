@@ -426,3 +426,25 @@ describe("result shape", () => {
     expect(evaluateEligibility("scaled-up", null as unknown as Record<string, unknown>, "2026-05-01").summary).toBe("incomplete");
   });
 });
+
+describe("figures the form refuses", () => {
+  it("marks every criterion reading a refused figure as invalid, never met, and says so in the summary", () => {
+    // Main business 9,290 times revenue: refused by the form, so judged with a stand-in.
+    const payload = { ...STRONG, mainBusinessRevenueYuan: 429_217_000_000 };
+    const plain = evaluateEligibility("specialized-new", payload, "2026-06-01");
+    expect(byKey(plain, "main-business-share").outcome).toBe("met");
+    const checked = evaluateEligibility("specialized-new", payload, "2026-06-01", undefined, undefined, { mainBusinessRevenueYuan: 987_654_321 });
+    expect(byKey(checked, "main-business-share")).toMatchObject({ outcome: "invalid", valueText: null });
+    expect(checked.summary).toBe("invalid");
+    // Criteria that do not read it are judged as before.
+    for (const c of checked.criteria.filter((x) => x.key !== "main-business-share")) {
+      expect(c).toEqual(byKey(plain, c.key));
+    }
+  });
+
+  it("judges nothing differently when no figure is refused", () => {
+    expect(evaluateEligibility("specialized-new", STRONG, "2026-06-01", undefined, undefined, {})).toEqual(
+      evaluateEligibility("specialized-new", STRONG, "2026-06-01"),
+    );
+  });
+});

@@ -168,7 +168,7 @@ export const zh = {
   "bulk.err.changed": "以下申报在您预览后已被他人处理或修改：{names}。本批均未执行，请重新预览后再确认。",
   "bulk.err.awardExists": "「{name}」本年度已有此类别的有效认定记录，本批均未执行。",
   "bulk.err.nothing": "所选申报都不在“待审核”状态，没有可处理的申报。",
-  "bulk.done": "已批量{decision} {n} 件申报。",
+  "bulk.done": "已{decision} {n} 件申报。",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
