@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { createDb, dataPaths, migrateToLatest, openSqlite } from "./client";
+import { migrateToLatest, openDatabase } from "./client";
 import { parseIsoDate } from "../app/domain/dates";
 import { isLevel, isTierCode } from "../app/domain/tiers";
 import type { Caller } from "../app/domain/scope";
@@ -44,8 +44,8 @@ async function main() {
   if (date !== undefined) defaults.recognizedOn = parseIsoDate(date) ?? usage(`bad date: ${date} (a real YYYY-MM-DD between 1990 and 2100)`);
 
   const bytes = new Uint8Array(fs.readFileSync(file));
-  const sqlite = openSqlite(dataPaths().databasePath);
-  const db = createDb(sqlite);
+  // SQLite at DATABASE_PATH, or PostgreSQL when DATABASE_URL is set, as the server.
+  const { db } = openDatabase();
   try {
     await migrateToLatest(db);
     const username = flag("as");

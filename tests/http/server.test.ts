@@ -57,6 +57,21 @@ describe("the running server", () => {
     expect(res.headers.get("location")).toBe("/dashboard");
   });
 
+  it("lets every demo account sign in and answers every page and API without a server error", async () => {
+    const pages = ["/", "/dashboard", "/dashboard?year=2025", "/enterprises", "/enterprises?q=%E8%88%9F&sort=name", "/applications", "/applications?status=pipeline",
+      "/applications/bulk", "/targets", "/progress/coverage", "/admin/users", "/admin/audit", "/admin/checklists", "/api/progress", "/enterprises/export.csv"];
+    for (const username of ["admin", "reviewer", "officer-jintang", "officer-yancang", "ent-jintang", "ent-yancang"]) {
+      const cookie = await signIn(username);
+      const home = await fetch(`${server.url}/`, { headers: { Cookie: cookie } });
+      expect(home.status, `${username} home`).toBe(200);
+      for (const page of pages) {
+        const res = await fetch(`${server.url}${page}`, { headers: { Cookie: cookie }, redirect: "manual" });
+        expect(res.status, `${username} ${page}`).toBeLessThan(500);
+        await res.arrayBuffer();
+      }
+    }
+  });
+
   it("sends a page whole, with its length, its data inline and the header's current section marked", async () => {
     const cookie = await signIn("reviewer");
     const res = await fetch(`${server.url}/enterprises`, { headers: { Cookie: cookie, "Accept-Encoding": "identity" } });
