@@ -36,6 +36,7 @@ export const COPY_ORDER = [
   "progress_coverage_counts",
   "application_status_totals",
   "award_level_totals",
+  "job_leases",
 ] as const;
 
 export interface CopyReport {

@@ -210,6 +210,14 @@ export interface AwardLevelTotalsTable {
   n: number;
 }
 
+/** Who runs a scheduled job now, until when (0010). */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  acquired_at: string;
+  expires_at: string;
+}
+
 /** Items of the bureau-kept checklist of a district factory tier (0003); archived, never deleted. */
 export interface TierChecklistItemsTable {
   id: Id;
@@ -243,5 +251,6 @@ export interface DB {
   progress_award_counts: ProgressAwardCountsTable;
   progress_coverage_counts: ProgressCoverageCountsTable;
   application_status_totals: ApplicationStatusTotalsTable;
+  job_leases: JobLeasesTable;
   award_level_totals: AwardLevelTotalsTable;
 }

@@ -4,6 +4,7 @@
  * version) and writes exactly one application_events row in the same transaction, so two people
  * acting on the same application at once can never both succeed (and never make two awards).
  */
+import { transact } from "../../db/dialect/transact";
 import { sql, type Kysely } from "kysely";
 import type { Db } from "../../db/client";
 import { isUniqueViolation, likeInsensitive } from "../../db/dialect/sql";
@@ -582,7 +583,7 @@ async function transition(
   try {
     // Inside a caller's transaction (a bulk decision), the transition joins it: the caller then
     // rolls everything back on any result but ok.
-    const inTransaction = (fn: (trx: Trx) => Promise<void>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+    const inTransaction = (fn: (trx: Trx) => Promise<void>) => (db.isTransaction ? fn(db) : transact(db, fn));
     await inTransaction(async (trx) => {
       const updated = await trx
         .updateTable("applications")
@@ -636,7 +637,7 @@ export async function createApplication(
   const now = new Date().toISOString();
   const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought) : null;
   try {
-    const id = await db.transaction().execute(async (trx) => {
+    const id = await transact(db, async (trx) => {
       const row = await trx
         .insertInto("applications")
         .values({

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { transact } from "../../db/dialect/transact";
 import fs from "node:fs";
 import path from "node:path";
 import type { UploadHandler } from "@remix-run/node";
@@ -246,7 +247,7 @@ export async function saveAttachment(
   const finalPath = path.join(uploadsDir(), key);
   await fs.promises.rename(file.tempPath, finalPath);
   try {
-    const result = await db.transaction().execute(async (trx) => {
+    const result = await transact(db, async (trx) => {
       const allowed = await checkUploadAllowed(trx, caller, applicationId);
       if (!allowed.ok) return allowed;
       const row = await trx
@@ -315,7 +316,7 @@ export async function removeAttachment(
   caller: Caller,
   attachmentId: number,
 ): Promise<{ ok: true; applicationId: number; name: string } | { ok: false; reason: "status"; applicationId: number }> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const row = await attachmentInScope(trx, caller, attachmentId);
     if (!row) throw notFound();
     if (!attachmentsEditable(caller.role, row.status as Status)) {

@@ -4,6 +4,7 @@
  * gives another credit code, are set aside for a person to resolve; awards already recorded
  * are recognised, never doubled (one live award per firm, tier and year is a unique index).
  */
+import { transact } from "../../db/dialect/transact";
 import { isUniqueViolation } from "../../db/dialect/sql";
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
@@ -248,7 +249,7 @@ export async function commitAwardImport(
   if (!seesEverything(caller)) return { ok: false, reason: "forbidden" };
   const now = (options.now ?? new Date()).toISOString();
   try {
-    return await db.transaction().execute(async (trx): Promise<AwardCommitResult> => {
+    return await transact(db, async (trx): Promise<AwardCommitResult> => {
       const preview = await previewAwardImport(trx, sheet, options.defaults, options.lang);
       if (preview.fileErrors.length > 0) return { ok: false, reason: "file-errors" };
       if (preview.digest !== options.digest) return { ok: false, reason: "changed" };

@@ -4,6 +4,7 @@
  * decisions (approveApplication, decideWithReason), all in ONE transaction: if any application
  * changed since the reviewer's preview, or any command fails, none of the batch is applied.
  */
+import { transact } from "../../db/dialect/transact";
 import { lockRowsById } from "../../db/dialect/sql";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
@@ -127,7 +128,7 @@ export async function applyBulkDecision(
   if (!seesEverything(caller)) return { ok: false, reason: "forbidden" };
   if (items.length === 0) return { ok: false, reason: "nothing" };
   try {
-    return await db.transaction().execute(async (trx): Promise<BulkResult> => {
+    return await transact(db, async (trx): Promise<BulkResult> => {
       await lockRowsById(trx, "applications", items.map((i) => i.id));
       const current = await loadBulkCandidates(trx, caller, items.map((i) => i.id));
       const byId = new Map(current.map((c) => [c.id, c]));

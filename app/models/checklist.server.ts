@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { transact } from "../../db/dialect/transact";
 import type { Db } from "../../db/client";
 import type { DB } from "../../db/schema";
 import type { ChecklistTierCode } from "~/domain/eligibility";
@@ -98,7 +99,7 @@ export async function addChecklistItem(
   input: { code: string; labelZh: string; labelEn: string; required: boolean },
 ): Promise<ChecklistChange> {
   assertBureau(actor);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const taken = await trx
       .selectFrom("tier_checklist_items")
       .select("id")
@@ -135,7 +136,7 @@ export async function updateChecklistItem(
   input: { labelZh: string; labelEn: string; required: boolean },
 ): Promise<ChecklistChange> {
   assertBureau(actor);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
     if (!item) return { ok: false, error: "missing" } as const;
     await trx
@@ -167,7 +168,7 @@ export async function moveChecklistItem(
   direction: "up" | "down",
 ): Promise<ChecklistChange> {
   assertBureau(actor);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
     if (!item || item.archived_at) return { ok: false, error: "missing" } as const;
     const active = await trx
@@ -200,7 +201,7 @@ export async function setChecklistItemArchived(
   archived: boolean,
 ): Promise<ChecklistChange> {
   assertBureau(actor);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
     if (!item) return { ok: false, error: "missing" } as const;
     if (Boolean(item.archived_at) === archived) return { ok: true, label: item.label_zh } as const;

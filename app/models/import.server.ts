@@ -5,6 +5,7 @@
  * recomputes the preview inside that transaction and refuses when it differs from the one the
  * reviewer saw, so nothing changed since is overwritten.
  */
+import { transact } from "../../db/dialect/transact";
 import { isUniqueViolation } from "../../db/dialect/sql";
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
@@ -430,7 +431,7 @@ export async function commitEnterpriseImport(
   if (!seesEverything(caller)) return { ok: false, reason: "forbidden" };
   const now = options.now ?? new Date();
   try {
-    return await db.transaction().execute(async (trx): Promise<CommitResult> => {
+    return await transact(db, async (trx): Promise<CommitResult> => {
       const preview = await previewEnterpriseImport(trx, sheet, options.lang);
       if (preview.fileErrors.length > 0) return { ok: false, reason: "file-errors" };
       if (preview.digest !== options.digest) return { ok: false, reason: "changed" };

@@ -2,6 +2,7 @@
  * Yearly targets per tier (targets table). Reading is open to the bureau's roles; writing is for
  * reviewers and admins (checked here as well as in the route), and every change is audited.
  */
+import { transact } from "../../db/dialect/transact";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { TIER_CODES, type TierCode } from "~/domain/tiers";
@@ -53,7 +54,7 @@ export async function saveTargets(
   now = new Date(),
 ): Promise<TargetChange[]> {
   if (!seesEverything(caller)) throw new Response("Forbidden", { status: 403 });
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const existing = await trx
       .selectFrom("targets")
       .select(["tier_code", "target_count"])

@@ -1,4 +1,5 @@
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import { transact } from "../../db/dialect/transact";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { likeInsensitive, sameUsername } from "../../db/dialect/sql";
@@ -174,7 +175,7 @@ export async function updateUser(db: Db, id: number, input: Omit<UserInput, "use
 
 /** Disabling an account also ends all its sessions at once. */
 export async function setUserDisabled(db: Db, id: number, disabled: boolean): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx.updateTable("users").set({ disabled_at: disabled ? new Date().toISOString() : null }).where("id", "=", id).execute();
     if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
   });
@@ -191,7 +192,7 @@ export async function setPassword(
   options: { forceChange: boolean; keepSessionId?: string },
 ): Promise<void> {
   const passwordHash = await hashPassword(password);
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx
       .updateTable("users")
       .set({ password_hash: passwordHash, must_change_password: options.forceChange ? 1 : 0 })

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_province_dashboard";
 import * as m0007 from "./0007_invalid_dates";
 import * as m0008 from "./0008_counter_slots";
 import * as m0009 from "./0009_pipeline_levels";
+import * as m0010 from "./0010_job_leases";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "0007_invalid_dates": m0007,
   "0008_counter_slots": m0008,
   "0009_pipeline_levels": m0009,
+  "0010_job_leases": m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
