@@ -77,9 +77,11 @@ describe("migrations", () => {
         env: { ...process.env, ...fresh.env },
         stdio: "ignore",
       });
+      // Listened for at once: a child quicker than the delay has exited before the kill.
+      const exited = new Promise((r) => child.once("exit", r));
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill("SIGKILL");
-      await new Promise((r) => child.once("exit", r));
+      await exited;
       const database = fresh.open();
       try {
         let before: string[] = [];
