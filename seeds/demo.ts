@@ -1,6 +1,6 @@
 /**
  * Deterministic demo data: ~300 firms of 定海区, their awards 2022–2026, applications in every
- * status with a consistent event history, and the demo accounts of ARCHITECTURE.md §7.
+ * status with a consistent event history, and the demo accounts the README lists.
  *
  * Deterministic means identical rows on every machine: one seeded PRNG (seeds/random.ts), fixed
  * timestamps (never the clock), explicit ids. Only password hashes differ (argon2 salts).

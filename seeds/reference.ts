@@ -1,5 +1,5 @@
 /**
- * Reference data (DOMAIN.md §1, §4, §5): towns, industries, tiers and yearly targets.
+ * Reference data: the towns and industries of 定海区, the seven tiers and the yearly targets.
  * Loaded on every start; idempotent (existing rows are left alone, so targets the bureau has
  * edited are never overwritten).
  */
@@ -53,7 +53,7 @@ export const PLATFORMS: readonly string[] = [
 
 /** Targets in TIER_CODES order: 专精特新, 升规, 绿色工厂, 上市, 示范, 品质, 洁美. */
 export const TARGETS_2023: readonly number[] = [20, 12, 3, 1, 10, 10, 20];
-/** Demo values (DOMAIN.md §1: a later report mentions 示范 5 / 品质 10 / 洁美 15). */
+/** Demo values (a later district report mentions 示范 5 / 品质 10 / 洁美 15; unconfirmed). */
 export const TARGETS_2024: readonly number[] = [20, 12, 3, 1, 5, 10, 15];
 /** Demo values, editable by the bureau. */
 export const TARGETS_2025: readonly number[] = [20, 12, 3, 1, 5, 10, 15];

@@ -1,5 +1,5 @@
 /**
- * Counting rules for the yearly targets (ARCHITECTURE.md §5) and Asia/Shanghai calendar helpers.
+ * Counting rules for the yearly targets (summed up in db/README.md) and Asia/Shanghai calendar helpers.
  */
 import { TIERS, levelAtLeast, type Level, type TierCode } from "./tiers";
 import type { Status } from "./state-machine";

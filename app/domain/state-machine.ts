@@ -1,5 +1,5 @@
 /**
- * The application state machine (ARCHITECTURE.md §4). One table says which action moves which
+ * The application state machine (drawn in app/README.md). One table says which action moves which
  * status and who may take it; everything else here is derived from it.
  *
  * Role checks only: whether the caller owns the application (enterprise) or the firm is in the
@@ -17,7 +17,7 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** The pipeline (ARCHITECTURE.md §5): applications awaiting a decision or a firm's corrections. */
+/** The pipeline: applications awaiting a decision or a firm's corrections. */
 export const PIPELINE_STATUSES = ["submitted", "returned"] as const satisfies readonly Status[];
 
 export const ACTIONS = [

@@ -1,7 +1,7 @@
 /**
  * The tier catalogue (梯度培育类别) and recognition levels.
  *
- * Tiers are data: adding one (e.g. 高新技术企业, DOMAIN.md §7) means one more code in
+ * Tiers are data: adding one (e.g. 高新技术企业, another target of the district plan) means one more code in
  * TIER_CODES and one more entry in TIERS, nothing else.
  */
 

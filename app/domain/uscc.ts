@@ -1,5 +1,5 @@
 /**
- * Unified social credit code (统一社会信用代码, GB 32100-2015), DOMAIN.md §6.
+ * Unified social credit code (统一社会信用代码, GB 32100-2015).
  */
 
 export const USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";

@@ -1,5 +1,5 @@
 /**
- * Recognition-list import (issue 9): a province or city list of recognised firms becomes
+ * Recognition-list import: a province or city list of recognised firms becomes
  * awards of the matched firms. Rows matching no firm, or matching by name only while the list
  * gives another credit code, are set aside for a person to resolve; awards already recorded
  * are recognised, never doubled (one live award per firm, tier and year is a unique index).

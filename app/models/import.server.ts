@@ -1,5 +1,5 @@
 /**
- * Enterprise import (issue 9): a spreadsheet of firms becomes a preview — each row new, update,
+ * Enterprise import: a spreadsheet of firms becomes a preview — each row new, update,
  * unchanged or error, with the reason naming the cell — and, once confirmed, one transaction
  * through the registry's own commands (createEnterprise, updateEnterprise). The confirm
  * recomputes the preview inside that transaction and refuses when it differs from the one the

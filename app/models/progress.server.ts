@@ -1,5 +1,5 @@
 /**
- * Progress toward the yearly targets (ARCHITECTURE.md §5), read from the trigger-kept counters
+ * Progress toward the yearly targets (rules in app/domain/counting.ts, counters in db/README.md), read from the trigger-kept counters
  * of migration 0002 so that no request scans applications or awards; only the few applications
  * in review that cannot count for their tier are read as rows (0009's partial index). The firm
  * lists behind each figure (drill-downs) read the rows, scoped to the caller.

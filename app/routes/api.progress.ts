@@ -13,7 +13,7 @@ function json(body: unknown, status = 200): Response {
 }
 
 /**
- * GET /api/progress?year=YYYY — district figures for other systems (ARCHITECTURE.md §6):
+ * GET /api/progress?year=YYYY — district figures for other systems (the README's contract):
  * `{ year, asOf, tiers: [{ tier, target, achieved, pipeline, gap }], cleanBeautyCoverage }`.
  * Every signed-in caller gets the same district figures (a town officer too): they are
  * counts, not firm data. No session → 401 JSON rather than a redirect to the login page; a forced password change → 403.

@@ -20,7 +20,7 @@ function fieldsFor(lang: Lang) {
 
 const ALWAYS = { when: () => true };
 
-/** Role bindings: an enterprise user needs a firm, a town officer a town (ARCHITECTURE.md §3). */
+/** Role bindings: an enterprise user needs a firm, a town officer a town (a CHECK in the users table too). */
 function checkBinding(lang: Lang) {
   return (value: { role?: string; enterpriseUscc?: string; townCode?: string }, ctx: z.RefinementCtx) => {
     if (value.role === "enterprise") {

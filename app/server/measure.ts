@@ -2,7 +2,7 @@ import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 /**
- * Benchmark instrumentation (issue 8), off unless REGISTRY_MEASURE_EVENT_LOOP=1: the event
+ * Benchmark instrumentation, off unless REGISTRY_MEASURE_EVENT_LOOP=1: the event
  * loop's delay and the process's resident memory, read and reset through GET / on a separate
  * loopback port (REGISTRY_MEASURE_PORT), never through the app's own routes.
  */

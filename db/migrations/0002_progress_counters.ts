@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { runStatements, type Statement } from "./ddl";
 
 /**
- * Progress counters (issue 5). The dashboard reads these small tables instead of aggregating
+ * Progress counters. The dashboard reads these small tables instead of aggregating
  * applications and awards on every request: better-sqlite3 is synchronous, so a slow aggregate
  * would stall every user. Triggers keep them in the same transaction as each change, whichever
  * model writes.
@@ -12,7 +12,7 @@ import { runStatements, type Statement } from "./ddl";
  *   With the unique index below (one live award per firm, tier and year) a count of live awards
  *   is a count of distinct firms, so "achieved" is a sum over the levels that count.
  *
- * Clean-beauty coverage counters per town are kept by migration 0005 (issue 8).
+ * Clean-beauty coverage counters per town are kept by migration 0005.
  *
  * Rows whose count falls to 0 are kept; readers ignore them.
  */

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { runStatements, type Statement } from "./ddl";
 
 /**
- * Province scale (issue 8): what keeps each page's cost independent of the number of firms.
+ * Province scale: what keeps each page's cost independent of the number of firms.
  *
  * Clean-beauty coverage was an aggregate over every above-scale manufacturer with a probe into
  * awards per firm: ~150,000 probes at a million firms, on every dashboard view. It becomes a

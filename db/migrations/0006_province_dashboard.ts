@@ -3,7 +3,7 @@ import { runStatements, type Statement } from "./ddl";
 
 /**
  * District-wide live awards per (year, tier, level), kept by triggers like 0002's per-town
- * counters (issue 8). The district's figures — the dashboard's tier cards, `/api/progress`, the
+ * counters. The district's figures — the dashboard's tier cards, `/api/progress`, the
  * bulk-decision preview — then read a few dozen rows whatever the number of towns, where summing
  * 0002's progress_award_counts meant one row per town and level (2,800 a year at 100 towns).
  * A firm moving town changes no district figure, so no trigger on enterprises is needed.

@@ -15,7 +15,7 @@ export function openRegistryDb(): Database.Database {
 
 const screenshotDir = path.resolve(import.meta.dirname, "screenshots");
 
-/** Debian's Chromium with the flags this machine needs (CONVENTIONS.md); never a downloaded browser. */
+/** Debian's Chromium with the flags a closed network needs; never a downloaded browser. */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

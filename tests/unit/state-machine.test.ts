@@ -18,7 +18,7 @@ import {
   type Status,
 } from "../../app/domain/state-machine";
 
-// Written from ARCHITECTURE.md §4, independently of TRANSITIONS.
+// Written from the diagram in app/README.md, independently of TRANSITIONS.
 // status → action → resulting status (absent: the action does not apply).
 const EXPECTED_NEXT: Record<Status, Partial<Record<Action, Status>>> = {
   draft: { edit: "draft", submit: "submitted" },

@@ -51,7 +51,7 @@ describe("tier catalogue", () => {
     expect(TIERS.map((t) => t.sort)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it("sets the counting levels of DOMAIN.md §1", () => {
+  it("sets the counting levels of the district plan", () => {
     const counting = Object.fromEntries(TIERS.map((t) => [t.code, t.countingLevel]));
     expect(counting).toEqual({
       "specialized-new": "provincial",
