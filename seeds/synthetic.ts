@@ -1,5 +1,5 @@
 /**
- * Deterministic synthetic data sets for the province-scale benchmark (issue 8): the registry as
+ * Deterministic synthetic data sets for the province-scale benchmark: the registry as
  * it would look serving a whole province. Sizes:
  *
  *   XS     300 firms       900 applications    13 towns   (tests)

@@ -1,5 +1,5 @@
 /**
- * The framework-free reference for the registry list (issue 8): node:http, the same model
+ * The framework-free reference for the registry list: node:http, the same model
  * function and session lookup as the Remix page, and React's renderToString of the same markup
  * (header, filter form with every town, the registry's own DataTable with the same cells, pager)
  * plus the page's data as JSON for hydration, as a hand-made server-rendered app would send.
