@@ -151,6 +151,15 @@ function Filters({ data }: { data: LoaderData }) {
         </select>
       </div>
       <div className="field">
+        <label className="field__label" htmlFor="ent-not-tier">{t("ent.filter.notTier")}</label>
+        <select id="ent-not-tier" name="notTier" className="input" defaultValue={query.notTier ?? ""}>
+          <option value="">{t("ent.filter.any")}</option>
+          {TIERS.map((x) => (
+            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
         <label className="field__label" htmlFor="ent-level">{t("ent.filter.level")}</label>
         <select id="ent-level" name="level" className="input" defaultValue={query.level ?? ""}>
           <option value="">{t("ent.filter.any")}</option>
@@ -176,6 +185,10 @@ function Filters({ data }: { data: LoaderData }) {
           <option value="1">{t("ent.filter.archived.include")}</option>
           <option value="only">{t("ent.filter.archived.only")}</option>
         </select>
+      </div>
+      <div className="field field--checkbox">
+        <input id="ent-manufacturing" type="checkbox" name="manufacturing" value="1" defaultChecked={query.manufacturing === true} />
+        <label htmlFor="ent-manufacturing">{t("ent.filter.manufacturing")}</label>
       </div>
       {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
       {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
