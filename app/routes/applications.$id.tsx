@@ -4,7 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { AttachmentList } from "~/components/attachment-list";
 import { DecisionForms } from "~/components/application-decisions";
-import { OpinionBadge, PayloadView, StatusBadge, Timeline } from "~/components/application-view";
+import { LevelSought, OpinionBadge, PayloadView, StatusBadge, Timeline } from "~/components/application-view";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useSuccessKey } from "~/components/forms";
@@ -208,12 +208,12 @@ export default function ApplicationPage() {
                 <dt>{t("apps.field.year")}</dt>
                 <dd>{app.year}</dd>
               </div>
-              {tier.levels.length > 1 ? (
-                <div>
-                  <dt>{t("apps.field.levelSought")}</dt>
-                  <dd>{app.levelSought ? t.pick(LEVEL_NAMES[app.levelSought]) : <span className="muted">{t("apps.detail.notFilled")}</span>}</dd>
-                </div>
-              ) : null}
+              <div>
+                <dt>{t("apps.field.levelSought")}</dt>
+                <dd>
+                  <LevelSought tierCode={app.tierCode} level={app.levelSought} />
+                </dd>
+              </div>
               <div>
                 <dt>{t("apps.detail.createdAt")}</dt>
                 <dd>{formatDateTime(app.createdAt)}</dd>

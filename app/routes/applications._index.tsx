@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useMemo } from "react";
-import { OpinionBadge, StatusBadge } from "~/components/application-view";
+import { LevelSought, OpinionBadge, StatusBadge } from "~/components/application-view";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PIPELINE_STATUSES, STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
@@ -102,10 +102,7 @@ function useColumns(role: string): DataTableColumn<Row>[] {
     const year = col.accessor("year", { header: () => t("apps.col.year"), meta: { numeric: true } });
     const level = col.accessor("levelSought", {
       header: () => t("apps.col.level"),
-      cell: (c) => {
-        const v = c.getValue();
-        return v && getTier(c.row.original.tierCode).levels.length > 1 ? t.pick(LEVEL_NAMES[v]) : "—";
-      },
+      cell: (c) => <LevelSought tierCode={c.row.original.tierCode} level={c.getValue()} />,
     });
     const status = col.accessor("status", { header: () => t("apps.col.status"), cell: (c) => <StatusBadge status={c.getValue()} /> });
     const town = col.accessor("townNameZh", {

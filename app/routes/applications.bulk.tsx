@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { StatusBadge } from "~/components/application-view";
+import { LevelSought, StatusBadge } from "~/components/application-view";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, SelectField, TextField, TextareaField } from "~/components/forms";
 import { REASON_CODES, REASON_NAMES, STATUS_NAMES } from "~/domain/state-machine";
@@ -154,7 +154,7 @@ export default function BulkDecisionPage() {
                     <td><Link to={`/applications/${c.id}`}>{c.enterpriseName}</Link></td>
                     <td>{t.pick({ zh: getTier(c.tierCode).nameZh, en: getTier(c.tierCode).nameEn })}</td>
                     <td className="num">{c.year}</td>
-                    <td>{c.levelSought ? t.pick(LEVEL_NAMES[c.levelSought]) : "—"}</td>
+                    <td><LevelSought tierCode={c.tierCode} level={c.levelSought} /></td>
                     <td><StatusBadge status={c.status} /></td>
                   </tr>
                 ))}

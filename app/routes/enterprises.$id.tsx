@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useMemo } from "react";
+import { LevelSought } from "~/components/application-view";
 import { columnHelper, DataTable, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TierBadge } from "~/components/tier-badges";
@@ -137,10 +138,7 @@ function useApplicationColumns(): DataTableColumn<ApplicationSummary>[] {
         appCol.accessor("year", { header: t("ent.app.year"), meta: { numeric: true } }),
         appCol.accessor("levelSought", {
           header: t("ent.app.level"),
-          cell: (info) => {
-            const level = info.row.original.levelSought;
-            return level ? t.pick(LEVEL_NAMES[level]) : "—";
-          },
+          cell: (info) => <LevelSought tierCode={info.row.original.tierCode} level={info.row.original.levelSought} />,
         }),
         appCol.accessor("status", {
           header: t("ent.app.status"),

@@ -164,7 +164,7 @@ export const en: Record<keyof typeof zh, string> = {
   "progress.firmsIntro": "Counts: {rule}. A firm counts once per tier and year; revoked recognitions do not count.",
   "progress.firmsWithBelow": "Also show recognitions below the counting level ({n})",
   "progress.firmsOnlyCounted": "Show only recognitions that count",
-  "progress.firmsCount": "{n} firms",
+  "progress.firmsCount": "{n} {n:firm|firms}",
   "progress.openInRegistry": "Open in the registry (above-scale manufacturers without Clean & Beautiful Factory), to filter further or export",
   "progress.notCounted": "not counted",
   "progress.archived": "archived",
