@@ -138,7 +138,9 @@ function useColumns(role: string): DataTableColumn<Row>[] {
         return <Link to={`/applications/${r.id}`}>{t("apps.next.review")}</Link>;
       },
     });
-    if (role === "enterprise") return [tier, year, level, status, updated, next] as DataTableColumn<Row>[];
+    // The column each list is opened for comes right after what names the row, so a phone shows
+    // it without scrolling sideways.
+    if (role === "enterprise") return [tier, next, status, year, level, updated] as DataTableColumn<Row>[];
     // Bulk decisions: the checkboxes belong to the form under the table (HTML form attribute).
     const select = col.display({
       id: "select",
@@ -148,8 +150,8 @@ function useColumns(role: string): DataTableColumn<Row>[] {
           <input type="checkbox" form="bulk-form" name="id" value={c.row.original.id} aria-label={t("bulk.selectRow", { name: c.row.original.enterpriseName })} />
         ) : null,
     });
-    if (role === "reviewer" || role === "admin") return [select, firm, town, tier, year, level, status, opinion, submitted, next] as DataTableColumn<Row>[];
-    return [firm, town, tier, year, level, status, opinion, submitted, next] as DataTableColumn<Row>[];
+    if (role === "reviewer" || role === "admin") return [select, firm, next, status, tier, town, year, level, opinion, submitted] as DataTableColumn<Row>[];
+    return [firm, next, status, tier, town, year, level, opinion, submitted] as DataTableColumn<Row>[];
   }, [t.lang, role]);
 }
 

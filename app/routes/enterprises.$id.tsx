@@ -89,17 +89,7 @@ function useAwardColumns(): DataTableColumn<AwardView>[] {
           header: t("ent.award.tier"),
           cell: (info) => t.pick({ zh: getTier(info.getValue()).nameZh, en: getTier(info.getValue()).nameEn }),
         }),
-        awardCol.accessor("level", { header: t("ent.award.level"), cell: (info) => t.pick(LEVEL_NAMES[info.row.original.level]) }),
-        awardCol.accessor("year", { header: t("ent.award.year"), meta: { numeric: true } }),
-        awardCol.accessor("documentNo", { header: t("ent.award.documentNo"), cell: (info) => info.getValue() ?? "—" }),
-        awardCol.accessor("recognizedOn", {
-          header: t("ent.award.recognizedOn"),
-          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || "—"}</span>,
-        }),
-        awardCol.accessor("validUntil", {
-          header: t("ent.award.validUntil"),
-          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || t("ent.award.noExpiry")}</span>,
-        }),
+        // The state first after the tier: on a phone it is what one opens the profile to see.
         awardCol.accessor("state", {
           header: t("ent.award.status"),
           cell: (info) => {
@@ -116,6 +106,17 @@ function useAwardColumns(): DataTableColumn<AwardView>[] {
               </>
             );
           },
+        }),
+        awardCol.accessor("level", { header: t("ent.award.level"), cell: (info) => t.pick(LEVEL_NAMES[info.row.original.level]) }),
+        awardCol.accessor("year", { header: t("ent.award.year"), meta: { numeric: true } }),
+        awardCol.accessor("documentNo", { header: t("ent.award.documentNo"), cell: (info) => info.getValue() ?? "—" }),
+        awardCol.accessor("recognizedOn", {
+          header: t("ent.award.recognizedOn"),
+          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || "—"}</span>,
+        }),
+        awardCol.accessor("validUntil", {
+          header: t("ent.award.validUntil"),
+          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || t("ent.award.noExpiry")}</span>,
         }),
       ] as DataTableColumn<AwardView>[],
     [t.lang],
