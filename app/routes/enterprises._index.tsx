@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useClientLinks } from "~/components/client-links";
 import { columnHelper, DataTable, SortHeader, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -200,6 +200,23 @@ function Filters({ data }: { data: LoaderData }) {
   );
 }
 
+/**
+ * The filter panel takes a phone's whole first screen: there it starts folded (its summary names
+ * the filters in force). Rendered open, so without JavaScript nothing is hidden.
+ */
+function FoldedOnPhones({ summary, children }: { summary: string; children: ReactNode }) {
+  const [open, setOpen] = useState(true);
+  useEffect(() => {
+    if (window.matchMedia("(max-width: 640px)").matches) setOpen(false);
+  }, []);
+  return (
+    <details className="filters-fold" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="filters-fold__summary">{summary}</summary>
+      {children}
+    </details>
+  );
+}
+
 function EmptyState({ data }: { data: LoaderData }) {
   const t = useT();
   const filtered = data.filterSummary.length > 0;
@@ -277,7 +294,9 @@ export default function EnterprisesPage() {
           <a href={`/enterprises/export.xlsx${suffix}`} className="button" download>{t("ent.list.exportXlsx")}</a>
         </div>
       </div>
-      <Filters data={data} />
+      <FoldedOnPhones summary={data.filterSummary.length ? `${t("ent.filter.legend")}：${data.filterSummary.join(t.lang === "en" ? "; " : "；")}` : t("ent.filter.legend")}>
+        <Filters data={data} />
+      </FoldedOnPhones>
       <DataTable
         columns={columns}
         data={data.page.rows}

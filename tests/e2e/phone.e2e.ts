@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchBrowser, newPage, openRegistryDb, screenshot, signInAs } from "./browser";
+import { baseUrl, launchBrowser, newPage, openRegistryDb, screenshot, signInAs, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -57,6 +57,36 @@ describe("lists on a phone", () => {
     await page.goto(`${baseUrl()}/enterprises/${firm.id}`);
     await expectColumnOnScreen(page, /^状态$/);
     await screenshot(page, "phone-profile");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the registry's filter panel starts folded on a phone, names the filters in force, and opens on a tap", async () => {
+    const { page, problems, context } = await newPage(browser, { viewport: PHONE });
+    await signInAs(page, "reviewer");
+    await page.goto(`${baseUrl()}/enterprises?aboveScale=1&notTier=clean-beauty-factory`);
+    await waitForHydration(page);
+    const search = page.getByRole("search");
+    await expect.poll(() => search.isVisible()).toBe(false);
+    const summary = page.locator("summary", { hasText: "筛选" });
+    expect(await summary.textContent()).toContain("尚未获得的称号：洁美工厂");
+    // The first firm's row is on the first screen.
+    const firstRow = await page.locator("tbody tr").first().boundingBox();
+    expect(firstRow!.y).toBeLessThan(PHONE.height);
+    await screenshot(page, "phone-registry-folded");
+    await summary.click();
+    await expect.poll(() => search.isVisible()).toBe(true);
+    expect(await page.getByLabel("尚未获得的称号").inputValue()).toBe("clean-beauty-factory");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("keeps the registry's filters open on a wide screen", async () => {
+    const { page, problems, context } = await newPage(browser);
+    await signInAs(page, "reviewer");
+    await page.goto(`${baseUrl()}/enterprises`);
+    await waitForHydration(page);
+    expect(await page.getByRole("search").isVisible()).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   });
