@@ -219,7 +219,7 @@ export default function ApplicationsPage() {
             <label htmlFor="f-q" className="field__label">{t("apps.filter.q")}</label>
             <input id="f-q" name="q" className="input" defaultValue={d.filters.q} maxLength={100} />
           </div>
-          <div className="field">
+          <div className="field field--tier">
             <label htmlFor="f-tier" className="field__label">{t("apps.filter.tier")}</label>
             <select id="f-tier" name="tier" className="input" defaultValue={d.filters.tier}>
               <option value="">{t("common.all")}</option>

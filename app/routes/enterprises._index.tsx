@@ -141,7 +141,7 @@ function Filters({ data }: { data: LoaderData }) {
           ))}
         </select>
       </div>
-      <div className="field">
+      <div className="field field--tier">
         <label className="field__label" htmlFor="ent-tier">{t("ent.filter.tier")}</label>
         <select id="ent-tier" name="tier" className="input" defaultValue={query.tier ?? ""}>
           <option value="">{t("ent.filter.anyTier")}</option>
@@ -150,7 +150,7 @@ function Filters({ data }: { data: LoaderData }) {
           ))}
         </select>
       </div>
-      <div className="field">
+      <div className="field field--tier">
         <label className="field__label" htmlFor="ent-not-tier">{t("ent.filter.notTier")}</label>
         <select id="ent-not-tier" name="notTier" className="input" defaultValue={query.notTier ?? ""}>
           <option value="">{t("ent.filter.any")}</option>

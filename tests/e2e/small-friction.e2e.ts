@@ -107,4 +107,29 @@ describe("small frictions with JavaScript on", () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it("tier selects are wide enough for the longest tier name, in English too", async () => {
+    const { page, problems, context } = await newPage(browser, { lang: "en" });
+    await signInAs(page, "reviewer");
+    for (const [path, label] of [
+      ["/applications", "Tier"],
+      ["/enterprises", "Tier held"],
+      ["/enterprises", "Tier not held"],
+    ] as const) {
+      await page.goto(`${baseUrl()}${path}`);
+      const select = page.getByLabel(label, { exact: true });
+      const { needed, width } = await select.evaluate((el) => {
+        const s = el as HTMLSelectElement;
+        const style = getComputedStyle(s);
+        const ctx = document.createElement("canvas").getContext("2d")!;
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const longest = Math.max(...Array.from(s.options).map((o) => ctx.measureText(o.text).width));
+        // Text, side padding, the arrow.
+        return { needed: longest + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) + 16, width: s.getBoundingClientRect().width };
+      });
+      expect(width, `${path} ${label}`).toBeGreaterThanOrEqual(needed);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
