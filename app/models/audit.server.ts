@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
+import { currentClientAddress } from "~/utils/request-context.server";
 
 export type AuditAction =
   | "login.success"
@@ -35,7 +36,7 @@ export async function recordAudit(
       action: entry.action,
       subject: entry.subject ?? null,
       data: entry.data === undefined ? null : JSON.stringify(entry.data),
-      address: entry.address ?? null,
+      address: entry.address ?? currentClientAddress(),
     })
     .execute();
 }
