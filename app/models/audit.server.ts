@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
-import { currentClientAddress } from "~/utils/request-context.server";
+import { currentClientAddress } from "../utils/request-context.server";
 
 export type AuditAction =
   | "login.success"
