@@ -4,6 +4,7 @@
  * page was rendered with; the server re-checks everything.
  */
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import type { KeyboardEvent } from "react";
 import { Form, useRouteLoaderData, useNavigation } from "@remix-run/react";
 import { REASON_CODES, REASON_NAMES, TOWN_OPINIONS, TOWN_OPINION_NAMES, type Action } from "~/domain/state-machine";
 import { LEVEL_NAMES, type Level } from "~/domain/tiers";
@@ -26,6 +27,21 @@ function useDecisionForm(intent: DecisionIntent, lastResult: SubmissionResult<st
   return useForm({ id: `decide-${intent}`, lastResult, defaultValue, shouldValidate: "onSubmit", shouldRevalidate: "onSubmit" });
 }
 
+/**
+ * A decision is final, so Enter in a single-line field must not submit it (the browser's implicit
+ * submission would press the form's button): it moves on to the next field instead, and the
+ * decision takes a click (or Enter/Space on the button itself).
+ */
+function keepEnterFromDeciding(event: KeyboardEvent<HTMLFormElement>) {
+  const target = event.target as HTMLElement;
+  if (event.key !== "Enter" || !(target instanceof HTMLInputElement)) return;
+  event.preventDefault();
+  const fields = Array.from(event.currentTarget.elements).filter(
+    (el): el is HTMLElement => el instanceof HTMLElement && !(el instanceof HTMLInputElement && el.type === "hidden") && !el.hasAttribute("disabled"),
+  );
+  fields[fields.indexOf(target) + 1]?.focus();
+}
+
 function Busy({ intent, label, className }: { intent: DecisionIntent; label: string; className: string }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
@@ -45,7 +61,7 @@ function ApproveForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: S
   return (
     <section className="card decision decision--approve" aria-labelledby="decide-approve-title">
       <h3 id="decide-approve-title">{t("apps.decide.approve")}</h3>
-      <Form method="post" {...getFormProps(form)} noValidate>
+      <Form method="post" {...getFormProps(form)} noValidate onKeyDown={keepEnterFromDeciding}>
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={ctx.version} />
         <SelectField
@@ -86,7 +102,7 @@ function ReasonForm({ intent, ctx, lastResult }: { intent: "reject" | "return"; 
   return (
     <section className={`card decision decision--${intent}`} aria-labelledby={`decide-${intent}-title`}>
       <h3 id={`decide-${intent}-title`}>{title}</h3>
-      <Form method="post" {...getFormProps(form)} noValidate>
+      <Form method="post" {...getFormProps(form)} noValidate onKeyDown={keepEnterFromDeciding}>
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={ctx.version} />
         <SelectField
@@ -113,7 +129,7 @@ function RevokeForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: Su
   return (
     <section className="card decision decision--revoke" aria-labelledby="decide-revoke-title">
       <h3 id="decide-revoke-title">{t("apps.decide.revoke")}</h3>
-      <Form method="post" {...getFormProps(form)} noValidate>
+      <Form method="post" {...getFormProps(form)} noValidate onKeyDown={keepEnterFromDeciding}>
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={ctx.version} />
         <TextField label={t("apps.decide.revokedOn")} field={fields.revokedOn} type="date" required />
@@ -134,7 +150,7 @@ function WithdrawForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: 
     <section className="card decision decision--withdraw" aria-labelledby="decide-withdraw-title">
       <h3 id="decide-withdraw-title">{t(onBehalf ? "apps.decide.withdrawOnBehalf" : "apps.decide.withdraw")}</h3>
       <p className="muted small">{t("apps.decide.withdrawConfirm")}</p>
-      <Form method="post" {...getFormProps(form)} noValidate>
+      <Form method="post" {...getFormProps(form)} noValidate onKeyDown={keepEnterFromDeciding}>
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={ctx.version} />
         <TextareaField label={t("apps.decide.withdrawComment")} field={fields.comment} maxLength={500} rows={2} />
@@ -154,7 +170,7 @@ function OpinionForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: S
     <section className="card decision decision--opinion" aria-labelledby="decide-opinion-title">
       <h3 id="decide-opinion-title">{t("apps.decide.opinion")}</h3>
       {ctx.townOpinion ? <p className="muted small">{t("apps.decide.opinionAlready")}</p> : null}
-      <Form method="post" {...getFormProps(form)} noValidate>
+      <Form method="post" {...getFormProps(form)} noValidate onKeyDown={keepEnterFromDeciding}>
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={ctx.version} />
         <SelectField

@@ -35,6 +35,8 @@ export interface PayloadField {
   /** Message-key prefix of the option names ("apps.opt.route" → "apps.opt.route.cultivate"). */
   optionPrefix?: string;
   hint?: MessageKey;
+  /** Units a person may type after a number ("%", "年"), accepted and dropped. */
+  units?: readonly string[];
 }
 
 export const ROUTES = ["cultivate", "introduce", "upgrade", "guide", "individual-to-company"] as const;
@@ -49,11 +51,11 @@ export const COMMON_FIELDS: readonly PayloadField[] = [
   { key: "description", kind: "textarea", maxLength: 2000, hint: "apps.field.description.hint" },
 ];
 
-const COUNT = { kind: "int" as const, min: 0, max: 1_000_000 };
+const COUNT = { kind: "int" as const, min: 0, max: 1_000_000, units: ["人", "名", "项", "件", "个"] };
 
 export const TIER_FIELDS: Record<TierCode, readonly PayloadField[]> = {
   "specialized-new": [
-    { key: "nicheYears", kind: "int", min: 0, max: 200 },
+    { key: "nicheYears", kind: "int", min: 0, max: 200, units: ["年"] },
     { key: "mainProduct", kind: "text", maxLength: 100 },
     { key: "revenueYuan", kind: "money" },
     { key: "mainBusinessRevenueYuan", kind: "money" },
@@ -63,11 +65,11 @@ export const TIER_FIELDS: Record<TierCode, readonly PayloadField[]> = {
     { key: "revenuePrevYuan", kind: "money", optional: true },
     { key: "rdStaff", ...COUNT },
     { key: "employees", ...COUNT },
-    { key: "debtRatioPercent", kind: "decimal", min: 0, max: 100, decimals: 1 },
+    { key: "debtRatioPercent", kind: "decimal", min: 0, max: 100, decimals: 1, units: ["%"] },
     { key: "ipClass1", ...COUNT },
     { key: "ipClass2", ...COUNT },
     { key: "equityFinancingYuan", kind: "money", optional: true },
-    { key: "evaluationScore", kind: "int", min: 0, max: 100, optional: true },
+    { key: "evaluationScore", kind: "int", min: 0, max: 100, optional: true, units: ["分"] },
   ],
   "scaled-up": [
     { key: "route", kind: "enum", options: ROUTES, optionPrefix: "apps.opt.route" },

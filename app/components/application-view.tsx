@@ -15,7 +15,7 @@ import {
   type Role,
   type Status,
 } from "~/domain/state-machine";
-import { LEVEL_NAMES, isLevel, type TierCode } from "~/domain/tiers";
+import { LEVEL_NAMES, getTier, isLevel, type Level, type TierCode } from "~/domain/tiers";
 import { usesChecklist } from "~/domain/eligibility";
 import { formatDate, formatDateTime } from "~/utils/format";
 import type { MessageKey } from "~/utils/i18n";
@@ -35,6 +35,17 @@ const STATUS_TONE: Record<Status, string> = {
 export function StatusBadge({ status }: { status: Status }) {
   const t = useT();
   return <span className={`badge ${STATUS_TONE[status]}`}>{t.pick(STATUS_NAMES[status])}</span>;
+}
+
+/**
+ * The level sought, the same on every page: the level chosen, the tier's only level when it has
+ * one, else "not given".
+ */
+export function LevelSought({ tierCode, level }: { tierCode: TierCode; level: Level | null }) {
+  const t = useT();
+  const levels = getTier(tierCode).levels;
+  const shown = level ?? (levels.length === 1 ? levels[0]! : null);
+  return shown ? <>{t.pick(LEVEL_NAMES[shown])}</> : <span className="muted">{t("apps.detail.notFilled")}</span>;
 }
 
 export function OpinionBadge({ opinion }: { opinion: string | null }) {

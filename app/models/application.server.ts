@@ -266,6 +266,30 @@ export async function getApplicationDetail(db: Db, caller: Caller, id: number): 
   };
 }
 
+/**
+ * The oldest submitted application in the caller's queue other than `exceptId`, for the "next in
+ * queue" link after a decision. A town officer's queue holds those still without the town's
+ * opinion; firms have no queue. Seeks on applications_status_submitted.
+ */
+export async function nextInQueue(
+  db: Db,
+  caller: Caller,
+  exceptId: number,
+): Promise<{ id: number; enterpriseName: string; tierCode: TierCode } | null> {
+  if (caller.role === "enterprise") return null;
+  const row = await base(db)
+    .select(["a.id", "e.name", "a.tier_code"])
+    .where(scope(caller))
+    .where("a.status", "=", "submitted")
+    .where("a.id", "<>", exceptId)
+    .$if(caller.role === "town_officer", (qb) => qb.where("a.town_opinion", "is", null))
+    .orderBy("a.submitted_at")
+    .orderBy("a.id")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: row.id, enterpriseName: row.name, tierCode: row.tier_code as TierCode } : null;
+}
+
 /** The firm's open application of a tier and year, if any (the one the unique index allows). */
 export async function findOpenApplication(
   db: Db,

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
+import { currentClientAddress } from "../utils/request-context.server";
 
 export type AuditAction =
   | "login.success"
@@ -35,7 +36,7 @@ export async function recordAudit(
       action: entry.action,
       subject: entry.subject ?? null,
       data: entry.data === undefined ? null : JSON.stringify(entry.data),
-      address: entry.address ?? null,
+      address: entry.address ?? currentClientAddress(),
     })
     .execute();
 }
@@ -48,6 +49,8 @@ export interface AuditEntry {
   actorName: string | null;
   action: string;
   subject: string | null;
+  /** The subject's name when it is a user or a firm ("user:12" → 张三（zhangsan）). */
+  subjectName: string | null;
   address: string | null;
   data: string | null;
 }
@@ -90,6 +93,7 @@ export async function listAudit(db: Db, filters: AuditFilters): Promise<{ entrie
   const rows = await query.orderBy("audit_log.at", "desc").orderBy("audit_log.id", "desc").limit(AUDIT_PAGE_SIZE + 1).execute();
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   const last = page[page.length - 1];
+  const names = await subjectNames(db, page.map((r) => r.subject));
   return {
     entries: page.map((r) => ({
       id: r.id,
@@ -99,11 +103,28 @@ export async function listAudit(db: Db, filters: AuditFilters): Promise<{ entrie
       actorName: r.display_name,
       action: r.action,
       subject: r.subject,
+      subjectName: (r.subject && names.get(r.subject)) ?? null,
       address: r.address,
       data: r.data,
     })),
     next: rows.length > AUDIT_PAGE_SIZE && last ? `${last.at}|${last.id}` : null,
   };
+}
+
+/** Names of the users and firms a page of entries is about, in two queries. */
+async function subjectNames(db: Db, subjects: (string | null)[]): Promise<Map<string, string>> {
+  const ids = (kind: string) =>
+    [...new Set(subjects.map((s) => new RegExp(`^${kind}:(\\d{1,12})$`).exec(s ?? "")?.[1]).filter((x): x is string => x !== undefined))].map(Number);
+  const userIds = ids("user");
+  const firmIds = ids("enterprise");
+  const [users, firms] = await Promise.all([
+    userIds.length ? db.selectFrom("users").select(["id", "username", "display_name"]).where("id", "in", userIds).execute() : [],
+    firmIds.length ? db.selectFrom("enterprises").select(["id", "name"]).where("id", "in", firmIds).execute() : [],
+  ]);
+  const names = new Map<string, string>();
+  for (const u of users) names.set(`user:${u.id}`, `${u.display_name}（${u.username}）`);
+  for (const f of firms) names.set(`enterprise:${f.id}`, f.name);
+  return names;
 }
 
 export async function listAuditActions(db: Db): Promise<string[]> {

@@ -46,6 +46,11 @@ export function describeFilters(
     const tier = getTier(query.tier);
     parts.push(`${t("ent.filter.tier")}${colon}${lang === "en" ? tier.nameEn : tier.nameZh}`);
   }
+  if (query.manufacturing) parts.push(t("ent.filter.manufacturing"));
+  if (query.notTier) {
+    const tier = getTier(query.notTier);
+    parts.push(`${t("ent.filter.notTier")}${colon}${lang === "en" ? tier.nameEn : tier.nameZh}`);
+  }
   if (query.level) parts.push(`${t("ent.filter.level")}${colon}${LEVEL_NAMES[query.level][lang]}`);
   if (query.aboveScale !== undefined) {
     parts.push(`${t("ent.filter.aboveScale")}${colon}${t(query.aboveScale ? "common.yes" : "common.no")}`);

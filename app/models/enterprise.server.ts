@@ -23,6 +23,10 @@ export interface EnterpriseListQuery {
   industry?: string;
   tier?: TierCode;
   level?: Level;
+  /** Firms without a live award of this tier ("above scale, no 洁美工厂 yet"). */
+  notTier?: TierCode;
+  /** Manufacturing industries only (the clean-beauty work list's population). */
+  manufacturing?: boolean;
   aboveScale?: boolean;
   archived: ArchivedMode;
   sort: SortKey;
@@ -138,6 +142,9 @@ function filterConditions(db: Db, caller: Caller, query: EnterpriseListQuery, to
   // A town officer is already clamped to its town by the scope; its `town` parameter is ignored.
   if (query.town && seesEverything(caller)) conditions.push(sql<SqlBool>`e.town_code = ${query.town}`);
   if (query.industry) conditions.push(sql<SqlBool>`e.industry_code = ${query.industry}`);
+  if (query.manufacturing) {
+    conditions.push(sql<SqlBool>`e.industry_code IN (SELECT i.code FROM industries i WHERE i.manufacturing = 1)`);
+  }
   if (query.aboveScale !== undefined) conditions.push(sql<SqlBool>`e.above_scale = ${query.aboveScale ? 1 : 0}`);
   if (query.archived === "hide") conditions.push(sql<SqlBool>`e.archived_at IS NULL`);
   if (query.archived === "only") conditions.push(sql<SqlBool>`e.archived_at IS NOT NULL`);
@@ -158,6 +165,12 @@ function filterConditions(db: Db, caller: Caller, query: EnterpriseListQuery, to
     const level = query.level ? sql`AND a.level = ${query.level}` : sql``;
     conditions.push(
       sql<SqlBool>`EXISTS (SELECT 1 FROM awards a WHERE a.enterprise_id = e.id ${tier} ${level} AND ${liveAward("a", today)})`,
+    );
+  }
+  if (query.notTier) {
+    // The same index probe as above, negated: one seek per candidate firm, no join.
+    conditions.push(
+      sql<SqlBool>`NOT EXISTS (SELECT 1 FROM awards n WHERE n.enterprise_id = e.id AND n.tier_code = ${query.notTier} AND ${liveAward("n", today)})`,
     );
   }
   return conditions;

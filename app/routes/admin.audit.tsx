@@ -6,6 +6,7 @@ import { listAudit, listAuditActions, type AuditEntry } from "~/models/audit.ser
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
+import type { MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -39,14 +40,25 @@ export default function AuditPage() {
   const { entries, next, actions } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const t = useT();
+  const actionLabel = (action: string) => {
+    const key = `audit.act.${action}` as MessageKey;
+    const label = t(key);
+    return label === key ? action : label;
+  };
   const columns = [
     col.accessor("at", { header: t("audit.time"), cell: (i) => formatDateTime(i.getValue()) }),
     col.accessor("actorUsername", {
       header: t("audit.who"),
       cell: (i) => (i.getValue() ? `${i.row.original.actorName ?? ""}（${i.getValue()}）` : t("audit.anonymous")),
     }),
-    col.accessor("action", { header: t("audit.action"), cell: (i) => <code>{i.getValue()}</code> }),
-    col.accessor("subject", { header: t("audit.subject") }),
+    col.accessor("action", { header: t("audit.action"), cell: (i) => <span title={i.getValue()}>{actionLabel(i.getValue())}</span> }),
+    col.accessor("subject", {
+      header: t("audit.subject"),
+      cell: (i) => {
+        const name = i.row.original.subjectName;
+        return name ? <span title={i.getValue() ?? ""}>{name}</span> : (i.getValue() ?? "");
+      },
+    }),
     col.accessor("address", { header: t("audit.address") }),
     col.accessor("data", {
       header: t("audit.details"),
@@ -73,7 +85,7 @@ export default function AuditPage() {
           <select id="audit-action" name="action" className="input" defaultValue={searchParams.get("action") ?? ""}>
             <option value="">{t("common.all")}</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>{actionLabel(a)}</option>
             ))}
           </select>
         </div>

@@ -4,7 +4,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { AttachmentList } from "~/components/attachment-list";
 import { DecisionForms } from "~/components/application-decisions";
-import { OpinionBadge, PayloadView, StatusBadge, Timeline } from "~/components/application-view";
+import { LevelSought, OpinionBadge, PayloadView, StatusBadge, Timeline } from "~/components/application-view";
 import { EligibilityPanel } from "~/components/eligibility-panel";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useSuccessKey } from "~/components/forms";
@@ -16,6 +16,7 @@ import {
   decideWithReason,
   getApplicationDetail,
   getApplicationSummary,
+  nextInQueue,
   recordTownOpinion,
   revokeApplication,
   roleMayEver,
@@ -45,6 +46,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? null
     : evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined);
   const actions = availableActions(user.role, detail.status);
+  // After a reviewer's decision, offer the next application waiting in the same queue.
+  const done = new URL(request.url).searchParams.get("done");
+  const decided = done !== null && (DETAIL_INTENTS as readonly string[]).includes(done) && done !== "withdraw";
+  const next = decided ? await nextInQueue(db(), user, detail.id) : null;
   const { events, ...rest } = detail;
   return {
     app: rest,
@@ -55,6 +60,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     actions,
     today,
     role: user.role,
+    decided,
+    next,
   };
 }
 
@@ -108,7 +115,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defau
   actionStatus === 409 ? true : defaultShouldRevalidate;
 
 export default function ApplicationPage() {
-  const { app, events, attachments, checklist, liveEligibility, actions, today, role } = useLoaderData<typeof loader>();
+  const { app, events, attachments, checklist, liveEligibility, actions, today, role, decided, next } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const formsKey = useSuccessKey(actionData);
   const [searchParams] = useSearchParams();
@@ -145,12 +152,27 @@ export default function ApplicationPage() {
       {done ? (
         <div className="alert alert--ok" role="status">
           {done === "save" ? t("apps.detail.saved") : done === "submit" ? t("apps.detail.submitted") : t("apps.detail.done")}
+          {decided && role !== "enterprise" ? (
+            next ? (
+              <>
+                {" "}
+                <Link className="button button--small button--primary" to={`/applications/${next.id}`}>
+                  {t("apps.detail.nextInQueue")}
+                </Link>{" "}
+                <span className="muted small">
+                  {next.enterpriseName} · {t.pick({ zh: getTier(next.tierCode).nameZh, en: getTier(next.tierCode).nameEn })}
+                </span>
+              </>
+            ) : (
+              <> {t("apps.detail.queueEmpty")}</>
+            )
+          ) : null}
         </div>
       ) : null}
       {app.status === "returned" ? (
         <div className="alert alert--warn" role="note">
           <p>
-            <strong>{t("apps.detail.returnedBanner")}</strong>
+            <strong>{t(role === "enterprise" ? "apps.detail.returnedBanner" : "apps.detail.returnedBannerReviewer")}</strong>
           </p>
           {reason ? <p>{t("apps.detail.reason")}{reason}</p> : null}
           {app.decisionComment ? <p className="prewrap">{app.decisionComment}</p> : null}
@@ -186,12 +208,12 @@ export default function ApplicationPage() {
                 <dt>{t("apps.field.year")}</dt>
                 <dd>{app.year}</dd>
               </div>
-              {tier.levels.length > 1 ? (
-                <div>
-                  <dt>{t("apps.field.levelSought")}</dt>
-                  <dd>{app.levelSought ? t.pick(LEVEL_NAMES[app.levelSought]) : <span className="muted">{t("apps.detail.notFilled")}</span>}</dd>
-                </div>
-              ) : null}
+              <div>
+                <dt>{t("apps.field.levelSought")}</dt>
+                <dd>
+                  <LevelSought tierCode={app.tierCode} level={app.levelSought} />
+                </dd>
+              </div>
               <div>
                 <dt>{t("apps.detail.createdAt")}</dt>
                 <dd>{formatDateTime(app.createdAt)}</dd>

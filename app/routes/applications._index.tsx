@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useMemo } from "react";
-import { OpinionBadge, StatusBadge } from "~/components/application-view";
+import { LevelSought, OpinionBadge, StatusBadge } from "~/components/application-view";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PIPELINE_STATUSES, STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
@@ -102,10 +102,7 @@ function useColumns(role: string): DataTableColumn<Row>[] {
     const year = col.accessor("year", { header: () => t("apps.col.year"), meta: { numeric: true } });
     const level = col.accessor("levelSought", {
       header: () => t("apps.col.level"),
-      cell: (c) => {
-        const v = c.getValue();
-        return v && getTier(c.row.original.tierCode).levels.length > 1 ? t.pick(LEVEL_NAMES[v]) : "—";
-      },
+      cell: (c) => <LevelSought tierCode={c.row.original.tierCode} level={c.getValue()} />,
     });
     const status = col.accessor("status", { header: () => t("apps.col.status"), cell: (c) => <StatusBadge status={c.getValue()} /> });
     const town = col.accessor("townNameZh", {
@@ -141,7 +138,9 @@ function useColumns(role: string): DataTableColumn<Row>[] {
         return <Link to={`/applications/${r.id}`}>{t("apps.next.review")}</Link>;
       },
     });
-    if (role === "enterprise") return [tier, year, level, status, updated, next] as DataTableColumn<Row>[];
+    // The column each list is opened for comes right after what names the row, so a phone shows
+    // it without scrolling sideways.
+    if (role === "enterprise") return [tier, next, status, year, level, updated] as DataTableColumn<Row>[];
     // Bulk decisions: the checkboxes belong to the form under the table (HTML form attribute).
     const select = col.display({
       id: "select",
@@ -151,8 +150,8 @@ function useColumns(role: string): DataTableColumn<Row>[] {
           <input type="checkbox" form="bulk-form" name="id" value={c.row.original.id} aria-label={t("bulk.selectRow", { name: c.row.original.enterpriseName })} />
         ) : null,
     });
-    if (role === "reviewer" || role === "admin") return [select, firm, town, tier, year, level, status, opinion, submitted, next] as DataTableColumn<Row>[];
-    return [firm, town, tier, year, level, status, opinion, submitted, next] as DataTableColumn<Row>[];
+    if (role === "reviewer" || role === "admin") return [select, firm, next, status, tier, town, year, level, opinion, submitted] as DataTableColumn<Row>[];
+    return [firm, next, status, tier, town, year, level, opinion, submitted] as DataTableColumn<Row>[];
   }, [t.lang, role]);
 }
 
@@ -220,7 +219,7 @@ export default function ApplicationsPage() {
             <label htmlFor="f-q" className="field__label">{t("apps.filter.q")}</label>
             <input id="f-q" name="q" className="input" defaultValue={d.filters.q} maxLength={100} />
           </div>
-          <div className="field">
+          <div className="field field--tier">
             <label htmlFor="f-tier" className="field__label">{t("apps.filter.tier")}</label>
             <select id="f-tier" name="tier" className="input" defaultValue={d.filters.tier}>
               <option value="">{t("common.all")}</option>

@@ -3,15 +3,16 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { StatusBadge } from "~/components/application-view";
+import { LevelSought, StatusBadge } from "~/components/application-view";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, SelectField, TextField, TextareaField } from "~/components/forms";
 import { REASON_CODES, REASON_NAMES, STATUS_NAMES } from "~/domain/state-machine";
-import { LEVEL_NAMES, getTier } from "~/domain/tiers";
+import { LEVELS, LEVEL_NAMES, getTier, type Level, type TierCode } from "~/domain/tiers";
 import { applyBulkDecision, bulkImpact, loadBulkCandidates, type BulkInput } from "~/models/bulk-decision.server";
 import { bulkDecisionSchema } from "~/schemas/import.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import { todayInShanghai } from "~/utils/format";
 import { langFromCookieHeader, pick, translate, type MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
@@ -20,6 +21,17 @@ import { useT } from "~/utils/i18n-react";
  * → a preview of its effect on the targets → confirm, applied in one transaction.
  */
 const BUREAU = ["reviewer", "admin"] as const;
+
+/**
+ * The levels every selected tier allows, and the one to prefill: the level all of them sought, or
+ * the only level allowed.
+ */
+function commonLevels(selected: readonly { tierCode: TierCode; levelSought: Level | null }[]) {
+  const levels = LEVELS.filter((l) => selected.every((c) => getTier(c.tierCode).levels.includes(l)));
+  const sought = [...new Set(selected.map((c) => c.levelSought))];
+  const prefill = sought.length === 1 && sought[0] && levels.includes(sought[0]) ? sought[0] : levels.length === 1 ? levels[0]! : "";
+  return { levels, prefill };
+}
 
 function idsFrom(params: URLSearchParams): number[] {
   return [...new Set(params.getAll("id").filter((v) => /^\d{1,12}$/.test(v)).map(Number))].slice(0, 500);
@@ -31,10 +43,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const done = url.searchParams.get("done");
   const decision = url.searchParams.get("decision") === "return" ? "return" : "approve";
   if (done === "approve" || done === "return") {
-    return { done: { decision: done, n: Number(url.searchParams.get("n") ?? 0) }, decision, candidates: [] };
+    return { done: { decision: done, n: Number(url.searchParams.get("n") ?? 0) }, decision, candidates: [], today: todayInShanghai() };
   }
   const candidates = await loadBulkCandidates(db(), user, idsFrom(url.searchParams));
-  return { done: null, decision, candidates };
+  return { done: null, decision, candidates, today: todayInShanghai() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -90,7 +102,7 @@ export default function BulkDecisionPage() {
   const [form, fields] = useForm<{ decision: string; level: string; recognizedOn: string; documentNo: string; reasonCode: string; comment: string; id: string[] }>({
     id: "bulk-decision",
     lastResult: actionData?.result as never,
-    defaultValue: { decision: d.decision },
+    defaultValue: { decision: d.decision, level: commonLevels(d.candidates.filter((c) => c.status === "submitted")).prefill, recognizedOn: d.today },
   });
   if (d.done) {
     return (
@@ -142,7 +154,7 @@ export default function BulkDecisionPage() {
                     <td><Link to={`/applications/${c.id}`}>{c.enterpriseName}</Link></td>
                     <td>{t.pick({ zh: getTier(c.tierCode).nameZh, en: getTier(c.tierCode).nameEn })}</td>
                     <td className="num">{c.year}</td>
-                    <td>{c.levelSought ? t.pick(LEVEL_NAMES[c.levelSought]) : "—"}</td>
+                    <td><LevelSought tierCode={c.tierCode} level={c.levelSought} /></td>
                     <td><StatusBadge status={c.status} /></td>
                   </tr>
                 ))}
@@ -164,7 +176,7 @@ export default function BulkDecisionPage() {
                   field={fields.level}
                   required
                   placeholder="—"
-                  options={(["national", "provincial", "municipal", "district"] as const).map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
+                  options={commonLevels(submitted).levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
                 />
                 <TextField label={t("bulk.recognizedOn")} field={fields.recognizedOn} type="date" required />
                 <TextField label={t("bulk.documentNo")} field={fields.documentNo} required maxLength={100} />

@@ -188,7 +188,8 @@ export default function NewApplicationPage() {
         <TierChooser firmId={d.onBehalf ? d.firm.id : null} />
       ) : (
         <>
-          {d.existing ? (
+          {/* After a refused duplicate the form itself says so, with the link: one notice, not two. */}
+          {d.existing && actionData?.existingId !== d.existing.id ? (
             <div className="alert alert--info" role="note">
               <p>{t("apps.existingOpen", { year: d.years[1]!, status: t.pick(STATUS_NAMES[d.existing.status]) })}</p>
               <p>

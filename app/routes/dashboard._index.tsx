@@ -4,7 +4,8 @@ import { Suspense } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { columnHelper, DataTable, type DataTableColumn } from "~/components/data-table";
 import { formatPercent, OverviewChart, ProgressBar } from "~/components/progress-charts";
-import { formatDateTime } from "~/utils/format";
+import { formatDateTime, todayInShanghai } from "~/utils/format";
+import { furthestBehindPace, yearElapsedShare, type BehindPace } from "~/domain/pace";
 import { getTier, TIERS, type TierCode } from "~/domain/tiers";
 import { defaultYear, LEAGUE_PAGE_SIZE, loadProgress, targetYears, type Cell, type TierFigures, type TownRow } from "~/models/progress.server";
 import { parseYearParam } from "~/schemas/progress.server";
@@ -25,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const report = await loadProgress(db(), user, year, new Date(), { after, limit: LEAGUE_PAGE_SIZE });
   return {
     report,
+    behind: furthestBehindPace(report.tiers, yearElapsedShare(year, todayInShanghai())),
     years: [...new Set([...years, year])].sort((a, b) => b - a),
     officer: user.role === "town_officer",
     canEditTargets: user.role === "reviewer" || user.role === "admin",
@@ -54,7 +56,7 @@ function pace(t: T, f: TierFigures) {
   return t("progress.paceValue", { n: f.pace.toFixed(1) });
 }
 
-function TierCard({ f, data }: { f: TierFigures; data: LoaderData }) {
+function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behind: BehindPace | null }) {
   const t = useT();
   const tier = getTier(f.tier);
   const { report, officer } = data;
@@ -71,10 +73,16 @@ function TierCard({ f, data }: { f: TierFigures; data: LoaderData }) {
     </>
   );
   return (
-    <article className="pcard" aria-labelledby={titleId}>
+    <article className={behind ? "pcard pcard--behind" : "pcard"} aria-labelledby={titleId}>
       <h3 id={titleId} className="pcard__title">
         {t.pick({ zh: tier.nameZh, en: tier.nameEn })}
       </h3>
+      {behind ? (
+        <p className="pcard__behind">
+          <span className="badge badge--bad">⚠ {t("progress.behindMost")}</span>{" "}
+          <span className="small">{t("progress.behindMostDetail", { expected: behind.expected, shortfall: behind.shortfall })}</span>
+        </p>
+      ) : null}
       <p className="pcard__big">
         {officer ? (
           <span className="pcard__achieved">{achievedText}</span>
@@ -409,7 +417,7 @@ export default function DashboardPage() {
         <h2 id="cards-title">{t("progress.cards")}</h2>
         <div className="pcards">
           {report.tiers.map((f) => (
-            <TierCard key={f.tier} f={f} data={data} />
+            <TierCard key={f.tier} f={f} data={data} behind={data.behind?.tier === f.tier ? data.behind : null} />
           ))}
         </div>
         <p className="small muted">{t("progress.report.projectionRule")}</p>

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useMemo } from "react";
+import { LevelSought } from "~/components/application-view";
 import { columnHelper, DataTable, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TierBadge } from "~/components/tier-badges";
@@ -88,17 +89,7 @@ function useAwardColumns(): DataTableColumn<AwardView>[] {
           header: t("ent.award.tier"),
           cell: (info) => t.pick({ zh: getTier(info.getValue()).nameZh, en: getTier(info.getValue()).nameEn }),
         }),
-        awardCol.accessor("level", { header: t("ent.award.level"), cell: (info) => t.pick(LEVEL_NAMES[info.row.original.level]) }),
-        awardCol.accessor("year", { header: t("ent.award.year"), meta: { numeric: true } }),
-        awardCol.accessor("documentNo", { header: t("ent.award.documentNo"), cell: (info) => info.getValue() ?? "—" }),
-        awardCol.accessor("recognizedOn", {
-          header: t("ent.award.recognizedOn"),
-          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || "—"}</span>,
-        }),
-        awardCol.accessor("validUntil", {
-          header: t("ent.award.validUntil"),
-          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || t("ent.award.noExpiry")}</span>,
-        }),
+        // The state first after the tier: on a phone it is what one opens the profile to see.
         awardCol.accessor("state", {
           header: t("ent.award.status"),
           cell: (info) => {
@@ -115,6 +106,17 @@ function useAwardColumns(): DataTableColumn<AwardView>[] {
               </>
             );
           },
+        }),
+        awardCol.accessor("level", { header: t("ent.award.level"), cell: (info) => t.pick(LEVEL_NAMES[info.row.original.level]) }),
+        awardCol.accessor("year", { header: t("ent.award.year"), meta: { numeric: true } }),
+        awardCol.accessor("documentNo", { header: t("ent.award.documentNo"), cell: (info) => info.getValue() ?? "—" }),
+        awardCol.accessor("recognizedOn", {
+          header: t("ent.award.recognizedOn"),
+          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || "—"}</span>,
+        }),
+        awardCol.accessor("validUntil", {
+          header: t("ent.award.validUntil"),
+          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || t("ent.award.noExpiry")}</span>,
         }),
       ] as DataTableColumn<AwardView>[],
     [t.lang],
@@ -137,10 +139,7 @@ function useApplicationColumns(): DataTableColumn<ApplicationSummary>[] {
         appCol.accessor("year", { header: t("ent.app.year"), meta: { numeric: true } }),
         appCol.accessor("levelSought", {
           header: t("ent.app.level"),
-          cell: (info) => {
-            const level = info.row.original.levelSought;
-            return level ? t.pick(LEVEL_NAMES[level]) : "—";
-          },
+          cell: (info) => <LevelSought tierCode={info.row.original.tierCode} level={info.row.original.levelSought} />,
         }),
         appCol.accessor("status", {
           header: t("ent.app.status"),

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useClientLinks } from "~/components/client-links";
 import { columnHelper, DataTable, SortHeader, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -141,10 +141,19 @@ function Filters({ data }: { data: LoaderData }) {
           ))}
         </select>
       </div>
-      <div className="field">
+      <div className="field field--tier">
         <label className="field__label" htmlFor="ent-tier">{t("ent.filter.tier")}</label>
         <select id="ent-tier" name="tier" className="input" defaultValue={query.tier ?? ""}>
           <option value="">{t("ent.filter.anyTier")}</option>
+          {TIERS.map((x) => (
+            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+          ))}
+        </select>
+      </div>
+      <div className="field field--tier">
+        <label className="field__label" htmlFor="ent-not-tier">{t("ent.filter.notTier")}</label>
+        <select id="ent-not-tier" name="notTier" className="input" defaultValue={query.notTier ?? ""}>
+          <option value="">{t("ent.filter.any")}</option>
           {TIERS.map((x) => (
             <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
           ))}
@@ -177,6 +186,10 @@ function Filters({ data }: { data: LoaderData }) {
           <option value="only">{t("ent.filter.archived.only")}</option>
         </select>
       </div>
+      <div className="field field--checkbox">
+        <input id="ent-manufacturing" type="checkbox" name="manufacturing" value="1" defaultChecked={query.manufacturing === true} />
+        <label htmlFor="ent-manufacturing">{t("ent.filter.manufacturing")}</label>
+      </div>
       {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
       {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
       <div className="filters__actions">
@@ -184,6 +197,23 @@ function Filters({ data }: { data: LoaderData }) {
         <Link to="/enterprises" className="button">{t("ent.filter.reset")}</Link>
       </div>
     </Form>
+  );
+}
+
+/**
+ * The filter panel takes a phone's whole first screen: there it starts folded (its summary names
+ * the filters in force). Rendered open, so without JavaScript nothing is hidden.
+ */
+function FoldedOnPhones({ summary, children }: { summary: string; children: ReactNode }) {
+  const [open, setOpen] = useState(true);
+  useEffect(() => {
+    if (window.matchMedia("(max-width: 640px)").matches) setOpen(false);
+  }, []);
+  return (
+    <details className="filters-fold" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="filters-fold__summary">{summary}</summary>
+      {children}
+    </details>
   );
 }
 
@@ -264,7 +294,9 @@ export default function EnterprisesPage() {
           <a href={`/enterprises/export.xlsx${suffix}`} className="button" download>{t("ent.list.exportXlsx")}</a>
         </div>
       </div>
-      <Filters data={data} />
+      <FoldedOnPhones summary={data.filterSummary.length ? `${t("ent.filter.legend")}：${data.filterSummary.join(t.lang === "en" ? "; " : "；")}` : t("ent.filter.legend")}>
+        <Filters data={data} />
+      </FoldedOnPhones>
       <DataTable
         columns={columns}
         data={data.page.rows}

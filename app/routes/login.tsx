@@ -78,7 +78,10 @@ export default function LoginPage() {
   const [form, fields] = useForm({
     id: "login",
     lastResult: actionData?.result,
-    shouldRevalidate: "onInput",
+    // The form has no client-side schema: revalidating on input would post every keystroke to
+    // the server (and each such post is a sign-in attempt the throttle sees). Check on submit.
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onSubmit",
   });
   return (
     <section className="login" aria-labelledby="login-title">

@@ -30,6 +30,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The same firms in the registry, where they can be filtered further and exported. */
+function registryLink(town: string | null): string {
+  const params = new URLSearchParams({ aboveScale: "1", manufacturing: "1", notTier: "clean-beauty-factory" });
+  if (town) params.set("town", town);
+  return `/enterprises?${params}`;
+}
+
 export default function CoveragePage() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
@@ -77,6 +84,9 @@ export default function CoveragePage() {
             {t("progress.coverage")} {formatPercent(c.percent)}（{t("progress.coverageFigure", { covered: c.covered, total: c.total })}）
             {" · "}
             {t("progress.firmsCount", { n: c.total - c.covered })}
+          </p>
+          <p className="no-print">
+            <Link to={registryLink(data.town)}>{t("progress.openInRegistry")}</Link>
           </p>
         </div>
       </div>

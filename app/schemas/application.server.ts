@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isValidIsoDate } from "~/domain/dates";
 import { formatWan, parseWan } from "~/domain/money";
+import { normalizeTypedNumber } from "~/domain/typed-number";
 import { doubtfulFigures, type DoubtfulFigure, type FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, usesChecklist, type EligibilityResult } from "~/domain/eligibility";
 import { validatePhone } from "~/domain/phone";
@@ -82,20 +83,22 @@ function parseField(f: PayloadField, raw: unknown, lang: Lang): { value?: unknow
       return r.ok ? { value: r.value } : { error: lang === "en" ? r.messageEn : r.message };
     }
     case "int": {
-      if (!/^[+]?\d+$/.test(text)) return { error: t("apps.err.int", { field: label }) };
-      const n = Number(text);
+      const typed = normalizeTypedNumber(text, f.units);
+      if (!/^[+]?\d+$/.test(typed)) return { error: t("apps.err.int", { field: label }) };
+      const n = Number(typed);
       if (n < (f.min ?? 0) || n > (f.max ?? Number.MAX_SAFE_INTEGER)) {
         return { error: t("apps.err.range", { field: label, min: f.min ?? 0, max: f.max ?? "" }) };
       }
       return { value: n };
     }
     case "decimal": {
-      const m = /^[+]?(\d+)(?:\.(\d+))?$/.exec(text);
+      const typed = normalizeTypedNumber(text, f.units);
+      const m = /^[+]?(\d+)(?:\.(\d+))?$/.exec(typed);
       if (!m) return { error: t("apps.err.number", { field: label }) };
       if ((m[2] ?? "").replace(/0+$/, "").length > (f.decimals ?? 2)) {
         return { error: t("apps.err.decimals", { field: label, n: f.decimals ?? 2 }) };
       }
-      const n = Number(text);
+      const n = Number(typed);
       if (n < (f.min ?? 0) || n > (f.max ?? Number.MAX_SAFE_INTEGER)) {
         return { error: t("apps.err.range", { field: label, min: f.min ?? 0, max: f.max ?? "" }) };
       }

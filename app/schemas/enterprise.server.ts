@@ -242,6 +242,7 @@ export function parseEnterpriseListQuery(params: URLSearchParams): EnterpriseLis
   const q = Array.from(str("q")).slice(0, 100).join("");
   const tier = str("tier");
   const level = str("level");
+  const notTier = str("notTier");
   const aboveScale = str("aboveScale");
   const archived = str("archived");
   const sort = str("sort");
@@ -253,6 +254,8 @@ export function parseEnterpriseListQuery(params: URLSearchParams): EnterpriseLis
     industry: code("industry"),
     tier: isTierCode(tier) ? tier : undefined,
     level: isLevel(level) ? level : undefined,
+    notTier: isTierCode(notTier) ? notTier : undefined,
+    manufacturing: str("manufacturing") === "1" ? true : undefined,
     aboveScale: aboveScale === "1" ? true : aboveScale === "0" ? false : undefined,
     archived: archived === "1" ? "include" : (ARCHIVED_MODES as readonly string[]).includes(archived) ? (archived as EnterpriseListQuery["archived"]) : "hide",
     sort: (SORT_KEYS as readonly string[]).includes(sort) ? (sort as EnterpriseListQuery["sort"]) : "name",

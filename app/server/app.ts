@@ -6,6 +6,7 @@ import path from "node:path";
 import { admissionControl } from "./admission";
 import { createRemixHandler } from "./remix-handler";
 import { bodyCheck } from "./request-body";
+import { runWithRequestContext } from "../utils/request-context.server";
 
 function contentSecurityPolicy(nonce: string): string {
   return [
@@ -131,14 +132,13 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
   const limit = activeRequestLimit();
   if (limit > 0) app.use(admissionControl(limit, skipsAdmission));
 
-  app.all(
-    "*",
-    createRemixHandler({
-      build,
-      mode: process.env.NODE_ENV ?? "production",
-      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientAddress: req.ip }),
-    }),
-  );
+  const remix = createRemixHandler({
+    build,
+    mode: process.env.NODE_ENV ?? "production",
+    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientAddress: req.ip }),
+  });
+  // Entered here, after the admission queue, so the context is this request's own.
+  app.all("*", (req, res, next) => runWithRequestContext({ clientAddress: req.ip ?? null }, () => remix(req, res, next)));
   app.use(lastErrorHandler);
   return app;
 }

@@ -32,7 +32,10 @@ export function isLang(x: unknown): x is Lang {
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   const text = messages[lang][key] ?? messages.zh[key] ?? key;
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  // "{n:application|applications}" picks the singular when n is 1 (English; Chinese has no plural).
+  return text
+    .replace(/\{(\w+):([^{}|]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) => (Number(vars[name]) === 1 ? one : other))
+    .replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
 /** Chooses the caller's language from a pair of names carried by domain data. */

@@ -56,7 +56,12 @@ describe("accounts and the audit log", () => {
     const { page, problems, context } = await newPage(browser);
     await signInAs(page, "admin");
     await page.goto(`${baseUrl()}/admin/audit?action=login.success`);
-    await expect.poll(() => page.getByRole("cell", { name: "login.success" }).count()).toBeGreaterThan(0);
+    // Actions read in words; a user as subject reads by name, not as "user:12".
+    await expect.poll(() => page.getByRole("cell", { name: "登录", exact: true }).count()).toBeGreaterThan(0);
+    await page.goto(`${baseUrl()}/admin/audit?action=user.create`);
+    await expect.poll(() => page.getByRole("cell", { name: "新建账号", exact: true }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("cell", { name: "白泉镇 新联络员（officer-baiquan2）" }).count()).toBe(1);
+    await page.goto(`${baseUrl()}/admin/audit?action=login.success`);
     await expectAccessible(page, "audit");
     await screenshot(page, "audit-zh");
     await page.setViewportSize({ width: 390, height: 844 });

@@ -54,6 +54,30 @@ describe("progress dashboard", () => {
     await context.close();
   });
 
+  it("marks the tier furthest behind its pace with a worded badge, on the card with the largest share still missing", async () => {
+    const { page, problems, context } = await newPage(browser);
+    await signInAs(page, "reviewer");
+    // 2023 is over: its pace is the whole target, so the card furthest behind misses the largest share.
+    await page.goto(`${baseUrl()}/dashboard?year=2023`);
+    const cards = page.locator("article.pcard");
+    await cards.first().waitFor();
+    const figures = await cards.evaluateAll((els) =>
+      els.map((el) => {
+        const m = /(\d+)\D+?(\d+)/.exec(el.querySelector(".pcard__big")?.textContent ?? "");
+        return { title: el.querySelector("h3")?.textContent ?? "", achieved: Number(m?.[1]), target: Number(m?.[2]), marked: /进度最落后/.test(el.textContent ?? "") };
+      }),
+    );
+    const marked = figures.filter((f) => f.marked);
+    expect(marked).toHaveLength(1);
+    const missing = (f: { achieved: number; target: number }) => (f.target > 0 ? (f.target - f.achieved) / f.target : -1);
+    expect(missing(marked[0]!)).toBe(Math.max(...figures.map(missing)));
+    expect(missing(marked[0]!)).toBeGreaterThan(0);
+    expect(await page.locator("article.pcard--behind").textContent()).toMatch(/尚差 \d+ 家/);
+    await screenshot(page, "dashboard-behind-pace");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it("prints as an A4 report with the title, the date and the figures", async () => {
     const { page, context, problems } = await newPage(browser);
     await signInAs(page, "reviewer");

@@ -176,6 +176,18 @@ describe("the running server", () => {
     expect(res.status).toBe(413);
   });
 
+  it("records the client's address on audit rows written by the guards, not only at sign-in", async () => {
+    const cookie = await signIn("officer-jintang");
+    const refused = await fetch(`${server.url}/admin/audit`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(refused.status).toBe(403);
+    const database = await openServerDatabase(server.dataDir);
+    const row = (
+      await sql<{ address: string | null }>`SELECT address FROM audit_log WHERE action = 'authz.denied' AND subject = '/admin/audit' ORDER BY id DESC LIMIT 1`.execute(database.db)
+    ).rows[0];
+    await database.db.destroy();
+    expect(row?.address).toMatch(/127\.0\.0\.1/);
+  });
+
   it("keeps its data across a restart, without seeding twice", async () => {
     const count = async () => {
       const database = await openServerDatabase(server.dataDir);

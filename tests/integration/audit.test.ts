@@ -3,6 +3,7 @@ import * as audit from "~/routes/admin.audit";
 import * as login from "~/routes/login";
 import { sql } from "kysely";
 import { db } from "~/utils/db.server";
+import { translate, type MessageKey } from "~/utils/i18n";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
 
 describe("the audit log", () => {
@@ -29,6 +30,26 @@ describe("the audit log", () => {
     const byReviewer = dataOf((await call(audit.loader, makeRequest("/admin/audit?actor=reviewer&action=login.success", { cookie }))).result);
     expect(byReviewer.entries[0]).toMatchObject({ actorUsername: "reviewer", action: "login.success" });
     expect(failures.actions).toContain("login.failure");
+  });
+
+  it("names the actions in words and the subjects by name, in both languages", async () => {
+    const reviewer = await db().selectFrom("users").select(["id", "display_name"]).where("username", "=", "reviewer").executeTakeFirstOrThrow();
+    const firm = await db().selectFrom("enterprises").select(["id", "name"]).orderBy("id").executeTakeFirstOrThrow();
+    const at = new Date().toISOString();
+    await sql`INSERT INTO audit_log (at, action, subject) VALUES (${at}, 'password.reset', ${`user:${reviewer.id}`})`.execute(db());
+    await sql`INSERT INTO audit_log (at, action, subject) VALUES (${at}, 'enterprise.update', ${`enterprise:${firm.id}`})`.execute(db());
+    const cookie = await sessionCookieFor("admin");
+    const page = dataOf((await call(audit.loader, makeRequest("/admin/audit", { cookie }))).result);
+    const reset = page.entries.find((e: { action: string; subject: string }) => e.action === "password.reset" && e.subject === `user:${reviewer.id}`);
+    expect(reset.subjectName).toBe(`${reviewer.display_name}（reviewer）`);
+    const changed = page.entries.find((e: { action: string; subject: string }) => e.action === "enterprise.update" && e.subject === `enterprise:${firm.id}`);
+    expect(changed.subjectName).toBe(firm.name);
+    for (const action of [...page.actions, "user.create", "password.reset", "authz.denied"]) {
+      expect(translate("zh", `audit.act.${action}` as MessageKey), action).toMatch(/[\u4e00-\u9fff]/);
+      expect(translate("en", `audit.act.${action}` as MessageKey), action).toMatch(/^[A-Z]/);
+    }
+    expect(translate("zh", "audit.act.password.reset")).toBe("重置密码");
+    expect(translate("zh", "audit.act.user.create")).toBe("新建账号");
   });
 
   it("records refused authorizations", async () => {

@@ -7,6 +7,7 @@ import * as profile from "~/routes/enterprises.$id";
 import * as edit from "~/routes/enterprises.$id_.edit";
 import { EXPORT_HEADERS, XLSX_DATA_SHEET, XLSX_META_SHEET } from "~/models/enterprise-export.server";
 import { listEnterprises } from "~/models/enterprise.server";
+import { listUncoveredFirms } from "~/models/progress.server";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
@@ -257,6 +258,46 @@ describe("the registry list: filters, sorting, paging", () => {
     const { rows } = await allPages("reviewer", "?tier=specialized-new&archived=1");
     const ids = new Set(rows.map((r) => r.id));
     for (const { enterprise_id } of expiredOnly) expect(ids.has(enterprise_id)).toBe(false);
+  });
+
+  it("filters by a tier not held: the coverage work list's firms, scoped, and an expired award counts as not held", async () => {
+    const caller = { id: 0, role: "town_officer" as const, townCode: "jintang", enterpriseId: null };
+    const uncovered: number[] = [];
+    for (let cursor: string | null = null, guard = 0; guard < 100; guard++) {
+      const page = await listUncoveredFirms(db(), caller as never, { town: null, cursor });
+      uncovered.push(...page.rows.map((r) => r.id));
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(uncovered.length).toBeGreaterThan(0);
+    // A forged town is ignored: the officer stays in its own town.
+    const { rows } = await allPages("officer-jintang", "?aboveScale=1&manufacturing=1&notTier=clean-beauty-factory&town=yancang");
+    expect(rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([...uncovered].sort((a, b) => a - b));
+    for (const row of rows) expect(row.tiers.map((h) => h.tierCode)).not.toContain("clean-beauty-factory");
+
+    const today = todayInShanghai();
+    const expired = await db()
+      .selectFrom("awards as a")
+      .select("a.enterprise_id")
+      .where("a.tier_code", "=", "specialized-new")
+      .where("a.valid_until", "<", today)
+      .execute();
+    const live = new Set(
+      (
+        await db()
+          .selectFrom("awards as a")
+          .select("a.enterprise_id")
+          .where("a.tier_code", "=", "specialized-new")
+          .where("a.revoked_on", "is", null)
+          .where((w) => w.or([w("a.valid_until", "is", null), w("a.valid_until", ">=", today)]))
+          .execute()
+      ).map((r) => r.enterprise_id),
+    );
+    const notHeld = new Set((await allPages("reviewer", "?notTier=specialized-new&archived=1")).rows.map((r) => r.id));
+    for (const id of live) expect(notHeld.has(id)).toBe(false);
+    for (const { enterprise_id } of expired) if (!live.has(enterprise_id)) expect(notHeld.has(enterprise_id)).toBe(true);
+    const summary = (await listAs("reviewer", "?notTier=clean-beauty-factory&manufacturing=1")).filterSummary;
+    expect(summary).toEqual(expect.arrayContaining(["仅制造业", "尚未获得的称号：洁美工厂"]));
   });
 
   it("searches by part of the name, or by a credit-code prefix typed carelessly", async () => {

@@ -80,6 +80,7 @@ describe("migrations", () => {
       // Listened for at once: a child quicker than the delay has exited before the kill.
       const exited = new Promise((r) => child.once("exit", r));
       await new Promise((r) => setTimeout(r, delayMs));
+      // On an idle machine the whole list can finish before the later delays: then there is nothing to kill.
       child.kill("SIGKILL");
       await exited;
       const database = fresh.open();

@@ -46,7 +46,7 @@ export const en: Record<keyof typeof zh, string> = {
   "attachments.title": "Evidence files",
   "attachments.intro": "Upload the business licence, financial statements, certificates and other evidence.",
   "attachments.none": "No evidence files yet.",
-  "attachments.count": "{count} of at most {max} files",
+  "attachments.count": "{count} of at most {max} {max:file|files}",
   "attachments.col.kind": "Kind",
   "attachments.col.name": "File name",
   "attachments.col.type": "Type",

@@ -91,7 +91,7 @@ export const en: Record<keyof typeof zh, string> = {
   "users.enterpriseRequired": "Enterprise users need their firm's credit code.",
   "users.enterpriseUnknown": "No registered firm has this credit code; register the firm first.",
   "users.townRequired": "Town officers need a town.",
-  "users.count": "{n} accounts",
+  "users.count": "{n} {n:account|accounts}",
   "account.passwordTitle": "Change password",
   "account.mustChange": "For your account's safety, set a new password before you continue.",
   "account.currentPassword": "Current password",
