@@ -13,6 +13,22 @@ export function openRegistryDb(): Database.Database {
   return new Database(inject("databasePath"), { readonly: true, fileMustExist: true });
 }
 
+/** Rows of one read-only query on the e2e server's database. */
+export function queryRegistry<T>(sqlText: string, ...params: unknown[]): T[] {
+  const db = openRegistryDb();
+  try {
+    return db.prepare(sqlText).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The firms the application journey (applications.e2e.ts) walks through: other browser tests
+ * leave their applications alone, whatever order the files run in.
+ */
+export const JOURNEY_FIRMS: readonly string[] = ["舟山金塘塑机螺杆科技有限公司", "浙江盐仓海洋装备有限公司"];
+
 const screenshotDir = path.resolve(import.meta.dirname, "screenshots");
 
 /** Debian's Chromium with the flags a closed network needs; never a downloaded browser. */

@@ -7,7 +7,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getTier, type TierCode } from "~/domain/tiers";
-import { baseUrl, launchBrowser, newPage, openRegistryDb, screenshot, signInAs, waitForHydration } from "./browser";
+import { baseUrl, JOURNEY_FIRMS, launchBrowser, newPage, openRegistryDb, screenshot, signInAs, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -17,8 +17,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The firms the application journey works on: this file leaves their applications alone. */
-const ELSEWHERE = ["舟山金塘塑机螺杆科技有限公司", "浙江盐仓海洋装备有限公司"];
+const ELSEWHERE = JOURNEY_FIRMS;
 
 interface Pick {
   id: number;

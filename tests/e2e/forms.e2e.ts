@@ -4,7 +4,7 @@
  */
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launchBrowser, newPage, openRegistryDb, screenshot, signInAs, waitForHydration } from "./browser";
+import { baseUrl, JOURNEY_FIRMS, launchBrowser, newPage, openRegistryDb, screenshot, signInAs, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -14,8 +14,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Firms other browser tests walk through: left alone here. */
-const ELSEWHERE = ["舟山金塘塑机螺杆科技有限公司", "浙江盐仓海洋装备有限公司"];
+const ELSEWHERE = JOURNEY_FIRMS;
 
 function query<T>(sql: string, ...params: unknown[]): T {
   const db = openRegistryDb();

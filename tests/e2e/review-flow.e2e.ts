@@ -9,7 +9,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getTier, type TierCode } from "~/domain/tiers";
 import { todayInShanghai } from "~/utils/format";
-import { baseUrl, launchBrowser, newPage, openRegistryDb, signInAs, waitForHydration } from "./browser";
+import { baseUrl, JOURNEY_FIRMS, launchBrowser, newPage, queryRegistry, signInAs, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,17 +19,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The firms the application journey works on: this file leaves their applications alone. */
-const ELSEWHERE = ["舟山金塘塑机螺杆科技有限公司", "浙江盐仓海洋装备有限公司"];
+const ELSEWHERE = JOURNEY_FIRMS;
 
-function query<T>(sqlText: string, ...params: unknown[]): T[] {
-  const db = openRegistryDb();
-  try {
-    return db.prepare(sqlText).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = queryRegistry;
 
 /** A submitted application whose approval cannot clash with an award already held. */
 function approvable(): { id: number; tierCode: TierCode } {

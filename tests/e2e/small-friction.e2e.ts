@@ -8,7 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getTier, LEVEL_NAMES, type TierCode } from "~/domain/tiers";
 import { todayInShanghai } from "~/utils/format";
-import { baseUrl, launchBrowser, newPage, openRegistryDb, signInAs, waitForHydration } from "./browser";
+import { baseUrl, launchBrowser, newPage, queryRegistry, signInAs, waitForHydration } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,14 +18,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function query<T>(sqlText: string, ...params: unknown[]): T[] {
-  const db = openRegistryDb();
-  try {
-    return db.prepare(sqlText).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = queryRegistry;
 
 describe("small frictions with JavaScript on", () => {
   it("after a failed sign-in, typing sends nothing until the form is submitted again", async () => {
