@@ -15,6 +15,7 @@ import styles from "./styles/app.css";
 import { getUser } from "./utils/auth.server";
 import { langFromCookieHeader, type MessageKey } from "./utils/i18n";
 import { useT } from "./utils/i18n-react";
+import { releaseEarlyInput } from "./utils/early-input";
 import { useNonce } from "./utils/nonce";
 import type { Role } from "./domain/state-machine";
 
@@ -126,6 +127,8 @@ function Header({ data }: { data: RootData | undefined }) {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  // The loader data is decoded once this renders in the browser: React may take input again.
+  releaseEarlyInput();
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   const lang = data?.lang ?? "zh";
