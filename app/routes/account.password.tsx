@@ -12,6 +12,10 @@ import { homeFor, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, translate } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A change of password waits on password hashing, in libuv's threads. */
+export const handle: RouteHandle = { skipsQueue: ["POST"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -16,12 +16,16 @@ import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, pick, translate, type MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
+import type { RouteHandle } from "~/utils/route-handle";
 
 function parseId(raw: string | undefined): number {
   const id = Number(raw);
   if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
   return id;
 }
+
+/** A password reset waits on password hashing, in libuv's threads. */
+export const handle: RouteHandle = { skipsQueue: ["POST"] };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["admin"] });

@@ -16,6 +16,10 @@ import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, translate, type MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A new account waits on password hashing, in libuv's threads. */
+export const handle: RouteHandle = { skipsQueue: ["POST"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["admin"] });

@@ -5,6 +5,10 @@ import { MIME_EXTENSION, contentDisposition, downloadName } from "~/domain/attac
 import { getAttachmentFile } from "~/models/attachment.server";
 import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A file that streams for as long as the client reads. */
+export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /** GET /attachments/:id — downloads an evidence file the caller may see (404 otherwise). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

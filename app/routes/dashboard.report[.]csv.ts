@@ -5,6 +5,10 @@ import { parseYearParam } from "~/schemas/progress.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader } from "~/utils/i18n";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A download that streams for as long as the client reads. */
+export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /** GET /dashboard/report.csv?year= — the dashboard's figures as CSV (UTF-8 with a BOM, so Excel reads the Chinese); audited. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -3,6 +3,10 @@ import { attachmentHeader, enterprisesXlsxStream, prepareEnterpriseExport } from
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A download that streams for as long as the client reads. */
+export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /** GET /enterprises/export.xlsx?<the list's filters>: the filtered view in the caller's scope. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -4,6 +4,10 @@ import { loadPreview, previewReportXlsx } from "~/models/import-view.server";
 import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader } from "~/utils/i18n";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A download that streams for as long as the client reads. */
+export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /** GET /enterprises/import-report.xlsx?id=… — the preview of an upload, every row with its reasons. */
 export async function loader({ request }: LoaderFunctionArgs) {

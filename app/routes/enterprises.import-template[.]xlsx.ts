@@ -3,6 +3,10 @@ import { templateXlsx } from "~/models/import-view.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A download that streams for as long as the client reads. */
+export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /** GET /enterprises/import-template.xlsx?kind=enterprises|awards — a blank list to fill in. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,4 +1,8 @@
 import { pingDb } from "~/utils/db.server";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** Answered at once, even while pages queue. */
+export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /** 200 "ok" when the database answers a query; 503 otherwise. */
 export async function loader() {

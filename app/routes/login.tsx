@@ -13,6 +13,10 @@ import { getUser, homeFor, safeRedirect, signIn } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, translate } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** A sign-in waits on password hashing, in libuv's threads. */
+export const handle: RouteHandle = { skipsQueue: ["POST"] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { admissionControl } from "./admission";
 import { createRemixHandler } from "./remix-handler";
+import { admissionExemption } from "./route-needs";
 import { bodyCheck } from "./request-body";
 import { runWithRequestContext } from "../utils/request-context.server";
 
@@ -42,28 +43,12 @@ export function isSameOrigin(req: express.Request): boolean {
  * most one page's loaders or one page's render. The database is synchronous, so a second slot
  * never overlapped any waiting, and under the registry list at c = 10 it doubled the event
  * loop's stalls (largest delay 35–65 ms against 17–42 ms with one, same throughput). Requests
- * that wait on something other than this thread skip the queue (skipsAdmission).
+ * that wait on something other than this thread skip the queue (route-needs.ts).
  * REGISTRY_ACTIVE_REQUESTS overrides it; 0 turns the queue off (for comparison).
  */
 export function activeRequestLimit(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env.REGISTRY_ACTIVE_REQUESTS ?? 1);
   return Number.isInteger(n) && n >= 0 ? n : 1;
-}
-
-/** Posts that wait on password hashing, which runs in libuv's threads. */
-const HASHING_POSTS = /^\/(login|account\/password|admin\/users(\/\d+)?)$/;
-
-/**
- * Requests that spend their time waiting rather than computing skip the queue, where they would
- * hold the one slot for seconds: downloads that stream (exports, reports, templates, evidence
- * files), uploads (they wait on file writes and on the spreadsheet parser's worker thread),
- * posts that hash a password, and the health check.
- */
-export function skipsAdmission(req: express.Request): boolean {
-  if (req.method === "POST") {
-    return HASHING_POSTS.test(req.path) || (req.get("content-type") ?? "").startsWith("multipart/form-data");
-  }
-  return /\.(csv|xlsx)$/.test(req.path) || /^\/attachments\/\d+$/.test(req.path) || req.path === "/healthz";
 }
 
 /**
@@ -130,7 +115,7 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
   app.use(bodyCheck());
 
   const limit = activeRequestLimit();
-  if (limit > 0) app.use(admissionControl(limit, skipsAdmission));
+  if (limit > 0) app.use(admissionControl(limit, admissionExemption(build)));
 
   const remix = createRemixHandler({
     build,

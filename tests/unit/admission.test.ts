@@ -1,7 +1,14 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { admissionControl } from "~/server/admission";
-import { activeRequestLimit, skipsAdmission } from "~/server/app";
+import type { ServerBuild } from "@remix-run/node";
+import { pathToFileURL } from "node:url";
+import { activeRequestLimit } from "~/server/app";
+import { buildEntry } from "~/server/build";
+import { admissionExemption, routeHandles } from "~/server/route-needs";
+
+// The real build (made by the suite's global setup): what each route declares in its handle.
+const build = (await import(pathToFileURL(buildEntry).href)) as ServerBuild;
 
 /** A request/response pair as the middleware sees it: events, and the destroyed flags. */
 function pair(path = "/enterprises", method = "GET", contentType = "application/x-www-form-urlencoded") {
@@ -82,7 +89,7 @@ describe("admission control", () => {
   });
 
   it("lets requests that wait rather than compute through without a slot", () => {
-    const gate = admissionControl(1, skipsAdmission as any);
+    const gate = admissionControl(1, admissionExemption(build) as any);
     const started: string[] = [];
     const page = pair("/dashboard");
     gate(page.req as any, page.res as any, () => started.push("page"));
@@ -97,6 +104,7 @@ describe("admission control", () => {
       ["/admin/users/7", "POST"],
       ["/applications/3/attachments", "POST", "multipart/form-data; boundary=x"],
       ["/enterprises/import", "POST", "multipart/form-data; boundary=y"],
+      ["/enterprises/export.xlsx", "HEAD"],
     ];
     for (const [path, method, type] of exempt) {
       const p = pair(path, method, type);
@@ -104,12 +112,25 @@ describe("admission control", () => {
     }
     expect(started).toEqual(["page", ...exempt.map(([path, method]) => `${method} ${path}`)]);
     // Pages and ordinary form posts wait their turn.
-    for (const [path, method] of [["/login", "GET"], ["/applications/3", "POST"], ["/attachments/12/delete", "POST"], ["/admin/users/7/x", "POST"]]) {
+    for (const [path, method] of [["/login", "GET"], ["/applications/3", "POST"], ["/attachments/12/delete", "POST"], ["/admin/users/7/x", "POST"], ["/no/such/page.csv", "GET"]]) {
       const p = pair(path, method);
       gate(p.req as any, p.res as any, () => started.push(`${method} ${path}`));
     }
     expect(started).toHaveLength(1 + exempt.length);
-    expect(gate.stats()).toEqual({ active: 1, waiting: 4 });
+    expect(gate.stats()).toEqual({ active: 1, waiting: 5 });
+  });
+
+  it("finds every download route declaring that it streams, so none is held in the queue", () => {
+    const handleOf = routeHandles(build);
+    const downloads = Object.values(build.routes).filter((route) => /\.(csv|xlsx)$/.test(route.path ?? ""));
+    expect(downloads.length).toBeGreaterThanOrEqual(6);
+    for (const route of downloads) {
+      const pathname = `/${route.path!.replace(/:\w+/g, "1")}`;
+      expect(handleOf(pathname).skipsQueue, pathname).toContain("GET");
+    }
+    // The deepest route's handle counts, not a parent's.
+    expect(handleOf("/attachments/12").skipsQueue).toEqual(["GET"]);
+    expect(handleOf("/attachments/12/delete")).toEqual({});
   });
 
   it("reads its limit from REGISTRY_ACTIVE_REQUESTS, 0 meaning off, and falls back on nonsense", () => {
