@@ -36,7 +36,7 @@ export const JOBS: readonly Job[] = [
   { name: "figures-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindFiguresDue(db, now) },
   {
     name: "email-delivery",
-    leaseMs: 15 * 60_000,
+    leaseMs: 5 * 60_000,
     every: "tick",
     run: async (db) => {
       const transport = smtpTransport();
