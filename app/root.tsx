@@ -99,10 +99,15 @@ function Header({ data }: { data: RootData | undefined }) {
                 {user.displayName}
                 <span className="who__role">{t(`role.${user.role}` as MessageKey)}</span>
               </span>
-              <a href="/notifications" className="header-link notifications-link" data-discover="true"
-                aria-label={data?.unread ? t("nav.notificationsUnread", { n: data.unread }) : t("nav.notifications")}>
+              <a href="/notifications" className="header-link notifications-link" data-discover="true">
                 {t("nav.notifications")}
-                {data?.unread ? <span className="count-badge" aria-hidden="true">{data.unread > 99 ? "99+" : data.unread}</span> : null}
+                {data?.unread ? (
+                  <>
+                    {" "}
+                    <span className="count-badge">{data.unread}</span>
+                    <span className="visually-hidden">{t("nav.unreadSuffix")}</span>
+                  </>
+                ) : null}
               </a>
               <a href="/account/password" className="header-link" data-discover="true">{t("account.change")}</a>
               <form method="post" action="/logout" className="inline-form">

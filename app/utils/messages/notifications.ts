@@ -1,7 +1,7 @@
 /** Text of the inbox, the e-mail settings, the notifications themselves and the calendar page. */
 export const zh = {
   "nav.notifications": "消息",
-  "nav.notificationsUnread": "消息（{n} 条未读）",
+  "nav.unreadSuffix": " 条未读",
   "nav.calendar": "工作日历",
   "notifications.title": "消息",
   "notifications.intro": "与您有关的审核结果、待办提醒。",
@@ -89,7 +89,7 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "nav.notifications": "Messages",
-  "nav.notificationsUnread": "Messages ({n} unread)",
+  "nav.unreadSuffix": " unread",
   "nav.calendar": "Working calendar",
   "notifications.title": "Messages",
   "notifications.intro": "Review results and reminders that concern you.",
