@@ -102,7 +102,7 @@ export const en: Record<keyof typeof zh, string> = {
   "notifications.read": "Read",
   "notifications.open": "Open",
   "notifications.markRead": "Mark as read",
-  "notifications.markReadLabel": "Mark “{title}” as read",
+  "notifications.markReadLabel": "Mark as read: {title}",
   "notifications.markAllRead": "Mark all as read",
   "notifications.markedRead": "Marked as read.",
   "notifications.markedAllRead": "Marked {n} {n:message|messages} as read.",
