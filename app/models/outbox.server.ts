@@ -52,10 +52,8 @@ export interface MailTransport {
 /** The SMTP transport of `SMTP_URL` (smtp://host:port, smtps://user:pass@host), or null without one. */
 export function smtpTransport(url: string | undefined = process.env.SMTP_URL): MailTransport | null {
   if (!url) return null;
-  const transport = nodemailer.createTransport(url);
   // A server that answers slowly or not at all fails the attempt rather than hold the job.
-  Object.assign(transport.options, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
-  return transport;
+  return nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
 }
 
 export interface OutboxPolicy {
