@@ -112,7 +112,10 @@ export function startScheduler(db: Db, intervalMs: number, log: (line: string) =
   const tick = async () => {
     try {
       const reports = await runDueJobs(db);
-      const ran = reports.filter((r) => r.ran).map((r) => `${r.job} ${JSON.stringify(r.counts)}`);
+      // A delivery run that found nothing to send is audited but not logged.
+      const ran = reports
+        .filter((r) => r.ran && Object.values(r.counts ?? {}).some((v) => typeof v === "string" || (typeof v === "number" && v > 0)))
+        .map((r) => `${r.job} ${JSON.stringify(r.counts)}`);
       if (ran.length) log(`Scheduled jobs: ${ran.join("; ")}`);
     } catch (error) {
       log(`Scheduled jobs failed: ${error instanceof Error ? error.message : String(error)}`);
