@@ -13,6 +13,8 @@ import { useClientLinks } from "./components/client-links";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import styles from "./styles/app.css";
 import { getUser } from "./utils/auth.server";
+import { db } from "./utils/db.server";
+import { countUnread } from "./models/notification.server";
 import { langFromCookieHeader, type MessageKey } from "./utils/i18n";
 import { useT } from "./utils/i18n-react";
 import { releaseEarlyInput } from "./utils/early-input";
@@ -29,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return {
     lang,
+    unread: user ? await countUnread(db(), user) : 0,
     user: user
       ? {
           displayName: user.displayName,
@@ -52,6 +55,7 @@ const NAV: { to: (u: NonNullable<RootData["user"]>) => string; label: MessageKey
   { to: () => "/admin/checklists", label: "nav.checklists", roles: ["reviewer", "admin"] },
   { to: () => "/admin/users", label: "nav.users", roles: ["admin"] },
   { to: () => "/admin/audit", label: "nav.audit", roles: ["admin"] },
+  { to: () => "/admin/calendar", label: "nav.calendar", roles: ["admin"] },
 ];
 
 /** NavLink's rule: a section is current on its own path and on every path below it. */
@@ -96,6 +100,16 @@ function Header({ data }: { data: RootData | undefined }) {
                 {user.displayName}
                 <span className="who__role">{t(`role.${user.role}` as MessageKey)}</span>
               </span>
+              <a href="/notifications" className="header-link notifications-link" data-discover="true">
+                {t("nav.notifications")}
+                {data?.unread ? (
+                  <>
+                    {" "}
+                    <span className="count-badge">{data.unread}</span>
+                    <span className="visually-hidden">{t("nav.unreadSuffix")}</span>
+                  </>
+                ) : null}
+              </a>
               <a href="/account/password" className="header-link" data-discover="true">{t("account.change")}</a>
               <form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="button button--ghost">{t("auth.signOut")}</button>

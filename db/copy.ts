@@ -37,6 +37,11 @@ export const COPY_ORDER = [
   "application_status_totals",
   "award_level_totals",
   "job_leases",
+  "calendar_exceptions",
+  "notifications",
+  "notification_settings",
+  "email_outbox",
+  "job_runs",
 ] as const;
 
 export interface CopyReport {

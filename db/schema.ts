@@ -218,6 +218,65 @@ export interface JobLeasesTable {
   expires_at: string;
 }
 
+/** Exceptions to the Monday-to-Friday week: holidays and make-up working days (0014). */
+export interface CalendarExceptionsTable {
+  date: string;
+  kind: "holiday" | "workday";
+  name_zh: string;
+  name_en: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+/** A user's inbox; one row per (recipient_id, event_key) (0014). */
+export interface NotificationsTable {
+  id: Id;
+  recipient_id: number;
+  kind: string;
+  event_key: string;
+  enterprise_id: number | null;
+  /** JSON: the message's parameters. */
+  params: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** How a user wants e-mail: each notification at once, a daily digest, or none (0014). */
+export interface NotificationSettingsTable {
+  user_id: number;
+  email: string | null;
+  email_mode: "immediate" | "digest" | "off";
+  updated_at: string;
+}
+
+/** E-mail waiting to be sent, being sent, sent or given up (0014); one row per event_key. */
+export interface EmailOutboxTable {
+  id: Id;
+  event_key: string;
+  notification_id: number | null;
+  recipient_id: number;
+  to_address: string;
+  subject: string;
+  body: string;
+  status: "pending" | "sending" | "sent" | "failed";
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** When each scheduled job last ran, and what it did (0014). */
+export interface JobRunsTable {
+  name: string;
+  last_started_at: string;
+  last_finished_at: string | null;
+  last_counts: string | null;
+}
+
 /** Items of the bureau-kept checklist of a district factory tier (0003); archived, never deleted. */
 export interface TierChecklistItemsTable {
   id: Id;
@@ -253,4 +312,9 @@ export interface DB {
   application_status_totals: ApplicationStatusTotalsTable;
   job_leases: JobLeasesTable;
   award_level_totals: AwardLevelTotalsTable;
+  calendar_exceptions: CalendarExceptionsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  email_outbox: EmailOutboxTable;
+  job_runs: JobRunsTable;
 }

@@ -23,6 +23,7 @@ import { LEVEL_NAMES, TIER_CODES, getTier, levelRank, type Level, type TierCode 
 import { generateUscc } from "../app/domain/uscc";
 import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion } from "../app/domain/state-machine";
 import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
+import { seedDemoNotifications } from "./demo-notifications";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
@@ -1500,6 +1501,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
     const awardRows: Insertable<AwardsTable>[] = awards.map(({ row }, i) => ({ id: i + 1, ...row }));
     await insertChunks(trx, "awards", awardRows);
     await syncIdSequences(trx);
+    await seedDemoNotifications(trx, DEMO_NOW);
   });
 }
 

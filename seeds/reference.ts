@@ -6,6 +6,7 @@
 import type { Insertable, Kysely } from "kysely";
 import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TownsTable } from "../db/schema";
 import { TIERS, TIER_CODES, type TierCode } from "../app/domain/tiers";
+import { seedCalendar } from "./calendar";
 
 /** The 10 sub-districts (街道) and 3 towns (镇) of 定海区; 临城 and 千岛 are run by 新城管委会. */
 export const TOWNS: readonly TownsTable[] = [
@@ -178,5 +179,6 @@ export async function seedReference(db: Kysely<DB>): Promise<void> {
       .values(checklistRows())
       .onConflict((oc) => oc.columns(["tier_code", "code"]).doNothing())
       .execute();
+    await seedCalendar(trx);
   });
 }

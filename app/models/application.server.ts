@@ -25,6 +25,7 @@ import { getTier, type Level, type TierCode } from "~/domain/tiers";
 import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
 import { listChecklist } from "~/models/checklist.server";
+import { notifyApplicationTransition } from "~/models/notification.server";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 
@@ -630,6 +631,7 @@ async function transition(
         data: plan.data ?? null,
       });
       if (plan.extra) await plan.extra(trx);
+      await notifyApplicationTransition(trx, app, action, expectedVersion + 1, now);
     });
   } catch (error) {
     if (error instanceof Rollback) return error.result;
@@ -682,7 +684,10 @@ export async function createApplication(
         .returning("id")
         .executeTakeFirstOrThrow();
       await appendEvent(trx, row.id, caller.id, now, { action: "create", from: null, to: "draft" });
-      if (input.submit) await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
+      if (input.submit) {
+        await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
+        await notifyApplicationTransition(trx, { id: row.id, enterpriseId, tierCode, year: input.year }, "submit", 2, now);
+      }
       return row.id;
     });
     return { ok: true, id };

@@ -21,7 +21,11 @@ export type AuditAction =
   | "enterprise.restore"
   | "import.enterprises"
   | "import.awards"
-  | "application.bulk";
+  | "application.bulk"
+  | "calendar.add"
+  | "calendar.remove"
+  | "job.run"
+  | "notification.settings";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

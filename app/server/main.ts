@@ -11,6 +11,7 @@ import { buildEntry, buildIfNeeded } from "./build";
 import { installLastResortGuard } from "./last-resort";
 import { startMeasurement } from "./measure";
 import { rememberRouteMatches } from "./route-matching";
+import { schedulerIntervalMs, startScheduler } from "../jobs/scheduler";
 
 async function prepareDatabase() {
   const { uploadsDir } = dataPaths();
@@ -52,6 +53,13 @@ async function main() {
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };
+  const intervalMs = schedulerIntervalMs();
+  if (intervalMs > 0) {
+    // The scheduler keeps a database handle of its own; its jobs hold leases, so several
+    // processes may each run one.
+    const jobsDatabase = openDatabase();
+    startScheduler(jobsDatabase.db, intervalMs);
+  }
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

@@ -42,11 +42,13 @@ const PAGES: Record<string, PageSpec[]> = {
     { name: "application-form", path: "/applications/new?tier=scaled-up", phone: true },
     { name: "detail-firm-draft", path: "/applications/325", phone: true },
     { name: "firm-profile", path: "/enterprises/1" },
+    { name: "notifications", path: "/notifications", phone: true },
   ],
   admin: [
     { name: "admin-users", path: "/admin/users" },
     { name: "admin-audit", path: "/admin/audit" },
     { name: "admin-checklists", path: "/admin/checklists" },
+    { name: "admin-calendar", path: "/admin/calendar?year=2026" },
   ],
 };
 

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "../../db/client";
 import { sql } from "kysely";
 import { db } from "~/utils/db.server";
+import { createNotification } from "~/models/notification.server";
 import { databaseHash } from "../support/db-hash";
 import { makeRequest, sessionCookieFor } from "../support/requests";
 
@@ -64,6 +65,7 @@ function cases(): Record<string, Case> {
     _index: { url: "/", loader: SIGNED_IN },
     "account.password": { url: "/account/password", loader: SIGNED_IN, action: SIGNED_IN },
     "admin.audit": { url: "/admin/audit", loader: ADMIN },
+    "admin.calendar": { url: "/admin/calendar?year=2026", loader: ADMIN, action: ADMIN },
     "admin.checklists": { url: "/admin/checklists", loader: BUREAU, action: BUREAU },
     "admin.users.$id": { url: `/admin/users/${ids.userId}`, params: { id: String(ids.userId) }, loader: ADMIN, action: ADMIN },
     "admin.users._index": { url: "/admin/users", loader: ADMIN, action: ADMIN },
@@ -90,6 +92,8 @@ function cases(): Record<string, Case> {
     "applications.bulk": { url: "/applications/bulk?decision=approve", loader: BUREAU, action: BUREAU },
     "enterprises.new": { url: "/enterprises/new", loader: BUREAU, action: BUREAU },
     healthz: { url: "/healthz", loader: EVERYONE },
+    // Everyone signed in has an inbox of their own; the canaries check it names no other scope's firm.
+    notifications: { url: "/notifications", loader: SIGNED_IN, action: SIGNED_IN },
     language: { url: "/language", loader: EVERYONE, action: EVERYONE },
     login: { url: "/login", loader: EVERYONE, action: EVERYONE },
     logout: { url: "/logout", loader: EVERYONE, action: row(L, L, L, L, L, L, L) },
@@ -133,6 +137,11 @@ beforeAll(async () => {
       const payload = JSON.stringify({ ...JSON.parse(app.payload), description: canary });
       await db().updateTable("applications").set({ payload }).where("id", "=", app.id).execute();
     }
+  }
+  // A notification about each canaried firm to its own user, carrying the canary in the firm's name.
+  for (const [username, firmId] of [["ent-jintang", firmA], ["ent-yancang", firmB]] as const) {
+    const user = await db().selectFrom("users").select("id").where("username", "=", username).executeTakeFirstOrThrow();
+    await createNotification(db(), { recipientId: user.id, kind: "application.approved", eventKey: `canary:${username}`, enterpriseId: firmId, params: { tierCode: "listed", year: 2026 }, link: null });
   }
   const appA = await db()
     .selectFrom("applications")

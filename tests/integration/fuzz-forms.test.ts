@@ -178,6 +178,34 @@ const CASES: Case[] = [
     url: () => "/admin/checklists?tier=clean-beauty-factory",
     base: async () => ({ intent: "add", tier: "clean-beauty-factory", code: `fuzz-${++seq}`, labelZh: "测试项", labelEn: "Test item", required: "on" }),
   },
+  {
+    name: "e-mail settings",
+    route: "notifications",
+    username: "officer-jintang",
+    url: () => "/notifications",
+    base: async () => ({ intent: "settings", email: "fuzz@dinghai.example", mode: "digest" }),
+  },
+  {
+    name: "mark a message read",
+    route: "notifications",
+    username: "officer-jintang",
+    url: () => "/notifications",
+    base: async () => {
+      const user = await db().selectFrom("users").select("id").where("username", "=", "officer-jintang").executeTakeFirstOrThrow();
+      const n = await db().selectFrom("notifications").select("id").where("recipient_id", "=", user.id).orderBy("id").executeTakeFirstOrThrow();
+      return { intent: "read", id: String(n.id) };
+    },
+  },
+  {
+    name: "add a calendar day",
+    route: "admin.calendar",
+    username: "admin",
+    url: () => "/admin/calendar",
+    base: async () => {
+      const d = new Date(Date.UTC(2040, 0, 1 + ++seq)).toISOString().slice(0, 10);
+      return { intent: "add", date: d, kind: "workday", nameZh: "测试调休", nameEn: "Test make-up day" };
+    },
+  },
   { name: "switch language", route: "language", username: null, url: () => "/language", base: async () => ({ lang: "en", redirectTo: "/login" }), alwaysAccepts: true },
 ];
 

@@ -47,6 +47,8 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
       DATABASE_PATH: path.join(dataDir, "registry.db"),
       UPLOADS_DIR: path.join(dataDir, "uploads"),
       REGISTRY_SKIP_BUILD: "1",
+      // The in-process scheduler is off unless a test asks for it.
+      JOBS_INTERVAL_SECONDS: "0",
       ...(await serverDatabaseEnv(dataDir)),
       ...options.env,
     },
