@@ -37,6 +37,10 @@ export const COPY_ORDER = [
   "application_status_totals",
   "award_level_totals",
   "job_leases",
+  "pool_entries",
+  "pool_tasks",
+  "pool_visits",
+  "town_targets",
 ] as const;
 
 export interface CopyReport {

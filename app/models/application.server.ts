@@ -25,6 +25,7 @@ import { getTier, type Level, type TierCode } from "~/domain/tiers";
 import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
 import { listChecklist } from "~/models/checklist.server";
+import { followApplication, lockFirmsForPool } from "~/models/pool.server";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 
@@ -609,6 +610,8 @@ async function transition(
     // rolls everything back on any result but ok.
     const inTransaction = (fn: (trx: Trx) => Promise<void>) => (db.isTransaction ? fn(db) : transact(db, fn));
     await inTransaction(async (trx) => {
+      // The firm first: its cultivation-pool entry follows the application (pool.server.ts).
+      await lockFirmsForPool(trx, [app.enterpriseId]);
       const updated = await trx
         .updateTable("applications")
         .set({
@@ -630,6 +633,8 @@ async function transition(
         data: plan.data ?? null,
       });
       if (plan.extra) await plan.extra(trx);
+      const year = typeof plan.set?.year === "number" ? plan.set.year : app.year;
+      await followApplication(trx, { enterpriseId: app.enterpriseId, tierCode: app.tierCode, year, action, to, at: now });
     });
   } catch (error) {
     if (error instanceof Rollback) return error.result;
@@ -662,6 +667,7 @@ export async function createApplication(
   const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought) : null;
   try {
     const id = await transact(db, async (trx) => {
+      await lockFirmsForPool(trx, [enterpriseId]);
       const row = await trx
         .insertInto("applications")
         .values({
@@ -682,7 +688,10 @@ export async function createApplication(
         .returning("id")
         .executeTakeFirstOrThrow();
       await appendEvent(trx, row.id, caller.id, now, { action: "create", from: null, to: "draft" });
-      if (input.submit) await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
+      if (input.submit) {
+        await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
+        await followApplication(trx, { enterpriseId, tierCode, year: input.year, action: "submit", to: "submitted", at: now });
+      }
       return row.id;
     });
     return { ok: true, id };

@@ -21,7 +21,13 @@ export type AuditAction =
   | "enterprise.restore"
   | "import.enterprises"
   | "import.awards"
-  | "application.bulk";
+  | "application.bulk"
+  | "pool.add"
+  | "pool.update"
+  | "pool.status"
+  | "pool.task"
+  | "pool.visit"
+  | "town-target.update";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(
