@@ -51,6 +51,7 @@ const NAV: { to: (u: NonNullable<RootData["user"]>) => string; label: MessageKey
   { to: (u) => `/enterprises/${u.enterpriseId}`, label: "nav.myEnterprise", roles: ["enterprise"] },
   { to: () => "/applications", label: "nav.applications", roles: ["enterprise", "town_officer"] },
   { to: () => "/applications", label: "nav.reviewQueue", roles: ["reviewer", "admin"] },
+  { to: () => "/cultivation", label: "pool.nav", roles: ["reviewer", "admin", "town_officer"] },
   { to: () => "/targets", label: "nav.targets", roles: ["reviewer", "admin"] },
   { to: () => "/admin/checklists", label: "nav.checklists", roles: ["reviewer", "admin"] },
   { to: () => "/admin/users", label: "nav.users", roles: ["admin"] },

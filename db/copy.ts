@@ -42,6 +42,10 @@ export const COPY_ORDER = [
   "notification_settings",
   "email_outbox",
   "job_runs",
+  "pool_entries",
+  "pool_tasks",
+  "pool_visits",
+  "town_targets",
 ] as const;
 
 export interface CopyReport {

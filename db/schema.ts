@@ -292,6 +292,62 @@ export interface TierChecklistItemsTable {
   updated_by: number | null;
 }
 
+/** A firm in the cultivation pool (培育库) of one tier (0012). */
+export interface PoolEntriesTable {
+  id: Id;
+  enterprise_id: number;
+  tier_code: string;
+  target_year: number;
+  route: "nurture" | "introduce" | "upgrade" | "guide" | null;
+  officer_id: number | null;
+  entered_on: string;
+  status: "cultivating" | "applied" | "recognized" | "exited";
+  exit_reason: "promoted" | "no-longer-eligible" | "firm-declined" | "moved-out" | "other" | null;
+  exit_note: string | null;
+  exited_on: string | null;
+  notes: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A task of a pool entry's plan (一企一策) (0012). */
+export interface PoolTasksTable {
+  id: Id;
+  entry_id: number;
+  title: string;
+  owner: string | null;
+  due_on: string | null;
+  status: "open" | "in-progress" | "done";
+  notes: string | null;
+  done_on: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A visit to a pooled firm (走访记录) (0012). */
+export interface PoolVisitsTable {
+  id: Id;
+  entry_id: number;
+  visited_on: string;
+  visitor: string;
+  findings: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A town's share of the district's yearly target of a tier (目标分解) (0012). */
+export interface TownTargetsTable {
+  year: number;
+  tier_code: string;
+  town_code: string;
+  target_count: number;
+  updated_by: number | null;
+  updated_at: string;
+}
+
 export interface DB {
   towns: TownsTable;
   industries: IndustriesTable;
@@ -317,4 +373,8 @@ export interface DB {
   notification_settings: NotificationSettingsTable;
   email_outbox: EmailOutboxTable;
   job_runs: JobRunsTable;
+  pool_entries: PoolEntriesTable;
+  pool_tasks: PoolTasksTable;
+  pool_visits: PoolVisitsTable;
+  town_targets: TownTargetsTable;
 }

@@ -24,6 +24,7 @@ import { generateUscc } from "../app/domain/uscc";
 import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion } from "../app/domain/state-machine";
 import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
 import { seedDemoNotifications } from "./demo-notifications";
+import { seedDemoPool } from "./demo-pool";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
@@ -1500,6 +1501,10 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
       .sort((x, y) => x.createdAt - y.createdAt || x.i - y.i);
     const awardRows: Insertable<AwardsTable>[] = awards.map(({ row }, i) => ({ id: i + 1, ...row }));
     await insertChunks(trx, "awards", awardRows);
+    await seedDemoPool(trx, {
+      reviewer: uid("reviewer")!,
+      officers: { jintang: uid("officer-jintang")!, yancang: uid("officer-yancang")! },
+    });
     await syncIdSequences(trx);
     await seedDemoNotifications(trx, DEMO_NOW);
   });

@@ -26,6 +26,7 @@ import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
 import { listChecklist } from "~/models/checklist.server";
 import { notifyApplicationTransition } from "~/models/notification.server";
+import { followApplication, lockFirmsForPool } from "~/models/pool.server";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 
@@ -610,6 +611,8 @@ async function transition(
     // rolls everything back on any result but ok.
     const inTransaction = (fn: (trx: Trx) => Promise<void>) => (db.isTransaction ? fn(db) : transact(db, fn));
     await inTransaction(async (trx) => {
+      // The firm first: its cultivation-pool entry follows the application (pool.server.ts).
+      await lockFirmsForPool(trx, [app.enterpriseId]);
       const updated = await trx
         .updateTable("applications")
         .set({
@@ -632,6 +635,8 @@ async function transition(
       });
       if (plan.extra) await plan.extra(trx);
       await notifyApplicationTransition(trx, app, action, expectedVersion + 1, now);
+      const year = typeof plan.set?.year === "number" ? plan.set.year : app.year;
+      await followApplication(trx, { enterpriseId: app.enterpriseId, tierCode: app.tierCode, year, action, to, at: now });
     });
   } catch (error) {
     if (error instanceof Rollback) return error.result;
@@ -664,6 +669,7 @@ export async function createApplication(
   const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought) : null;
   try {
     const id = await transact(db, async (trx) => {
+      await lockFirmsForPool(trx, [enterpriseId]);
       const row = await trx
         .insertInto("applications")
         .values({
@@ -687,6 +693,7 @@ export async function createApplication(
       if (input.submit) {
         await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
         await notifyApplicationTransition(trx, { id: row.id, enterpriseId, tierCode, year: input.year }, "submit", 2, now);
+        await followApplication(trx, { enterpriseId, tierCode, year: input.year, action: "submit", to: "submitted", at: now });
       }
       return row.id;
     });

@@ -25,7 +25,13 @@ export type AuditAction =
   | "calendar.add"
   | "calendar.remove"
   | "job.run"
-  | "notification.settings";
+  | "notification.settings"
+  | "pool.add"
+  | "pool.update"
+  | "pool.status"
+  | "pool.task"
+  | "pool.visit"
+  | "town-target.update";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

@@ -6,6 +6,7 @@
  */
 import { transact } from "../../db/dialect/transact";
 import { lockRowsById } from "../../db/dialect/sql";
+import { lockFirmsForPool } from "~/models/pool.server";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
@@ -129,6 +130,9 @@ export async function applyBulkDecision(
   if (items.length === 0) return { ok: false, reason: "nothing" };
   try {
     return await transact(db, async (trx): Promise<BulkResult> => {
+      // The firms first, as every application command locks them (cultivation pool, pool.server.ts).
+      const firms = await trx.selectFrom("applications").select("enterprise_id").where("id", "in", items.map((i) => i.id)).execute();
+      await lockFirmsForPool(trx, firms.map((f) => f.enterprise_id));
       await lockRowsById(trx, "applications", items.map((i) => i.id));
       const current = await loadBulkCandidates(trx, caller, items.map((i) => i.id));
       const byId = new Map(current.map((c) => [c.id, c]));

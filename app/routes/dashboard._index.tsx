@@ -9,6 +9,8 @@ import { furthestBehindPace, yearElapsedShare, type BehindPace } from "~/domain/
 import { getTier, TIERS, type TierCode } from "~/domain/tiers";
 import { defaultYear, LEAGUE_PAGE_SIZE, loadProgress, targetYears, type Cell, type TierFigures, type TownRow } from "~/models/progress.server";
 import { parseYearParam } from "~/schemas/progress.server";
+import { loadFunnels } from "~/models/cultivation.server";
+import { PoolFunnel } from "~/components/pool-funnel";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, type MessageKey } from "~/utils/i18n";
@@ -26,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const report = await loadProgress(db(), user, year, new Date(), { after, limit: LEAGUE_PAGE_SIZE });
   return {
     report,
+    funnels: await loadFunnels(db(), year, report.tiers),
     behind: furthestBehindPace(report.tiers, yearElapsedShare(year, todayInShanghai())),
     years: [...new Set([...years, year])].sort((a, b) => b - a),
     officer: user.role === "town_officer",
@@ -422,6 +425,8 @@ export default function DashboardPage() {
         </div>
         <p className="small muted">{t("progress.report.projectionRule")}</p>
       </section>
+
+      <PoolFunnel year={report.year} funnels={data.funnels} links={!data.officer} />
 
       {/*
         The league renders as its own segment. React gathers a segment's markup pieces in one

@@ -18,16 +18,24 @@ import { formatDate } from "~/utils/format";
 import { langFromCookieHeader, pick } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
+import { TownHomePanel, type TownHomeData } from "~/components/town-home";
+import type { Caller } from "~/domain/scope";
+import { loadTownHome } from "~/models/cultivation.server";
+import { listOverdueTasks } from "~/models/pool.server";
+import { defaultYear, targetYears } from "~/models/progress.server";
+import { todayInShanghai } from "~/utils/format";
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   // An enterprise user has one firm: its registry is its own profile.
   if (user.role === "enterprise") throw redirect(`/enterprises/${user.enterpriseId}`);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const query = parseEnterpriseListQuery(new URL(request.url).searchParams);
-  const [page, towns, industries] = await Promise.all([
+  const [page, towns, industries, townHome] = await Promise.all([
     listEnterprises(db(), user, query),
     listTowns(db()),
     listIndustries(db()),
+    user.role === "town_officer" ? loadOfficerHome(user) : Promise.resolve(null),
   ]);
   // Towns and industries go to the page as options in the reader's language: a province has
   // hundreds of towns, and the page's data is serialised on every view.
@@ -39,7 +47,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     industries: industries.map(option),
     filterSummary: describeFilters(query, lang, { towns, industries }, null),
     canCreate: seesEverything(user),
+    townHome,
   };
+}
+
+/** A town officer lands here: its town against its targets and its overdue plan tasks come first. */
+async function loadOfficerHome(user: Caller): Promise<TownHomeData | null> {
+  const year = defaultYear(await targetYears(db()), new Date());
+  const [town, overdue] = await Promise.all([loadTownHome(db(), user, year), listOverdueTasks(db(), user, todayInShanghai(), 10)]);
+  return town ? { year, town, overdue } : null;
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -294,6 +310,7 @@ export default function EnterprisesPage() {
           <a href={`/enterprises/export.xlsx${suffix}`} className="button" download>{t("ent.list.exportXlsx")}</a>
         </div>
       </div>
+      {data.townHome ? <TownHomePanel data={data.townHome} /> : null}
       <FoldedOnPhones summary={data.filterSummary.length ? `${t("ent.filter.legend")}：${data.filterSummary.join(t.lang === "en" ? "; " : "；")}` : t("ent.filter.legend")}>
         <Filters data={data} />
       </FoldedOnPhones>

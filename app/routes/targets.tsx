@@ -7,7 +7,9 @@ import { columnHelper, DataTable, type DataTableColumn } from "~/components/data
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, TextField } from "~/components/forms";
 import { TIER_CODES, TIERS, type TierCode } from "~/domain/tiers";
-import { listTargets, saveTargets, type YearTargets } from "~/models/target.server";
+import { listTargets, loadTownSplit, saveTargets, saveTownTargets, type YearTargets } from "~/models/target.server";
+import { TownSplitSection } from "~/components/town-split";
+import { splitSchema } from "~/schemas/pool.server";
 import { parseYearParam } from "~/schemas/progress.server";
 import { addYearSchema, intentSchema, saveTargetsSchema } from "~/schemas/target.server";
 import { requireUser } from "~/utils/auth.server";
@@ -30,7 +32,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // A year without targets is prefilled from the nearest earlier year (else the latest one).
   const source = current ? null : (years.find((y) => y.year < year) ?? years[0] ?? null);
   const saved = params.get("saved");
+  const tierParam = params.get("tier");
+  const splitTier: TierCode = (TIER_CODES as readonly string[]).includes(tierParam ?? "") ? (tierParam as TierCode) : TIER_CODES[0];
+  const splitSaved = params.get("splitSaved");
   return {
+    split: await loadTownSplit(db(), year),
+    splitTier,
+    splitSaved: splitSaved !== null && /^\d+$/.test(splitSaved) ? Number(splitSaved) : null,
     years,
     year,
     counts: current?.counts ?? source?.counts ?? {},
@@ -44,6 +52,17 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { roles: EDITORS });
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const formData = await request.formData();
+  if (formData.get("intent") === "split") {
+    const towns = await db().selectFrom("towns").select("code").execute();
+    const submission = parseWithZod(formData, { schema: splitSchema(lang, towns.map((t) => t.code)) });
+    if (submission.status !== "success") {
+      return data({ intent: "split" as const, result: submission.reply(), message: null }, { status: 400 });
+    }
+    const { year, tier, towns: counts } = submission.value;
+    const given = Object.fromEntries(Object.entries(counts ?? {}).filter((e): e is [string, number] => e[1] !== null));
+    const changes = await saveTownTargets(db(), user, year, tier, given);
+    return redirect(`/targets?year=${year}&tier=${tier}&splitSaved=${changes.length}#split`);
+  }
   const intent = intentSchema.safeParse(formData.get("intent"));
   if (!intent.success) {
     return data({ intent: null, result: null, message: translate(lang, "error.400.title") }, { status: 400 });
@@ -228,6 +247,13 @@ export default function TargetsPage() {
         <EditForm key={loaderData.year} />
         <AddYearForm />
       </div>
+      <TownSplitSection
+        key={`${loaderData.year}-${loaderData.splitTier}`}
+        split={loaderData.split}
+        tier={loaderData.splitTier}
+        saved={loaderData.splitSaved}
+        lastResult={actionData?.intent === "split" ? actionData.result : undefined}
+      />
     </div>
   );
 }

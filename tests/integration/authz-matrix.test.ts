@@ -48,6 +48,10 @@ const FIRM_A_WRITE = row(L, A, 404, 403, 404, A, A);
 /** Bureau-only changes to firm A (archive): out of scope 404, in scope but not bureau 403. */
 const FIRM_A_BUREAU = row(L, 403, 404, 403, 404, A, A);
 const NOT_FOUND_SIGNED = row(L, 404, 404, 404, 404, 404, 404);
+/** The cultivation pool: the bureau and town officers; a firm's own account sees none of it (404). */
+const POOL = row(L, 404, 404, A, A, A, A);
+/** A pool entry of a firm in 金塘 (town A). */
+const POOL_ENTRY_A = row(L, 404, 404, A, 404, A, A);
 
 interface Case {
   url: string;
@@ -56,7 +60,7 @@ interface Case {
   action?: Row;
 }
 
-let ids: { firmA: number; firmB: number; appA: number; attachmentA: number; userId: number };
+let ids: { firmA: number; firmB: number; appA: number; attachmentA: number; userId: number; poolA: number };
 
 /** One row per route module (file name without extension). */
 function cases(): Record<string, Case> {
@@ -69,6 +73,13 @@ function cases(): Record<string, Case> {
     "admin.checklists": { url: "/admin/checklists", loader: BUREAU, action: BUREAU },
     "admin.users.$id": { url: `/admin/users/${ids.userId}`, params: { id: String(ids.userId) }, loader: ADMIN, action: ADMIN },
     "admin.users._index": { url: "/admin/users", loader: ADMIN, action: ADMIN },
+    "api.cultivation": { url: "/api/cultivation?year=2026&tier=specialized-new", loader: row(401 as unknown as Outcome, 404, 404, A, A, A, A) },
+    "cultivation._index": { url: "/cultivation", loader: POOL },
+    "cultivation.$id": { url: `/cultivation/${ids.poolA}`, params: { id: String(ids.poolA) }, loader: POOL_ENTRY_A, action: POOL_ENTRY_A },
+    "cultivation.$id_.print": { url: `/cultivation/${ids.poolA}/print`, params: { id: String(ids.poolA) }, loader: POOL_ENTRY_A },
+    "cultivation.export[.]xlsx": { url: "/cultivation/export.xlsx?town=yancang", loader: POOL },
+    "cultivation.new": { url: "/cultivation/new?q=CANARY", loader: POOL, action: POOL },
+    "cultivation.towns": { url: "/cultivation/towns?year=2026&tier=scaled-up", loader: POOL },
     "api.progress": { url: "/api/progress?year=2023", loader: row(401 as unknown as Outcome, A, A, A, A, A, A) },
     "applications.$id.attachments": { url: `/applications/${ids.appA}/attachments`, params: { id: String(ids.appA) }, loader: FIRM_A_READ, action: FIRM_A_WRITE },
     "applications.$id": { url: `/applications/${ids.appA}`, params: { id: String(ids.appA) }, loader: FIRM_A_READ, action: FIRM_A_READ },
@@ -161,7 +172,14 @@ beforeAll(async () => {
       VALUES (${appA.id}, 'other', 'evidence.pdf', 'application/pdf', ${content.length}, ${sha256}, ${key}, NULL, ${new Date().toISOString()}) RETURNING id`.execute(db())
   ).rows[0]!;
   const reviewer = await db().selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
-  ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id };
+  // A pool entry of firm A (金塘), with the canary in its plan.
+  const poolA = (
+    await sql<{ id: number }>`INSERT INTO pool_entries (enterprise_id, tier_code, target_year, entered_on, status, created_at, updated_at)
+      VALUES (${firmA}, 'quality-factory', 2026, '2026-03-01', 'cultivating', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z') RETURNING id`.execute(db())
+  ).rows[0]!;
+  await sql`INSERT INTO pool_tasks (entry_id, title, status, created_at, updated_at)
+    VALUES (${poolA.id}, ${CANARY.jintang}, 'open', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')`.execute(db());
+  ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id, poolA: poolA.id };
 });
 
 async function cookieFor(actor: Actor): Promise<string | undefined> {

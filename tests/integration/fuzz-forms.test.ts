@@ -68,7 +68,7 @@ interface Case {
   alwaysAccepts?: boolean;
 }
 
-let appIds: { submitted: number; draft: number };
+let appIds: { submitted: number; draft: number; poolEntry: number; poolFirm: number };
 let rng = 1;
 /** Unique names without randomness, so every run is the same run. */
 let seq = 0;
@@ -206,6 +206,47 @@ const CASES: Case[] = [
       return { intent: "add", date: d, kind: "workday", nameZh: "测试调休", nameEn: "Test make-up day" };
     },
   },
+  {
+    name: "add to the pool",
+    route: "cultivation.new",
+    username: "officer-jintang",
+    url: () => "/cultivation/new",
+    base: async () => ({ enterpriseId: String(appIds.poolFirm), tier: "listed", targetYear: "2026", route: "", officerId: "", enteredOn: "2026-11-27", notes: "重点培育" }),
+  },
+  {
+    name: "write a plan task",
+    route: "cultivation.$id",
+    username: "officer-jintang",
+    url: () => `/cultivation/${appIds.poolEntry}`,
+    params: () => ({ id: String(appIds.poolEntry) }),
+    base: async () => ({ intent: "task", title: "完成研发费用专项审计", owner: "企业", dueOn: "2026-12-31", notes: "与财务负责人对接" }),
+  },
+  {
+    name: "record a visit",
+    route: "cultivation.$id",
+    username: "officer-jintang",
+    url: () => `/cultivation/${appIds.poolEntry}`,
+    params: () => ({ id: String(appIds.poolEntry) }),
+    base: async () => ({ intent: "visit", visitedOn: "2026-11-20", visitor: "金塘镇 联络员", findings: "生产正常\n研发投入增加" }),
+  },
+  {
+    name: "change a pool entry",
+    route: "cultivation.$id",
+    username: "reviewer",
+    url: () => `/cultivation/${appIds.poolEntry}`,
+    params: () => ({ id: String(appIds.poolEntry) }),
+    base: async () => {
+      const e = await db().selectFrom("pool_entries").select(["version", "status"]).where("id", "=", appIds.poolEntry).executeTakeFirstOrThrow();
+      return { intent: "update", version: String(e.version), route: "", officerId: "", targetYear: "2027", notes: "调整目标年度" };
+    },
+  },
+  {
+    name: "split a target among towns",
+    route: "targets",
+    username: "reviewer",
+    url: () => "/targets?year=2027",
+    base: async () => ({ intent: "split", year: "2027", tier: "scaled-up", "towns.jintang": "3", "towns.yancang": "2", "towns.lincheng": "1" }),
+  },
   { name: "switch language", route: "language", username: null, url: () => "/language", base: async () => ({ lang: "en", redirectTo: "/login" }), alwaysAccepts: true },
 ];
 
@@ -213,7 +254,24 @@ beforeAll(async () => {
   const firm1 = (await db().selectFrom("users").select("enterprise_id").where("username", "=", "ent-jintang").executeTakeFirstOrThrow()).enterprise_id!;
   const submitted = await db().selectFrom("applications").select("id").where("status", "=", "submitted").orderBy("id").executeTakeFirstOrThrow();
   const draft = await db().selectFrom("applications").select("id").where("status", "=", "draft").where("enterprise_id", "=", firm1).orderBy("id").executeTakeFirstOrThrow();
-  appIds = { submitted: submitted.id, draft: draft.id };
+  const entry = await db()
+    .selectFrom("pool_entries as p")
+    .innerJoin("enterprises as e", "e.id", "p.enterprise_id")
+    .select("p.id")
+    .where("e.town_code", "=", "jintang")
+    .where("p.status", "=", "cultivating")
+    .where("p.tier_code", "<>", "scaled-up")
+    .orderBy("p.id")
+    .executeTakeFirstOrThrow();
+  const poolFirm = await db()
+    .selectFrom("enterprises as e")
+    .select("e.id")
+    .where("e.town_code", "=", "jintang")
+    .where("e.archived_at", "is", null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("pool_entries as p").select("p.id").whereRef("p.enterprise_id", "=", "e.id").where("p.tier_code", "=", "listed"))))
+    .orderBy("e.id")
+    .executeTakeFirstOrThrow();
+  appIds = { submitted: submitted.id, draft: draft.id, poolEntry: entry.id, poolFirm: poolFirm.id };
 });
 
 function statusOf(result: unknown): number {
