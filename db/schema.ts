@@ -233,6 +233,15 @@ export interface TierChecklistItemsTable {
   updated_by: number | null;
 }
 
+/** Which evidence kinds each tier requires at submission (0013); one row per tier and kind. */
+export interface TierEvidenceKindsTable {
+  tier_code: string;
+  kind: string;
+  required: number;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface DB {
   towns: TownsTable;
   industries: IndustriesTable;
@@ -247,6 +256,7 @@ export interface DB {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   tier_checklist_items: TierChecklistItemsTable;
+  tier_evidence_kinds: TierEvidenceKindsTable;
   progress_application_counts: ProgressApplicationCountsTable;
   progress_award_counts: ProgressAwardCountsTable;
   progress_coverage_counts: ProgressCoverageCountsTable;

@@ -23,6 +23,7 @@ import { LEVEL_NAMES, TIER_CODES, getTier, levelRank, type Level, type TierCode 
 import { generateUscc } from "../app/domain/uscc";
 import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion } from "../app/domain/state-machine";
 import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
+import { demoEvidence } from "./evidence";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
@@ -47,6 +48,8 @@ export const DEMO_NOW = "2026-11-27T09:00:00.000Z";
 export interface SeedDemoOptions {
   /** Password hasher for the demo accounts; default argon2id with @node-rs/argon2 defaults. */
   passwordHash?: (password: string) => Promise<string>;
+  /** Where the demo's evidence PDFs are written; without it only their rows are (tests). */
+  uploadsDir?: string;
 }
 
 // ───────────────────────────── time helpers ─────────────────────────────
@@ -1441,6 +1444,14 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
       return { id: i + 1, ...rest, created_by: uid(createdBy), decided_by: uid(decidedBy) };
     });
     await insertChunks(trx, "applications", appRows);
+    // Every application that was ever submitted carries its tier's required evidence.
+    const evidence = demoEvidence(
+      appRows
+        .filter((r) => r.submitted_at)
+        .map((r) => ({ id: Number(r.id), tierCode: r.tier_code, createdAt: r.created_at, createdBy: r.created_by ?? null })),
+      options.uploadsDir,
+    );
+    await insertChunks(trx, "attachments", evidence.map((row, i) => ({ id: i + 1, ...row })));
 
     // Events: ids in order of time across all applications (an append-only log).
     const events = apps

@@ -4,7 +4,8 @@
  * edited are never overwritten).
  */
 import type { Insertable, Kysely } from "kysely";
-import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TownsTable } from "../db/schema";
+import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TierEvidenceKindsTable, TownsTable } from "../db/schema";
+import { ATTACHMENT_KINDS, DEFAULT_REQUIRED_EVIDENCE } from "../app/domain/attachments";
 import { TIERS, TIER_CODES, type TierCode } from "../app/domain/tiers";
 
 /** The 10 sub-districts (街道) and 3 towns (镇) of 定海区; 临城 and 千岛 are run by 新城管委会. */
@@ -142,6 +143,22 @@ export function checklistRows(): Insertable<TierChecklistItemsTable>[] {
   );
 }
 
+/**
+ * One row per tier and evidence kind, required as DEFAULT_REQUIRED_EVIDENCE says. Written once:
+ * the bureau's later choices (required or not) are never overwritten.
+ */
+export function evidenceRows(): Insertable<TierEvidenceKindsTable>[] {
+  return TIERS.flatMap((tier) =>
+    ATTACHMENT_KINDS.map((kind) => ({
+      tier_code: tier.code,
+      kind,
+      required: (DEFAULT_REQUIRED_EVIDENCE[tier.code] ?? []).includes(kind) ? 1 : 0,
+      updated_at: "2023-03-01T02:00:00.000Z",
+      updated_by: null,
+    })),
+  );
+}
+
 /** Inserts towns, industries, tiers and targets; rows that already exist are left unchanged. */
 export async function seedReference(db: Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -177,6 +194,11 @@ export async function seedReference(db: Kysely<DB>): Promise<void> {
       .insertInto("tier_checklist_items")
       .values(checklistRows())
       .onConflict((oc) => oc.columns(["tier_code", "code"]).doNothing())
+      .execute();
+    await trx
+      .insertInto("tier_evidence_kinds")
+      .values(evidenceRows())
+      .onConflict((oc) => oc.columns(["tier_code", "kind"]).doNothing())
       .execute();
   });
 }
