@@ -10,7 +10,7 @@ export const zh = {
   "audit.act.logout": "退出登录",
   "audit.act.authz.denied": "拒绝越权操作",
   "audit.act.checklist.update": "修改评价清单",
-  "audit.act.evidence.update": "修改必需证明材料",
+  "audit.act.evidence.update": "修改必需佐证材料",
   "audit.act.attachment.upload": "上传佐证材料",
   "audit.act.attachment.remove": "删除佐证材料",
   "audit.act.export": "导出数据",

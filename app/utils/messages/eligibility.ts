@@ -75,13 +75,13 @@ export const zh = {
   "checklist.saved.move": "已调整顺序。",
   "checklist.saved.archive": "已归档“{label}”，新申报不再显示该项。",
   "checklist.saved.restore": "已恢复“{label}”。",
-  "checklist.evidence.title": "各类别必需的证明材料",
+  "checklist.evidence.title": "各类别必需的佐证材料",
   "checklist.evidence.intro": "勾选的材料在企业提交申报前必须上传；已提交的申报不受影响。修改会记入审计日志。",
   "checklist.evidence.tier": "类别",
   "checklist.evidence.boxLabel": "{tier}：{kind}",
   "checklist.evidence.save": "保存必需材料",
   "checklist.evidence.error.kind": "“{tier}”一行中有无法识别的材料类型，未保存。",
-  "checklist.saved.evidence": "必需的证明材料已保存（{label} 个类别有变化）。",
+  "checklist.saved.evidence": "必需的佐证材料已保存（{label} 个类别有变化）。",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
