@@ -149,3 +149,8 @@ export function missingEvidence(required: Iterable<string>, attached: Iterable<s
   const have = new Set(attached);
   return inWorkOrder(required).filter((k) => !have.has(k));
 }
+
+/** The name of a tier's checkboxes in the bureau's required-evidence form (browser and server). */
+export function evidenceFieldName(tier: string): string {
+  return `req-${tier}`;
+}

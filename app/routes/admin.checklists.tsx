@@ -17,9 +17,9 @@ import {
   type ChecklistAdminItem,
   type ChecklistChange,
 } from "~/models/checklist.server";
-import { checklistActionSchema, checklistTierSchema, evidenceFieldName, parseEvidenceRequirements } from "~/schemas/checklist.server";
+import { checklistActionSchema, checklistTierSchema, parseEvidenceRequirements } from "~/schemas/checklist.server";
 import { listEvidenceRequirements, setEvidenceRequirements } from "~/models/evidence.server";
-import { ATTACHMENT_KINDS } from "~/domain/attachments";
+import { ATTACHMENT_KINDS, evidenceFieldName } from "~/domain/attachments";
 import { TIERS, type TierCode } from "~/domain/tiers";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

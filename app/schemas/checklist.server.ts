@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHECKLIST_TIERS } from "~/domain/eligibility";
-import { isAttachmentKind, type AttachmentKind } from "~/domain/attachments";
+import { evidenceFieldName, isAttachmentKind, type AttachmentKind } from "~/domain/attachments";
 import { TIERS, type TierCode } from "~/domain/tiers";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
@@ -47,10 +47,6 @@ export type ChecklistAction = z.infer<ReturnType<typeof checklistActionSchema>>;
 
 export const checklistTierSchema = z.enum(CHECKLIST_TIERS);
 
-/** The name of a tier's checkboxes in the required-evidence form. */
-export function evidenceFieldName(tier: string): string {
-  return `req-${tier}`;
-}
 
 /**
  * The required-evidence form: each tier's ticked kinds (an unticked box is absent, so a tier with

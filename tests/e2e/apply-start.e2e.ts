@@ -149,3 +149,32 @@ describe("what can we apply for", () => {
     await context.close();
   });
 });
+
+describe("the bureau's required evidence", () => {
+  it("ticks a kind for a tier and saves (audited), and the database follows; unticking restores it", async () => {
+    const required = () =>
+      queryRegistry<{ kind: string }>(`SELECT kind FROM tier_evidence_kinds WHERE tier_code = 'demonstration-factory' AND required = 1 ORDER BY kind`).map((r) => r.kind);
+    expect(required()).toEqual(["business-licence", "self-assessment"]);
+    const { page, problems, context } = await newPage(browser);
+    await signInAs(page, "reviewer");
+    await page.goto(`${baseUrl()}/admin/checklists`);
+    await waitForHydration(page);
+    const section = page.getByRole("region", { name: "各类别必需的佐证材料" });
+    const box = section.getByRole("checkbox", { name: "示范工厂：管理体系认证证书" });
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    await section.getByRole("button", { name: "保存必需材料" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("必需的佐证材料已保存（1 个类别有变化）");
+    expect(required()).toEqual(["business-licence", "iso-certificates", "self-assessment"]);
+    const [audit] = queryRegistry<{ subject: string; data: string }>(`SELECT subject, data FROM audit_log WHERE action = 'evidence.update' ORDER BY id DESC LIMIT 1`);
+    expect(audit!.subject).toBe("demonstration-factory");
+    expect(JSON.parse(audit!.data)["demonstration-factory"].after).toEqual(["business-licence", "iso-certificates", "self-assessment"]);
+    await screenshot(page, "admin-required-evidence");
+
+    await section.getByRole("checkbox", { name: "示范工厂：管理体系认证证书" }).uncheck();
+    await section.getByRole("button", { name: "保存必需材料" }).click();
+    await expect.poll(() => required()).toEqual(["business-licence", "self-assessment"]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
