@@ -346,6 +346,13 @@ export interface TownTargetsTable {
   target_count: number;
   updated_by: number | null;
   updated_at: string;
+/** Which evidence kinds each tier requires at submission (0013); one row per tier and kind. */
+export interface TierEvidenceKindsTable {
+  tier_code: string;
+  kind: string;
+  required: number;
+  updated_at: string;
+  updated_by: number | null;
 }
 
 export interface DB {
@@ -362,6 +369,7 @@ export interface DB {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   tier_checklist_items: TierChecklistItemsTable;
+  tier_evidence_kinds: TierEvidenceKindsTable;
   progress_application_counts: ProgressApplicationCountsTable;
   progress_award_counts: ProgressAwardCountsTable;
   progress_coverage_counts: ProgressCoverageCountsTable;

@@ -25,6 +25,7 @@ import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion
 import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
 import { seedDemoNotifications } from "./demo-notifications";
 import { seedDemoPool } from "./demo-pool";
+import { demoEvidence } from "./evidence";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
@@ -49,6 +50,8 @@ export const DEMO_NOW = "2026-11-27T09:00:00.000Z";
 export interface SeedDemoOptions {
   /** Password hasher for the demo accounts; default argon2id with @node-rs/argon2 defaults. */
   passwordHash?: (password: string) => Promise<string>;
+  /** Where the demo's evidence PDFs are written; without it only their rows are (tests). */
+  uploadsDir?: string;
 }
 
 // ───────────────────────────── time helpers ─────────────────────────────
@@ -1443,6 +1446,14 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
       return { id: i + 1, ...rest, created_by: uid(createdBy), decided_by: uid(decidedBy) };
     });
     await insertChunks(trx, "applications", appRows);
+    // Every application that was ever submitted carries its tier's required evidence.
+    const evidence = demoEvidence(
+      appRows
+        .filter((r) => r.submitted_at)
+        .map((r) => ({ id: Number(r.id), tierCode: r.tier_code, createdAt: r.created_at, createdBy: r.created_by ?? null })),
+      options.uploadsDir,
+    );
+    await insertChunks(trx, "attachments", evidence.map((row, i) => ({ id: i + 1, ...row })));
 
     // Events: ids in order of time across all applications (an append-only log).
     const events = apps

@@ -4,7 +4,8 @@
  * edited are never overwritten).
  */
 import type { Insertable, Kysely } from "kysely";
-import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TownsTable } from "../db/schema";
+import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TierEvidenceKindsTable, TownsTable } from "../db/schema";
+import { ATTACHMENT_KINDS, DEFAULT_REQUIRED_EVIDENCE } from "../app/domain/attachments";
 import { TIERS, TIER_CODES, type TierCode } from "../app/domain/tiers";
 import { seedCalendar } from "./calendar";
 
@@ -143,6 +144,22 @@ export function checklistRows(): Insertable<TierChecklistItemsTable>[] {
   );
 }
 
+/**
+ * One row per tier and evidence kind, required as DEFAULT_REQUIRED_EVIDENCE says. Written once:
+ * the bureau's later choices (required or not) are never overwritten.
+ */
+export function evidenceRows(): Insertable<TierEvidenceKindsTable>[] {
+  return TIERS.flatMap((tier) =>
+    ATTACHMENT_KINDS.map((kind) => ({
+      tier_code: tier.code,
+      kind,
+      required: (DEFAULT_REQUIRED_EVIDENCE[tier.code] ?? []).includes(kind) ? 1 : 0,
+      updated_at: "2023-03-01T02:00:00.000Z",
+      updated_by: null,
+    })),
+  );
+}
+
 /** Inserts towns, industries, tiers and targets; rows that already exist are left unchanged. */
 export async function seedReference(db: Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -180,5 +197,10 @@ export async function seedReference(db: Kysely<DB>): Promise<void> {
       .onConflict((oc) => oc.columns(["tier_code", "code"]).doNothing())
       .execute();
     await seedCalendar(trx);
+    await trx
+      .insertInto("tier_evidence_kinds")
+      .values(evidenceRows())
+      .onConflict((oc) => oc.columns(["tier_code", "kind"]).doNothing())
+      .execute();
   });
 }

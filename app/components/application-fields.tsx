@@ -101,6 +101,14 @@ export function fieldLabelKey(key: string): MessageKey {
   return `apps.field.${key}` as MessageKey;
 }
 
+/**
+ * The years a field's label names, never "上年度": {prior} and {before} are the two years
+ * before the application's year, {current} the calendar year of today (revenue to date).
+ */
+export function labelYears(applicationYear: number, currentYear: number): { prior: number; before: number; current: number } {
+  return { prior: applicationYear - 1, before: applicationYear - 2, current: currentYear };
+}
+
 export function optionLabelKey(field: PayloadField, value: string): MessageKey {
   return `${field.optionPrefix}.${value}` as MessageKey;
 }

@@ -19,6 +19,7 @@ import {
   checklistFormName,
   fieldLabelKey,
   formNameOf,
+  labelYears,
   optionLabelKey,
   type PayloadField,
 } from "./application-fields";
@@ -44,9 +45,9 @@ function asList(v: unknown): string[] {
   return [];
 }
 
-function PayloadInput({ spec, field }: { spec: PayloadField; field: AnyField }) {
+function PayloadInput({ spec, field, years }: { spec: PayloadField; field: AnyField; years: Record<string, number> }) {
   const t = useT();
-  const label = t(fieldLabelKey(spec.key));
+  const label = t(fieldLabelKey(spec.key), years);
   const required = !spec.optional;
   const hint = spec.hint ? t(spec.hint) : undefined;
   switch (spec.kind) {
@@ -124,7 +125,16 @@ export function ApplicationForm({
   duplicateOf,
   enterpriseId,
   evidence,
+  currentYear,
+  requiredEvidence,
+  prefilled,
 }: {
+  /** Today's calendar year: labels of figures "to date" name it. */
+  currentYear: number;
+  /** The kinds of evidence the tier requires, each with whether a file is attached. */
+  requiredEvidence: { kind: string; attached: boolean }[];
+  /** Payload keys filled in from what the registry knows of the firm (said above the fields). */
+  prefilled?: string[];
   /**
    * The evidence files, shown after the fields and before the buttons, in the order of the work.
    * They have forms of their own (forms cannot nest), so the buttons then sit outside this form
@@ -193,6 +203,36 @@ export function ApplicationForm({
     [tierCode, enterpriseId],
   );
   const eligibility = precheck?.eligibility ?? initialEligibility;
+  // Labels name the actual years before the application's year, following the year chosen.
+  const [year, setYear] = useState(() => Number(defaultValue.year) || currentYear);
+  const years_ = labelYears(year, currentYear);
+  const onChange = (event: FormEvent<HTMLFormElement>) => {
+    const target = event.target as HTMLSelectElement;
+    if (target.name === "year" && /^\d{4}$/.test(target.value)) setYear(Number(target.value));
+    recompute(event);
+  };
+  const missingKinds = requiredEvidence.filter((r) => !r.attached);
+  const evidenceNeeded = requiredEvidence.length ? (
+    <section className="card required-evidence" aria-labelledby={`${id}-required-evidence`}>
+      <h2 id={`${id}-required-evidence`}>{t("apps.evidence.required.title")}</h2>
+      <ul className="required-evidence__list">
+        {requiredEvidence.map((r) => (
+          <li key={r.kind} className={r.attached ? "required-evidence__item--ok" : "required-evidence__item--missing"}>
+            {r.attached ? "✓ " : "○ "}
+            {t(`attachments.kind.${r.kind}` as Parameters<typeof t>[0])}
+            <span className="muted small"> · {r.attached ? t("apps.evidence.required.attached") : t("apps.evidence.required.missing")}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">
+        {evidence
+          ? missingKinds.length
+            ? t("apps.evidence.required.hint", { count: missingKinds.length })
+            : t("apps.evidence.required.complete")
+          : t("apps.evidence.required.saveFirst")}
+      </p>
+    </section>
+  ) : null;
   // Amounts 10× or more above what the registry knows of the firm: said as the firm types, and
   // refused at submission until confirmed (the server's field errors then say the same).
   const doubts = Object.values(precheck?.doubts ?? {});
@@ -219,7 +259,7 @@ export function ApplicationForm({
   return (
     <div className="app-form">
       <div className="app-form__main">
-        <Form method="post" {...getFormProps(form)} noValidate onChange={recompute} className="app-form__form">
+        <Form method="post" {...getFormProps(form)} noValidate onChange={onChange} className="app-form__form">
           <FormAlert id={form.errorId} errors={form.errors} />
           {duplicateOf ? (
             <p className="alert alert--info">
@@ -227,6 +267,13 @@ export function ApplicationForm({
             </p>
           ) : null}
           {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
+          {prefilled?.length ? (
+            <p className="alert alert--info" role="note">
+              {t("apps.prefilled", {
+                fields: prefilled.map((k) => t(fieldLabelKey(k), years_)).join(t.lang === "en" ? ", " : "、"),
+              })}
+            </p>
+          ) : null}
 
           <fieldset>
             <legend>{t("apps.section.common")}</legend>
@@ -249,11 +296,11 @@ export function ApplicationForm({
             </div>
             <div className="form-grid">
               {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
-                <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+                <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={years_} />
               ))}
             </div>
             {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
-              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={years_} />
             ))}
           </fieldset>
 
@@ -262,7 +309,7 @@ export function ApplicationForm({
               <legend>{t("apps.section.tier")}</legend>
               <div className="form-grid">
                 {TIER_FIELDS[tierCode].map((f) => (
-                  <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} />
+                  <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={years_} />
                 ))}
               </div>
             </fieldset>
@@ -313,9 +360,11 @@ export function ApplicationForm({
             <CheckboxField label={t("apps.field.declaration")} field={fields.declaration!} />
           </fieldset>
 
+          {evidence ? null : evidenceNeeded}
           {evidence ? null : actions}
         </Form>
         {evidence}
+        {evidence ? evidenceNeeded : null}
         {evidence ? actions : null}
       </div>
       <div className="app-form__side">

@@ -20,7 +20,7 @@ import { usesChecklist } from "~/domain/eligibility";
 import { formatDate, formatDateTime } from "~/utils/format";
 import type { MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
-import { TIER_FIELDS, COMMON_FIELDS, fieldLabelKey, optionLabelKey, type PayloadField } from "./application-fields";
+import { TIER_FIELDS, COMMON_FIELDS, fieldLabelKey, labelYears, optionLabelKey, type PayloadField } from "./application-fields";
 
 const STATUS_TONE: Record<Status, string> = {
   draft: "badge--muted",
@@ -64,7 +64,8 @@ function useFormatValue() {
     }
     switch (field.kind) {
       case "money":
-        return typeof value === "number" ? `${formatWan(value, { grouping: true })} 万元` : String(value);
+        // The English label already names the unit, "(¥10,000)"; the Chinese reads "… 万元".
+        return typeof value === "number" ? (t.lang === "en" ? formatWan(value, { grouping: true }) : `${formatWan(value, { grouping: true })} 万元`) : String(value);
       case "enum":
         return typeof value === "string" ? t(optionLabelKey(field, value)) : String(value);
       case "bool":
@@ -94,12 +95,19 @@ export function PayloadView({
   tierCode,
   payload,
   checklist,
+  year,
+  currentYear,
 }: {
   tierCode: TierCode;
   payload: Record<string, unknown>;
   checklist: ChecklistLabel[];
+  /** The application's year: labels name the years before it. */
+  year: number;
+  /** The calendar year the figures "to date" were typed in (of the submission, else today). */
+  currentYear: number;
 }) {
   const t = useT();
+  const years = labelYears(year, currentYear);
   const format = useFormatValue();
   const ticks = (payload.checklist ?? {}) as Record<string, unknown>;
   // Items answered in the payload but since removed from the bureau's list still show, by code.
@@ -110,7 +118,7 @@ export function PayloadView({
       <dl className="facts">
         {COMMON_FIELDS.map((f) => (
           <div key={f.key} className={f.kind === "textarea" ? "facts__wide" : undefined}>
-            <dt>{t(fieldLabelKey(f.key))}</dt>
+            <dt>{t(fieldLabelKey(f.key), years)}</dt>
             <dd className={f.kind === "textarea" ? "prewrap" : undefined}>{format(f, payload[f.key])}</dd>
           </div>
         ))}
@@ -125,7 +133,7 @@ export function PayloadView({
           <dl className="facts">
             {TIER_FIELDS[tierCode].map((f) => (
               <div key={f.key}>
-                <dt>{t(fieldLabelKey(f.key))}</dt>
+                <dt>{t(fieldLabelKey(f.key), years)}</dt>
                 <dd>{format(f, payload[f.key])}</dd>
               </div>
             ))}

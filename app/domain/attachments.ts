@@ -121,3 +121,36 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${bytes} B`;
 }
+
+/**
+ * The evidence kinds each tier requires by default, after the typical evidence of a filing: the
+ * business licence and a self-assessment for every tier; audited statements for the tiers judged
+ * on money (专精特新, 升规, 上市); the R&D audit and IP certificates for 专精特新; the discharge
+ * permit and energy audit for green factories. The bureau changes them at /admin/checklists.
+ */
+export const DEFAULT_REQUIRED_EVIDENCE: Readonly<Record<string, readonly AttachmentKind[]>> = {
+  "specialized-new": ["business-licence", "financial-statements", "rd-audit", "ip-certificates", "self-assessment"],
+  "scaled-up": ["business-licence", "financial-statements"],
+  "green-factory": ["business-licence", "discharge-permit", "energy-audit", "self-assessment"],
+  listed: ["business-licence", "financial-statements"],
+  "demonstration-factory": ["business-licence", "self-assessment"],
+  "quality-factory": ["business-licence", "self-assessment"],
+  "clean-beauty-factory": ["business-licence", "self-assessment"],
+};
+
+/** Sorts kinds into the order of the work (ATTACHMENT_KINDS is listed that way: licence first, self-assessment last). */
+export function inWorkOrder(kinds: Iterable<string>): AttachmentKind[] {
+  const set = new Set(kinds);
+  return ATTACHMENT_KINDS.filter((k) => set.has(k));
+}
+
+/** The required kinds with no live file among `attached`, in the order of the work. */
+export function missingEvidence(required: Iterable<string>, attached: Iterable<string>): AttachmentKind[] {
+  const have = new Set(attached);
+  return inWorkOrder(required).filter((k) => !have.has(k));
+}
+
+/** The name of a tier's checkboxes in the bureau's required-evidence form (browser and server). */
+export function evidenceFieldName(tier: string): string {
+  return `req-${tier}`;
+}

@@ -143,6 +143,25 @@ function scaledText(scaled: number, scale: number, decimals: number): string {
   return decimals === 0 ? String(whole) : `${whole}.${String(frac).padStart(decimals, "0")}`;
 }
 
+// ───────────────────────────── the years named ─────────────────────────────
+
+/**
+ * The actual years the criteria speak of, never "上年度": `prior` is the year before the
+ * application's year (the last full year of figures), `before` the one before that, and
+ * `current` the calendar year of the evaluation date (revenue "to date").
+ */
+export interface CriterionYears {
+  prior: number;
+  before: number;
+  current: number;
+}
+
+export function criterionYears(on: string, applicationYear?: number): CriterionYears {
+  const current = Number(on.slice(0, 4));
+  const year = applicationYear !== undefined && Number.isSafeInteger(applicationYear) ? applicationYear : current;
+  return { prior: year - 1, before: year - 2, current };
+}
+
 // ───────────────────────────── criterion builders ─────────────────────────────
 
 interface Labels {
@@ -184,13 +203,13 @@ function minShare(labels: Labels, part: number | null, whole: number | null, pct
 }
 
 /** Revenue ≥ `min`, or equity financing in the last 2 years ≥ ¥20,000,000 (optional field). */
-function revenueOrEquity(payload: Payload, min: number): EligibilityCriterion {
+function revenueOrEquity(payload: Payload, min: number, y: CriterionYears): EligibilityCriterion {
   const revenue = yuanOf(payload, "revenueYuan");
   const equity = yuanOf(payload, "equityFinancingYuan");
   const labels: Labels = {
     key: "revenue-or-equity",
-    labelZh: "上年度营业收入或近2年股权融资",
-    labelEn: "Prior-year revenue, or equity financing in the last 2 years",
+    labelZh: `${y.prior}年营业收入或近2年股权融资`,
+    labelEn: `Revenue in ${y.prior}, or equity financing in the last 2 years`,
     thresholdZh: `营业收入 ≥ ${wanZh(min)}，或股权融资 ≥ ${wanZh(EQUITY_MIN)}`,
     thresholdEn: `Revenue ≥ ${yuanEn(min)}, or equity financing ≥ ${yuanEn(EQUITY_MIN)}`,
   };
@@ -233,13 +252,13 @@ function nicheYears(payload: Payload, min: number): EligibilityCriterion {
   );
 }
 
-function rdAmount(payload: Payload, key: "rdExpenseYuan" | "rdExpensePrevYuan"): EligibilityCriterion {
+function rdAmount(payload: Payload, key: "rdExpenseYuan" | "rdExpensePrevYuan", y: CriterionYears): EligibilityCriterion {
   const prior = key === "rdExpenseYuan";
   return minMoney(
     {
       key: prior ? "rd-amount" : "rd-amount-prev",
-      labelZh: prior ? "上年度研发费用总额" : "上上年度研发费用总额",
-      labelEn: prior ? "Prior-year R&D expense" : "R&D expense, the year before",
+      labelZh: `${prior ? y.prior : y.before}年研发费用总额`,
+      labelEn: `R&D expense in ${prior ? y.prior : y.before}`,
       thresholdZh: `≥ ${wanZh(RD_MIN)}`,
       thresholdEn: `≥ ${yuanEn(RD_MIN)}`,
     },
@@ -248,12 +267,12 @@ function rdAmount(payload: Payload, key: "rdExpenseYuan" | "rdExpensePrevYuan"):
   );
 }
 
-function rdRatio(payload: Payload, prev: boolean): EligibilityCriterion {
+function rdRatio(payload: Payload, prev: boolean, y: CriterionYears): EligibilityCriterion {
   return minShare(
     {
       key: prev ? "rd-ratio-prev" : "rd-ratio",
-      labelZh: prev ? "上上年度研发费用占营业收入比重" : "上年度研发费用占营业收入比重",
-      labelEn: prev ? "R&D expense as a share of revenue, the year before" : "Prior-year R&D expense as a share of revenue",
+      labelZh: `${prev ? y.before : y.prior}年研发费用占营业收入比重`,
+      labelEn: `R&D expense as a share of revenue in ${prev ? y.before : y.prior}`,
       thresholdZh: "≥ 3%",
       thresholdEn: "≥ 3%",
     },
@@ -314,8 +333,8 @@ function ipClass1(payload: Payload, min: number): EligibilityCriterion {
 
 interface RuleSet extends RuleSetInfo {
   tier: TierCode;
-  criteria(payload: Payload, on: string): EligibilityCriterion[];
-  notes?: EligibilityNote[];
+  criteria(payload: Payload, on: string, years: CriterionYears): EligibilityCriterion[];
+  notes?: EligibilityNote[] | ((years: CriterionYears) => EligibilityNote[]);
 }
 
 const PROVISIONAL_NOTE: EligibilityNote = {
@@ -329,11 +348,11 @@ const SPECIALIZED_2022: RuleSet = {
   effectiveFrom: "2022-08-01",
   nameZh: "《优质中小企业梯度培育管理暂行办法》（工信部企业〔2022〕63号）专精特新中小企业认定条件",
   nameEn: "MIIT 2022 interim measures (工信部企业〔2022〕63号): specialized & innovative SME criteria",
-  criteria: (p) => [
+  criteria: (p, _on, y) => [
     nicheYears(p, 2),
-    rdAmount(p, "rdExpenseYuan"),
-    rdRatio(p, false),
-    revenueOrEquity(p, 10_000_000),
+    rdAmount(p, "rdExpenseYuan", y),
+    rdRatio(p, false, y),
+    revenueOrEquity(p, 10_000_000, y),
     evaluationScore(60, p, true),
   ],
 };
@@ -345,23 +364,23 @@ const SPECIALIZED_2026: RuleSet = {
   provisional: true,
   nameZh: "《优质中小企业梯度培育管理办法》（工信部企业〔2026〕2号）专精特新中小企业认定条件（暂定）",
   nameEn: "MIIT 2026 measures (工信部企业〔2026〕2号): specialized & innovative SME criteria (provisional)",
-  criteria: (p) => [
+  criteria: (p, _on, y) => [
     nicheYears(p, 3),
-    revenueOrEquity(p, 15_000_000),
+    revenueOrEquity(p, 15_000_000, y),
     mainBusinessShare(p, 80),
-    debtRatio(p),
-    rdAmount(p, "rdExpenseYuan"),
-    rdRatio(p, false),
-    rdAmount(p, "rdExpensePrevYuan"),
-    rdRatio(p, true),
+    debtRatio(p, y),
+    rdAmount(p, "rdExpenseYuan", y),
+    rdRatio(p, false, y),
+    rdAmount(p, "rdExpensePrevYuan", y),
+    rdRatio(p, true, y),
     ipClass1(p, 1),
     evaluationScore(50, p, false),
   ],
-  notes: [
+  notes: (y) => [
     PROVISIONAL_NOTE,
     {
-      zh: "上上年度研发费用占比需要该年度营业收入；未填写时显示为“数据不足”，请审核时对照审计报告。",
-      en: "The R&D share for the year before needs that year's revenue; without it the line shows as “not enough data” — check it against the audit report.",
+      zh: `${y.before}年研发费用占比需要该年度营业收入；未填写时显示为“数据不足”，请审核时对照审计报告。`,
+      en: `The R&D share for ${y.before} needs that year's revenue; without it the line shows as “not enough data” — check it against the audit report.`,
     },
   ],
 };
@@ -374,12 +393,12 @@ const LITTLE_GIANT_2026: RuleSet = {
   levelSought: "national",
   nameZh: "《优质中小企业梯度培育管理办法》（工信部企业〔2026〕2号）专精特新“小巨人”企业认定条件（暂定）",
   nameEn: "MIIT 2026 measures (工信部企业〔2026〕2号): “Little giant” criteria (provisional)",
-  criteria: (p) => [
+  criteria: (p, _on, y) => [
     minMoney(
       {
         key: "revenue",
-        labelZh: "上年度营业收入",
-        labelEn: "Prior-year revenue",
+        labelZh: `${y.prior}年营业收入`,
+        labelEn: `Revenue in ${y.prior}`,
         thresholdZh: `≥ ${wanZh(50_000_000)}`,
         thresholdEn: `≥ ${yuanEn(50_000_000)}`,
       },
@@ -387,7 +406,7 @@ const LITTLE_GIANT_2026: RuleSet = {
       50_000_000,
     ),
     mainBusinessShare(p, 90),
-    rdTwoYears(p, 12_000_000),
+    rdTwoYears(p, 12_000_000, y),
     ipClass1(p, 4),
     evaluationScore(60, p, false),
   ],
@@ -397,11 +416,11 @@ const LITTLE_GIANT_2026: RuleSet = {
   ],
 };
 
-function debtRatio(p: Payload): EligibilityCriterion {
+function debtRatio(p: Payload, y: CriterionYears): EligibilityCriterion {
   const labels: Labels = {
     key: "debt-ratio",
-    labelZh: "上年末资产负债率",
-    labelEn: "Debt-to-asset ratio at the prior year end",
+    labelZh: `${y.prior}年末资产负债率`,
+    labelEn: `Debt-to-asset ratio at the end of ${y.prior}`,
     thresholdZh: "≤ 80%",
     thresholdEn: "≤ 80%",
   };
@@ -411,11 +430,11 @@ function debtRatio(p: Payload): EligibilityCriterion {
   return criterion(labels, tenths <= 800 ? "met" : "not-met", text, text);
 }
 
-function rdTwoYears(p: Payload, min: number): EligibilityCriterion {
+function rdTwoYears(p: Payload, min: number, y: CriterionYears): EligibilityCriterion {
   const labels: Labels = {
     key: "rd-two-years",
-    labelZh: "近2年研发费用总额",
-    labelEn: "R&D expense over the last 2 years",
+    labelZh: `${y.before}–${y.prior}年研发费用总额`,
+    labelEn: `R&D expense in ${y.before}–${y.prior}`,
     thresholdZh: `≥ ${wanZh(min)}`,
     thresholdEn: `≥ ${yuanEn(min)}`,
   };
@@ -434,11 +453,11 @@ const SCALED_UP_2011: RuleSet = {
   effectiveFrom: "2011-01-01",
   nameZh: "规模以上工业企业标准（年主营业务收入 2000 万元及以上，2011 年起执行）",
   nameEn: "Above-scale industrial enterprise line (main-business revenue ≥ ¥20,000,000 a year, since 2011)",
-  criteria: (p, on) => [aboveScaleRevenue(p, on)],
-  notes: [
+  criteria: (p, on, y) => [aboveScaleRevenue(p, on, y)],
+  notes: (y) => [
     {
-      zh: "上年度主营业务收入或本年累计收入按已过完整月份年化（累计 ÷ 已过月数 × 12），任一达到 2000 万元即视为达标。",
-      en: "Either the prior-year main-business revenue, or this year's revenue to date annualised over the completed months (to date ÷ months × 12), reaching ¥20,000,000 meets the line.",
+      zh: `${y.prior}年主营业务收入或${y.current}年累计收入按已过完整月份年化（累计 ÷ 已过月数 × 12），任一达到 2000 万元即视为达标。`,
+      en: `Either the main-business revenue of ${y.prior}, or the revenue of ${y.current} to date annualised over the completed months (to date ÷ months × 12), reaching ¥20,000,000 meets the line.`,
     },
   ],
 };
@@ -448,11 +467,11 @@ function completedMonths(on: string): number {
   return Math.max(1, Number(on.slice(5, 7)) - 1);
 }
 
-function aboveScaleRevenue(p: Payload, on: string): EligibilityCriterion {
+function aboveScaleRevenue(p: Payload, on: string, y: CriterionYears): EligibilityCriterion {
   const labels: Labels = {
     key: "main-business-revenue",
-    labelZh: "主营业务收入（上年度或本年累计年化）",
-    labelEn: "Main-business revenue (prior year, or this year to date annualised)",
+    labelZh: `主营业务收入（${y.prior}年或${y.current}年累计年化）`,
+    labelEn: `Main-business revenue (${y.prior}, or ${y.current} to date annualised)`,
     thresholdZh: `≥ ${wanZh(ABOVE_SCALE_MIN)}`,
     thresholdEn: `≥ ${yuanEn(ABOVE_SCALE_MIN)}`,
   };
@@ -465,8 +484,8 @@ function aboveScaleRevenue(p: Payload, on: string): EligibilityCriterion {
   if (prior !== null) {
     const ok = prior >= ABOVE_SCALE_MIN;
     met ||= ok;
-    parts.push(`上年度 ${wanZh(prior)}${ok ? "（达标）" : ""}`);
-    partsEn.push(`prior year ${yuanEn(prior)}${ok ? " (meets the line)" : ""}`);
+    parts.push(`${y.prior}年 ${wanZh(prior)}${ok ? "（达标）" : ""}`);
+    partsEn.push(`${y.prior}: ${yuanEn(prior)}${ok ? " (meets the line)" : ""}`);
   }
   if (ytd !== null) {
     // ytd × 12 / months ≥ min, kept in integers: ytd × 12 ≥ min × months.
@@ -474,9 +493,9 @@ function aboveScaleRevenue(p: Payload, on: string): EligibilityCriterion {
     met ||= ok;
     const annual = Math.floor((ytd * 12) / months);
     const range = months === 1 ? "1 月" : `1–${months} 月`;
-    parts.push(`本年累计 ${wanZh(ytd)}（${range}，年化 ${wanZh(annual)}）${ok ? "（达标）" : ""}`);
+    parts.push(`${y.current}年累计 ${wanZh(ytd)}（${range}，年化 ${wanZh(annual)}）${ok ? "（达标）" : ""}`);
     partsEn.push(
-      `this year to date ${yuanEn(ytd)} (${months} month${months === 1 ? "" : "s"}, annualised ${yuanEn(annual)})${ok ? " (meets the line)" : ""}`,
+      `${y.current} to date ${yuanEn(ytd)} (${months} month${months === 1 ? "" : "s"}, annualised ${yuanEn(annual)})${ok ? " (meets the line)" : ""}`,
     );
   }
   if (prior === null && ytd === null) return criterion(labels, "unknown", null);
@@ -673,7 +692,9 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
  * value of its kind. They are judged as absent, and every criterion that reads one of them (its
  * result changes when the stand-in is put in) is "invalid" instead: a refused figure must never
  * show as met. `doubtful` names payload keys whose (valid) amounts the firm must confirm: the
- * criteria reading them keep their value and are "doubtful" until it does.
+ * criteria reading them keep their value and are "doubtful" until it does. `applicationYear`
+ * names the years in the criteria (its prior year, and the one before); without it, the year
+ * of `on`.
  */
 export function evaluateEligibility(
   tierCode: TierCode,
@@ -683,17 +704,18 @@ export function evaluateEligibility(
   levelSought?: Level,
   invalid?: Record<string, unknown>,
   doubtful?: readonly string[],
+  applicationYear?: number,
 ): EligibilityResult {
   const p: Payload = payload && typeof payload === "object" ? payload : {};
   const keys = Object.keys(invalid ?? {});
   const doubts = (doubtful ?? []).filter((k) => !keys.includes(k) && p[k] !== undefined);
-  if (!keys.length && !doubts.length) return evaluateValid(tierCode, p, on, checklist, levelSought);
+  if (!keys.length && !doubts.length) return evaluateValid(tierCode, p, on, checklist, levelSought, applicationYear);
   const valid = Object.fromEntries(Object.entries(p).filter(([k]) => !keys.includes(k)));
-  const result = evaluateValid(tierCode, valid, on, checklist, levelSought);
+  const result = evaluateValid(tierCode, valid, on, checklist, levelSought, applicationYear);
   // A criterion reads a key when putting a stand-in in (or taking the value out) changes it.
-  const probe = keys.length ? evaluateValid(tierCode, { ...valid, ...invalid }, on, checklist, levelSought) : result;
+  const probe = keys.length ? evaluateValid(tierCode, { ...valid, ...invalid }, on, checklist, levelSought, applicationYear) : result;
   const without = doubts.length
-    ? evaluateValid(tierCode, Object.fromEntries(Object.entries(valid).filter(([k]) => !doubts.includes(k))), on, checklist, levelSought)
+    ? evaluateValid(tierCode, Object.fromEntries(Object.entries(valid).filter(([k]) => !doubts.includes(k))), on, checklist, levelSought, applicationYear)
     : result;
   const differs = (a: EligibilityResult, c: EligibilityCriterion) => {
     const q = a.criteria.find((x) => x.key === c.key);
@@ -717,6 +739,7 @@ function evaluateValid(
   on: string,
   checklist?: { code: string; labelZh: string; labelEn: string; required: boolean }[],
   levelSought?: Level,
+  applicationYear?: number,
 ): EligibilityResult {
   if (!DATE.test(on)) throw new RangeError(`Not a YYYY-MM-DD date: ${on}`);
   const p: Payload = payload && typeof payload === "object" ? payload : {};
@@ -728,8 +751,9 @@ function evaluateValid(
     return { ruleVersion: `${tierCode}/none`, ruleNameZh: "无预审规则", ruleNameEn: "No pre-check rules", criteria: [], summary: "no-rules", evaluatedOn: on };
   }
   const { set, beforeFirst } = chosen;
-  const criteria = set.criteria(p, on);
-  const notes = [...(set.notes ?? [])];
+  const years = criterionYears(on, applicationYear);
+  const criteria = set.criteria(p, on, years);
+  const notes = [...(typeof set.notes === "function" ? set.notes(years) : (set.notes ?? []))];
   if (beforeFirst) {
     notes.unshift({
       zh: `该日期早于本规则生效日（${set.effectiveFrom}），按最早的规则预审。`,

@@ -27,6 +27,8 @@ import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibilit
 import { listChecklist } from "~/models/checklist.server";
 import { notifyApplicationTransition } from "~/models/notification.server";
 import { followApplication, lockFirmsForPool } from "~/models/pool.server";
+import { missingEvidenceOf, requiredEvidence } from "~/models/evidence.server";
+import type { AttachmentKind } from "~/domain/attachments";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 
@@ -36,7 +38,9 @@ export type CommandResult =
   | { ok: true; id: number }
   | { ok: false; error: "conflict" }
   | { ok: false; error: "duplicate"; existingId: number }
-  | { ok: false; error: "award-exists" };
+  | { ok: false; error: "award-exists" }
+  /** Submission refused: required evidence kinds without a file, in the order of the work. */
+  | { ok: false; error: "evidence-missing"; missing: AttachmentKind[] };
 
 /** In scope, but the caller's role may never take this action: 403. */
 export function forbidden(): Response {
@@ -574,9 +578,9 @@ async function appendEvent(trx: Trx, applicationId: number, actorId: number, at:
 }
 
 /** The pre-check snapshot stored at submission (rule set in force on the Shanghai date). */
-async function eligibilitySnapshot(db: Db, tierCode: TierCode, payload: Record<string, unknown>, levelSought: Level) {
+async function eligibilitySnapshot(db: Db, tierCode: TierCode, payload: Record<string, unknown>, levelSought: Level, year: number) {
   const checklist = await listChecklist(db, tierCode);
-  const result = evaluateEligibility(tierCode, payload, todayInShanghai(), checklist, levelSought);
+  const result = evaluateEligibility(tierCode, payload, todayInShanghai(), checklist, levelSought, undefined, undefined, year);
   return { eligibility: JSON.stringify(result), rule_version: result.ruleVersion };
 }
 
@@ -665,8 +669,13 @@ export async function createApplication(
   input: ApplicationInput & { submit: boolean },
 ): Promise<CommandResult> {
   await getApplicantEnterprise(db, caller, enterpriseId);
+  if (input.submit) {
+    // A new application has no files yet: it can be submitted at once only where none are required.
+    const missing = await requiredEvidence(db, tierCode);
+    if (missing.length) return { ok: false, error: "evidence-missing", missing };
+  }
   const now = new Date().toISOString();
-  const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought) : null;
+  const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought, input.year) : null;
   try {
     const id = await transact(db, async (trx) => {
       await lockFirmsForPool(trx, [enterpriseId]);
@@ -728,13 +737,23 @@ export async function saveApplication(
         payload: JSON.stringify(input.payload),
       };
       if (input.submit) {
-        Object.assign(set, await eligibilitySnapshot(db, app.tierCode, input.payload, input.levelSought), {
+        Object.assign(set, await eligibilitySnapshot(db, app.tierCode, input.payload, input.levelSought, input.year), {
           submitted_at: now,
           decided_at: null,
           decided_by: null,
         });
       }
-      return { set, data: input.year !== app.year ? { year: input.year } : null };
+      return {
+        set,
+        data: input.year !== app.year ? { year: input.year } : null,
+        // Checked inside the transaction, on the files there when the submission commits.
+        extra: input.submit
+          ? async (trx) => {
+              const missing = await missingEvidenceOf(trx, app.id, app.tierCode);
+              if (missing.length) throw new Rollback({ ok: false, error: "evidence-missing", missing });
+            }
+          : undefined,
+      };
     });
   } catch (error) {
     // Changing the year onto another open application of the same tier.

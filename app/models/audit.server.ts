@@ -10,7 +10,7 @@ export type AuditAction =
   | "password.reset"
   | "logout"
   | "authz.denied"
-  | "checklist.update" | "attachment.upload" | "attachment.remove"
+  | "checklist.update" | "evidence.update" | "attachment.upload" | "attachment.remove"
   | "export"
   | "target.update"
   | "user.create"

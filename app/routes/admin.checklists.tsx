@@ -17,7 +17,10 @@ import {
   type ChecklistAdminItem,
   type ChecklistChange,
 } from "~/models/checklist.server";
-import { checklistActionSchema, checklistTierSchema } from "~/schemas/checklist.server";
+import { checklistActionSchema, checklistTierSchema, parseEvidenceRequirements } from "~/schemas/checklist.server";
+import { listEvidenceRequirements, setEvidenceRequirements } from "~/models/evidence.server";
+import { ATTACHMENT_KINDS, evidenceFieldName } from "~/domain/attachments";
+import { TIERS, type TierCode } from "~/domain/tiers";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
@@ -35,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, { roles: BUREAU });
   const url = new URL(request.url);
   const tier = tierOf(url);
-  const items = await listChecklistForAdmin(db(), tier);
+  const [items, evidence] = await Promise.all([listChecklistForAdmin(db(), tier), listEvidenceRequirements(db())]);
   const editId = Number(url.searchParams.get("edit"));
   const done = url.searchParams.get("done");
   return {
@@ -43,7 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     tiers: CHECKLIST_TIERS.map((code) => ({ code, nameZh: getTier(code).nameZh, nameEn: getTier(code).nameEn })),
     items,
     editing: items.find((i) => i.id === editId && !i.archivedAt) ?? null,
-    done: done && ["add", "update", "move", "archive", "restore"].includes(done) ? done : null,
+    evidence,
+    done: done && ["add", "update", "move", "archive", "restore", "evidence"].includes(done) ? done : null,
     doneLabel: url.searchParams.get("label")?.slice(0, 100) ?? "",
   };
 }
@@ -54,6 +58,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const url = new URL(request.url);
   const tierParam = checklistTierSchema.safeParse(url.searchParams.get("tier"));
   const formData = await request.formData();
+  if (formData.get("intent") === "evidence") {
+    const parsed = parseEvidenceRequirements(lang, formData);
+    if (!parsed.ok) return data({ formId: "evidence", result: { status: "error" as const, error: { "": [parsed.error] } } }, { status: 400 });
+    const { changed } = await setEvidenceRequirements(db(), user, parsed.value);
+    const back = new URLSearchParams({ tier: tierParam.success ? tierParam.data : CHECKLIST_TIERS[0], done: "evidence", label: String(changed.length) });
+    return redirect(`/admin/checklists?${back}#evidence-title`, 303);
+  }
   const submission = parseWithZod(formData, { schema: checklistActionSchema(lang) });
   const formId = submission.payload.intent === "add" ? "add-item" : "edit-item";
   if (!tierParam.success) {
@@ -96,7 +107,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const col = columnHelper<ChecklistAdminItem & { position: number; last: boolean }>();
 
 export default function ChecklistsPage() {
-  const { tier, tiers, items, editing, done, doneLabel } = useLoaderData<typeof loader>();
+  const { tier, tiers, items, editing, done, doneLabel, evidence } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const t = useT();
   const active = items.filter((i) => !i.archivedAt);
@@ -181,7 +192,7 @@ export default function ChecklistsPage() {
           {t(`checklist.saved.${done}` as MessageKey, { label: doneLabel })}
         </div>
       ) : null}
-      {actionData?.formId !== "add-item" && actionData?.formId !== "edit-item" && actionData?.result.error?.[""] ? (
+      {actionData?.formId !== "add-item" && actionData?.formId !== "edit-item" && actionData?.formId !== "evidence" && actionData?.result.error?.[""] ? (
         <FormAlert errors={actionData.result.error[""]} />
       ) : null}
 
@@ -202,6 +213,12 @@ export default function ChecklistsPage() {
       ) : (
         <AddItemForm tier={tier} lastResult={actionData?.formId === "add-item" ? actionData.result : undefined} />
       )}
+
+      <EvidenceForm
+        tier={tier}
+        evidence={evidence}
+        errors={actionData?.formId === "evidence" ? (actionData.result.error?.[""] ?? undefined) : undefined}
+      />
 
       {archived.length ? (
         <section aria-labelledby="archived-title">
@@ -251,6 +268,55 @@ function ItemButton({
 }
 
 type LastResult = SubmissionResult<string[]> | undefined;
+
+const evidenceCol = columnHelper<{ code: TierCode; nameZh: string; nameEn: string; kinds: readonly string[] }>();
+
+/** Which evidence kinds each tier requires before a firm may submit: one row per tier. */
+function EvidenceForm({ tier, evidence, errors }: { tier: string; evidence: Record<TierCode, readonly string[]>; errors?: string[] }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const columns = [
+    evidenceCol.accessor("nameZh", { header: t("checklist.evidence.tier"), cell: (info) => t.pick({ zh: info.row.original.nameZh, en: info.row.original.nameEn }) }),
+    ...ATTACHMENT_KINDS.filter((k) => k !== "other").map((kind) =>
+      evidenceCol.display({
+        id: kind,
+        header: t(`attachments.kind.${kind}` as MessageKey),
+        cell: (info) => {
+          const row = info.row.original;
+          const tierName = t.pick({ zh: row.nameZh, en: row.nameEn });
+          return (
+            <input
+              type="checkbox"
+              name={evidenceFieldName(row.code)}
+              value={kind}
+              defaultChecked={row.kinds.includes(kind)}
+              aria-label={t("checklist.evidence.boxLabel", { tier: tierName, kind: t(`attachments.kind.${kind}` as MessageKey) })}
+            />
+          );
+        },
+      }),
+    ),
+  ];
+  return (
+    <section className="card evidence-requirements" aria-labelledby="evidence-title">
+      <h2 id="evidence-title">{t("checklist.evidence.title")}</h2>
+      <p className="muted small">{t("checklist.evidence.intro")}</p>
+      {errors?.length ? <FormAlert errors={errors} /> : null}
+      <Form method="post" action={`/admin/checklists?tier=${tier}`}>
+        <DataTable
+          columns={columns}
+          data={TIERS.map((x) => ({ code: x.code, nameZh: x.nameZh, nameEn: x.nameEn, kinds: evidence[x.code] ?? [] }))}
+          getRowId={(r) => r.code}
+        />
+        <div className="form-actions">
+          <button type="submit" name="intent" value="evidence" className="button button--primary" disabled={navigation.state === "submitting"}>
+            {t("checklist.evidence.save")}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}
 
 function AddItemForm({ tier, lastResult }: { tier: string; lastResult: LastResult }) {
   const t = useT();

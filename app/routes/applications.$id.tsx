@@ -44,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Before submission there is no snapshot: show the pre-check of what is entered so far.
   const liveEligibility = detail.eligibility
     ? null
-    : evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined);
+    : evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined, undefined, undefined, detail.year);
   const actions = availableActions(user.role, detail.status);
   // After a reviewer's decision, offer the next application waiting in the same queue.
   const done = new URL(request.url).searchParams.get("done");
@@ -223,7 +223,13 @@ export default function ApplicationPage() {
                 <dd>{app.submittedAt ? formatDateTime(app.submittedAt) : <span className="muted">—</span>}</dd>
               </div>
             </dl>
-            <PayloadView tierCode={app.tierCode} payload={app.payload} checklist={checklist} />
+            <PayloadView
+              tierCode={app.tierCode}
+              payload={app.payload}
+              checklist={checklist}
+              year={app.year}
+              currentYear={Number((app.submittedAt ? formatDate(app.submittedAt) : today).slice(0, 4))}
+            />
           </section>
 
           <div className="card-group">

@@ -19,11 +19,12 @@ import {
 } from "~/models/application.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
+import { requiredEvidence } from "~/models/evidence.server";
 import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf, unconfirmedDoubts } from "~/schemas/application.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
-import { langFromCookieHeader } from "~/utils/i18n";
+import { langFromCookieHeader, type MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -32,11 +33,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const detail = await getApplicationDetail(db(), user, Number(params.id));
   if (!roleMayEver(user.role, "edit")) throw forbidden();
   if (!canTransition(user.role, detail.status, "edit")) throw redirect(`/applications/${detail.id}`);
-  const [checklist, attachments] = await Promise.all([
+  const [checklist, attachments, required] = await Promise.all([
     listChecklist(db(), detail.tierCode),
     listAttachments(db(), user, detail.id),
+    requiredEvidence(db(), detail.tierCode),
   ]);
   const today = todayInShanghai();
+  const attachedKinds = new Set(attachments.map((a) => a.kind));
+  const requiredList = required.map((kind) => ({ kind, attached: attachedKinds.has(kind) }));
+  // Sent here by a submission from the new form that lacked its files: say which, once.
+  const refusedForEvidence = new URL(request.url).searchParams.get("missing") === "evidence";
   const years = applicationYears(today);
   return {
     id: detail.id,
@@ -50,12 +56,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     years: years.includes(detail.year) ? years : [detail.year, ...years],
     checklist: checklist.map(({ code, labelZh, labelEn, required }) => ({ code, labelZh, labelEn, required })),
     attachments,
+    currentYear: Number(today.slice(0, 4)),
+    requiredEvidence: requiredList,
+    missingEvidence: refusedForEvidence ? requiredList.filter((r) => !r.attached).map((r) => r.kind) : [],
     defaultValue: {
       ...formDefaultsFromPayload(detail.tierCode, detail.payload),
       year: String(detail.year),
       levelSought: detail.levelSought ?? "",
     },
-    initialEligibility: evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined),
+    initialEligibility: evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined, undefined, undefined, detail.year),
   };
 }
 
@@ -80,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const v = submission.value;
   if (v.intent === "submit") {
-    const doubts = unconfirmedDoubts(lang, app.tierCode, v.payload, await firmFigures(db(), app.enterpriseId, v.year), v.confirmFigures);
+    const doubts = unconfirmedDoubts(lang, app.tierCode, v.payload, await firmFigures(db(), app.enterpriseId, v.year), v.confirmFigures, v.year);
     if (doubts) return data({ result: submission.reply(doubts), existingId: null as number | null }, { status: 400 });
   }
   const result = await saveApplication(db(), user, app.id, {
@@ -96,7 +105,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         result: submission.reply({ formErrors: [commandFailureMessage(lang, result, { tierCode: app.tierCode, year: v.year })] }),
         existingId: result.error === "duplicate" ? result.existingId : null,
       },
-      { status: 409 },
+      // Missing files are the firm's to add (400); the others are someone else's change (409).
+      { status: result.error === "evidence-missing" ? 400 : 409 },
     );
   }
   return redirect(`/applications/${app.id}?done=${v.intent}`);
@@ -128,7 +138,17 @@ export default function EditApplicationPage() {
           {d.decisionComment ? <p className="prewrap">{d.decisionComment}</p> : null}
         </div>
       ) : null}
+      {d.missingEvidence.length && !actionData ? (
+        <div className="alert alert--warn" role="alert">
+          {t("apps.err.evidenceMissing", {
+            count: d.missingEvidence.length,
+            kinds: d.missingEvidence.map((k) => t(`attachments.kind.${k}` as MessageKey)).join(t.lang === "en" ? ", " : "、"),
+          })}
+        </div>
+      ) : null}
       <ApplicationForm
+        currentYear={d.currentYear}
+        requiredEvidence={d.requiredEvidence}
         id={`edit-${d.id}`}
         enterpriseId={d.enterpriseId}
         tierCode={d.tierCode}

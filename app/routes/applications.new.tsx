@@ -8,6 +8,11 @@ import { evaluateEligibility } from "~/domain/eligibility";
 import { seesEverything } from "~/domain/scope";
 import { STATUS_NAMES } from "~/domain/state-machine";
 import { TIERS, getTier, isTierCode } from "~/domain/tiers";
+import { firmStandings } from "~/models/standing.server";
+import { knownEligibilityPayload } from "~/models/known-figures.server";
+import { requiredEvidence } from "~/models/evidence.server";
+import { fieldsOf, formDefaultsFromPayload } from "~/components/application-fields";
+import { StandingList } from "~/components/tier-standing";
 import {
   createApplication,
   findOpenApplication,
@@ -45,15 +50,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const year = years[1]!;
   const checklist = tierCode ? await listChecklist(db(), tierCode) : [];
   const existing = tierCode && firm ? await findOpenApplication(db(), user, firm.id, tierCode, year) : null;
+  // The form starts from what the registry knows of the firm (visibly, and the firm may change it).
+  const known = tierCode && firm ? await knownEligibilityPayload(db(), user, firm.id, year) : null;
+  const tierKeys = new Set(tierCode ? fieldsOf(tierCode).map((f) => f.key) : []);
+  const prefill = Object.fromEntries(Object.entries(known?.payload ?? {}).filter(([k]) => tierKeys.has(k)));
   const defaultValue: Record<string, unknown> = {
+    ...(tierCode ? formDefaultsFromPayload(tierCode, prefill) : {}),
     year: String(year),
     contactName: firm?.contactName ?? "",
     contactPhone: firm?.contactPhone ?? "",
   };
   const initialEligibility = tierCode
-    ? evaluateEligibility(tierCode, {}, today, checklist)
+    ? evaluateEligibility(tierCode, prefill, today, checklist, undefined, undefined, undefined, year)
     : null;
+  // An enterprise's start page answers "what can we apply for?"; the bureau keeps the plain chooser.
+  const standings = !tierCode && firm && user.role === "enterprise" ? await firmStandings(db(), user, firm.id, year, today) : null;
   return {
+    standings,
+    year,
+    currentYear: Number(today.slice(0, 4)),
+    prefilled: Object.keys(prefill),
+    requiredEvidence: tierCode ? (await requiredEvidence(db(), tierCode)).map((kind) => ({ kind, attached: false })) : [],
     tierCode,
     firm: firm ? { id: firm.id, name: firm.name, uscc: firm.uscc } : null,
     onBehalf: user.role !== "enterprise",
@@ -89,10 +106,14 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const v = submission.value;
   if (v.intent === "submit") {
-    const doubts = unconfirmedDoubts(lang, tierParam, v.payload, await firmFigures(db(), firm.id, v.year), v.confirmFigures);
+    const doubts = unconfirmedDoubts(lang, tierParam, v.payload, await firmFigures(db(), firm.id, v.year), v.confirmFigures, v.year);
     if (doubts) return data({ result: submission.reply(doubts), existingId: null as number | null }, { status: 400 });
   }
-  const result = await createApplication(db(), user, firm.id, tierParam, { ...v, submit: v.intent === "submit" });
+  // Files can be attached to a saved application only: a submission that needs them is kept as a
+  // draft, and the firm lands on its form with the missing kinds named.
+  const needsFiles = v.intent === "submit" && (await requiredEvidence(db(), tierParam)).length > 0;
+  const result = await createApplication(db(), user, firm.id, tierParam, { ...v, submit: v.intent === "submit" && !needsFiles });
+  if (result.ok && needsFiles) return redirect(`/applications/${result.id}/edit?missing=evidence`);
   if (!result.ok) {
     return data(
       {
@@ -185,7 +206,11 @@ export default function NewApplicationPage() {
         </div>
       </div>
       {!d.tierCode ? (
-        <TierChooser firmId={d.onBehalf ? d.firm.id : null} />
+        d.standings ? (
+          <StandingList standings={d.standings} year={d.year} />
+        ) : (
+          <TierChooser firmId={d.onBehalf ? d.firm.id : null} />
+        )
       ) : (
         <>
           {/* After a refused duplicate the form itself says so, with the link: one notice, not two. */}
@@ -198,6 +223,9 @@ export default function NewApplicationPage() {
             </div>
           ) : null}
           <ApplicationForm
+            currentYear={d.currentYear}
+            requiredEvidence={d.requiredEvidence}
+            prefilled={d.prefilled}
             id={`apply-${d.tierCode}`}
             enterpriseId={d.firm.id}
             tierCode={d.tierCode}

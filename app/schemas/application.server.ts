@@ -12,8 +12,10 @@ import {
   fieldLabelKey,
   fieldsOf,
   formNameOf,
+  labelYears,
   type PayloadField,
 } from "~/components/application-fields";
+import { todayInShanghai } from "~/utils/format";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
 export type ApplicationMode = "draft" | "submit";
@@ -51,6 +53,13 @@ type Issue = { path: (string | number)[]; message: string; missing?: boolean };
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const isRealDate = isValidIsoDate;
 
+/** The years named in field labels for a posted (or stored) year; this year when it is not one. */
+export function formLabelYears(year: unknown): Record<string, number> {
+  const current = Number(todayInShanghai().slice(0, 4));
+  const text = String(year ?? "");
+  return labelYears(/^\d{4}$/.test(text) ? Number(text) : current, current);
+}
+
 /** The intent a posted form asks for; anything else is a plain save. */
 export function intentOf(formData: FormData): ApplicationMode {
   return formData.get("intent") === "submit" ? "submit" : "draft";
@@ -60,9 +69,9 @@ export function intentOf(formData: FormData): ApplicationMode {
  * Checks one field's typed text and turns it into its payload value. Returns an error message,
  * or the value (undefined when the field is empty).
  */
-function parseField(f: PayloadField, raw: unknown, lang: Lang): { value?: unknown; error?: string } {
+function parseField(f: PayloadField, raw: unknown, lang: Lang, years: Record<string, number>): { value?: unknown; error?: string } {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
-  const label = t(fieldLabelKey(f.key));
+  const label = t(fieldLabelKey(f.key), years);
   if (f.kind === "certificates") {
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
     const values = [...new Set(list.map(String))];
@@ -140,6 +149,7 @@ export function buildPayload(
   const issues: Issue[] = [];
   const payload: Record<string, unknown> = {};
   const submit = options.mode === "submit";
+  const years = formLabelYears(raw.year);
 
   let levelSought: Level | null = tier.levels.length > 1 ? null : tier.levels[0]!;
   if (tier.levels.length > 1) {
@@ -154,14 +164,14 @@ export function buildPayload(
 
   for (const f of fieldsOf(tierCode)) {
     const name = formNameOf(f);
-    const r = parseField(f, raw[name], lang);
+    const r = parseField(f, raw[name], lang, years);
     if (r.error) issues.push({ path: [name], message: r.error });
     else if (r.value !== undefined) payload[f.key] = r.value;
     else if (submit && !f.optional) {
       const choose = f.kind === "enum" || f.kind === "bool" || f.kind === "month";
       issues.push({
         path: [name],
-        message: t(choose ? "apps.err.requiredSelect" : "apps.err.required", { field: t(fieldLabelKey(f.key)) }),
+        message: t(choose ? "apps.err.requiredSelect" : "apps.err.required", { field: t(fieldLabelKey(f.key), years) }),
         missing: true,
       });
     }
@@ -204,13 +214,20 @@ export function buildPayload(
  * apart, counted as the fields marked on the page. A draft is saved only when all it holds is
  * well-formed, so a refused draft says plainly that nothing was saved.
  */
-export function errorSummary(lang: Lang, tierCode: TierCode, mode: ApplicationMode, issues: readonly Issue[]): string | null {
+export function errorSummary(
+  lang: Lang,
+  tierCode: TierCode,
+  mode: ApplicationMode,
+  issues: readonly Issue[],
+  year?: unknown,
+): string | null {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const years = formLabelYears(year);
   const labels = new Map<string, string>([
     ["year", t("apps.field.year")],
     ["levelSought", t("apps.field.levelSought")],
     ["declaration", t("apps.field.declaration.short")],
-    ...fieldsOf(tierCode).map((f) => [formNameOf(f), t(fieldLabelKey(f.key))] as [string, string]),
+    ...fieldsOf(tierCode).map((f) => [formNameOf(f), t(fieldLabelKey(f.key), years)] as [string, string]),
   ]);
   const missing = new Set<string>();
   const invalid = new Set<string>();
@@ -266,7 +283,7 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
       }
       issues.push(...buildPayload(lang, tierCode, raw, options).issues);
       for (const issue of issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-      const summary = errorSummary(lang, tierCode, options.mode, issues);
+      const summary = errorSummary(lang, tierCode, options.mode, issues, raw.year);
       if (summary) ctx.addIssue({ code: "custom", path: [], message: summary });
     })
     .transform((raw): ApplicationFormValue => {
@@ -359,10 +376,12 @@ export type DetailActionValue = z.infer<ReturnType<typeof detailActionSchema>>;
 /** The sentence a refused command answers with (409): changed by someone else, a duplicate, … */
 export function commandFailureMessage(
   lang: Lang,
-  result: { ok: false; error: "conflict" | "duplicate" | "award-exists" },
+  result: { ok: false; error: "conflict" | "duplicate" | "award-exists" | "evidence-missing"; missing?: readonly string[] },
   app: { tierCode: TierCode; year: number },
 ): string {
   switch (result.error) {
+    case "evidence-missing":
+      return evidenceMissingMessage(lang, result.missing ?? []);
     case "duplicate": {
       const tier = getTier(app.tierCode);
       return translate(lang, "apps.err.duplicate", { year: app.year, tier: lang === "en" ? tier.nameEn : tier.nameZh });
@@ -372,6 +391,12 @@ export function commandFailureMessage(
     default:
       return translate(lang, "apps.err.conflict");
   }
+}
+
+/** The refusal of a submission without its required evidence, naming each missing kind. */
+export function evidenceMissingMessage(lang: Lang, missing: readonly string[]): string {
+  const kinds = missing.map((k) => translate(lang, `attachments.kind.${k}` as MessageKey)).join(lang === "en" ? ", " : "、");
+  return translate(lang, "apps.err.evidenceMissing", { count: missing.length, kinds });
 }
 
 /** The years one may apply for: last year (late filings), this year and next, Shanghai calendar. */
@@ -434,22 +459,27 @@ export function precheckFromForm(
     built.levelSought ?? undefined,
     invalid,
     doubts.map((d) => d.key),
+    /^\d{4}$/.test(String(raw.year ?? "")) ? Number(raw.year) : undefined,
   );
-  return { eligibility, doubts: doubtMessages(lang, tierCode, doubts) };
+  return { eligibility, doubts: doubtMessages(lang, tierCode, doubts, raw.year) };
 }
 
 // ───────────────────────────── doubtful amounts ─────────────────────────────
 
 /** Each doubtful figure's warning, by the form field it sits under (revenueWan, …). */
-export function doubtMessages(lang: Lang, tierCode: TierCode, doubts: readonly DoubtfulFigure[]): Record<string, string> {
+export function doubtMessages(lang: Lang, tierCode: TierCode, doubts: readonly DoubtfulFigure[], year?: unknown): Record<string, string> {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const years = formLabelYears(year);
   const out: Record<string, string> = {};
   for (const d of doubts) {
     const f = fieldsOf(tierCode).find((x) => x.key === d.key);
     if (!f) continue;
-    const reference = t(`apps.doubt.ref.${d.reference.source}.${d.reference.field}` as MessageKey, { year: d.reference.year ?? "" });
+    const reference = t(`apps.doubt.ref.${d.reference.source}.${d.reference.field}` as MessageKey, {
+      year: d.reference.year ?? "",
+      prior: d.reference.year ? d.reference.year - 1 : "",
+    });
     out[formNameOf(f)] = t(d.kind === "yuan-for-wan" ? "apps.doubt.yuanForWan" : "apps.doubt.tenTimes", {
-      field: t(fieldLabelKey(f.key)),
+      field: t(fieldLabelKey(f.key), years),
       value: formatWan(d.valueYuan, { grouping: true }),
       reference,
       ref: formatWan(d.reference.yuan, { grouping: true }),
@@ -470,14 +500,15 @@ export function unconfirmedDoubts(
   payload: Record<string, unknown>,
   firm: FirmFigures,
   confirmed: boolean,
+  year?: number,
 ): { fieldErrors: Record<string, string[]>; formErrors: string[] } | null {
   if (confirmed) return null;
-  const messages = doubtMessages(lang, tierCode, doubtfulFigures(payload, firm));
+  const messages = doubtMessages(lang, tierCode, doubtfulFigures(payload, firm), year);
   const names = Object.keys(messages);
   if (names.length === 0) return null;
   const labels = names.map((name) => {
     const f = fieldsOf(tierCode).find((x) => formNameOf(x) === name)!;
-    return translate(lang, fieldLabelKey(f.key));
+    return translate(lang, fieldLabelKey(f.key), formLabelYears(year));
   });
   return {
     fieldErrors: { ...Object.fromEntries(names.map((n) => [n, [messages[n]!]])), confirmFigures: [translate(lang, "apps.doubt.confirmRequired")] },

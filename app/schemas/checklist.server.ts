@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CHECKLIST_TIERS } from "~/domain/eligibility";
+import { evidenceFieldName, isAttachmentKind, type AttachmentKind } from "~/domain/attachments";
+import { TIERS, type TierCode } from "~/domain/tiers";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
 export const CHECKLIST_CODE = /^[a-z][a-z0-9-]{1,39}$/;
@@ -44,3 +46,23 @@ export function checklistActionSchema(lang: Lang) {
 export type ChecklistAction = z.infer<ReturnType<typeof checklistActionSchema>>;
 
 export const checklistTierSchema = z.enum(CHECKLIST_TIERS);
+
+
+/**
+ * The required-evidence form: each tier's ticked kinds (an unticked box is absent, so a tier with
+ * none ticked requires nothing). A value that is not a kind is refused, naming the tier's row.
+ */
+export function parseEvidenceRequirements(
+  lang: Lang,
+  formData: FormData,
+): { ok: true; value: Record<TierCode, AttachmentKind[]> } | { ok: false; error: string } {
+  const value = {} as Record<TierCode, AttachmentKind[]>;
+  for (const tier of TIERS) {
+    const raw = formData.getAll(evidenceFieldName(tier.code));
+    if (raw.length > 20 || raw.some((v) => !isAttachmentKind(v))) {
+      return { ok: false, error: translate(lang, "checklist.evidence.error.kind", { tier: lang === "en" ? tier.nameEn : tier.nameZh }) };
+    }
+    value[tier.code] = [...new Set(raw as AttachmentKind[])];
+  }
+  return { ok: true, value };
+}

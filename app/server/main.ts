@@ -23,7 +23,7 @@ async function prepareDatabase() {
     await database.check();
     const applied = await migrateToLatest(database.db);
     if (applied.length) console.log(`Migrations applied: ${applied.join(", ")}`);
-    const { seeded } = await seedIfEmpty(database.db);
+    const { seeded } = await seedIfEmpty(database.db, { uploadsDir });
     console.log(seeded ? `Demo data loaded into ${where}` : `Using ${where}`);
   } finally {
     await database.db.destroy();

@@ -14,7 +14,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrateToLatest, openDatabase, type OpenDatabase } from "../../db/client";
-import { approveApplication, createApplication } from "../../app/models/application.server";
+import { approveApplication } from "../../app/models/application.server";
+import { createSubmitted } from "../support/evidence";
 import type { Caller } from "../../app/domain/scope";
 import { seedIfEmpty } from "../../seeds/index";
 import { createDatabase, dropDatabasesWithPrefix } from "../support/test-db";
@@ -45,7 +46,7 @@ async function main() {
     const queues: { id: number; year: number }[][] = Array.from({ length: concurrency }, () => []);
     for (let i = 0; i < PER_ROUND; i++) {
       const y = mode === "apart" ? year + (i % concurrency) : year;
-      const r = await createApplication(db, caller, firms[(i * 7) % firms.length]!, "quality-factory", { year: y, levelSought: "district", payload: { contactName: "测试" }, submit: true });
+      const r = await createSubmitted(db, caller, firms[(i * 7) % firms.length]!, "quality-factory", { year: y, levelSought: "district", payload: { contactName: "测试" } });
       if (r.ok) queues[i % concurrency]!.push({ id: r.id, year: y });
     }
     const total = queues.reduce((n, q) => n + q.length, 0);

@@ -7,6 +7,10 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, expectNoHorizontalScroll, launchBrowser, newPage, screenshot, signInAs } from "./browser";
 
+/** The form's labels name the actual years before the application's (this year, in Shanghai). */
+const Y1 = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date())) - 1;
+const Y2 = Y1 - 1;
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -70,14 +74,14 @@ describe("applying, recommending, approving", () => {
     await field(page, "企业及申报情况简介", "企业深耕注塑机螺杆机筒细分市场，产品配套国内重点客户。");
     await field(page, "从事细分市场年限（年）", "8");
     // Two mistakes: 主导产品 left empty, and the revenue typed in words.
-    await field(page, "上年度营业收入（万元）", "五千万");
-    await field(page, "上年度主营业务收入（万元）", "4732.87");
-    await field(page, "上年度研发费用（万元）", "223.34");
-    await field(page, "前一年度研发费用（万元）", "210");
-    await field(page, "前一年度营业收入（万元）", "4620");
+    await field(page, `${Y1}年营业收入（万元）`, "五千万");
+    await field(page, `${Y1}年主营业务收入（万元）`, "4732.87");
+    await field(page, `${Y1}年研发费用（万元）`, "223.34");
+    await field(page, `${Y2}年研发费用（万元）`, "210");
+    await field(page, `${Y2}年营业收入（万元）`, "4620");
     await field(page, "研发人员数（人）", "18");
     await field(page, "从业人员数（人）", "180");
-    await field(page, "资产负债率（%）", "40.2");
+    await field(page, `${Y1}年末资产负债率（%）`, "40.2");
     await field(page, "Ⅰ类知识产权数（如发明专利）", "2");
     await field(page, "Ⅱ类知识产权数（如实用新型、软件著作权）", "34");
     await field(page, "评价得分（0–100）", "79");
@@ -86,7 +90,7 @@ describe("applying, recommending, approving", () => {
 
     // Each message sits by its field and is what the field is described by.
     const product = page.getByLabel(label("主导产品"));
-    const revenue = page.getByLabel(label("上年度营业收入（万元）"));
+    const revenue = page.getByLabel(label(`${Y1}年营业收入（万元）`));
     await expect.poll(() => product.getAttribute("aria-invalid")).toBe("true");
     expect(await descriptionOf(page, product)).toContain("请填写“主导产品”");
     expect(await revenue.getAttribute("aria-invalid")).toBe("true");
@@ -121,6 +125,13 @@ describe("applying, recommending, approving", () => {
     expect(await fileRow.textContent()).toContain("研发费用专项审计");
     expect(await fileRow.textContent()).toContain("PDF");
     await screenshot(page, "applications-draft-with-file");
+    // The other kinds the tier requires before a submission.
+    for (const kind of ["营业执照", "财务报表", "知识产权证书", "自评表"]) {
+      await files.getByLabel(label("材料类别")).selectOption({ label: kind });
+      await files.getByLabel(label("文件")).setInputFiles({ name: `${kind}.pdf`, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+      await files.getByRole("button", { name: "上传", exact: true }).click();
+      await expect.poll(() => files.getByRole("status").textContent()).toContain(`已上传“${kind}.pdf”`);
+    }
 
     await page.getByRole("link", { name: "继续填写并提交" }).click();
     await page.waitForURL(/\/edit$/);

@@ -148,10 +148,11 @@ describe("keyboard only", () => {
     expect(await declaration.isChecked()).toBe(true);
     await tabTo(page, /^提交申报$/);
     await page.keyboard.press("Enter");
-    await page.waitForURL(/\/applications\/\d+\?done=submit/);
-    await expect.poll(() => page.locator(".app-detail__sub .badge").textContent()).toBe("已提交");
-    const content = await page.getByRole("region", { name: "申报内容", exact: true }).textContent();
-    expect(content).toContain("厂区已完成硬化、绿化和雨污分流改造，各项台账齐全。");
+    // Kept as a draft until the required files are attached: the form says which.
+    await page.waitForURL(/\/applications\/\d+\/edit\?missing=evidence$/);
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("营业执照、自评表");
+    const description = page.getByLabel(/^企业及申报情况简介/);
+    expect(await description.inputValue()).toBe("厂区已完成硬化、绿化和雨污分流改造，各项台账齐全。");
     await screenshot(page, "keyboard-submitted");
     // The one 400 is the refused submission this test provoked.
     expect(problems.filter((p) => !p.includes("400"))).toEqual([]);

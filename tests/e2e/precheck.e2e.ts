@@ -6,6 +6,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, launchBrowser, newPage, openRegistryDb, screenshot, signInAs, waitForHydration } from "./browser";
 
+/** The form's labels name the actual years before the application's (this year, in Shanghai). */
+const Y1 = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date())) - 1;
+const Y2 = Y1 - 1;
+
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -39,24 +43,24 @@ describe("the live pre-check", () => {
     await signInAs(page, "ent-yancang");
     await page.goto(`${baseUrl()}/applications/new?tier=specialized-new`);
     await waitForHydration(page);
-    await page.getByLabel(label("上年度营业收入（万元）")).fill("4620");
+    await page.getByLabel(label(`${Y1}年营业收入（万元）`)).fill("4620");
     // Main business larger than all revenue: 929,041% of it, which the server refuses.
-    await page.getByLabel(label("上年度主营业务收入（万元）")).fill("42921700");
+    await page.getByLabel(label(`${Y1}年主营业务收入（万元）`)).fill("42921700");
     const share = outcomeOf(page, "主营业务收入占营业收入比重");
     await expect.poll(() => share.textContent()).toContain("数据有误");
     expect(await share.textContent()).not.toContain("符合");
     await expect.poll(() => page.locator(".eligibility__summary").textContent()).toContain("数据有误");
 
     // A figure that does not parse is 数据有误 too, not 数据不足.
-    await page.getByLabel(label("上年度主营业务收入（万元）")).fill("4300");
+    await page.getByLabel(label(`${Y1}年主营业务收入（万元）`)).fill("4300");
     await expect.poll(() => share.textContent()).toContain("符合");
-    await page.getByLabel(label("上年度研发费用（万元）")).fill("二百万");
-    await expect.poll(() => outcomeOf(page, "上年度研发费用总额").textContent()).toContain("数据有误");
+    await page.getByLabel(label(`${Y1}年研发费用（万元）`)).fill("二百万");
+    await expect.poll(() => outcomeOf(page, `${Y1}年研发费用总额`).textContent()).toContain("数据有误");
     await screenshot(page, "precheck-invalid");
 
     // The server refuses the same data: nothing is stored.
     await page.getByRole("button", { name: "保存草稿" }).click();
-    await expect.poll(() => page.getByLabel(label("上年度研发费用（万元）")).getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => page.getByLabel(label(`${Y1}年研发费用（万元）`)).getAttribute("aria-invalid")).toBe("true");
     expect(applicationsOf("ent-yancang")).toBe(before);
     expect(problems.filter((p) => !p.includes("400"))).toEqual([]);
     await context.close();
@@ -88,13 +92,13 @@ describe("amounts against what the registry knows of the firm", () => {
     await fill("从事细分市场年限（年）", "9");
     await fill("主导产品", "船用甲板机械");
     // The profile's revenue typed in 元 into the 万元 field: 10,000 times too much.
-    await fill("上年度营业收入（万元）", String(firm.revenueYuan));
-    await fill("上年度主营业务收入（万元）", "4300");
-    await fill("上年度研发费用（万元）", "223.34");
-    await fill("前一年度研发费用（万元）", "210");
+    await fill(`${Y1}年营业收入（万元）`, String(firm.revenueYuan));
+    await fill(`${Y1}年主营业务收入（万元）`, "4300");
+    await fill(`${Y1}年研发费用（万元）`, "223.34");
+    await fill(`${Y2}年研发费用（万元）`, "210");
     await fill("研发人员数（人）", "18");
     await fill("从业人员数（人）", "180");
-    await fill("资产负债率（%）", "40.2");
+    await fill(`${Y1}年末资产负债率（%）`, "40.2");
     await fill("Ⅰ类知识产权数（如发明专利）", "2");
     await fill("Ⅱ类知识产权数（如实用新型、软件著作权）", "34");
     await page.getByLabel(/本企业承诺/).check();
@@ -102,7 +106,7 @@ describe("amounts against what the registry knows of the firm", () => {
     const doubts = page.getByRole("group", { name: "请核对以下金额" });
     await expect.poll(async () => (await doubts.count()) && (await doubts.textContent())).toContain("是否误填为元");
     expect(await doubts.textContent()).toContain(`${Number(wan).toLocaleString("en")} 万元`);
-    const revenueRow = outcomeOf(page, "上年度营业收入或近2年股权融资");
+    const revenueRow = outcomeOf(page, `${Y1}年营业收入或近2年股权融资`);
     expect(await revenueRow.textContent()).toContain("请核对");
     await screenshot(page, "precheck-doubtful-amount");
 
@@ -110,17 +114,20 @@ describe("amounts against what the registry knows of the firm", () => {
     await page.getByRole("button", { name: "提交申报" }).click();
     const confirm = page.getByLabel("我已核对上述金额：单位为万元，数值无误");
     await expect.poll(() => confirm.getAttribute("aria-invalid")).toBe("true");
-    expect(await page.getByLabel(label("上年度营业收入（万元）")).getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel(label(`${Y1}年营业收入（万元）`)).getAttribute("aria-invalid")).toBe("true");
     expect(openOf()).toEqual([]);
 
-    // Corrected to 万元, the warning goes and the application is submitted with the right amount.
-    await fill("上年度营业收入（万元）", wan);
+    // Corrected to 万元, the warning goes and the application is kept with the right amount (as a
+    // draft, until its required evidence is attached).
+    await fill(`${Y1}年营业收入（万元）`, wan);
     await expect.poll(() => doubts.locator(".doubts__list li").count()).toBe(0);
     await page.getByRole("button", { name: "提交申报" }).click();
-    await page.waitForURL(/\/applications\/\d+\?done=submit/);
-    const stored = openOf();
-    expect(stored).toHaveLength(1);
-    expect(stored[0]!.status).toBe("submitted");
+    await page.waitForURL(/\/applications\/\d+\/edit\?missing=evidence/);
+    expect(openOf()).toEqual([]);
+    const check = openRegistryDb();
+    const stored = [check.prepare(`SELECT status, payload FROM applications WHERE id = ?`).get(Number(/\/applications\/(\d+)\//.exec(page.url())![1])) as { status: string; payload: string }];
+    check.close();
+    expect(stored[0]!.status).toBe("draft");
     expect(JSON.parse(stored[0]!.payload).revenueYuan).toBe(firm.revenueYuan);
     expect(problems.filter((p) => !p.includes("400"))).toEqual([]);
     await context.close();

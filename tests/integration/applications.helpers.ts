@@ -8,6 +8,8 @@ import * as newRoute from "~/routes/applications.new";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
+import { attachRequiredEvidence } from "../support/evidence";
+import type { Caller } from "~/domain/scope";
 
 /** Next year is always among the years one may apply for, and has no seeded applications. */
 export const YEAR = Number(todayInShanghai().slice(0, 4)) + 1;
@@ -101,13 +103,53 @@ export function greenForm(overrides: Record<string, string | string[]> = {}) {
   };
 }
 
-/** POST /applications/new?tier=… as `username`. */
-export async function postNew(username: string, tier: string, form: Record<string, string | string[]>, extra = "") {
+export async function callerOf(username: string): Promise<Caller> {
+  const row = await db()
+    .selectFrom("users")
+    .select(["id", "role", "enterprise_id", "town_code"])
+    .where("username", "=", username)
+    .executeTakeFirstOrThrow();
+  return { id: row.id, role: row.role as Caller["role"], enterpriseId: row.enterprise_id, townCode: row.town_code };
+}
+
+/** POST /applications/new?tier=… as `username`, exactly as posted (a submission may be kept as a draft). */
+export async function postNewRaw(username: string, tier: string, form: Record<string, string | string[]>, extra = "") {
   const request = makeRequest(`/applications/new?tier=${tier}${extra}`, { cookie: await cookieOf(username), form });
   return call(newRoute.action, request);
 }
 
+/**
+ * POST /applications/new?tier=… as `username`, as a firm does it: a submission that the new form
+ * keeps as a draft for want of evidence files (→ /applications/N/edit?missing=evidence) gets
+ * the required files attached and is submitted again from the edit form.
+ */
+export async function postNew(username: string, tier: string, form: Record<string, string | string[]>, extra = "") {
+  const first = await postNewRaw(username, tier, form, extra);
+  const location = first.result instanceof Response ? (first.result.headers.get("Location") ?? "") : "";
+  const m = /^\/applications\/(\d+)\/edit\?missing=evidence$/.exec(location);
+  if (!m) return first;
+  const id = Number(m[1]);
+  const { version } = await db().selectFrom("applications").select("version").where("id", "=", id).executeTakeFirstOrThrow();
+  return postEdit(username, id, { ...form, version: String(version) });
+}
+
+/**
+ * POST /applications/:id/edit as `username`. A submission first gets the tier's required
+ * evidence attached (as the firm would upload it); postEditRaw posts without that.
+ */
 export async function postEdit(username: string, id: number, form: Record<string, string | string[]>) {
+  if (form.intent === "submit") {
+    const app = await db().selectFrom("applications").select(["tier_code", "status"]).where("id", "=", id).executeTakeFirst();
+    if (app && (app.status === "draft" || app.status === "returned")) {
+      const caller = await callerOf(username);
+      // Out of scope or not allowed: the upload is refused, and the post below gets the real answer.
+      if (caller.role !== "town_officer") await attachRequiredEvidence(db(), caller, id, app.tier_code).catch(() => undefined);
+    }
+  }
+  return postEditRaw(username, id, form);
+}
+
+export async function postEditRaw(username: string, id: number, form: Record<string, string | string[]>) {
   const request = makeRequest(`/applications/${id}/edit`, { cookie: await cookieOf(username), form });
   return call(editRoute.action, request, { id: String(id) });
 }

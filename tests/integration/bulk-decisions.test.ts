@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as bulk from "~/routes/applications.bulk";
-import { approveApplication, createApplication } from "~/models/application.server";
+import { approveApplication } from "~/models/application.server";
+import { createSubmitted } from "../support/evidence";
 import { db } from "~/utils/db.server";
 import { call, dataOf, makeRequest, statusOf } from "../support/requests";
 import { caller, cookie } from "./import.helpers";
@@ -27,7 +28,7 @@ async function submitted(n: number, year: number, tier: "quality-factory" | "spe
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const firm = firms[nextFirm++ % firms.length]!;
-    const r = await createApplication(db(), reviewer, firm.id, tier, { year, levelSought: tier === "quality-factory" ? "district" : "provincial", payload: { contactName: "测试" }, submit: true });
+    const r = await createSubmitted(db(), reviewer, firm.id, tier, { year, levelSought: tier === "quality-factory" ? "district" : "provincial", payload: { contactName: "测试" } });
     if (!r.ok) throw new Error(JSON.stringify(r));
     ids.push(r.id);
   }

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as bulk from "~/routes/applications.bulk";
 import * as importPage from "~/routes/enterprises.import";
-import { createApplication } from "~/models/application.server";
+import { createSubmitted } from "../support/evidence";
 import { previewAwardImport } from "~/models/award-import.server";
 import { readSheet } from "~/models/import-file.server";
 import { up as reportInvalidDates } from "../../db/migrations/0007_invalid_dates";
@@ -23,11 +23,10 @@ beforeAll(async () => {
 
 async function submittedApplication(firmIndex: number): Promise<number> {
   const firms = await seededFirms(20);
-  const r = await createApplication(db(), await caller("reviewer"), firms[firmIndex]!.id, "quality-factory", {
+  const r = await createSubmitted(db(), await caller("reviewer"), firms[firmIndex]!.id, "quality-factory", {
     year: 2041,
     levelSought: "district",
     payload: { contactName: "测试" },
-    submit: true,
   });
   if (!r.ok) throw new Error(JSON.stringify(r));
   return r.id;

@@ -3,7 +3,8 @@
  * functions, printing "ack <kind> <id>" only after each transaction has committed.
  */
 import { openDatabase } from "../../db/client";
-import { approveApplication, createApplication } from "../../app/models/application.server";
+import { approveApplication } from "../../app/models/application.server";
+import { createSubmitted } from "../support/evidence";
 import { TIER_CODES, getTier } from "../../app/domain/tiers";
 import type { Caller } from "../../app/domain/scope";
 
@@ -24,11 +25,10 @@ async function main() {
     const firm = firms[(n * 7) % firms.length];
     // Years far from the demo data's, so the unique open-application index rarely says no.
     const year = 2040 + (n % 50);
-    const created = await createApplication(db, caller, firm, tier, {
+    const created = await createSubmitted(db, caller, firm, tier, {
       year,
       levelSought: getTier(tier).levels[0],
       payload: { contactName: "测试", description: `crash round ${seed} #${i}`, declaration: true },
-      submit: true,
     });
     if (!created.ok) { if (process.env.CRASH_DEBUG) console.error(created); continue; }
     process.stdout.write(`ack create ${created.id}\n`);

@@ -264,12 +264,12 @@ describe("小巨人 2026 criteria (provisional)", () => {
 });
 
 describe("升规 (scaled-up)", () => {
-  it("meets the line on prior-year revenue ≥ ¥20,000,000 and says so", () => {
+  it("meets the line on the year before's revenue ≥ ¥20,000,000 and says so, naming the year", () => {
     const r = evaluateEligibility("scaled-up", { priorYearRevenueYuan: 20_000_000 }, "2026-06-15");
     expect(r.ruleVersion).toBe("scaled-up/2011");
     const c = byKey(r, "main-business-revenue");
     expect(c.outcome).toBe("met");
-    expect(c.valueText).toBe("上年度 2,000 万元（达标）");
+    expect(c.valueText).toBe("2025年 2,000 万元（达标）");
     expect(r.summary).toBe("met");
   });
 
@@ -278,7 +278,7 @@ describe("升规 (scaled-up)", () => {
     const c = byKey(evaluateEligibility("scaled-up", { priorYearRevenueYuan: 15_000_000, ytdRevenueYuan: 8_400_000 }, "2026-06-15"), "main-business-revenue");
     expect(c.outcome).toBe("met");
     expect(c.valueText).toContain("1–5 月，年化 2,016 万元");
-    expect(c.valueText).toContain("上年度 1,500 万元；");
+    expect(c.valueText).toContain("2025年 1,500 万元；2026年累计");
     expect(c.valueTextEn).toContain("annualised ¥20,160,000");
     // Exactly at the line: ¥8,333,334 × 12 / 5 = ¥20,000,001.6; ¥8,333,333 gives ¥19,999,999.2.
     const at = (ytd: number) =>

@@ -75,6 +75,13 @@ export const zh = {
   "checklist.saved.move": "已调整顺序。",
   "checklist.saved.archive": "已归档“{label}”，新申报不再显示该项。",
   "checklist.saved.restore": "已恢复“{label}”。",
+  "checklist.evidence.title": "各类别必需的佐证材料",
+  "checklist.evidence.intro": "勾选的材料在企业提交申报前必须上传；已提交的申报不受影响。修改会记入审计日志。",
+  "checklist.evidence.tier": "类别",
+  "checklist.evidence.boxLabel": "{tier}：{kind}",
+  "checklist.evidence.save": "保存必需材料",
+  "checklist.evidence.error.kind": "“{tier}”一行中有无法识别的材料类型，未保存。",
+  "checklist.saved.evidence": "必需的佐证材料已保存（{label} 个类别有变化）。",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -153,4 +160,11 @@ export const en: Record<keyof typeof zh, string> = {
   "checklist.saved.move": "Order changed.",
   "checklist.saved.archive": "Archived “{label}”; new applications no longer show it.",
   "checklist.saved.restore": "Restored “{label}”.",
+  "checklist.evidence.title": "Required evidence per tier",
+  "checklist.evidence.intro": "Ticked kinds must be attached before a firm can submit; applications already submitted are not affected. Changes are audited.",
+  "checklist.evidence.tier": "Tier",
+  "checklist.evidence.boxLabel": "{tier}: {kind}",
+  "checklist.evidence.save": "Save required evidence",
+  "checklist.evidence.error.kind": "The row “{tier}” holds an unknown kind of evidence; nothing was saved.",
+  "checklist.saved.evidence": "Required evidence saved ({label} {label:tier|tiers} changed).",
 };

@@ -208,7 +208,7 @@ export const en: Record<keyof typeof zh, string> = {
   "imp.preview.empty": "No rows of this kind.",
   "imp.preview.more": "{n} more {n:row is|rows are} not shown; download the results to see them all.",
   "imp.confirm.title": "Confirm",
-  "imp.confirm.enterprises": "{new} firms will be added and {update} updated.",
+  "imp.confirm.enterprises": "{new} {new:firm|firms} will be added and {update} updated.",
   "imp.confirm.awards": "{n} {n:recognition|recognitions} will be added to the matched firms.",
   "imp.confirm.skipErrors": "Skip the {n} {n:row|rows} with errors and import the rest",
   "imp.confirm.atomic": "All or nothing: if any row fails, nothing is saved. The confirm checks again and asks for a new preview if data changed since.",
