@@ -23,6 +23,7 @@ import { LEVEL_NAMES, TIER_CODES, getTier, levelRank, type Level, type TierCode 
 import { generateUscc } from "../app/domain/uscc";
 import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion } from "../app/domain/state-machine";
 import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
+import { seedDemoFigures } from "./demo-figures";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
@@ -1390,6 +1391,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
       archived_at: f.archivedAt === null ? null : iso(f.archivedAt),
     }));
     await insertChunks(trx, "enterprises", enterpriseRows);
+    await seedDemoFigures(trx, firms, DEMO_SEED);
 
     // Users before applications: events and decisions name them. An account that already
     // exists (e.g. an admin created by hand) is kept as it is and reused.

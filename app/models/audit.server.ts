@@ -21,7 +21,9 @@ export type AuditAction =
   | "enterprise.restore"
   | "import.enterprises"
   | "import.awards"
-  | "application.bulk";
+  | "application.bulk"
+  | "figures.update"
+  | "import.figures";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

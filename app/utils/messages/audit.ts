@@ -23,6 +23,8 @@ export const zh = {
   "audit.act.import.enterprises": "批量导入企业",
   "audit.act.import.awards": "批量导入认定",
   "audit.act.application.bulk": "批量审批",
+  "audit.act.figures.update": "更新年度经营数据",
+  "audit.act.import.figures": "批量导入年度经营数据",
 
   "audit.time": "时间",
   "audit.who": "操作人",
@@ -63,6 +65,8 @@ export const en: Record<keyof typeof zh, string> = {
   "audit.act.import.enterprises": "Imported firms",
   "audit.act.import.awards": "Imported recognitions",
   "audit.act.application.bulk": "Bulk decision",
+  "audit.act.figures.update": "Yearly figures updated",
+  "audit.act.import.figures": "Yearly figures imported",
 
   "audit.time": "Time",
   "audit.who": "Who",
