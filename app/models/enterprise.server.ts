@@ -736,9 +736,9 @@ export async function updateEnterprise(
   const changed = Object.keys(values).filter((column) => before[column] !== values[column]);
   if (changed.length === 0) return { ok: true, version: current.version, changed };
 
-  // Revenue, R&D and employees are the latest year's figures: they are written there, and the
-  // database copies them back onto the firm (migration 0011).
-  const direct = Object.fromEntries(Object.entries(values).filter(([column]) => !FIGURE_COLUMNS.includes(column)));
+  // Revenue, R&D and employees are the latest year's figures: they are written there too, so the
+  // database's copy onto the firm (migration 0011) finds them equal and leaves the version alone.
+  const direct = values;
   const figures = Object.fromEntries(changed.filter((column) => FIGURE_COLUMNS.includes(column)).map((column) => [column, values[column]]));
   const write = async (trx: Db): Promise<UpdateResult> => {
     const result = await trx
