@@ -23,6 +23,7 @@ export const COPY_ORDER = [
   "tiers",
   "enterprises",
   "users",
+  "enterprise_figures",
   "targets",
   "tier_checklist_items",
   "applications",

@@ -210,6 +210,36 @@ export interface AwardLevelTotalsTable {
   n: number;
 }
 
+export type FiguresSourceColumn = "import" | "enterprise" | "bureau";
+
+/**
+ * A firm's business figures of one year (0011); money in integer yuan, net profit may be
+ * negative. The latest year's revenue, R&D expense and employees are copied onto the firm's row
+ * by triggers.
+ */
+export interface EnterpriseFiguresTable {
+  id: Id;
+  enterprise_id: number;
+  year: number;
+  revenue_yuan: number | null;
+  main_business_revenue_yuan: number | null;
+  rd_expense_yuan: number | null;
+  employees: number | null;
+  rd_staff: number | null;
+  total_assets_yuan: number | null;
+  total_liabilities_yuan: number | null;
+  net_profit_yuan: number | null;
+  equity_financing_yuan: number | null;
+  invention_patents: number | null;
+  ip_class1: number | null;
+  ip_class2: number | null;
+  niche_years: number | null;
+  source: FiguresSourceColumn;
+  updated_by: number | null;
+  updated_at: string;
+  version: ColumnType<number, number | undefined, number>;
+}
+
 /** Who runs a scheduled job now, until when (0010). */
 export interface JobLeasesTable {
   name: string;
@@ -375,6 +405,7 @@ export interface DB {
   progress_coverage_counts: ProgressCoverageCountsTable;
   application_status_totals: ApplicationStatusTotalsTable;
   job_leases: JobLeasesTable;
+  enterprise_figures: EnterpriseFiguresTable;
   award_level_totals: AwardLevelTotalsTable;
   calendar_exceptions: CalendarExceptionsTable;
   notifications: NotificationsTable;

@@ -26,6 +26,7 @@ import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./referenc
 import { seedDemoNotifications } from "./demo-notifications";
 import { seedDemoPool } from "./demo-pool";
 import { demoEvidence } from "./evidence";
+import { seedDemoFigures } from "./demo-figures";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
 
 // ───────────────────────────── public constants ─────────────────────────────
@@ -1395,6 +1396,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
       archived_at: f.archivedAt === null ? null : iso(f.archivedAt),
     }));
     await insertChunks(trx, "enterprises", enterpriseRows);
+    await seedDemoFigures(trx, firms, DEMO_SEED);
 
     // Users before applications: events and decisions name them. An account that already
     // exists (e.g. an admin created by hand) is kept as it is and reused.

@@ -31,7 +31,9 @@ export type AuditAction =
   | "pool.status"
   | "pool.task"
   | "pool.visit"
-  | "town-target.update";
+  | "town-target.update"
+  | "figures.update"
+  | "import.figures";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { Db } from "../../db/client";
 import { isUniqueViolation, likeInsensitive } from "../../db/dialect/sql";
+import { transact } from "../../db/dialect/transact";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
@@ -680,6 +681,7 @@ export async function createEnterprise(db: Db, caller: Caller, input: Enterprise
       .values(newEnterpriseRow(input, at))
       .returning("id")
       .executeTakeFirstOrThrow();
+    await recordNewFirmFigures(db, caller, [{ id: row.id, employees: input.employees, revenue_yuan: input.revenueYuan, rd_expense_yuan: input.rdExpenseYuan }], now);
     await recordAudit(db, { actorId: caller.id, action: "enterprise.create", subject: `enterprise:${row.id}`, data: { uscc: input.uscc } });
     return { ok: true, id: row.id };
   } catch (error) {
@@ -734,15 +736,30 @@ export async function updateEnterprise(
   const changed = Object.keys(values).filter((column) => before[column] !== values[column]);
   if (changed.length === 0) return { ok: true, version: current.version, changed };
 
-  try {
-    const result = await db
+  // Revenue, R&D and employees are the latest year's figures: they are written there too, so the
+  // database's copy onto the firm (migration 0011) finds them equal and leaves the version alone.
+  const direct = values;
+  const figures = Object.fromEntries(changed.filter((column) => FIGURE_COLUMNS.includes(column)).map((column) => [column, values[column]]));
+  const write = async (trx: Db): Promise<UpdateResult> => {
+    const result = await trx
       .updateTable("enterprises")
-      .set({ ...values, version: expectedVersion + 1, updated_at: now.toISOString() })
+      .set({ ...direct, version: expectedVersion + 1, updated_at: now.toISOString() })
       .where("id", "=", id)
       .where("version", "=", expectedVersion)
       .executeTakeFirst();
     // Someone saved between our read and this write: the version no longer matches.
     if (Number(result.numUpdatedRows) === 0) return { ok: false, reason: "conflict" };
+    let version = expectedVersion + 1;
+    if (Object.keys(figures).length > 0) {
+      await writeLatestFigures(trx, caller, id, figures, now);
+      const after = await trx.selectFrom("enterprises").select("version").where("id", "=", id).executeTakeFirstOrThrow();
+      version = Number(after.version);
+    }
+    await recordAudit(trx, { actorId: caller.id, action: "enterprise.update", subject: `enterprise:${id}`, data: { changed } });
+    return { ok: true, version, changed };
+  };
+  try {
+    return db.isTransaction ? await write(db) : await transact(db, write);
   } catch (error) {
     if (isUniqueViolation(error) && typeof values.uscc === "string") {
       const holder = await findEnterpriseByUscc(db, values.uscc);
@@ -750,8 +767,47 @@ export async function updateEnterprise(
     }
     throw error;
   }
-  await recordAudit(db, { actorId: caller.id, action: "enterprise.update", subject: `enterprise:${id}`, data: { changed } });
-  return { ok: true, version: expectedVersion + 1, changed };
+}
+
+/** The firm's columns that copy its latest year's figures (migration 0011). */
+const FIGURE_COLUMNS: readonly string[] = ["employees", "revenue_yuan", "rd_expense_yuan"];
+
+/**
+ * Writes revenue, R&D or employees typed on the firm's own form into its latest year's figures
+ * (the reporting year, last year, when it has none yet); the other figures of that year stay.
+ */
+async function writeLatestFigures(trx: Db, caller: Caller, id: number, values: Record<string, unknown>, now: Date): Promise<void> {
+  const latest = await trx
+    .selectFrom("enterprise_figures")
+    .select(["id", "year", "version"])
+    .where("enterprise_id", "=", id)
+    .orderBy("year", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const source = seesEverything(caller) ? "bureau" : "enterprise";
+  const at = now.toISOString();
+  if (latest) {
+    await trx
+      .updateTable("enterprise_figures")
+      .set({ ...values, source, updated_by: caller.id, updated_at: at, version: Number(latest.version) + 1 })
+      .where("id", "=", latest.id)
+      .execute();
+  } else {
+    await trx
+      .insertInto("enterprise_figures")
+      .values({ enterprise_id: id, year: Number(todayInShanghai(now).slice(0, 4)) - 1, ...values, source, updated_by: caller.id, updated_at: at, version: 1 })
+      .execute();
+  }
+}
+
+/** A new firm's revenue, R&D and employees become its figures of the year before `now` (Shanghai). */
+export async function recordNewFirmFigures(trx: Db, caller: Caller, rows: { id: number; employees: number | null; revenue_yuan: number | null; rd_expense_yuan: number | null }[], now: Date, year?: number): Promise<void> {
+  const at = now.toISOString();
+  const y = year ?? Number(todayInShanghai(now).slice(0, 4)) - 1;
+  const values = rows
+    .filter((r) => r.employees !== null || r.revenue_yuan !== null || r.rd_expense_yuan !== null)
+    .map((r) => ({ enterprise_id: r.id, year: y, employees: r.employees, revenue_yuan: r.revenue_yuan, rd_expense_yuan: r.rd_expense_yuan, source: "bureau" as const, updated_by: caller.id, updated_at: at, version: 1 }));
+  for (let i = 0; i < values.length; i += 500) await trx.insertInto("enterprise_figures").values(values.slice(i, i + 500)).execute();
 }
 
 /** Archives or restores a firm (reviewers and admins); firms are never deleted. */

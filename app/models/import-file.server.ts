@@ -11,7 +11,7 @@ import { createSheetReader } from "./sheet-reader-thread.server";
 import type { Sheet } from "./sheet-reader.server";
 import type { AwardDefaults } from "~/models/award-import.server";
 
-export type ImportKind = "enterprises" | "awards";
+export type ImportKind = "enterprises" | "awards" | "figures";
 
 const sheetReader = createSheetReader();
 
@@ -24,6 +24,8 @@ export interface StoredImportMeta {
   uploadedAt: string;
   /** Batch values of a recognition list (tier, level, year, 文号, date) the rows may leave out. */
   defaults?: AwardDefaults;
+  /** The year a figures sheet is of, or the year an enterprise list's figures go to. */
+  year?: number;
 }
 
 export { SpreadsheetUnreadable, type Sheet } from "./sheet-reader.server";
@@ -80,7 +82,7 @@ export async function storeImportFile(bytes: Uint8Array, meta: Omit<StoredImport
   const full: StoredImportMeta = { ...meta, sha256, size: bytes.length };
   await fs.writeFile(path.join(dir, `${sha256}.bin`), bytes);
   // The description is per upload (kind and batch values may differ for the same bytes).
-  const metaId = createHash("sha256").update(sha256).update(JSON.stringify([meta.kind, meta.defaults ?? null])).digest("hex");
+  const metaId = createHash("sha256").update(sha256).update(JSON.stringify([meta.kind, meta.defaults ?? null, ...(meta.year !== undefined ? [meta.year] : [])])).digest("hex");
   await fs.writeFile(path.join(dir, `${metaId}.json`), JSON.stringify(full));
   return { ...full, id: metaId };
 }

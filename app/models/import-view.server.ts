@@ -8,6 +8,8 @@ import { ENTERPRISE_FIELDS, AWARD_FIELDS } from "~/domain/import/headers";
 import { LEVEL_NAMES, TIERS, getTier } from "~/domain/tiers";
 import { previewAwardImport, type AwardPreview } from "~/models/award-import.server";
 import { previewEnterpriseImport, type EnterprisePreview } from "~/models/import.server";
+import { previewFiguresImport, type FiguresPreview } from "~/models/figures-import.server";
+import { FIGURES_IMPORT_FIELDS } from "~/domain/import/figures";
 import { loadImportFile, readStoredSheet, SpreadsheetUnreadable, type Sheet, type StoredImport } from "~/models/import-file.server";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
@@ -24,7 +26,9 @@ export interface PreviewRowView {
 }
 
 export interface PreviewView {
-  kind: "enterprises" | "awards";
+  kind: "enterprises" | "awards" | "figures";
+  /** The year a figures sheet is of. */
+  year: number | null;
   id: string;
   fileName: string;
   size: number;
@@ -46,13 +50,15 @@ export interface PreviewView {
 }
 
 const ENTERPRISE_TONE = { new: "ok", update: "update", unchanged: "muted", error: "error" } as const;
+const FIGURES_TONE = { new: "ok", update: "update", unchanged: "muted", unknown: "warn", error: "error" } as const;
+const UNIT_NAME = { yuan: "元", thousand: "千元", wan: "万元" } as const;
 const AWARD_TONE = { new: "ok", exists: "muted", conflict: "warn", unmatched: "warn", mismatch: "warn", error: "error" } as const;
 
 export async function previewStored(
   db: Db,
   stored: { meta: StoredImport; bytes: Uint8Array },
   lang: Lang,
-): Promise<{ view: PreviewView; sheet: Sheet; raw: EnterprisePreview | AwardPreview }> {
+): Promise<{ view: PreviewView; sheet: Sheet; raw: EnterprisePreview | AwardPreview | FiguresPreview }> {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const sheet = await readStoredSheet(stored);
   const { meta } = stored;
@@ -64,9 +70,44 @@ export async function previewStored(
     encoding: sheet.encoding,
     sheetName: sheet.sheetName,
     defaults: meta.defaults ?? null,
+    year: meta.year ?? null,
   };
+  if (meta.kind === "figures") {
+    const p = await previewFiguresImport(db, sheet, meta.year!, lang);
+    const label = (s: keyof typeof FIGURES_TONE) => t(`fig.import.status.${s}` as MessageKey);
+    const view: PreviewView = {
+      ...common,
+      kind: "figures",
+      headerRow: p.headerRow,
+      columns: p.columns.map((c) => ({
+        header: c.header,
+        label: FIGURES_IMPORT_FIELDS.find((f) => f.key === c.field)!.label + (c.unit ? `（${UNIT_NAME[c.unit]}）` : ""),
+      })),
+      ignoredColumns: p.ignoredColumns,
+      fileErrors: p.fileErrors,
+      counts: (["new", "update", "unchanged", "unknown", "error"] as const).map((s) => ({ status: s, label: label(s), n: p.counts[s], tone: FIGURES_TONE[s] })),
+      blank: p.counts.blank,
+      writable: p.counts.new + p.counts.update,
+      errors: p.counts.error + p.counts.unknown,
+      digest: p.digest,
+      rows: p.rows.map((r) => ({
+        row: r.row,
+        status: r.kind,
+        statusLabel: label(r.kind),
+        tone: FIGURES_TONE[r.kind],
+        uscc: r.uscc,
+        name: r.name,
+        details: [
+          ...r.errors,
+          ...r.changes.map((c) => t("imp.change", { column: c.header, from: c.from || t("imp.blank"), to: c.to || t("imp.blank") })),
+          ...r.warnings,
+        ],
+      })),
+    };
+    return { view, sheet, raw: p };
+  }
   if (meta.kind === "enterprises") {
-    const p = await previewEnterpriseImport(db, sheet, lang);
+    const p = await previewEnterpriseImport(db, sheet, lang, meta.year);
     const label = (s: keyof typeof ENTERPRISE_TONE) => t(`imp.status.ent.${s}` as MessageKey);
     const view: PreviewView = {
       ...common,

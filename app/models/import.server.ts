@@ -15,6 +15,9 @@ import { matchIndustry, matchTown } from "~/domain/import/places";
 import { formatWan } from "~/domain/money";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { recordAudit } from "~/models/audit.server";
+import { figuresRowsOf, reportingYear, writeImportedFigures } from "~/models/figures.server";
+import type { Figures } from "~/domain/figures";
+import { todayInShanghai } from "~/utils/format";
 import { newEnterpriseRow, updateEnterprise, type EnterpriseInput } from "~/models/enterprise.server";
 import type { Sheet } from "~/models/import-file.server";
 import { enterpriseImportRowSchema } from "~/schemas/import.server";
@@ -116,6 +119,9 @@ const FIELD_OF_PATH: Record<string, EnterpriseFieldKey> = {
   rdExpenseWan: "rdExpenseWan",
 };
 
+/** The firm's columns that are figures of a year (migration 0011). */
+const FIGURE_COLUMNS = new Set<string>(["employees", "revenue_yuan", "rd_expense_yuan"]);
+
 const LABEL_OF = Object.fromEntries(ENTERPRISE_FIELDS.map((f) => [f.key, f.label])) as Record<EnterpriseFieldKey, string>;
 
 export interface Reference {
@@ -170,8 +176,9 @@ interface ValidatedRow {
   provided: Set<ComparedField>;
 }
 
-function digestOf(rows: EnterpriseRowPlan[]): string {
+function digestOf(rows: EnterpriseRowPlan[], year?: number): string {
   const hash = createHash("sha256");
+  if (year !== undefined) hash.update(`figures:${year}`);
   for (const r of rows) hash.update(JSON.stringify([r.row, r.kind, r.enterpriseId, r.version, r.input]));
   return hash.digest("hex");
 }
@@ -189,7 +196,9 @@ function display(field: ComparedField, value: unknown, ref: Reference): string {
  * The preview of an enterprise spreadsheet against the database as it is now. Pure reading:
  * run it again at any time (the confirm does, inside its transaction).
  */
-export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang): Promise<EnterprisePreview> {
+export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang, figuresYear?: number): Promise<EnterprisePreview> {
+  // Revenue, R&D and employees in the list are figures of one year (default: last year).
+  const year = figuresYear ?? reportingYear();
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const counts: ImportCounts = { new: 0, update: 0, unchanged: 0, error: 0, blank: 0 };
   const header = findHeader(sheet.rows, ENTERPRISE_FIELDS);
@@ -316,6 +325,7 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang):
       )
     ).map((e) => [e.uscc, e]),
   );
+  const yearFigures = await figuresRowsOf(db, [...existing.values()].map((e) => e.id), [year]);
   const newNames = validated
     .filter((v) => v.errors.length === 0 && v.uscc && !existing.has(v.uscc) && v.name)
     .map((v) => v.name!);
@@ -374,7 +384,9 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang):
         for (const field of v.provided) {
           const key = INPUT_OF[field];
           const next = v.values[key];
-          const stored = current[COLUMN_OF[field]];
+          const column = COLUMN_OF[field];
+          const figuresRow = yearFigures.get(`${current.id}:${year}`);
+          const stored = FIGURE_COLUMNS.has(column) ? (figuresRow ? figuresRow[column as "employees"] : null) : current[column];
           const comparable = typeof next === "boolean" ? (next ? 1 : 0) : next;
           if (comparable === stored) continue;
           (input as Record<string, unknown>)[key] = next;
@@ -396,7 +408,7 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang):
     fileErrors: [],
     rows,
     counts,
-    digest: digestOf(rows),
+    digest: digestOf(rows, year),
   };
 }
 
@@ -426,13 +438,14 @@ export async function commitEnterpriseImport(
   caller: Caller,
   sheet: Sheet,
   file: ImportFileRef,
-  options: { digest: string; skipErrors: boolean; lang: Lang; now?: Date },
+  options: { digest: string; skipErrors: boolean; lang: Lang; now?: Date; year?: number },
 ): Promise<CommitResult> {
+  const year = options.year ?? reportingYear(todayInShanghai(options.now));
   if (!seesEverything(caller)) return { ok: false, reason: "forbidden" };
   const now = options.now ?? new Date();
   try {
     return await transact(db, async (trx): Promise<CommitResult> => {
-      const preview = await previewEnterpriseImport(trx, sheet, options.lang);
+      const preview = await previewEnterpriseImport(trx, sheet, options.lang, year);
       if (preview.fileErrors.length > 0) return { ok: false, reason: "file-errors" };
       if (preview.digest !== options.digest) return { ok: false, reason: "changed" };
       if (preview.counts.error > 0 && !options.skipErrors) return { ok: false, reason: "has-errors" };
@@ -451,17 +464,36 @@ export async function commitEnterpriseImport(
           .execute();
       }
       // Updates through the registry's own command: compare-and-set on the version previewed.
+      // Revenue, R&D and employees go to the figures of the year instead.
+      const figures: { enterpriseId: number; figures: Partial<Figures> }[] = [];
       for (const plan of preview.rows) {
         if (plan.kind !== "update") continue;
-        const updated = await updateEnterprise(trx, caller, plan.enterpriseId!, plan.version!, plan.input as EnterpriseInput, now);
+        const { employees, revenueYuan, rdExpenseYuan, ...rest } = plan.input as EnterpriseInput;
+        const own = { employees, revenueYuan, rdExpenseYuan };
+        const provided = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
+        if (Object.keys(provided).length > 0) figures.push({ enterpriseId: plan.enterpriseId!, figures: provided });
+        if (Object.keys(rest).length === 0) continue;
+        const updated = await updateEnterprise(trx, caller, plan.enterpriseId!, plan.version!, rest as EnterpriseInput, now);
         if (!updated.ok) throw new ImportRollback({ ok: false, reason: "conflict", row: plan.row, name: plan.name });
       }
+      if (fresh.length > 0) {
+        const ids = new Map<string, number>();
+        for (let i = 0; i < fresh.length; i += 500) {
+          for (const r of await trx.selectFrom("enterprises").select(["id", "uscc"]).where("uscc", "in", fresh.slice(i, i + 500).map((f) => f.uscc)).execute()) ids.set(r.uscc, r.id);
+        }
+        for (const input of fresh) {
+          const own = { employees: input.employees, revenueYuan: input.revenueYuan, rdExpenseYuan: input.rdExpenseYuan };
+          const provided = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== null && v !== undefined));
+          if (Object.keys(provided).length > 0) figures.push({ enterpriseId: ids.get(input.uscc)!, figures: provided });
+        }
+      }
+      await writeImportedFigures(trx, caller, year, figures, now);
       const { new: created, update, unchanged, error, blank } = preview.counts;
       await recordAudit(trx, {
         actorId: caller.id,
         action: "import.enterprises",
         subject: `import:${file.sha256}`,
-        data: { fileName: file.fileName, sha256: file.sha256, counts: { new: created, update, unchanged, error, blank } },
+        data: { fileName: file.fileName, sha256: file.sha256, figuresYear: year, counts: { new: created, update, unchanged, error, blank } },
       });
       const audit = await trx.selectFrom("audit_log").select("id").where("action", "=", "import.enterprises").orderBy("id", "desc").limit(1).executeTakeFirst();
       return { ok: true, counts: preview.counts, auditId: audit?.id ?? null };

@@ -9,6 +9,7 @@ import { LEVELS, LEVEL_NAMES, TIERS, countsTowardTarget, getTier, isTierCode } f
 import { listApplications, type ApplicationListFilters, type ApplicationListRow } from "~/models/application.server";
 import { listTowns } from "~/models/reference.server";
 import { requireUser } from "~/utils/auth.server";
+import { hasFiguresOf, reportingYear } from "~/models/figures.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime, todayInShanghai } from "~/utils/format";
 import type { MessageKey } from "~/utils/i18n";
@@ -58,7 +59,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user.role === "reviewer" || user.role === "admin" ? listTowns(db()) : Promise.resolve([]),
   ]);
   const thisYear = Number(todayInShanghai().slice(0, 4));
+  // A firm's home reminds it of last year's figures until they are reported.
+  const figuresDue =
+    user.role === "enterprise" && user.enterpriseId !== null && !(await hasFiguresOf(db(), user.enterpriseId, reportingYear()))
+      ? { year: reportingYear(), href: `/enterprises/${user.enterpriseId}/figures` }
+      : null;
   return {
+    figuresDue,
     role: user.role,
     rows: list.rows,
     counts: list.counts,
@@ -200,6 +207,11 @@ export default function ApplicationsPage() {
 
   return (
     <section>
+      {d.figuresDue ? (
+        <div className="alert alert--warn" role="status">
+          {t("fig.home.missing", { year: d.figuresDue.year })} <Link to={d.figuresDue.href}>{t("fig.home.link")}</Link>
+        </div>
+      ) : null}
       <div className="page-head">
         <h1>{title}</h1>
         {isBureau ? (

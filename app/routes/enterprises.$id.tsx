@@ -20,7 +20,9 @@ import {
   type AwardState,
   type AwardView,
 } from "~/models/enterprise.server";
+import { getFiguresOverview } from "~/models/figures.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
+import { FiguresTable } from "~/components/figures-table";
 import { profileIntentSchema } from "~/schemas/enterprise.server";
 import { notFound, requireRole, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -34,12 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (id === null) throw notFound();
   const profile = await getEnterpriseProfile(db(), user, id);
   if (!profile) throw notFound();
-  const [towns, industries] = await Promise.all([listTowns(db()), listIndustries(db())]);
+  const [towns, industries, figures] = await Promise.all([listTowns(db()), listIndustries(db()), getFiguresOverview(db(), user, id)]);
   const town = towns.find((x) => x.code === profile.townCode);
   const industry = industries.find((x) => x.code === profile.industryCode);
   const own = user.role === "enterprise" && user.enterpriseId === id;
   return {
     profile,
+    figures: figures ? figures.years.map(({ year, figures: f, ratios, source }) => ({ year, figures: f, ratios, source })) : [],
     town: town ? { zh: town.nameZh, en: town.nameEn } : { zh: profile.townCode, en: profile.townCode },
     industry: industry ? { zh: industry.nameZh, en: industry.nameEn } : { zh: profile.industryCode, en: profile.industryCode },
     canEdit: seesEverything(user) || own,
@@ -171,7 +174,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export default function EnterpriseProfilePage() {
-  const { profile, town, industry, canEdit, canArchive, applyHref, showBack } = useLoaderData<typeof loader>();
+  const { profile, figures, town, industry, canEdit, canArchive, applyHref, showBack } = useLoaderData<typeof loader>();
   const t = useT();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -259,6 +262,12 @@ export default function EnterpriseProfilePage() {
           <Fact label={t("ent.field.createdAt")}>{formatDate(profile.createdAt)}</Fact>
           <Fact label={t("ent.field.updatedAt")}>{formatDateTime(profile.updatedAt)}</Fact>
         </dl>
+      </section>
+
+      <section aria-labelledby="ent-figures">
+        <h2 id="ent-figures">{t("fig.profile.title")}</h2>
+        <FiguresTable years={figures} caption={t("fig.caption", { name: profile.name })} />
+        <p><Link to={`/enterprises/${profile.id}/figures`}>{t("fig.profile.open")}</Link></p>
       </section>
 
       <section aria-labelledby="ent-awards">

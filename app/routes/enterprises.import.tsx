@@ -15,6 +15,7 @@ import { LEVELS, LEVEL_NAMES, TIERS } from "~/domain/tiers";
 import type { AwardDefaults } from "~/models/award-import.server";
 import { commitAwardImport } from "~/models/award-import.server";
 import { commitEnterpriseImport } from "~/models/import.server";
+import { commitFiguresImport } from "~/models/figures-import.server";
 import { loadImportFile, MAX_IMPORT_BYTES, readStoredSheet, SpreadsheetUnreadable, storeImportFile } from "~/models/import-file.server";
 import { loadPreview, type PreviewRowView } from "~/models/import-view.server";
 import { importCommitSchema, importUploadSchema } from "~/schemas/import.server";
@@ -81,9 +82,11 @@ export async function action({ request }: ActionFunctionArgs) {
     const sheet = await readStoredSheet(stored);
     const file = { fileName: stored.meta.fileName, sha256: stored.meta.sha256 };
     const outcome =
-      stored.meta.kind === "enterprises"
-        ? await commitEnterpriseImport(db(), user, sheet, file, { digest, skipErrors, lang })
-        : await commitAwardImport(db(), user, sheet, file, { digest, lang, defaults: stored.meta.defaults ?? {} });
+      stored.meta.kind === "figures"
+        ? await commitFiguresImport(db(), user, sheet, file, { year: stored.meta.year!, digest, skipErrors, lang })
+        : stored.meta.kind === "enterprises"
+          ? await commitEnterpriseImport(db(), user, sheet, file, { digest, skipErrors, lang, year: stored.meta.year })
+          : await commitAwardImport(db(), user, sheet, file, { digest, lang, defaults: stored.meta.defaults ?? {} });
     if (!outcome.ok) {
       const message =
         outcome.reason === "conflict"
@@ -95,7 +98,7 @@ export async function action({ request }: ActionFunctionArgs) {
         { status },
       );
     }
-    const written = "created" in outcome ? outcome.created : outcome.counts.new + outcome.counts.update;
+    const written = "created" in outcome ? outcome.created : "written" in outcome ? outcome.written : outcome.counts.new + outcome.counts.update;
     return redirect(`/enterprises/import?id=${id}&done=1&kind=${stored.meta.kind}&n=${written}`, 303);
   }
 
@@ -111,6 +114,7 @@ export async function action({ request }: ActionFunctionArgs) {
     uploadedBy: user.id,
     uploadedAt: new Date().toISOString(),
     defaults,
+    ...(kind !== "awards" && year !== undefined ? { year } : {}),
   });
   try {
     // Parsed once here; preview and confirm read the parsed rows.
@@ -148,6 +152,7 @@ function UploadForm() {
           options={[
             { value: "enterprises", label: t("imp.kind.enterprises") },
             { value: "awards", label: t("imp.kind.awards") },
+            { value: "figures", label: t("fig.import.kind") },
           ]}
         />
         <div className={`field${fields.file.errors?.length ? " field--invalid" : ""}`}>
@@ -188,7 +193,7 @@ function UploadForm() {
               placeholder={t("imp.defaults.fromFile")}
               options={LEVELS.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
             />
-            <TextField label={t("imp.defaults.year")} field={fields.year} inputMode="numeric" maxLength={4} placeholder="2024" />
+            <TextField label={t("imp.defaults.year")} field={fields.year} inputMode="numeric" maxLength={4} placeholder="2024" hint={t("fig.import.yearHint")} />
             <TextField label={t("imp.defaults.documentNo")} field={fields.documentNo} maxLength={100} />
             <TextField label={t("imp.defaults.recognizedOn")} field={fields.recognizedOn} type="date" />
           </div>
@@ -251,11 +256,17 @@ function PreviewSection({ preview }: { preview: Preview }) {
     <>
       <section className="card import-summary" aria-labelledby="preview-title">
         <h2 id="preview-title">
-          {t("imp.preview.title", { kind: t(preview.kind === "enterprises" ? "imp.kind.enterprises" : "imp.kind.awards") })}
+          {t("imp.preview.title", { kind: t(preview.kind === "enterprises" ? "imp.kind.enterprises" : preview.kind === "figures" ? "fig.import.kind" : "imp.kind.awards") })}
         </h2>
         <dl className="import-facts">
           <dt>{t("imp.preview.file")}</dt>
           <dd>{preview.fileName} <span className="muted">（{encoding}{preview.sheetName ? ` · ${t("imp.preview.sheet")}「${preview.sheetName}」` : ""}）</span></dd>
+          {preview.year ? (
+            <>
+              <dt>{t("fig.year")}</dt>
+              <dd>{t("fig.import.year", { year: preview.year })}</dd>
+            </>
+          ) : null}
           {preview.headerRow ? (
             <>
               <dt>{t("imp.preview.headerRow")}</dt>
@@ -338,7 +349,9 @@ function PreviewSection({ preview }: { preview: Preview }) {
             <p>
               {preview.kind === "enterprises"
                 ? t("imp.confirm.enterprises", { new: preview.counts[0]!.n, update: preview.counts[1]!.n })
-                : t("imp.confirm.awards", { n: preview.writable })}
+                : preview.kind === "figures"
+                  ? t("fig.import.confirm", { year: preview.year ?? "", new: preview.counts[0]!.n, update: preview.counts[1]!.n })
+                  : t("imp.confirm.awards", { n: preview.writable })}
             </p>
             {preview.errors > 0 ? <CheckboxField field={fields.skipErrors} label={t("imp.confirm.skipErrors", { n: preview.errors })} /> : null}
             <p className="muted small">{t("imp.confirm.atomic")}</p>
@@ -382,7 +395,7 @@ export default function ImportPage() {
       </div>
       {d.done ? (
         <div className="alert alert--ok" role="status">
-          {d.done.kind === "awards" ? t("imp.done.awards", { n: d.done.written }) : t("imp.done.enterprises", { n: d.done.written })}
+          {d.done.kind === "awards" ? t("imp.done.awards", { n: d.done.written }) : d.done.kind === "figures" ? t("fig.import.done", { n: d.done.written }) : t("imp.done.enterprises", { n: d.done.written })}
         </div>
       ) : null}
       {d.missing ? <div className="alert alert--error" role="alert">{t("imp.err.stale")}</div> : null}

@@ -31,7 +31,7 @@ export function importUploadSchema(lang: Lang) {
   return z
     .object({
       intent: z.literal("upload"),
-      kind: z.enum(["enterprises", "awards"], { error: t("imp.err.kind") }),
+      kind: z.enum(["enterprises", "awards", "figures"], { error: t("imp.err.kind") }),
       file: z.custom<File>((v) => v instanceof File && v.size > 0, { error: t("imp.err.noFile") }),
       tier: z
         .string()
@@ -46,6 +46,10 @@ export function importUploadSchema(lang: Lang) {
         .optional(),
       documentNo: optionalText(100, t("imp.err.documentNo")),
       recognizedOn: z.string().refine(isValidIsoDate, t("imp.err.dateField")).optional(),
+    })
+    .superRefine((v, ctx) => {
+      // A figures sheet is of one year, which the sheet itself does not say.
+      if (v.kind === "figures" && v.year === undefined) ctx.addIssue({ code: "custom", path: ["year"], message: t("fig.import.yearRequired") });
     });
 }
 

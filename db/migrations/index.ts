@@ -9,6 +9,7 @@ import * as m0007 from "./0007_invalid_dates";
 import * as m0008 from "./0008_counter_slots";
 import * as m0009 from "./0009_pipeline_levels";
 import * as m0010 from "./0010_job_leases";
+import * as m0011 from "./0011_yearly_figures";
 import * as m0012 from "./0012_cultivation";
 import * as m0013 from "./0013_required_evidence";
 import * as m0014 from "./0014_notifications";
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0008_counter_slots": m0008,
   "0009_pipeline_levels": m0009,
   "0010_job_leases": m0010,
+  "0011_yearly_figures": m0011,
   "0012_cultivation": m0012,
   "0013_required_evidence": m0013,
   "0014_notifications": m0014,

@@ -93,6 +93,7 @@ function cases(): Record<string, Case> {
     "dashboard.report[.]csv": { url: "/dashboard/report.csv?year=2023", loader: STAFF },
     "dashboard.report[.]xlsx": { url: "/dashboard/report.xlsx?year=2023", loader: STAFF },
     "enterprises.$id": { url: `/enterprises/${ids.firmA}`, params: { id: String(ids.firmA) }, loader: FIRM_A_READ, action: FIRM_A_BUREAU },
+    "enterprises.$id_.figures": { url: `/enterprises/${ids.firmA}/figures`, params: { id: String(ids.firmA) }, loader: FIRM_A_READ, action: FIRM_A_WRITE },
     "enterprises.$id_.edit": { url: `/enterprises/${ids.firmA}/edit`, params: { id: String(ids.firmA) }, loader: FIRM_A_WRITE, action: FIRM_A_WRITE },
     "enterprises._index": { url: "/enterprises?town=yancang", loader: SIGNED_IN },
     "enterprises.export[.]csv": { url: "/enterprises/export.csv?town=yancang", loader: STAFF },

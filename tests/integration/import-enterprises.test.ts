@@ -2,6 +2,7 @@
  * Enterprise import: real XLSX (exceljs) and CSV files in the encodings Chinese Excel writes,
  * every kind of bad row, the preview, the all-or-nothing commit and the database after it.
  */
+import { reportingYear } from "~/models/figures.server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readSheet } from "~/models/import-file.server";
 import { commitEnterpriseImport, previewEnterpriseImport } from "~/models/import.server";
@@ -109,7 +110,7 @@ describe("enterprise import from an XLSX with every kind of row", () => {
     const audit = await db().selectFrom("audit_log").select(["actor_id", "subject", "data"]).where("action", "=", "import.enterprises").execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor_id).toBe(reviewer.id);
-    expect(JSON.parse(audit[0]!.data!)).toEqual({ fileName: FILE.fileName, sha256: FILE.sha256, counts: { new: 3, update: 1, unchanged: 1, error: 7, blank: 1 } });
+    expect(JSON.parse(audit[0]!.data!)).toEqual({ fileName: FILE.fileName, sha256: FILE.sha256, figuresYear: reportingYear(), counts: { new: 3, update: 1, unchanged: 1, error: 7, blank: 1 } });
 
     const again = await previewEnterpriseImport(db(), sheet, "zh");
     expect(again.counts).toEqual({ new: 0, update: 0, unchanged: 5, error: 7, blank: 1 });

@@ -30,6 +30,8 @@ export const zh = {
   "audit.act.pool.task": "修改一企一策任务",
   "audit.act.pool.visit": "记录走访",
   "audit.act.town-target.update": "修改镇（街道）目标分解",
+  "audit.act.figures.update": "更新年度经营数据",
+  "audit.act.import.figures": "批量导入年度经营数据",
 
   "audit.time": "时间",
   "audit.who": "操作人",
@@ -77,6 +79,8 @@ export const en: Record<keyof typeof zh, string> = {
   "audit.act.pool.task": "Changed a plan task",
   "audit.act.pool.visit": "Recorded a visit",
   "audit.act.town-target.update": "Changed a town's share of a target",
+  "audit.act.figures.update": "Yearly figures updated",
+  "audit.act.import.figures": "Yearly figures imported",
 
   "audit.time": "Time",
   "audit.who": "Who",
