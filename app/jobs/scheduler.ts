@@ -133,7 +133,7 @@ export function startScheduler(db: Db, intervalMs: number, log: (line: string) =
 }
 
 /** JOBS_INTERVAL_SECONDS (default 300; 0 turns the in-process scheduler off). */
-export function schedulerIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+export function schedulerIntervalMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env.JOBS_INTERVAL_SECONDS;
   if (raw === undefined || raw === "") return 300_000;
   const seconds = Number(raw);
