@@ -376,6 +376,8 @@ export interface TownTargetsTable {
   target_count: number;
   updated_by: number | null;
   updated_at: string;
+}
+
 /** Which evidence kinds each tier requires at submission (0013); one row per tier and kind. */
 export interface TierEvidenceKindsTable {
   tier_code: string;

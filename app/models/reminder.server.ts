@@ -5,7 +5,6 @@
  * again after being killed) has the effect of one run.
  */
 import type { Db } from "../../db/client";
-import { tableExists } from "../../db/dialect/sql";
 import { transact } from "../../db/dialect/transact";
 import { addCalendarDays, isWorkingDay, workingDaysBetween, type CalendarExceptions } from "~/domain/calendar";
 import { enqueueEmail } from "~/models/outbox.server";
@@ -69,15 +68,12 @@ export async function remindOverdueQueue(db: Db, now: Date, exceptions: Calendar
 
 /**
  * From January to March, reminds each firm's users to report last year's figures when the firm
- * has none (one notification per firm user and month). The figures live in enterprise_figures
- * (enterprise_id, year), added by its own migration: until that table exists the job does
- * nothing and says so in its counts.
+ * has none in enterprise_figures (one notification per firm user and month).
  */
 export async function remindFiguresDue(db: Db, now: Date): Promise<{ skipped?: string; firms: number; notified: number }> {
   const today = todayInShanghai(now);
   const month = Number(today.slice(5, 7));
   if (month > 3) return { skipped: "outside January–March", firms: 0, notified: 0 };
-  if (!(await tableExists(db, "enterprise_figures"))) return { skipped: "no enterprise_figures table", firms: 0, notified: 0 };
   const year = Number(today.slice(0, 4)) - 1;
   const firms = await db
     .selectFrom("enterprises as e")
@@ -87,8 +83,7 @@ export async function remindFiguresDue(db: Db, now: Date): Promise<{ skipped?: s
     .where((eb) =>
       eb.not(
         eb.exists(
-          // A table of another migration, not in this code's schema types.
-          (eb as any).selectFrom("enterprise_figures as f").select("f.enterprise_id").whereRef("f.enterprise_id", "=", "e.id").where("f.year", "=", year),
+          eb.selectFrom("enterprise_figures as f").select("f.enterprise_id").whereRef("f.enterprise_id", "=", "e.id").where("f.year", "=", year),
         ),
       ),
     )
@@ -104,7 +99,7 @@ export async function remindFiguresDue(db: Db, now: Date): Promise<{ skipped?: s
           eventKey: `figures.due:${firm.id}:${year}:${today.slice(0, 7)}`,
           enterpriseId: firm.id,
           params: { year },
-          link: `/enterprises/${firm.id}`,
+          link: `/enterprises/${firm.id}/figures?year=${year}`,
           now: now.toISOString(),
         });
         if (id !== null) notified++;

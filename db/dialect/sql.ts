@@ -65,13 +65,3 @@ export async function lockRowsById(trx: Kysely<any>, table: string, ids: readonl
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   await sql`SELECT id FROM ${sql.table(table)} WHERE id IN (${sql.join(sorted)}) ORDER BY id FOR UPDATE`.execute(trx);
 }
-
-/** Whether a table exists in the database (for a job that depends on a table another migration adds). */
-export async function tableExists(db: Kysely<any>, table: string): Promise<boolean> {
-  if (dialectOf(db) === "postgres") {
-    const { rows } = await sql<{ t: string | null }>`SELECT to_regclass(${table})::text AS t`.execute(db);
-    return rows[0]?.t != null;
-  }
-  const { rows } = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
-  return rows.length > 0;
-}

@@ -203,27 +203,26 @@ describe("scheduled reminders", () => {
     expect((await remindOverdueQueue(db(), new Date("2026-10-10T01:00:00Z"), exceptionMap([{ date: "2026-10-10", kind: "workday" }]))).workingDay).toBe(true);
   });
 
-  it("remind firms without last year's figures from January to March, once a month, and do nothing without the figures table", async () => {
+  it("remind firms without last year's figures from January to March, once a month", async () => {
     const january = new Date("2027-01-11T01:00:00Z");
-    const absent = await sql<{ n: number }>`SELECT count(*) AS n FROM notifications WHERE kind = 'figures.due'`.execute(db());
-    expect(await remindFiguresDue(db(), january)).toEqual({ skipped: "no enterprise_figures table", firms: 0, notified: 0 });
+    const before = await sql<{ n: number }>`SELECT count(*) AS n FROM notifications WHERE kind = 'figures.due'`.execute(db());
     expect(await remindFiguresDue(db(), new Date("2027-04-01T01:00:00Z"))).toMatchObject({ skipped: "outside January–March" });
-    expect(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM notifications WHERE kind = 'figures.due'`.execute(db())).rows[0]!.n)).toBe(Number(absent.rows[0]!.n));
+    expect(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM notifications WHERE kind = 'figures.due'`.execute(db())).rows[0]!.n)).toBe(Number(before.rows[0]!.n));
 
-    // With a figures table: the firm that reported 2026 is left alone, the other is reminded.
-    await sql`CREATE TABLE enterprise_figures (enterprise_id INTEGER NOT NULL, year INTEGER NOT NULL)`.execute(db());
-    try {
-      const reported = await firmIdOf("ent-yancang");
-      await sql`INSERT INTO enterprise_figures (enterprise_id, year) VALUES (${reported}, 2026)`.execute(db());
-      const run = await remindFiguresDue(db(), january);
-      expect(run.notified).toBeGreaterThanOrEqual(1);
-      const jt = (await notificationsOf("ent-jintang")).filter((n) => n.kind === "figures.due");
-      expect(jt.map((n) => n.event_key)).toEqual([`figures.due:${await firmIdOf("ent-jintang")}:2026:2027-01`]);
-      expect((await notificationsOf("ent-yancang")).filter((n) => n.kind === "figures.due")).toEqual([]);
-      expect((await remindFiguresDue(db(), january)).notified).toBe(0);
-    } finally {
-      await sql`DROP TABLE enterprise_figures`.execute(db());
-    }
+    // The firm that reported 2026 is left alone, the other is reminded, with a link to the form.
+    const reported = await firmIdOf("ent-yancang");
+    await db()
+      .insertInto("enterprise_figures")
+      .values({ enterprise_id: reported, year: 2026, revenue_yuan: 12_000_000, source: "enterprise", updated_at: new Date().toISOString() })
+      .execute();
+    const run = await remindFiguresDue(db(), january);
+    expect(run.notified).toBeGreaterThanOrEqual(1);
+    const jintang = await firmIdOf("ent-jintang");
+    const jt = (await notificationsOf("ent-jintang")).filter((n) => n.kind === "figures.due");
+    expect(jt.map((n) => n.event_key)).toEqual([`figures.due:${jintang}:2026:2027-01`]);
+    expect(jt[0]!.link).toBe(`/enterprises/${jintang}/figures?year=2026`);
+    expect((await notificationsOf("ent-yancang")).filter((n) => n.kind === "figures.due")).toEqual([]);
+    expect((await remindFiguresDue(db(), january)).notified).toBe(0);
   });
 
   it("queue one digest per reader and day, of the day before", async () => {
