@@ -25,6 +25,7 @@ export const COPY_ORDER = [
   "users",
   "targets",
   "tier_checklist_items",
+  "tier_evidence_kinds",
   "applications",
   "awards",
   "application_events",
