@@ -26,6 +26,7 @@ export const COPY_ORDER = [
   "enterprise_figures",
   "targets",
   "tier_checklist_items",
+  "tier_evidence_kinds",
   "applications",
   "awards",
   "application_events",

@@ -205,7 +205,7 @@ export function ApplicationForm({
   const eligibility = precheck?.eligibility ?? initialEligibility;
   // Labels name the actual years before the application's year, following the year chosen.
   const [year, setYear] = useState(() => Number(defaultValue.year) || currentYear);
-  const years_ = labelYears(year, currentYear);
+  const namedYears = labelYears(year, currentYear);
   const onChange = (event: FormEvent<HTMLFormElement>) => {
     const target = event.target as HTMLSelectElement;
     if (target.name === "year" && /^\d{4}$/.test(target.value)) setYear(Number(target.value));
@@ -270,7 +270,7 @@ export function ApplicationForm({
           {prefilled?.length ? (
             <p className="alert alert--info" role="note">
               {t("apps.prefilled", {
-                fields: prefilled.map((k) => t(fieldLabelKey(k), years_)).join(t.lang === "en" ? ", " : "、"),
+                fields: prefilled.map((k) => t(fieldLabelKey(k), namedYears)).join(t.lang === "en" ? ", " : "、"),
               })}
             </p>
           ) : null}
@@ -296,11 +296,11 @@ export function ApplicationForm({
             </div>
             <div className="form-grid">
               {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
-                <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={years_} />
+                <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
               ))}
             </div>
             {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
-              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={years_} />
+              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
             ))}
           </fieldset>
 
@@ -309,7 +309,7 @@ export function ApplicationForm({
               <legend>{t("apps.section.tier")}</legend>
               <div className="form-grid">
                 {TIER_FIELDS[tierCode].map((f) => (
-                  <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={years_} />
+                  <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
                 ))}
               </div>
             </fieldset>

@@ -168,6 +168,9 @@ function NewApplicationChooser() {
     <section className="card apps-new-card" aria-labelledby="new-title">
       <h2 id="new-title">{t("apps.newApplication")}</h2>
       <p className="muted small">{t("apps.chooseTierIntro")}</p>
+      <p>
+        <Link to="/applications/new">{t("apps.whatCanWeApplyFor")} →</Link>
+      </p>
       <ul className="tier-choices tier-choices--compact">
         {TIERS.map((tier) => (
           <li key={tier.code}>

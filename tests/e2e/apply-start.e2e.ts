@@ -63,6 +63,23 @@ async function upload(page: Page, kindName: string) {
 }
 
 describe("what can we apply for", () => {
+  it("reads in English: actual years, ¥ amounts, need and have", async () => {
+    const { page, problems, context } = await newPage(browser, { lang: "en" });
+    await signInAs(page, USER);
+    await page.goto(`${baseUrl()}/applications/new`);
+    await waitForHydration(page);
+    await expect.poll(() => page.getByRole("heading", { level: 2, name: `What can we apply for in ${YEAR}?` }).count()).toBe(1);
+    const specialized = page.getByRole("listitem", { name: /^Specialized & innovative SME/ });
+    expect(await specialized.textContent()).toContain(`R&D expense as a share of revenue in ${YEAR - 1}: 2.75%, needs ≥ 3%`);
+    expect(await specialized.textContent()).toContain("Nearly eligible");
+    expect(await specialized.textContent()).toContain("1 condition not met:");
+    expect(await page.getByRole("listitem", { name: /^Clean & beautiful factory/ }).textContent()).toContain(`Held at District level (${YEAR - 1}, recognised on ${YEAR - 1}-11-20).`);
+    expect(await page.locator("main").textContent()).not.toMatch(/prior[- ]year|last year|year before|10k|CNY/i);
+    await screenshot(page, "apply-start-en");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it("shows held, eligible and near tiers; the chosen form is prefilled; evidence is required before submitting", async () => {
     const { page, problems, context } = await newPage(browser);
     await signInAs(page, USER);

@@ -39,7 +39,12 @@ describe("backup and restore", () => {
     await writes;
     expect(result.counts.enterprises).toBeGreaterThan(250);
     expect(result.counts.users).toBeGreaterThanOrEqual(6);
-    expect(result.files).toBe(1);
+    // The file above, and the demo's evidence PDFs (one per attachment row the seed wrote).
+    const liveDb = new Database(path.join(live.dataDir, "registry.db"), { readonly: true });
+    const demoFiles = (liveDb.prepare("SELECT count(*) n FROM attachments WHERE storage_key LIKE 'demo-%'").get() as { n: number }).n;
+    liveDb.close();
+    expect(demoFiles).toBeGreaterThan(100);
+    expect(result.files).toBe(1 + demoFiles);
 
     // Restore: the backup folder's registry.db and uploads/ become a data folder.
     const restored = fs.mkdtempSync(path.join(os.tmpdir(), "registry-restored-"));
@@ -50,7 +55,9 @@ describe("backup and restore", () => {
     expect(again.output()).toContain("Using ");
     const sqlite = new Database(path.join(restored, "registry.db"), { readonly: true });
     const enterprises = (sqlite.prepare("SELECT count(*) n FROM enterprises").get() as { n: number }).n;
+    const demoKey = (sqlite.prepare("SELECT storage_key FROM attachments WHERE storage_key LIKE 'demo-%' LIMIT 1").get() as { storage_key: string }).storage_key;
     sqlite.close();
+    expect(fs.readFileSync(path.join(restored, "uploads", demoKey), "latin1")).toMatch(/^%PDF-1\.4/);
     expect(enterprises).toBe(result.counts.enterprises);
     const res = await fetch(`${again.url}/login`, {
       method: "POST",

@@ -287,6 +287,7 @@ export const zh = {
   "standing.noData": "暂无数据",
   "standing.start": "开始申报",
   "standing.startLabel": "开始申报{tier}（{year} 年）",
+  "apps.whatCanWeApplyFor": "看看本企业可以申报什么（按系统数据逐类预审）",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -563,4 +564,5 @@ export const en: Record<keyof typeof zh, string> = {
   "standing.noData": "no data",
   "standing.start": "Start an application",
   "standing.startLabel": "Start a {year} application: {tier}",
+  "apps.whatCanWeApplyFor": "See what your firm can apply for (each tier pre-checked on the registry's figures)",
 };
