@@ -40,7 +40,10 @@ describe("yearly figures", () => {
     await waitForHydration(page);
     await expect.poll(() => page.getByRole("heading", { name: `${lastYear} 年度经营数据` }).count()).toBe(1);
     const main = page.getByLabel("主营业务收入（万元）", { exact: true });
-    // 6,500 万元 typed in 元.
+    const revenue = page.getByLabel("营业收入（万元）", { exact: true });
+    const revenueWan = await revenue.inputValue();
+    // The statement copied in 元: 6,835 and 6,500 万元 typed as 68350000 and 65000000.
+    await revenue.fill(String(before.revenue_yuan));
     await main.fill("65000000");
     await page.getByLabel("Ⅰ类知识产权", { exact: true }).fill("2项");
     await page.getByRole("button", { name: "保存" }).click();
@@ -52,6 +55,7 @@ describe("yearly figures", () => {
     expect(figuresOf(firm, lastYear)).toEqual(before);
     await screenshot(page, "figures-doubt-zh");
 
+    await revenue.fill(revenueWan);
     await main.fill("6,500");
     await page.getByRole("button", { name: "保存" }).click();
     await page.waitForURL(/saved=1/);
@@ -62,7 +66,8 @@ describe("yearly figures", () => {
     // The table shows the ratio of the saved year.
     await expect.poll(() => page.getByRole("region", { name: /年度经营数据（万元/ }).textContent()).toContain("主营业务收入占比");
     await expectAccessible(page, "figures page");
-    expect(problems).toEqual([]);
+    // The refused attempt answered 400, as it should; nothing else went wrong.
+    expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
     await context.close();
 
     const reviewer = await newPage(browser);
