@@ -168,7 +168,7 @@ export default function FiguresPage() {
           {d.saved.changed ? t("fig.form.saved", { year: d.saved.year }) : t("fig.form.unchanged")}
         </div>
       ) : null}
-      <FiguresTable years={d.years} caption={t("fig.caption", { name: d.enterprise.name })} />
+      <FiguresTable years={d.years} caption={t("fig.caption")} />
       {d.canEdit === "none" ? <p className="muted">{t("fig.form.readOnly")}</p> : null}
       {d.canEdit === "reporting-year" ? <p className="muted">{t("fig.form.enterpriseOnly", { year: d.reportingYear })}</p> : null}
       {d.form ? <FiguresForm key={d.form.year} form={d.form} enterpriseId={d.enterprise.id} /> : null}

@@ -64,7 +64,7 @@ describe("yearly figures", () => {
     const saved = figuresOf(firm, lastYear);
     expect(saved).toMatchObject({ main_business_revenue_yuan: 65_000_000, ip_class1: 2, source: "enterprise", updated_by: userId("ent-jintang"), revenue_yuan: before.revenue_yuan });
     // The table shows the ratio of the saved year.
-    await expect.poll(() => page.getByRole("region", { name: /年度经营数据（万元/ }).textContent()).toContain("主营业务收入占比");
+    await expect.poll(() => page.getByRole("region", { name: /年度经营数据（金额单位/ }).textContent()).toContain("主营业务收入占比");
     await expectAccessible(page, "figures page");
     // The refused attempt answered 400, as it should; nothing else went wrong.
     expect(problems.filter((p) => !p.includes("status of 400"))).toEqual([]);
