@@ -61,6 +61,11 @@ export function isMoneyKind(kind: FigureKind): boolean {
   return kind === "money" || kind === "signed-money";
 }
 
+/** Money is typed in 万元, so its form field says so: revenueYuan → revenueWan. */
+export function figureFormName(key: FigureKey): string {
+  return isMoneyKind(FIGURE_FIELD[key].kind) ? key.replace(/Yuan$/, "Wan") : key;
+}
+
 export function emptyFigures(): Figures {
   return Object.fromEntries(FIGURE_KEYS.map((k) => [k, null])) as Figures;
 }

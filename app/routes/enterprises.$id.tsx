@@ -266,7 +266,7 @@ export default function EnterpriseProfilePage() {
 
       <section aria-labelledby="ent-figures">
         <h2 id="ent-figures">{t("fig.profile.title")}</h2>
-        <FiguresTable years={figures} caption={t("fig.caption", { name: profile.name })} />
+        <FiguresTable years={figures} caption={t("fig.caption")} />
         <p><Link to={`/enterprises/${profile.id}/figures`}>{t("fig.profile.open")}</Link></p>
       </section>
 

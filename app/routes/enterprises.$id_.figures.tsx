@@ -6,11 +6,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FiguresTable } from "~/components/figures-table";
 import { CheckboxField, FormAlert, TextField, useSuccessKey } from "~/components/forms";
-import { FIGURE_FIELDS, isMoneyKind, type Figures } from "~/domain/figures";
+import { FIGURE_FIELDS, figureFormName, isMoneyKind, type Figures } from "~/domain/figures";
 import { formatWan } from "~/domain/money";
 import { parseEnterpriseId } from "~/models/enterprise.server";
 import { editRightOf, getFiguresOverview, reportingYear, saveFigures } from "~/models/figures.server";
-import { figureFormName, figureMessagesByField, figuresFormSchema, unconfirmedFigureDoubts } from "~/schemas/figures.server";
+import { figureMessagesByField, figuresFormSchema, unconfirmedFigureDoubts } from "~/schemas/figures.server";
 import { notFound, requireRole, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, translate, type MessageKey } from "~/utils/i18n";
@@ -168,7 +168,7 @@ export default function FiguresPage() {
           {d.saved.changed ? t("fig.form.saved", { year: d.saved.year }) : t("fig.form.unchanged")}
         </div>
       ) : null}
-      <FiguresTable years={d.years} caption={t("fig.caption", { name: d.enterprise.name })} />
+      <FiguresTable years={d.years} caption={t("fig.caption")} />
       {d.canEdit === "none" ? <p className="muted">{t("fig.form.readOnly")}</p> : null}
       {d.canEdit === "reporting-year" ? <p className="muted">{t("fig.form.enterpriseOnly", { year: d.reportingYear })}</p> : null}
       {d.form ? <FiguresForm key={d.form.year} form={d.form} enterpriseId={d.enterprise.id} /> : null}

@@ -1,14 +1,11 @@
 import { z } from "zod";
-import { FIGURE_FIELDS, checkFigures, emptyFigures, isMoneyKind, type FigureKey, type FigureMessage, type Figures } from "~/domain/figures";
+import { FIGURE_FIELDS, checkFigures, emptyFigures, figureFormName, isMoneyKind, type FigureKey, type FigureMessage, type Figures } from "~/domain/figures";
 import { formatWan, parseWan } from "~/domain/money";
 import { doubtfulFigures } from "~/domain/plausibility";
 import { normalizeTypedNumber } from "~/domain/typed-number";
 import { translate, type Lang } from "~/utils/i18n";
 
-/** Money is typed in 万元, so its form field says so: revenueYuan → revenueWan. */
-export function figureFormName(key: FigureKey): string {
-  return isMoneyKind(FIGURE_FIELDS.find((f) => f.key === key)!.kind) ? key.replace(/Yuan$/, "Wan") : key;
-}
+export { figureFormName };
 
 const COUNT_UNITS = ["人", "名", "项", "件", "个"];
 const YEAR_UNITS = ["年"];

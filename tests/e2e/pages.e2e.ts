@@ -31,6 +31,7 @@ const PAGES: Record<string, PageSpec[]> = {
     { name: "registry", path: "/enterprises", phone: true },
     { name: "profile", path: "/enterprises/1", phone: true },
     { name: "enterprise-edit", path: "/enterprises/1/edit" },
+    { name: "figures-reviewer", path: "/enterprises/1/figures?year=2024", phone: true },
     { name: "queue", path: "/applications", phone: true },
     { name: "detail-reviewer", path: "/applications/297", phone: true },
     { name: "targets", path: "/targets" },
@@ -43,6 +44,7 @@ const PAGES: Record<string, PageSpec[]> = {
     { name: "detail-firm-draft", path: "/applications/325", phone: true },
     { name: "firm-profile", path: "/enterprises/1" },
     { name: "notifications", path: "/notifications", phone: true },
+    { name: "figures-firm", path: "/enterprises/1/figures", phone: true },
   ],
   admin: [
     { name: "admin-users", path: "/admin/users" },

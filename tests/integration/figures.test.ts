@@ -6,8 +6,9 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { emptyFigures } from "~/domain/figures";
-import { eligibilityPayloadOf, reportingYear, saveFigures } from "~/models/figures.server";
+import { eligibilityPayloadFromFigures, emptyFigures, type Figures } from "~/domain/figures";
+import { evaluateEligibility } from "~/domain/eligibility";
+import { eligibilityPayloadOf, figuresOfRow, reportingYear, saveFigures } from "~/models/figures.server";
 import { updateEnterprise } from "~/models/enterprise.server";
 import * as figuresRoute from "~/routes/enterprises.$id_.figures";
 import * as profileRoute from "~/routes/enterprises.$id";
@@ -66,6 +67,19 @@ describe("enterprise_figures in the database", () => {
       SELECT count(*) AS n FROM enterprises e JOIN enterprise_figures f ON f.enterprise_id = e.id AND f.year = 2025
       WHERE e.revenue_yuan IS DISTINCT FROM f.revenue_yuan OR e.rd_expense_yuan IS DISTINCT FROM f.rd_expense_yuan OR e.employees IS DISTINCT FROM f.employees`.execute(db());
     expect(Number(differing.rows[0]!.n)).toBe(0);
+  });
+
+  it("spreads the demo firms against the 专精特新 thresholds: some meet them, more are near, most not", async () => {
+    const rows = await db().selectFrom("enterprise_figures").selectAll().where("year", "in", [2024, 2025]).execute();
+    const by = new Map<number, Record<number, Figures>>();
+    for (const r of rows) by.set(r.enterprise_id, { ...by.get(r.enterprise_id), [r.year]: figuresOfRow(r) });
+    const tally = { meets: 0, near: 0, not: 0 };
+    for (const years of by.values()) {
+      const result = evaluateEligibility("specialized-new", eligibilityPayloadFromFigures(years[2025]!, years[2024] ?? null), "2026-12-01", []);
+      const short = result.criteria.filter((c) => c.outcome === "not-met" && !c.advisory).length;
+      tally[short === 0 ? "meets" : short <= 2 ? "near" : "not"]++;
+    }
+    expect(tally).toEqual({ meets: 54, near: 76, not: 170 });
   });
 
   it("refuses a second row of a firm and year, negative amounts and counts, but takes a net loss", async () => {

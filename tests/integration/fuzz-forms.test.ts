@@ -124,6 +124,21 @@ const CASES: Case[] = [
       };
     },
   },
+  {
+    name: "correct a firm's yearly figures",
+    route: "enterprises.$id_.figures",
+    username: "reviewer",
+    url: () => "/enterprises/7/figures",
+    params: () => ({ id: "7" }),
+    base: async () => {
+      const row = await db().selectFrom("enterprise_figures").select("version").where("enterprise_id", "=", 7).where("year", "=", 2024).executeTakeFirst();
+      return {
+        year: "2024", version: String(row?.version ?? 0), revenueWan: "3200", mainBusinessRevenueWan: "3000", rdExpenseWan: "120", employees: "80",
+        rdStaff: "12", totalAssetsWan: "4000", totalLiabilitiesWan: "1500", netProfitWan: "-12.5", equityFinancingWan: "0",
+        inventionPatents: "1", ipClass1: "2", ipClass2: "5", nicheYears: "4", confirmFigures: "on",
+      };
+    },
+  },
   { name: "archive a firm", route: "enterprises.$id", username: "reviewer", url: () => "/enterprises/6", params: () => ({ id: "6" }), base: async () => ({ intent: "archive" }) },
   {
     name: "start an application",
