@@ -134,7 +134,7 @@ function Filters({ data }: { data: LoaderData }) {
         <select id="pool-officer" name="officer" className="input" defaultValue={f.officer ? String(f.officer) : ""}>
           <option value="">{t("pool.filter.all")}</option>
           {data.officers.map((o) => (
-            <option key={o.id} value={o.id}>{o.name}</option>
+            <option key={o.id} value={o.id} lang="zh">{o.name}</option>
           ))}
         </select>
       </div>
