@@ -94,7 +94,8 @@ export function SelectField({
   placeholder,
   ...rest
 }: Omit<FieldShellProps, "children"> & {
-  options: { value: string; label: string }[];
+  /** `lang` marks an option whose label is data in its own language (a person's name), not interface text. */
+  options: { value: string; label: string; lang?: string }[];
   placeholder?: string;
 } & Omit<SelectHTMLAttributes<HTMLSelectElement>, "required">) {
   const props = getSelectProps(field);
@@ -111,7 +112,7 @@ export function SelectField({
       >
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} lang={o.lang}>
             {o.label}
           </option>
         ))}

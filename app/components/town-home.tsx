@@ -29,14 +29,12 @@ export function TownHomePanel({ data }: { data: TownHomeData }) {
           <tbody>
             {town.rows.map((r) => {
               const tier = getTier(r.tier);
-              const short = r.target !== null && r.achieved < r.target;
               return (
                 <tr key={r.tier} data-tier={r.tier}>
                   <th scope="row">{t.pick({ zh: tier.nameZh, en: tier.nameEn })}</th>
                   <td className="num">{r.target ?? <span className="muted">{t("pool.towns.notSplit")}</span>}</td>
                   <td className="num">
                     <Link to={`/progress/firms?year=${year}&tier=${r.tier}&town=${town.town}`}>{r.achieved}</Link>
-                    {short ? <span className="visually-hidden"> / {r.target}</span> : null}
                   </td>
                   <td className="num"><Link to={`/applications?tier=${r.tier}&year=${year}&status=pipeline&town=${town.town}`}>{r.applied}</Link></td>
                   <td className="num"><Link to={`/cultivation?tier=${r.tier}&year=${year}&status=cultivating`}>{r.pool}</Link></td>
@@ -53,7 +51,7 @@ export function TownHomePanel({ data }: { data: TownHomeData }) {
             <li key={k.taskId}>
               <span className="badge badge--bad">{k.dueOn}</span>{" "}
               <Link to={`/cultivation/${k.entryId}`}>{k.enterpriseName}</Link>：{k.title}
-              {k.owner ? <span className="small muted">（{k.owner}）</span> : null}
+              {k.owner ? <span className="small"> · {k.owner}</span> : null}
             </li>
           ))}
         </ul>

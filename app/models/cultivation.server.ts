@@ -7,11 +7,10 @@
  * twice along the funnel.
  */
 import type { Db } from "../../db/client";
-import { funnel, type Funnel } from "~/domain/pool";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { TIERS, type TierCode } from "~/domain/tiers";
 import { assertPoolCaller, countPoolByStatus, cultivatingByTierTown } from "./pool.server";
-import { loadProgress, type TierFigures } from "./progress.server";
+import { loadProgress } from "./progress.server";
 
 export interface LeagueRow {
   town: string;
@@ -46,20 +45,10 @@ export async function loadTownLeague(db: Db, caller: Caller, year: number, tier:
   }));
 }
 
-/** The funnel of every tier for the district, from the dashboard's tier figures and the pool. */
-export async function loadFunnels(db: Db, year: number, tiers: readonly TierFigures[]): Promise<(Funnel & { tier: TierCode })[]> {
+/** Entries of `year` still cultivating, district-wide, for each of `tiers` in that order (the funnel's pool). */
+export async function cultivatingByTier(db: Db, year: number, tiers: readonly TierCode[]): Promise<number[]> {
   const pool = await cultivatingByTierTown(db, year);
-  return tiers.map((f) =>
-    ({
-      tier: f.tier,
-      ...funnel({
-        target: f.target,
-        achieved: f.achieved,
-        pipeline: f.pipeline,
-        pool: pool.filter((p) => p.tier === f.tier).reduce((a, p) => a + p.n, 0),
-      }),
-    }),
-  );
+  return tiers.map((tier) => pool.filter((p) => p.tier === tier).reduce((a, p) => a + p.n, 0));
 }
 
 export interface TownHomeRow {

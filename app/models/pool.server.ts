@@ -87,7 +87,7 @@ export interface PoolRow {
 /** A district's pool holds hundreds of firms; a list beyond this many is cut (and says so). */
 export const POOL_LIST_LIMIT = 2000;
 
-function poolQuery(db: Db, caller: Caller, filters: PoolFilters, today: string) {
+function poolQuery(db: Db, caller: Caller, filters: PoolFilters) {
   let q = db
     .selectFrom("pool_entries as p")
     .innerJoin("enterprises as e", "e.id", "p.enterprise_id")
@@ -104,7 +104,6 @@ function poolQuery(db: Db, caller: Caller, filters: PoolFilters, today: string) 
     const text = filters.q.trim();
     q = q.where((eb) => eb.or([likeInsensitive(db, sql`e.name`, containsPattern(text)), eb("e.uscc", "=", text.toUpperCase())]));
   }
-  void today;
   return q;
 }
 
@@ -130,7 +129,7 @@ export async function listPool(
     officer: sql`coalesce(u.display_name, '')`,
     overdue: overdueTasks,
   }[filters.sort ?? "entered"];
-  const rows = await poolQuery(db, caller, filters, today)
+  const rows = await poolQuery(db, caller, filters)
     .select([
       "p.id",
       "p.enterprise_id",

@@ -142,7 +142,7 @@ function EditEntryForm({ data: d }: { data: LoaderData }) {
           label={t("pool.officer")}
           field={fields.officerId}
           placeholder={t("pool.officerNone")}
-          options={d.officers.map((o) => ({ value: String(o.id), label: o.name }))}
+          options={d.officers.map((o) => ({ value: String(o.id), label: o.name, lang: "zh" }))}
         />
         <TextField label={t("pool.year")} field={fields.targetYear} inputMode="numeric" required />
         <TextareaField label={t("pool.notes")} field={fields.notes} rows={3} maxLength={2000} />

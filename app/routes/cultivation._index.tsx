@@ -38,10 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
-function useColumns(today: string): DataTableColumn<PoolRow>[] {
+function useColumns(): DataTableColumn<PoolRow>[] {
   const t = useT();
   const col = columnHelper<PoolRow>();
-  void today;
   return [
     col.accessor("enterpriseName", {
       header: () => <SortHeader column="name" label={t("pool.firm")} />,
@@ -135,7 +134,7 @@ function Filters({ data }: { data: LoaderData }) {
         <select id="pool-officer" name="officer" className="input" defaultValue={f.officer ? String(f.officer) : ""}>
           <option value="">{t("pool.filter.all")}</option>
           {data.officers.map((o) => (
-            <option key={o.id} value={o.id}>{o.name}</option>
+            <option key={o.id} value={o.id} lang="zh">{o.name}</option>
           ))}
         </select>
       </div>
@@ -153,7 +152,7 @@ export default function CultivationPage() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
   const location = useLocation();
-  const columns = useColumns(data.today);
+  const columns = useColumns();
   return (
     <section aria-labelledby="pool-title">
       <div className="page-head">

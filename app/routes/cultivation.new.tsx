@@ -145,7 +145,7 @@ function AddForm() {
           label={t("pool.officer")}
           field={fields.officerId}
           placeholder={t("pool.officerNone")}
-          options={data.officers.map((o) => ({ value: String(o.id), label: o.name }))}
+          options={data.officers.map((o) => ({ value: String(o.id), label: o.name, lang: "zh" }))}
         />
         <TextField label={t("pool.enteredOn")} field={fields.enteredOn} type="date" required />
         <TextareaField label={t("pool.notes")} field={fields.notes} rows={3} maxLength={2000} />

@@ -9,8 +9,8 @@ import { furthestBehindPace, yearElapsedShare, type BehindPace } from "~/domain/
 import { getTier, TIERS, type TierCode } from "~/domain/tiers";
 import { defaultYear, LEAGUE_PAGE_SIZE, loadProgress, targetYears, type Cell, type TierFigures, type TownRow } from "~/models/progress.server";
 import { parseYearParam } from "~/schemas/progress.server";
-import { loadFunnels } from "~/models/cultivation.server";
-import { PoolFunnel } from "~/components/pool-funnel";
+import { cultivatingByTier } from "~/models/cultivation.server";
+import { funnel } from "~/domain/pool";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, type MessageKey } from "~/utils/i18n";
@@ -28,7 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const report = await loadProgress(db(), user, year, new Date(), { after, limit: LEAGUE_PAGE_SIZE });
   return {
     report,
-    funnels: await loadFunnels(db(), year, report.tiers),
+    // The funnel's one figure the cards lack: firms of the year still cultivating, per tier in card order.
+    funnelPool: await cultivatingByTier(db(), year, report.tiers.map((f) => f.tier)),
     behind: furthestBehindPace(report.tiers, yearElapsedShare(year, todayInShanghai())),
     years: [...new Set([...years, year])].sort((a, b) => b - a),
     officer: user.role === "town_officer",
@@ -65,6 +66,9 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
   const { report, officer } = data;
   const own = officer ? report.towns.find((x) => x.code === report.ownTown) : undefined;
   const titleId = `tier-${f.tier}`;
+  // The cultivation funnel of the tier: pool → in review → achieved, against the target.
+  const pool = data.funnelPool[report.tiers.indexOf(f)] ?? 0;
+  const sight = funnel({ target: f.target, achieved: f.achieved, pipeline: f.pipeline, pool });
   const asOf = formatDateTime(report.asOf);
   const achievedText = (
     <>
@@ -116,6 +120,10 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
           <dt title={t("progress.pipelineHint")}>{t("progress.pipeline")}</dt>
           <dd>{officer ? f.pipeline : <Link to={pipelineHref(report.year, f.tier)}>{f.pipeline}</Link>}</dd>
         </div>
+        <div>
+          <dt>{t("pool.funnel.pool")}</dt>
+          <dd>{officer ? pool : <Link to={`/cultivation?tier=${f.tier}&year=${report.year}&status=cultivating`}>{pool}</Link>}</dd>
+        </div>
         {f.pipelineLevelUndecided > 0 ? (
           <div>
             <dt title={t("progress.levelUndecidedHint")}>{t("progress.levelUndecided")}</dt>
@@ -141,6 +149,9 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
               pipeline: f.pipeline,
               rate: `${Math.round(f.approvalRate * 100)}%`,
             })}`}
+      </p>
+      <p className={sight.enough ? "pcard__funnel small" : "pcard__funnel pcard__funnel--short small"}>
+        {sight.gap === 0 ? t("pool.funnel.done") : sight.enough ? t("pool.funnel.enough") : t("pool.funnel.notEnough", { short: sight.short })}
       </p>
       {own ? (
         <p className="pcard__own small">
@@ -426,7 +437,7 @@ export default function DashboardPage() {
         <p className="small muted">{t("progress.report.projectionRule")}</p>
       </section>
 
-      <PoolFunnel year={report.year} funnels={data.funnels} links={!data.officer} />
+      {null}
 
       {/*
         The league renders as its own segment. React gathers a segment's markup pieces in one

@@ -37,6 +37,15 @@ const PAGES: Record<string, PageSpec[]> = {
     { name: "targets", path: "/targets" },
     { name: "progress-firms", path: "/progress/firms?year=2023&tier=green-factory" },
     { name: "coverage", path: "/progress/coverage" },
+    { name: "cultivation", path: "/cultivation", phone: true },
+    { name: "cultivation-entry", path: "/cultivation/1", phone: true },
+    { name: "cultivation-towns", path: "/cultivation/towns?year=2026&tier=scaled-up" },
+    { name: "cultivation-new", path: "/cultivation/new?q=%E8%88%9F%E5%B1%B1" },
+    { name: "cultivation-print", path: "/cultivation/1/print" },
+  ],
+  "officer-jintang": [
+    { name: "officer-home", path: "/enterprises", phone: true },
+    { name: "officer-cultivation", path: "/cultivation" },
   ],
   "ent-jintang": [
     { name: "firm-applications", path: "/applications", phone: true },

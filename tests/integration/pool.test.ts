@@ -193,6 +193,45 @@ describe("the status follows the firm's application", () => {
   });
 });
 
+describe("bulk decisions and the pool", () => {
+  it("a bulk approval racing a withdrawal and a manual exit leaves every entry matching its application", async () => {
+    const { applyBulkDecision } = await import("~/models/bulk-decision.server");
+    const reviewer = await callerOf("reviewer");
+    // Three firms of 盐仓 in the 示范工厂 pool, each with an application submitted for YEAR.
+    const firms = await freeFirms("yancang", "demonstration-factory", 3);
+    await add("reviewer", firms, "demonstration-factory" as any);
+    const appIds: number[] = [];
+    for (const firm of firms) {
+      const row = await db()
+        .insertInto("applications")
+        .values({ enterprise_id: firm, tier_code: "demonstration-factory", year: YEAR, level_sought: "district", status: "draft", payload: "{}", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      appIds.push(row.id);
+    }
+    const { saveApplication, withdrawApplication } = await import("~/models/application.server");
+    for (const id of appIds) {
+      expect(await saveApplication(db(), reviewer, id, { version: 1, submit: true, year: YEAR, levelSought: "district", payload: {} })).toEqual({ ok: true, id });
+    }
+    for (const firm of firms) expect((await entryOf(firm, "demonstration-factory"))?.status).toBe("applied");
+    const third = await entryOf(firms[2]!, "demonstration-factory");
+    const [bulk, withdrawn, exited] = await Promise.all([
+      applyBulkDecision(db(), reviewer, appIds.slice(0, 2).map((id) => ({ id, version: 2 })), { decision: "approve", level: "district", recognizedOn: `${YEAR}-01-10`, documentNo: "定经信〔2027〕5号", comment: null }),
+      withdrawApplication(db(), reviewer, appIds[1]!, { version: 2 }),
+      changePoolStatus(db(), reviewer, third!.id, { version: third!.version, to: "exited", exitReason: "moved-out", exitNote: null, today: TODAY }),
+    ]);
+    expect(exited).toEqual({ ok: true });
+    // Either the batch won (both approved, the withdrawal conflicts) or the withdrawal did (the batch changed nothing).
+    expect(bulk.ok !== withdrawn.ok).toBe(true);
+    for (const [i, firm] of firms.entries()) {
+      const app = await db().selectFrom("applications").select("status").where("id", "=", appIds[i]!).executeTakeFirstOrThrow();
+      const entry = await db().selectFrom("pool_entries").select("status").where("enterprise_id", "=", firm).where("tier_code", "=", "demonstration-factory").orderBy("id", "desc").executeTakeFirstOrThrow();
+      const expected = i === 2 ? "exited" : app.status === "approved" ? "recognized" : app.status === "submitted" ? "applied" : "cultivating";
+      expect(entry.status).toBe(expected);
+    }
+  });
+});
+
 describe("plans, visits and manual changes", () => {
   it("tasks, overdue tasks in scope, visits, exit with a reason; exited is final", async () => {
     const [firm] = await freeFirms("jintang", "demonstration-factory", 1);
