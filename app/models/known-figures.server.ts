@@ -1,11 +1,13 @@
 /**
  * What the registry already knows of a firm, as an application payload (the keys of
  * app/components/application-fields.tsx): the one source the start page's pre-check and the
- * forms' prefill read. Today it reads the enterprise's own columns; when yearly figures are kept
- * per firm, this function reads them instead and nothing else changes.
+ * forms' prefill read. It is the firm's yearly figures (enterprise_figures) of the year before
+ * the application's, with the year before that for the criteria that read two years.
  */
 import type { Db } from "../../db/client";
-import { seesEverything, type Caller } from "~/domain/scope";
+import type { Caller } from "~/domain/scope";
+import { eligibilityPayloadOf } from "~/models/figures.server";
+import { getEnterprise } from "~/models/enterprise.server";
 import { notFound } from "~/utils/auth.server";
 
 export interface KnownFigures {
@@ -18,28 +20,13 @@ export interface KnownFigures {
 
 /**
  * The firm's known figures for an application of `year`, within the caller's scope (404
- * otherwise). The profile keeps the firm's latest full year: its revenue, R&D expense and staff.
+ * otherwise): its figures of `year - 1`, none when the firm has not reported that year (older
+ * figures would be shown under the wrong year's label).
  */
 export async function knownEligibilityPayload(db: Db, caller: Caller, enterpriseId: number, year: number): Promise<KnownFigures> {
   if (!Number.isSafeInteger(enterpriseId) || enterpriseId <= 0) throw notFound();
-  let query = db
-    .selectFrom("enterprises")
-    .select(["revenue_yuan", "rd_expense_yuan", "employees", "above_scale"])
-    .where("id", "=", enterpriseId)
-    .where("archived_at", "is", null);
-  if (!seesEverything(caller)) {
-    query =
-      caller.role === "enterprise"
-        ? query.where("id", "=", caller.enterpriseId ?? -1)
-        : caller.role === "town_officer"
-          ? query.where("town_code", "=", caller.townCode ?? "")
-          : query.where("id", "=", -1);
-  }
-  const row = await query.executeTakeFirst();
-  if (!row) throw notFound();
-  const payload: Record<string, number> = {};
-  if (row.revenue_yuan !== null) payload.revenueYuan = row.revenue_yuan;
-  if (row.rd_expense_yuan !== null) payload.rdExpenseYuan = row.rd_expense_yuan;
-  if (row.employees !== null) payload.employees = row.employees;
-  return { payload, figuresYear: year - 1, aboveScale: row.above_scale === 1 };
+  const firm = await getEnterprise(db, caller, enterpriseId);
+  if (!firm || firm.archivedAt) throw notFound();
+  const known = await eligibilityPayloadOf(db, caller, enterpriseId, year - 1);
+  return { payload: known?.payload ?? {}, figuresYear: year - 1, aboveScale: firm.aboveScale };
 }

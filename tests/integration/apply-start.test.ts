@@ -49,6 +49,11 @@ beforeAll(async () => {
     .returning("id")
     .executeTakeFirstOrThrow();
   firmId = firm.id;
+  // What the registry knows of it: last year's figures.
+  await db()
+    .insertInto("enterprise_figures")
+    .values({ enterprise_id: firmId, year: THIS_YEAR - 1, revenue_yuan: 40_000_000, rd_expense_yuan: 1_000_000, employees: 120, source: "bureau", updated_at: now })
+    .execute();
   await db()
     .insertInto("users")
     .values({
@@ -112,13 +117,14 @@ describe("the start page", () => {
     expect(byTier["clean-beauty-factory"].verdict).toBe("no-precheck");
   });
 
-  it("changes with the firm's figures: at exactly 3% the R&D line is met", async () => {
-    await db().updateTable("enterprises").set({ rd_expense_yuan: 1_200_000 }).where("id", "=", firmId).execute();
+  it("changes with the firm's yearly figures: at exactly 3% the R&D line is met", async () => {
+    const figures = db().updateTable("enterprise_figures").where("enterprise_id", "=", firmId).where("year", "=", THIS_YEAR - 1);
+    await figures.set({ rd_expense_yuan: 1_200_000 }).execute();
     const d = dataOf((await startPage()).result);
     const sn = d.standings.find((s: any) => s.tierCode === "specialized-new");
     expect(sn.missing).toEqual([]);
     expect(sn.verdict).toBe("to-confirm");
-    await db().updateTable("enterprises").set({ rd_expense_yuan: 1_000_000 }).where("id", "=", firmId).execute();
+    await figures.set({ rd_expense_yuan: 1_000_000 }).execute();
   });
 
   it("keeps the bureau's chooser for reviewers and refuses town officers, as before", async () => {
