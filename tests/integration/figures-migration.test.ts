@@ -10,7 +10,7 @@ import { Migrator } from "kysely";
 import { describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type OpenDatabase } from "../../db/client";
 import { migrationProvider } from "../../db/migrations/index";
-import { seedReference } from "../../seeds/reference";
+import { INDUSTRIES, TOWNS } from "../../seeds/reference";
 import { createDatabase, testDatabaseUrl } from "../support/test-db";
 import { freshUscc } from "./import.helpers";
 
@@ -28,7 +28,9 @@ describe("migration 0011", () => {
       const migrator = new Migrator({ db, provider: migrationProvider });
       const to0010 = await migrator.migrateTo("0010_job_leases");
       expect(to0010.error).toBeUndefined();
-      await seedReference(db);
+      // The firms' towns and industries (the whole reference seed needs the latest schema).
+      await db.insertInto("towns").values(TOWNS.map((t) => ({ ...t }))).execute();
+      await db.insertInto("industries").values(INDUSTRIES.map((i) => ({ ...i }))).execute();
       const firm = (n: number, updatedAt: string, money: { revenue_yuan: number | null; rd_expense_yuan: number | null; employees: number | null }) => ({
         uscc: freshUscc(9000 + n), name: `迁移测试企业${n}`, town_code: "jintang", industry_code: "machinery", above_scale: 0,
         version: 3, created_at: "2022-01-01T00:00:00.000Z", updated_at: updatedAt, ...money,
