@@ -193,15 +193,10 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
     const copies = [firms, apps, awards, events];
     const rows = createSyntheticRows(size, { firm: firms.sink, application: apps.sink, award: awards.sink, event: events.sink });
     const users = syntheticUsers(passwordHash);
-    const insertRows = async (table: string, columns: readonly string[], values: unknown[][], conflict = "") => {
-      if (values.length === 0) return;
-      const params: unknown[] = [];
-      const tuples = values.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(", ")})`);
-      await pool.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")} ${conflict}`, params);
-    };
     try {
-      await insertRows("towns", TOWN_COLUMNS, rows.towns.map((t) => [t.code, t.name_zh, t.name_en, t.kind, t.managed_by, t.sort]), "ON CONFLICT (code) DO NOTHING");
-      await insertRows("users", USER_COLUMNS, users.before);
+      // The 13 real towns are in the reference data already.
+      await insertRows(pool, "towns", TOWN_COLUMNS, rows.towns.map((t) => [t.code, t.name_zh, t.name_en, t.kind, t.managed_by, t.sort]), "ON CONFLICT (code) DO NOTHING");
+      await insertRows(pool, "users", USER_COLUMNS, users.before);
       for (let from = 1; from <= spec.firms; from += CHUNK) {
         const to = Math.min(spec.firms, from + CHUNK - 1);
         rows.firms(from, to);
@@ -213,7 +208,7 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
       for (const c of copies) c.abort();
       throw error;
     }
-    await insertRows("users", USER_COLUMNS, users.after);
+    await insertRows(pool, "users", USER_COLUMNS, users.after);
     lap("rows copied in");
 
     // Two index builds at a time (two cores here); each may use parallel workers of its own.
@@ -242,7 +237,7 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
         const values = tallied.filter((r) => r.table === table).map((r) => r.values);
         const last = table === "progress_application_counts" ? "status" : "level";
         for (let i = 0; i < values.length; i += 1000) {
-          await insertRowsOn(client, table, ["year", "tier_code", "town_code", last, "n"], values.slice(i, i + 1000));
+          await insertRows(client, table, ["year", "tier_code", "town_code", last, "n"], values.slice(i, i + 1000));
         }
       }
       for (const rebuild of [REBUILD_COVERAGE_SQL, REBUILD_STATUS_SLOTS_SQL, REBUILD_AWARD_SLOTS_SQL]) {
@@ -289,11 +284,12 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
   }
 }
 
-async function insertRowsOn(client: pg.PoolClient, table: string, columns: readonly string[], values: unknown[][]) {
+/** One multi-row INSERT of `values` (a few thousand parameters at most). */
+async function insertRows(db: pg.Pool | pg.PoolClient, table: string, columns: readonly string[], values: unknown[][], conflict = "") {
   if (values.length === 0) return;
   const params: unknown[] = [];
   const tuples = values.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(", ")})`);
-  await client.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")}`, params);
+  await db.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")} ${conflict}`, params);
 }
 
 /**

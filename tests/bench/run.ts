@@ -671,7 +671,92 @@ function targets(small: SizeResult, large: SizeResult) {
   };
 }
 
+// ───────────────────────────── PostgreSQL beside SQLite ─────────────────────────────
+
+/** A run's per-size results, from its JSON (a one-size run is a list of one). */
+function resultsOf(json: any): SizeResult[] {
+  return json.results ?? [json];
+}
+
+/**
+ * The SQLite run to set a PostgreSQL run beside: `--sqlite-baseline FILE`, else the newest SQLite
+ * run of the same sizes under tests/bench/results/, else tests/bench/compare-S-L.json.
+ */
+function sqliteBaseline(sizes: string[]): { file: string; results: SizeResult[] } | null {
+  const given = arg("sqlite-baseline");
+  const dir = path.join(root, "tests/bench/results");
+  const candidates = given
+    ? [given]
+    : [
+        ...(fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+          .filter((f) => f.startsWith(`bench-${sizes.join("-")}-`) && f.endsWith(".json"))
+          .sort()
+          .reverse()
+          .map((f) => path.join(dir, f)),
+        path.join(root, "tests/bench/compare-S-L.json"),
+      ];
+  for (const file of candidates) {
+    if (!fs.existsSync(file)) continue;
+    const results = resultsOf(JSON.parse(fs.readFileSync(file, "utf8")));
+    if ((results[0]?.db ?? "sqlite") === "sqlite" && results.map((r) => r.size).join() === sizes.join()) return { file, results };
+  }
+  return null;
+}
+
+/** Each scenario's p50 on SQLite and PostgreSQL, size by size, and PostgreSQL's over SQLite's. */
+function sideBySide(sqlite: SizeResult[], postgresResults: SizeResult[]): string {
+  const sizes = postgresResults.map((r) => r.size);
+  const cell = (rs: SizeResult[], size: string, name: string, c: number) => rs.find((r) => r.size === size)?.scenarios.find((x) => x.name === name && x.c === c);
+  const lines = [
+    `| scenario | c | ${sizes.map((s) => `SQLite p50 ${s} | PostgreSQL p50 ${s} | PG/SQLite ${s}`).join(" | ")} |`,
+    `|---|---|${sizes.map(() => "---|---|---").join("|")}|`,
+  ];
+  for (const x of postgresResults[0]!.scenarios) {
+    const cells = sizes.map((size) => {
+      const a = cell(sqlite, size, x.name, x.c);
+      const b = cell(postgresResults, size, x.name, x.c);
+      return `${a?.p50 ?? "–"} | ${b?.p50 ?? "–"} | ${a && b ? round(b.p50 / Math.max(a.p50, 0.01)) : "–"}`;
+    });
+    lines.push(`| ${x.name} | ${x.c} | ${cells.join(" | ")} |`);
+  }
+  const sqlRow = (rs: SizeResult[], size: string, page: string) => (rs.find((r) => r.size === size)?.references.rawSql as any)?.[page]?.p50Ms;
+  lines.push("", `| page SQL (ms, sum of the statements' p50) | ${sizes.map((s) => `SQLite ${s} | PostgreSQL ${s}`).join(" | ")} |`, `|---|${sizes.map(() => "---|---").join("|")}|`);
+  for (const page of PAGES) lines.push(`| ${page} | ${sizes.map((s) => `${sqlRow(sqlite, s, page) ?? "–"} | ${sqlRow(postgresResults, s, page) ?? "–"}`).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+/** The PostgreSQL target: the registry list at the large size within 2x SQLite's p50. */
+function postgresTargets(sqlite: SizeResult[], postgresResults: SizeResult[]) {
+  const large = postgresResults.at(-1)!.size;
+  const p50 = (rs: SizeResult[]) => rs.find((r) => r.size === large)?.scenarios.find((x) => x.name === "list-first" && x.c === 1)?.p50;
+  const [a, b] = [p50(sqlite), p50(postgresResults)];
+  return {
+    [`list p50 at ${large} on PostgreSQL <= 2 x SQLite's (c=1)`]: { sqlite: a ?? null, postgres: b ?? null, ratio: a && b ? round(b / a) : null, met: a && b ? b <= 2 * a : null },
+  };
+}
+
+/** Prints a run's tables (and, on PostgreSQL, SQLite's beside them); returns the targets. */
+function report(results: SizeResult[]): Record<string, unknown> {
+  const targetsOut: Record<string, unknown> = results.length > 1 ? targets(results[0]!, results.at(-1)!) : {};
+  console.log("\n" + table(results));
+  if (results[0]!.db === "postgres") {
+    const baseline = sqliteBaseline(results.map((r) => r.size));
+    if (baseline) {
+      console.log(`\nbeside SQLite (${path.relative(root, baseline.file)}):\n\n${sideBySide(baseline.results, results)}`);
+      Object.assign(targetsOut, postgresTargets(baseline.results, results), { sqliteBaseline: path.relative(root, baseline.file) });
+    } else console.log("\nno SQLite run of the same sizes to set beside (--sqlite-baseline FILE)");
+  }
+  if (Object.keys(targetsOut).length) console.log(`\ntargets: ${JSON.stringify(targetsOut, null, 1)}`);
+  return targetsOut;
+}
+
 async function main() {
+  const render = arg("render");
+  if (render) {
+    // `--render FILE`: the tables of a run already made, from its JSON.
+    report(resultsOf(JSON.parse(fs.readFileSync(render, "utf8"))));
+    return;
+  }
   const compare = arg("compare");
   const sizes = (compare ? compare.split(",") : [arg("size") ?? "S"]).map((s) => s.trim().toUpperCase());
   for (const s of sizes) if (!isSyntheticSize(s)) throw new Error(`unknown size ${s} (XS, S, M, L)`);
@@ -691,6 +776,7 @@ async function main() {
       ? results[0]!
       : {
           machine: machine(),
+          db: DB,
           sizes: results.map((r) => r.size),
           results,
           ratios: Object.fromEntries(
@@ -700,12 +786,12 @@ async function main() {
             }),
           ),
         };
-  if (results.length > 1) out.targets = targets(results[0]!, results.at(-1)!);
-  console.log("\n" + table(results));
-  if (out.targets) console.log(`\ntargets: ${JSON.stringify(out.targets, null, 1)}`);
+  const targetsOut = report(results);
+  if (Object.keys(targetsOut).length) out.targets = targetsOut;
   for (const r of results) console.log(`\n${r.size} ratios: ${JSON.stringify(r.ratios)}${r.notes.length ? `\nnotes: ${r.notes.join("; ")}` : ""}`);
   if (results.length > 1) console.log(`\ncompare: ${JSON.stringify(out.ratios, null, 1)}`);
-  const file = arg("out") ?? path.join(root, "tests/bench/results", `bench-${sizes.join("-")}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  const name = `bench-${postgres ? "pg-" : ""}${sizes.join("-")}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+  const file = arg("out") ?? path.join(root, "tests/bench/results", name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
   fs.writeFileSync(file.replace(/\.json$/, ".md"), table(results) + "\n");
