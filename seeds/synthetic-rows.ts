@@ -13,7 +13,7 @@ import { chance, deriveSeed, int, mulberry32, pick, type Rng } from "./random";
 /**
  * Bump when the generated rows change: data sets of another version are rebuilt. 3: a tier of
  * one level is sought at that level, as the application form records it (it was NULL, which
- * the dashboard counts as "level undecided" and reads row by row: 143,000 rows at L).
+ * the dashboard counts as "level undecided" and reads row by row: 285,000 rows at L).
  */
 export const SYNTHETIC_VERSION = 3;
 
