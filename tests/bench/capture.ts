@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import type pg from "pg";
 import type { Db } from "../../db/client";
 import type { DB } from "../../db/schema";
 
@@ -10,12 +11,13 @@ export interface CapturedQuery {
 
 /**
  * A Kysely handle that records every statement the real model functions issue (SQL and bound
- * parameters), so the benchmark and the query-plan test look at exactly what the pages run.
+ * parameters), so the benchmark and the query-plan test look at exactly what the pages run. On a
+ * better-sqlite3 handle or a `pg` pool.
  */
-export function capturingDb(sqlite: Database.Database): { db: Db; take: () => CapturedQuery[] } {
+export function capturingDb(database: Database.Database | pg.Pool): { db: Db; take: () => CapturedQuery[] } {
   let queries: CapturedQuery[] = [];
   const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: "connect" in database ? new PostgresDialect({ pool: database }) : new SqliteDialect({ database }),
     log(event) {
       if (event.level === "query") queries.push({ sql: event.query.sql, parameters: event.query.parameters });
     },

@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import type pg from "pg";
+import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { getApplicationDetail, listApplications } from "~/models/application.server";
 import { getEnterpriseProfile, listEnterprises } from "~/models/enterprise.server";
@@ -14,10 +16,12 @@ export interface PlannedQuery extends CapturedQuery {
 /** Tables that grow with the province: a full scan of one of them is a cost that grows too. */
 export const BIG_TABLES = ["enterprises", "applications", "awards", "application_events", "attachments", "audit_log", "sessions"];
 
-function caller(sqlite: Database.Database, username: string): Caller {
-  return sqlite
-    .prepare(`SELECT id, role, enterprise_id AS enterpriseId, town_code AS townCode FROM users WHERE username = ?`)
-    .get(username) as Caller;
+async function caller(db: Db, username: string): Promise<Caller> {
+  return (await db
+    .selectFrom("users")
+    .select(["id", "role", "enterprise_id as enterpriseId", "town_code as townCode"])
+    .where("username", "=", username)
+    .executeTakeFirstOrThrow()) as Caller;
 }
 
 /**
@@ -25,11 +29,27 @@ function caller(sqlite: Database.Database, username: string): Caller {
  * returns each statement with its EXPLAIN QUERY PLAN.
  */
 export async function hotQueryPlans(sqlite: Database.Database): Promise<PlannedQuery[]> {
-  const { db, take } = capturingDb(sqlite);
-  const reviewer = caller(sqlite, "reviewer");
-  const officer = caller(sqlite, "officer-jintang");
-  const firm = sqlite.prepare(`SELECT id FROM enterprises WHERE town_code = 'jintang' ORDER BY id LIMIT 1`).get() as { id: number };
-  const app = sqlite.prepare(`SELECT id FROM applications WHERE status = 'approved' ORDER BY id LIMIT 1`).get() as { id: number };
+  return planned(sqlite, async (q) => (sqlite.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...bindable(q.parameters)) as { detail: string }[]).map((r) => r.detail));
+}
+
+/**
+ * The same statements on PostgreSQL, each with EXPLAIN (ANALYZE, BUFFERS): the plan it ran with
+ * and its times. (Run twice, the second kept: the first may read from disk.)
+ */
+export async function hotQueryPlansPostgres(pool: pg.Pool): Promise<PlannedQuery[]> {
+  return planned(pool, async (q) => {
+    const explain = `EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`;
+    await pool.query(explain, [...q.parameters]);
+    return (await pool.query<{ "QUERY PLAN": string }>(explain, [...q.parameters])).rows.map((r) => r["QUERY PLAN"]);
+  });
+}
+
+async function planned(database: Database.Database | pg.Pool, explain: (q: CapturedQuery) => Promise<string[]>): Promise<PlannedQuery[]> {
+  const { db, take } = capturingDb(database);
+  const reviewer = await caller(db, "reviewer");
+  const officer = await caller(db, "officer-jintang");
+  const firm = await db.selectFrom("enterprises").select(["id"]).where("town_code", "=", "jintang").orderBy("id").limit(1).executeTakeFirstOrThrow();
+  const app = await db.selectFrom("applications").select(["id"]).where("status", "=", "approved").orderBy("id").limit(1).executeTakeFirstOrThrow();
   const firstPage = await listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: "jintang" })), { pageSize: 5 });
   take();
   const pages: [string, () => Promise<unknown>][] = [
@@ -50,11 +70,9 @@ export async function hotQueryPlans(sqlite: Database.Database): Promise<PlannedQ
   for (const [page, run] of pages) {
     take();
     await run();
-    for (const q of take()) {
-      const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...bindable(q.parameters)) as { detail: string }[]).map((r) => r.detail);
-      out.push({ ...q, page, plan });
-    }
+    for (const q of take()) out.push({ ...q, page, plan: await explain(q) });
   }
+  // Not destroyed: that would close the caller's handle.
   return out;
 }
 

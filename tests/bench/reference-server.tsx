@@ -3,11 +3,11 @@
  * function and session lookup as the Remix page, and React's renderToString of the same markup
  * (header, filter form with every town, the registry's own DataTable with the same cells, pager)
  * plus the page's data as JSON for hydration, as a hand-made server-rendered app would send.
- * No Remix, no Express. Run: DATABASE_PATH=… PORT=… tsx tests/bench/reference-server.tsx
+ * No Remix, no Express. Run: DATABASE_PATH=… (or DATABASE_URL=postgres://…) PORT=… tsx tests/bench/reference-server.tsx
  */
 import http from "node:http";
 import { renderToString } from "react-dom/server";
-import { createDb, openSqlite } from "../../db/client";
+import { databaseConfig, openDatabase } from "../../db/client";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { LEVEL_NAMES, LEVELS, TIERS, getTier } from "~/domain/tiers";
 import { listEnterprises, type EnterpriseListRow } from "~/models/enterprise.server";
@@ -16,7 +16,8 @@ import { findSessionUser } from "~/models/session.server";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { formatDate } from "~/utils/format";
 
-const db = createDb(openSqlite(process.env.DATABASE_PATH!));
+// The same database the app would open with this environment: SQLite at DATABASE_PATH, or PostgreSQL.
+const { db } = openDatabase(databaseConfig());
 
 const col = columnHelper<EnterpriseListRow>();
 

@@ -1,6 +1,11 @@
 /**
- * `npm run bench -- --size S|M|L [--out FILE] [--duration 5] [--only a,b]`
- * `npm run bench -- --compare S,L`
+ * `npm run bench -- --size S|M|L [--db sqlite|postgres] [--out FILE] [--duration 5] [--only a,b]`
+ * `npm run bench -- --compare S,L [--db postgres]`
+ *
+ * `--db postgres`: the data sets in PostgreSQL (one database per size on the server at
+ * BENCH_DATABASE_URL, see seeds/synthetic-pg.ts), the server under test on DATABASE_URL, the SQL
+ * reference timed through `pg` prepared statements; the results are also set beside SQLite's
+ * (`--sqlite-baseline FILE`, default tests/bench/compare-S-L.json).
  *
  * Builds the app, makes (or reuses) the synthetic data set, starts the real server in production
  * mode on loopback against it, signs in, and drives each scenario with autocannon at c = 1 and
@@ -16,7 +21,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded } from "../../app/server/build";
+import pg from "pg";
+import { redactUrl } from "../../db/client";
 import { ensureSynthetic, isSyntheticSize, type SyntheticSize } from "../../seeds/synthetic";
+import { ensureSyntheticPg } from "../../seeds/synthetic-pg";
 import { startServer, type RunningServer } from "../support/server";
 import { bindable, capturingDb } from "./capture";
 import { prepareFixtures, type BenchFixtures, type Target } from "./fixtures";
@@ -33,6 +41,11 @@ const DURATION = Number(arg("duration") ?? 5);
 const WARMUP = Number(arg("warmup") ?? 2);
 const ONLY = arg("only")?.split(",");
 const wanted = (name: string) => !ONLY || ONLY.includes(name);
+const DB = (arg("db") ?? "sqlite") as "sqlite" | "postgres";
+if (DB !== "sqlite" && DB !== "postgres") throw new Error(`--db must be sqlite or postgres (got ${DB})`);
+const postgres = DB === "postgres";
+/** The environment that points a server (the app's or the reference's) at a data set. */
+const databaseEnv = (target: string): Record<string, string> => (postgres ? { DATABASE_URL: target } : { DATABASE_URL: "", DATABASE_PATH: target });
 
 // ───────────────────────────── results ─────────────────────────────
 
@@ -49,6 +62,7 @@ export interface ScenarioResult {
 
 interface SizeResult {
   machine: ReturnType<typeof machine>;
+  db: "sqlite" | "postgres";
   size: SyntheticSize;
   data: unknown;
   scenarios: ScenarioResult[];
@@ -204,16 +218,23 @@ async function measure(port: number): Promise<{ eventLoop: { maxMs: number; p99M
  * Each page's statements, captured from the real model functions, then timed as prepared
  * better-sqlite3 statements: the floor under the page's cost.
  */
-async function rawSqlReference(file: string, fx: BenchFixtures) {
-  const sqlite = new Database(file, { readonly: true });
-  const { db, take } = capturingDb(sqlite);
+async function rawSqlReference(target: string, fx: BenchFixtures) {
+  const sqlite = postgres ? null : new Database(target, { readonly: true });
+  const pool = postgres ? new pg.Pool({ connectionString: target, max: 2 }) : null;
+  const { db, take } = capturingDb(sqlite ?? pool!);
+  const timer = sqlite ? sqliteTimer(sqlite) : await postgresTimer(pool!);
   const { listEnterprises } = await import("~/models/enterprise.server");
   const { getEnterpriseProfile } = await import("~/models/enterprise.server");
   const { listApplications, getApplicationDetail } = await import("~/models/application.server");
   const { LEAGUE_PAGE_SIZE, loadDistrictProgress, loadProgress, targetYears } = await import("~/models/progress.server");
   const { listTowns, listIndustries } = await import("~/models/reference.server");
   const { parseEnterpriseListQuery } = await import("~/schemas/enterprise.server");
-  const reviewer = sqlite.prepare(`SELECT id, role, enterprise_id AS enterpriseId, town_code AS townCode FROM users WHERE username = 'reviewer'`).get() as any;
+  const reviewer = await db
+    .selectFrom("users")
+    .select(["id", "role", "enterprise_id as enterpriseId", "town_code as townCode"])
+    .where("username", "=", "reviewer")
+    .executeTakeFirstOrThrow();
+  take();
   const pages: Record<string, () => Promise<unknown>> = {
     "list-first": async () => {
       await listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: fx.listTown })));
@@ -252,14 +273,12 @@ async function rawSqlReference(file: string, fx: BenchFixtures) {
     let total = 0;
     let slowest = { ms: 0, sql: "" };
     for (const q of queries) {
-      const stmt = sqlite.prepare(q.sql);
-      const params = bindable(q.parameters);
+      const run = timer.prepare(q.sql, q.parameters);
       const times: number[] = [];
       const deadline = performance.now() + 300;
       for (let i = 0; i < 200 && (i < 5 || performance.now() < deadline); i++) {
         const t = performance.now();
-        if (stmt.reader) stmt.all(...params);
-        else stmt.run(...params);
+        await run();
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
@@ -269,16 +288,53 @@ async function rawSqlReference(file: string, fx: BenchFixtures) {
     }
     out[name] = { statements: queries.length, p50Ms: round(total, 3), slowest };
   }
+  await timer.close();
   await db.destroy();
   return out;
 }
 
+interface StatementTimer {
+  /** A function that runs the statement once with its parameters. */
+  prepare(sql: string, parameters: readonly unknown[]): () => Promise<unknown>;
+  close(): Promise<void>;
+}
+
+function sqliteTimer(sqlite: Database.Database): StatementTimer {
+  return {
+    prepare(sql, parameters) {
+      const stmt = sqlite.prepare(sql);
+      const params = bindable(parameters);
+      return async () => (stmt.reader ? stmt.all(...params) : stmt.run(...params));
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * Named (server-side prepared) statements on one `pg` connection: parsed and planned once per
+ * connection, as a page's statements are not by the app (Kysely sends unnamed ones), so this
+ * is the floor under the page's SQL cost, round trips included.
+ */
+async function postgresTimer(pool: pg.Pool): Promise<StatementTimer> {
+  const client = await pool.connect();
+  const names = new Map<string, string>();
+  return {
+    prepare(sql, parameters) {
+      let name = names.get(sql);
+      if (!name) names.set(sql, (name = `bench_${names.size}`));
+      const query = { name, text: sql, values: [...parameters] };
+      return () => client.query(query);
+    },
+    close: async () => client.release(),
+  };
+}
+
 /** Starts the framework-free reference server on the data set; resolves once it listens. */
-async function startReference(file: string): Promise<{ base: string; stop: () => void }> {
+async function startReference(target: string): Promise<{ base: string; stop: () => void }> {
   const port = await freePort();
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["tests/bench/reference-server.tsx"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_PATH: file, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: "production", ...databaseEnv(target), PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
@@ -308,8 +364,8 @@ const REFERENCE_WARMUP = Number(arg("reference-warmup") ?? 15);
  * machine's load falls on both alike; the best round of each is kept for the ratio.
  */
 async function frameworkFreeReference(run: SizeRun, duration: number) {
-  const { file, reviewer } = run;
-  const ref = await startReference(file);
+  const { target, reviewer } = run;
+  const ref = await startReference(target);
   const app = run.all.find((x) => x.name === "list-first")!;
   const list: Scenario = { ...app, name: "reference-list" };
   try {
@@ -355,7 +411,8 @@ const REPS = Number(arg("reps") ?? (arg("compare") ? 2 : 1));
 
 interface SizeRun {
   size: SyntheticSize;
-  file: string;
+  /** The data set: a SQLite file, or a PostgreSQL URL. */
+  target: string;
   counts: unknown;
   fx: BenchFixtures;
   server: RunningServer;
@@ -374,18 +431,21 @@ interface SizeRun {
 async function openSize(size: SyntheticSize): Promise<SizeRun> {
   console.log(`\n== ${size}: data set`);
   const t0 = Date.now();
-  const { file, meta, reused } = await ensureSynthetic(size, { log: (l) => console.log(l) });
-  console.log(`${reused ? "reused" : "generated"} ${file} (${JSON.stringify(meta.counts)}${reused ? "" : `, ${meta.seconds} s`})`);
+  const log = (l: string) => console.log(l);
+  const { target, meta, reused } = postgres
+    ? await ensureSyntheticPg(size, { log }).then((r) => ({ ...r, target: r.url }))
+    : await ensureSynthetic(size, { log }).then((r) => ({ ...r, target: r.file }));
+  console.log(`${reused ? "reused" : "generated"} ${redactUrl(target)} (${JSON.stringify(meta.counts)}${reused ? "" : `, ${meta.seconds} s`})`);
   // Enough fresh targets for submit and approve at up to 400 req/s through warm-up and every repetition.
   const perScenario = Math.max(1500, Math.ceil((DURATION * 2 * REPS + WARMUP) * 400));
-  const fx = prepareFixtures(file, perScenario);
+  const fx = await prepareFixtures(target, perScenario);
   console.log(`fixtures ready (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
   const measurePort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-bench-"));
   const server: RunningServer = await startServer({
     dataDir,
-    env: { DATABASE_PATH: file, REGISTRY_MEASURE_EVENT_LOOP: "1", REGISTRY_MEASURE_PORT: String(measurePort) },
+    env: { ...databaseEnv(target), REGISTRY_MEASURE_EVENT_LOOP: "1", REGISTRY_MEASURE_PORT: String(measurePort) },
   });
   const base = server.url;
   const reviewer = await signIn(base, "reviewer");
@@ -431,12 +491,12 @@ async function openSize(size: SyntheticSize): Promise<SizeRun> {
       expect: { status: 302 },
     },
   ];
-  return { size, file, counts: meta.counts, fx, server, dataDir, measurePort, base, reviewer, all, scenarios: [], references: {}, notes: [], left };
+  return { size, target, counts: meta.counts, fx, server, dataDir, measurePort, base, reviewer, all, scenarios: [], references: {}, notes: [], left };
 }
 
 /** The sign-in burst, the export, the references; stops the server. */
 async function closeSize(run: SizeRun): Promise<SizeResult> {
-  const { base, reviewer, measurePort, references, scenarios, fx, file } = run;
+  const { base, reviewer, measurePort, references, scenarios, fx, target } = run;
   try {
     if (wanted("signin-burst")) {
       // Eight people sign in at once while the list is under load: the event loop must not stall.
@@ -505,7 +565,7 @@ async function closeSize(run: SizeRun): Promise<SizeResult> {
       references.frameworkFreeList = ff;
       console.log(`${run.size} reference-list: c=1: p50 ${ff.c1.p50} ms, ${ff.c1.rps} req/s  c=10: p50 ${ff.c10.p50} ms, ${ff.c10.rps} req/s (app ${ff.appC10.rps} req/s)`);
       await run.server.stop();
-      references.rawSql = await rawSqlReference(file, fx);
+      references.rawSql = await rawSqlReference(target, fx);
     }
   } finally {
     await run.server.stop();
@@ -520,7 +580,7 @@ async function closeSize(run: SizeRun): Promise<SizeResult> {
     listRpsOverFrameworkFreeC10: ff ? round(ff.appC10.rps / ff.c10.rps) : null,
     signinEventLoopMaxMs: (references.signinBurst as any)?.eventLoopMaxMs ?? null,
   };
-  return { machine: machine(), size: run.size, data: run.counts, scenarios, references, ratios, notes: run.notes };
+  return { machine: machine(), db: DB, size: run.size, data: run.counts, scenarios, references, ratios, notes: run.notes };
 }
 
 /**
@@ -611,7 +671,92 @@ function targets(small: SizeResult, large: SizeResult) {
   };
 }
 
+// ───────────────────────────── PostgreSQL beside SQLite ─────────────────────────────
+
+/** A run's per-size results, from its JSON (a one-size run is a list of one). */
+function resultsOf(json: any): SizeResult[] {
+  return json.results ?? [json];
+}
+
+/**
+ * The SQLite run to set a PostgreSQL run beside: `--sqlite-baseline FILE`, else the newest SQLite
+ * run of the same sizes under tests/bench/results/, else tests/bench/compare-S-L.json.
+ */
+function sqliteBaseline(sizes: string[]): { file: string; results: SizeResult[] } | null {
+  const given = arg("sqlite-baseline");
+  const dir = path.join(root, "tests/bench/results");
+  const candidates = given
+    ? [given]
+    : [
+        ...(fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+          .filter((f) => f.startsWith(`bench-${sizes.join("-")}-`) && f.endsWith(".json"))
+          .sort()
+          .reverse()
+          .map((f) => path.join(dir, f)),
+        path.join(root, "tests/bench/compare-S-L.json"),
+      ];
+  for (const file of candidates) {
+    if (!fs.existsSync(file)) continue;
+    const results = resultsOf(JSON.parse(fs.readFileSync(file, "utf8")));
+    if ((results[0]?.db ?? "sqlite") === "sqlite" && results.map((r) => r.size).join() === sizes.join()) return { file, results };
+  }
+  return null;
+}
+
+/** Each scenario's p50 on SQLite and PostgreSQL, size by size, and PostgreSQL's over SQLite's. */
+function sideBySide(sqlite: SizeResult[], postgresResults: SizeResult[]): string {
+  const sizes = postgresResults.map((r) => r.size);
+  const cell = (rs: SizeResult[], size: string, name: string, c: number) => rs.find((r) => r.size === size)?.scenarios.find((x) => x.name === name && x.c === c);
+  const lines = [
+    `| scenario | c | ${sizes.map((s) => `SQLite p50 ${s} | PostgreSQL p50 ${s} | PG/SQLite ${s}`).join(" | ")} |`,
+    `|---|---|${sizes.map(() => "---|---|---").join("|")}|`,
+  ];
+  for (const x of postgresResults[0]!.scenarios) {
+    const cells = sizes.map((size) => {
+      const a = cell(sqlite, size, x.name, x.c);
+      const b = cell(postgresResults, size, x.name, x.c);
+      return `${a?.p50 ?? "–"} | ${b?.p50 ?? "–"} | ${a && b ? round(b.p50 / Math.max(a.p50, 0.01)) : "–"}`;
+    });
+    lines.push(`| ${x.name} | ${x.c} | ${cells.join(" | ")} |`);
+  }
+  const sqlRow = (rs: SizeResult[], size: string, page: string) => (rs.find((r) => r.size === size)?.references.rawSql as any)?.[page]?.p50Ms;
+  lines.push("", `| page SQL (ms, sum of the statements' p50) | ${sizes.map((s) => `SQLite ${s} | PostgreSQL ${s}`).join(" | ")} |`, `|---|${sizes.map(() => "---|---").join("|")}|`);
+  for (const page of PAGES) lines.push(`| ${page} | ${sizes.map((s) => `${sqlRow(sqlite, s, page) ?? "–"} | ${sqlRow(postgresResults, s, page) ?? "–"}`).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+/** The PostgreSQL target: the registry list at the large size within 2x SQLite's p50. */
+function postgresTargets(sqlite: SizeResult[], postgresResults: SizeResult[]) {
+  const large = postgresResults.at(-1)!.size;
+  const p50 = (rs: SizeResult[]) => rs.find((r) => r.size === large)?.scenarios.find((x) => x.name === "list-first" && x.c === 1)?.p50;
+  const [a, b] = [p50(sqlite), p50(postgresResults)];
+  return {
+    [`list p50 at ${large} on PostgreSQL <= 2 x SQLite's (c=1)`]: { sqlite: a ?? null, postgres: b ?? null, ratio: a && b ? round(b / a) : null, met: a && b ? b <= 2 * a : null },
+  };
+}
+
+/** Prints a run's tables (and, on PostgreSQL, SQLite's beside them); returns the targets. */
+function report(results: SizeResult[]): Record<string, unknown> {
+  const targetsOut: Record<string, unknown> = results.length > 1 ? targets(results[0]!, results.at(-1)!) : {};
+  console.log("\n" + table(results));
+  if (results[0]!.db === "postgres") {
+    const baseline = sqliteBaseline(results.map((r) => r.size));
+    if (baseline) {
+      console.log(`\nbeside SQLite (${path.relative(root, baseline.file)}):\n\n${sideBySide(baseline.results, results)}`);
+      Object.assign(targetsOut, postgresTargets(baseline.results, results), { sqliteBaseline: path.relative(root, baseline.file) });
+    } else console.log("\nno SQLite run of the same sizes to set beside (--sqlite-baseline FILE)");
+  }
+  if (Object.keys(targetsOut).length) console.log(`\ntargets: ${JSON.stringify(targetsOut, null, 1)}`);
+  return targetsOut;
+}
+
 async function main() {
+  const render = arg("render");
+  if (render) {
+    // `--render FILE`: the tables of a run already made, from its JSON.
+    report(resultsOf(JSON.parse(fs.readFileSync(render, "utf8"))));
+    return;
+  }
   const compare = arg("compare");
   const sizes = (compare ? compare.split(",") : [arg("size") ?? "S"]).map((s) => s.trim().toUpperCase());
   for (const s of sizes) if (!isSyntheticSize(s)) throw new Error(`unknown size ${s} (XS, S, M, L)`);
@@ -631,6 +776,7 @@ async function main() {
       ? results[0]!
       : {
           machine: machine(),
+          db: DB,
           sizes: results.map((r) => r.size),
           results,
           ratios: Object.fromEntries(
@@ -640,12 +786,12 @@ async function main() {
             }),
           ),
         };
-  if (results.length > 1) out.targets = targets(results[0]!, results.at(-1)!);
-  console.log("\n" + table(results));
-  if (out.targets) console.log(`\ntargets: ${JSON.stringify(out.targets, null, 1)}`);
+  const targetsOut = report(results);
+  if (Object.keys(targetsOut).length) out.targets = targetsOut;
   for (const r of results) console.log(`\n${r.size} ratios: ${JSON.stringify(r.ratios)}${r.notes.length ? `\nnotes: ${r.notes.join("; ")}` : ""}`);
   if (results.length > 1) console.log(`\ncompare: ${JSON.stringify(out.ratios, null, 1)}`);
-  const file = arg("out") ?? path.join(root, "tests/bench/results", `bench-${sizes.join("-")}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  const name = `bench-${postgres ? "pg-" : ""}${sizes.join("-")}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+  const file = arg("out") ?? path.join(root, "tests/bench/results", name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
   fs.writeFileSync(file.replace(/\.json$/, ".md"), table(results) + "\n");

@@ -105,7 +105,7 @@ describe("synthetic data sets", () => {
       }
     };
     const generated = { applications: count("applications"), awards: count("awards"), events: count("application_events") };
-    const first = prepareFixtures(file, 40);
+    const first = await prepareFixtures(file, 40);
     expect(first.submitTargets).toHaveLength(40);
     expect(first.approveTargets).toHaveLength(40);
     // A run approves some: the award and the events it writes go with the next run's cleanup.
@@ -118,7 +118,7 @@ describe("synthetic data sets", () => {
     sqlite.prepare(`INSERT INTO application_events (application_id, at, action) VALUES (?, '2026-11-28T00:00:00Z', 'approve')`).run(target.id);
     sqlite.close();
 
-    prepareFixtures(file, 40);
+    await prepareFixtures(file, 40);
     expect(count("applications")).toBe(generated.applications + 80);
     expect(count("awards")).toBe(generated.awards);
     // Two events per submitted target (create, submit), one per draft.
