@@ -90,22 +90,21 @@ function Header({ data }: { data: RootData | undefined }) {
             <input type="hidden" name="lang" value={t.lang === "zh" ? "en" : "zh"} />
             <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
             <button type="submit" className="button button--ghost">
-              <span className="visually-hidden">{t("lang.switchLabel")}: </span>
+              <span className="visually-hidden">{`${t("lang.switchLabel")}: `}</span>
               <span lang={t.lang === "zh" ? "en" : "zh"}>{t("lang.switch")}</span>
             </button>
           </form>
           {user ? (
             <>
               <span className="who">
-                <span className="visually-hidden">{t("auth.signedInAs")}: </span>
+                <span className="visually-hidden">{`${t("auth.signedInAs")}: `}</span>
                 {user.displayName}
                 <span className="who__role">{t(`role.${user.role}` as MessageKey)}</span>
               </span>
               <a href="/notifications" className="header-link notifications-link" data-discover="true">
-                {t("nav.notifications")}
+                {data?.unread ? `${t("nav.notifications")} ` : t("nav.notifications")}
                 {data?.unread ? (
                   <>
-                    {" "}
                     <span className="count-badge">{data.unread}</span>
                     <span className="visually-hidden">{t("nav.unreadSuffix")}</span>
                   </>

@@ -8,6 +8,10 @@ import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime, todayInShanghai } from "~/utils/format";
 import { translate, type MessageKey } from "~/utils/i18n";
+import type { RouteHandle } from "~/utils/route-handle";
+
+/** Built in memory (the pool list is capped at 2,000 rows): work for this thread, so it waits its turn like a page. */
+export const handle: RouteHandle = { skipsQueue: [] };
 
 /**
  * GET /cultivation/export.xlsx?<the list's filters>: the pool as the list shows it, in the

@@ -73,10 +73,7 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
   const achievedText = (
     <>
       {f.achieved}
-      <span className="visually-hidden">
-        {" "}
-        {t("progress.achieved")}
-      </span>
+      <span className="visually-hidden">{` ${t("progress.achieved")}`}</span>
     </>
   );
   return (
@@ -86,7 +83,7 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
       </h3>
       {behind ? (
         <p className="pcard__behind">
-          <span className="badge badge--bad">⚠ {t("progress.behindMost")}</span>{" "}
+          <span className="badge badge--bad">{`⚠ ${t("progress.behindMost")}`}</span>{" "}
           <span className="small">{t("progress.behindMostDetail", { expected: behind.expected, shortfall: behind.shortfall })}</span>
         </p>
       ) : null}
@@ -109,7 +106,8 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
       </p>
       <ProgressBar percent={f.percent} />
       <p className="pcard__percent">
-        {t("progress.percent")} <strong>{formatPercent(f.percent)}</strong>
+        {`${t("progress.percent")} `}
+        <strong>{formatPercent(f.percent)}</strong>
       </p>
       <dl className="pcard__facts">
         <div>
@@ -165,11 +163,12 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
         </p>
       ) : null}
       <p className="pcard__foot small muted">
-        {t("progress.rule", { rule: t.pick({ zh: tier.countingRuleZh, en: tier.countingRuleEn }) })}
-        {f.belowLevel > 0 ? <> · {t("progress.belowLevel", { n: f.belowLevel })}</> : null}
+        {/* One text node each: adjacent ones would each cost a <!-- --> marker in the page. */}
+        {t("progress.rule", { rule: t.pick({ zh: tier.countingRuleZh, en: tier.countingRuleEn }) }) +
+          (f.belowLevel > 0 ? ` · ${t("progress.belowLevel", { n: f.belowLevel })}` : "")}
         <span className="pcard__asof">
           <br />
-          {t("common.asOf")} {asOf}
+          {`${t("common.asOf")} ${asOf}`}
         </span>
       </p>
     </article>
@@ -324,9 +323,7 @@ function League({ data }: { data: LoaderData }) {
   return (
     <section className="dash-section league" aria-labelledby="league-title">
       <h2 id="league-title">{t("progress.league")}</h2>
-      <p className="muted small">
-        {t("progress.leagueIntro")} {officer ? t("progress.leagueOfficer") : null}
-      </p>
+      <p className="muted small">{officer ? `${t("progress.leagueIntro")} ${t("progress.leagueOfficer")}` : t("progress.leagueIntro")}</p>
       <DataTable columns={columns} data={rows} getRowId={(r) => r.key} caption={t("progress.leagueCaption", { year: report.year })} />
       <LeaguePager data={data} />
     </section>
@@ -364,7 +361,7 @@ function CoverageSection({ data }: { data: LoaderData }) {
         <Link to="/progress/coverage">{t("progress.uncoveredLink", { n: work.total - work.covered })}</Link>
       </p>
       <p className="small muted">
-        {t("common.asOf")} {formatDateTime(report.asOf)}
+        {`${t("common.asOf")} ${formatDateTime(report.asOf)}`}
       </p>
     </section>
   );
@@ -383,9 +380,7 @@ export default function DashboardPage() {
   }));
   return (
     <div className="dashboard">
-      <p className="print-only print-title">
-        {t("app.district")} · {t("progress.report.title")}
-      </p>
+      <p className="print-only print-title">{`${t("app.district")} · ${t("progress.report.title")}`}</p>
       <div className="page-head">
         <div>
           <h1>{t("progress.heading", { year: report.year })}</h1>

@@ -120,12 +120,16 @@ describe("admission control", () => {
     expect(gate.stats()).toEqual({ active: 1, waiting: 5 });
   });
 
-  it("finds every download route declaring that it streams, so none is held in the queue", () => {
+  it("finds every download route saying whether it skips the queue, and the streamed ones skipping it", () => {
     const handleOf = routeHandles(build);
     const downloads = Object.values(build.routes).filter((route) => /\.(csv|xlsx)$/.test(route.path ?? ""));
-    expect(downloads.length).toBeGreaterThanOrEqual(6);
+    expect(downloads.length).toBeGreaterThanOrEqual(7);
+    // A new download states its choice: streamed (skips) or built in memory (waits its turn).
     for (const route of downloads) {
       const pathname = `/${route.path!.replace(/:\w+/g, "1")}`;
+      expect(handleOf(pathname).skipsQueue, pathname).toBeDefined();
+    }
+    for (const pathname of ["/enterprises/export.csv", "/enterprises/export.xlsx", "/dashboard/report.csv", "/dashboard/report.xlsx", "/enterprises/import-template.xlsx", "/enterprises/import-report.xlsx"]) {
       expect(handleOf(pathname).skipsQueue, pathname).toContain("GET");
     }
     // The deepest route's handle counts, not a parent's.
