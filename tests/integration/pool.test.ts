@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Caller } from "~/domain/scope";
 import { addPoolTask, addPoolVisit, addToPool, changePoolStatus, getPoolEntry, listOverdueTasks, listPool, setPoolTaskStatus } from "~/models/pool.server";
 import { db } from "~/utils/db.server";
+import { attachRequiredEvidence } from "../support/evidence";
 import {
   YEAR,
   cookieOf,
@@ -211,6 +212,7 @@ describe("bulk decisions and the pool", () => {
     }
     const { saveApplication, withdrawApplication } = await import("~/models/application.server");
     for (const id of appIds) {
+      await attachRequiredEvidence(db(), reviewer, id, "demonstration-factory");
       expect(await saveApplication(db(), reviewer, id, { version: 1, submit: true, year: YEAR, levelSought: "district", payload: {} })).toEqual({ ok: true, id });
     }
     for (const firm of firms) expect((await entryOf(firm, "demonstration-factory"))?.status).toBe("applied");
