@@ -23,6 +23,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = noticeIdOf(params.id);
+  // An unknown notice answers 404 before anything posted is looked at.
+  const notice = await getPublicNotice(db(), id);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const submission = parseWithZod(await request.formData(), { schema: objectionSchema(lang) });
   if (submission.status !== "success") return data({ result: submission.reply(), reference: null }, { status: 400 });
@@ -39,7 +41,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
         { status: 400 },
       );
     }
-    const notice = await getPublicNotice(db(), id);
     const message =
       outcome.error === "window-closed"
         ? translate(lang, "objection.closed", { end: notice.endsOn, office: notice.office, phone: notice.phone })
