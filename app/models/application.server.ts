@@ -796,6 +796,20 @@ export async function approveApplication(
     comment?: string | null;
   },
 ): Promise<CommandResult> {
+  // An application in public notice is approved only once its window has closed (asked after
+  // the scope and role checks, so that it tells nobody else anything).
+  await getApplicationSummary(db, caller, id);
+  if (!roleMayEver(caller.role, "approve")) throw forbidden();
+  const inNotice = await db
+    .selectFrom("notice_items as i")
+    .innerJoin("notice_batches as b", "b.id", "i.batch_id")
+    .innerJoin("applications as a", "a.id", "i.application_id")
+    .select("b.id")
+    .where("i.application_id", "=", id)
+    .where("a.status", "=", "publicized")
+    .where("b.ends_on", ">=", todayInShanghai())
+    .executeTakeFirst();
+  if (inNotice) return { ok: false, error: "conflict" };
   return transition(db, caller, id, "approve", input.version, async (app, now) => {
     const tier = getTier(app.tierCode);
     const validUntil =
