@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { Migrator, sql, type Kysely } from "kysely";
 import { dialectOf } from "./dialect/index";
-import { createSqliteDb } from "./dialect/sqlite";
+import { createSqliteDb, rawSqliteOf } from "./dialect/sqlite";
 import { migrationProvider } from "./migrations/index";
 import type { DB } from "./schema";
 
@@ -29,12 +29,18 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const sqlite = dialectOf(db) === "sqlite";
   if (sqlite) await sql`BEGIN IMMEDIATE`.execute(db);
+  // Defensive mode (better-sqlite3's default) forbids rewriting schema text, which a migration
+  // may need (0016 widens CHECK constraints); it is lifted only while migrations run.
+  const raw = sqlite ? rawSqliteOf(db) : undefined;
+  raw?.unsafeMode(true);
   let outcome: Awaited<ReturnType<Migrator["migrateToLatest"]>>;
   try {
     outcome = await migrator.migrateToLatest();
   } catch (error) {
     if (sqlite) await sql`ROLLBACK`.execute(db);
     throw error;
+  } finally {
+    raw?.unsafeMode(false);
   }
   const { error, results } = outcome;
   const failed = results?.find((r) => r.status === "Error");

@@ -48,6 +48,10 @@ export const COPY_ORDER = [
   "pool_tasks",
   "pool_visits",
   "town_targets",
+  "tier_notice_settings",
+  "notice_batches",
+  "notice_items",
+  "notice_objections",
 ] as const;
 
 export interface CopyReport {

@@ -38,7 +38,8 @@ export type StatusColumn =
   | "approved"
   | "rejected"
   | "withdrawn"
-  | "revoked";
+  | "revoked"
+  | "publicized";
 
 export interface TargetsTable {
   year: number;
@@ -418,4 +419,55 @@ export interface DB {
   pool_tasks: PoolTasksTable;
   pool_visits: PoolVisitsTable;
   town_targets: TownTargetsTable;
+  tier_notice_settings: TierNoticeSettingsTable;
+  notice_batches: NoticeBatchesTable;
+  notice_items: NoticeItemsTable;
+  notice_objections: NoticeObjectionsTable;
+}
+
+/** Per tier: whether its recognitions go through public notice, for how many working days (0016). */
+export interface TierNoticeSettingsTable {
+  tier_code: string;
+  enabled: number;
+  working_days: number;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+/** A public notice (公示) of proposed recognitions and its objection window (0016). */
+export interface NoticeBatchesTable {
+  id: Id;
+  title: string;
+  starts_on: string;
+  ends_on: string;
+  working_days: number;
+  office: string;
+  phone: string;
+  created_by: number | null;
+  created_at: string;
+  /** When the closing job finished with the batch; null while open or not yet processed. */
+  closed_at: string | null;
+}
+
+export interface NoticeItemsTable {
+  batch_id: number;
+  application_id: number;
+  position: number;
+}
+
+/** A written objection to an application in a notice, and its resolution (0016). */
+export interface NoticeObjectionsTable {
+  id: Id;
+  reference: string;
+  batch_id: number;
+  application_id: number;
+  name: string;
+  phone: string;
+  reason: string;
+  address: string | null;
+  status: "pending" | "upheld" | "dismissed";
+  resolution: string | null;
+  resolved_by: number | null;
+  resolved_at: string | null;
+  created_at: string;
 }

@@ -30,6 +30,7 @@ const STATUS_TONE: Record<Status, string> = {
   rejected: "badge--bad",
   withdrawn: "badge--muted",
   revoked: "badge--bad",
+  publicized: "badge--info",
 };
 
 export function StatusBadge({ status }: { status: Status }) {

@@ -42,7 +42,7 @@ export function pipelineStanding(tierCode: TierCode, levelSought: Level | null):
 
 /** True for the statuses of an application still in review (the pipeline). */
 export function inPipeline(status: Status): boolean {
-  return status === "submitted" || status === "returned";
+  return status === "submitted" || status === "returned" || status === "publicized";
 }
 
 export interface CoverageEnterprise {

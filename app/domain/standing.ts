@@ -21,7 +21,7 @@ export interface Holding {
 export interface OpenApplication {
   id: number;
   year: number;
-  status: "draft" | "submitted" | "returned";
+  status: "draft" | "submitted" | "returned" | "publicized";
 }
 
 export type Verdict =

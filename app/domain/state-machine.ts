@@ -14,11 +14,12 @@ export const STATUSES = [
   "rejected",
   "withdrawn",
   "revoked",
+  "publicized",
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** The pipeline: applications awaiting a decision or a firm's corrections. */
-export const PIPELINE_STATUSES = ["submitted", "returned"] as const satisfies readonly Status[];
+export const PIPELINE_STATUSES = ["submitted", "returned", "publicized"] as const satisfies readonly Status[];
 
 export const ACTIONS = [
   "edit",
@@ -30,6 +31,7 @@ export const ACTIONS = [
   "return",
   "revoke",
   "opinion",
+  "propose",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -52,9 +54,12 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: "submit", from: ["draft"], to: "submitted", roles: APPLICANT },
   { action: "resubmit", from: ["returned"], to: "submitted", roles: APPLICANT },
   { action: "withdraw", from: ["submitted", "returned"], to: "withdrawn", roles: APPLICANT },
-  { action: "approve", from: ["submitted"], to: "approved", roles: DECIDER },
-  { action: "reject", from: ["submitted"], to: "rejected", roles: DECIDER },
-  { action: "return", from: ["submitted"], to: "returned", roles: DECIDER },
+  // 拟认定: into a public notice (公示) batch; approved when its window closes without an
+  // objection standing (a scheduled job), or returned or rejected on an upheld objection.
+  { action: "propose", from: ["submitted"], to: "publicized", roles: DECIDER },
+  { action: "approve", from: ["submitted", "publicized"], to: "approved", roles: DECIDER },
+  { action: "reject", from: ["submitted", "publicized"], to: "rejected", roles: DECIDER },
+  { action: "return", from: ["submitted", "publicized"], to: "returned", roles: DECIDER },
   { action: "revoke", from: ["approved"], to: "revoked", roles: DECIDER },
   { action: "opinion", from: ["submitted"], to: "same", roles: ["town_officer"] },
 ];
@@ -82,7 +87,7 @@ export function availableActions(role: Role, status: Status): Action[] {
 
 /** Still in progress: not yet decided, withdrawn or revoked. */
 export function isOpen(status: Status): boolean {
-  return status === "draft" || status === "submitted" || status === "returned";
+  return status === "draft" || status === "submitted" || status === "returned" || status === "publicized";
 }
 
 /** Actions that must carry a reason code and a comment telling the firm what to fix. */
@@ -110,6 +115,7 @@ export const STATUS_NAMES: Names<Status> = {
   rejected: { zh: "未通过", en: "Rejected" },
   withdrawn: { zh: "已撤回", en: "Withdrawn" },
   revoked: { zh: "已撤销", en: "Revoked" },
+  publicized: { zh: "公示中", en: "In public notice" },
 };
 
 export const ACTION_NAMES: Names<Action> = {
@@ -122,6 +128,7 @@ export const ACTION_NAMES: Names<Action> = {
   return: { zh: "退回修改", en: "Return for revision" },
   revoke: { zh: "撤销认定", en: "Revoke" },
   opinion: { zh: "推荐意见", en: "Recommendation opinion" },
+  propose: { zh: "拟认定（公示）", en: "Propose (public notice)" },
 };
 
 export const ROLE_NAMES: Names<Role> = {

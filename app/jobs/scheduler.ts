@@ -10,6 +10,7 @@ import { todayInShanghai } from "~/utils/format";
 import { recordAudit } from "~/models/audit.server";
 import { loadCalendarExceptions } from "~/models/calendar.server";
 import { runWithLease } from "~/models/job-lease.server";
+import { closeDueNotices } from "~/models/notice.server";
 import { deliverDueEmails, smtpTransport } from "~/models/outbox.server";
 import { queueDailyDigests, remindFiguresDue, remindOverdueQueue } from "~/models/reminder.server";
 
@@ -33,6 +34,8 @@ export const JOBS: readonly Job[] = [
     every: "daily",
     run: async (db, now) => remindOverdueQueue(db, now, await loadCalendarExceptions(db)),
   },
+  // Public notices whose window has passed: approvals, then a word to the reviewers.
+  { name: "notice-closing", leaseMs: 10 * 60_000, every: "tick", run: (db, now) => closeDueNotices(db, now) },
   { name: "figures-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindFiguresDue(db, now) },
   {
     name: "email-delivery",

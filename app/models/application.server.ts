@@ -310,7 +310,7 @@ export async function findOpenApplication(
     .where("a.enterprise_id", "=", enterpriseId)
     .where("a.tier_code", "=", tierCode)
     .where("a.year", "=", year)
-    .where("a.status", "in", ["draft", "submitted", "returned"])
+    .where("a.status", "in", ["draft", "submitted", "returned", "publicized"])
     .executeTakeFirst();
   return row ?? null;
 }
@@ -796,6 +796,20 @@ export async function approveApplication(
     comment?: string | null;
   },
 ): Promise<CommandResult> {
+  // An application in public notice is approved only once its window has closed (asked after
+  // the scope and role checks, so that it tells nobody else anything).
+  await getApplicationSummary(db, caller, id);
+  if (!roleMayEver(caller.role, "approve")) throw forbidden();
+  const inNotice = await db
+    .selectFrom("notice_items as i")
+    .innerJoin("notice_batches as b", "b.id", "i.batch_id")
+    .innerJoin("applications as a", "a.id", "i.application_id")
+    .select("b.id")
+    .where("i.application_id", "=", id)
+    .where("a.status", "=", "publicized")
+    .where("b.ends_on", ">=", todayInShanghai())
+    .executeTakeFirst();
+  if (inNotice) return { ok: false, error: "conflict" };
   return transition(db, caller, id, "approve", input.version, async (app, now) => {
     const tier = getTier(app.tierCode);
     const validUntil =
@@ -912,4 +926,81 @@ export async function firmFigures(db: Db, enterpriseId: number, year: number): P
     profile: { revenueYuan: firm?.revenue_yuan ?? null, rdExpenseYuan: firm?.rd_expense_yuan ?? null },
     earlier: earlier && payload ? { year: earlier.year, revenueYuan: stated(payload, "revenueYuan"), rdExpenseYuan: stated(payload, "rdExpenseYuan") } : null,
   };
+}
+
+// ───────────────────────────── public notice (公示) ─────────────────────────────
+
+/** 拟认定: moves a submitted application into public notice; `extra` writes its batch item. */
+export async function proposeApplication(
+  db: Db,
+  caller: Caller,
+  id: number,
+  version: number,
+  extra: (trx: Trx, app: ApplicationSummary) => Promise<void>,
+): Promise<CommandResult> {
+  return transition(db, caller, id, "propose", version, async (app) => ({ extra: (trx) => extra(trx, app) }));
+}
+
+/**
+ * Approves an application whose public notice closed with no objection standing (the scheduled
+ * job; no person acts, so the event and decision carry no actor), and writes its award dated the
+ * last day of the notice — in one transaction, compare-and-set on `publicized`, so a re-run
+ * after a crash finds it approved and writes nothing more. Answers whether it approved now.
+ */
+export async function approveAfterNotice(db: Db, id: number, input: { recognizedOn: string; documentNo: string | null; batchId: number }): Promise<boolean> {
+  const row = await db
+    .selectFrom("applications")
+    .select(["id", "enterprise_id", "tier_code", "year", "status", "version", "level_sought"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row || row.status !== "publicized") return false;
+  const tier = getTier(row.tier_code as TierCode);
+  const level = (row.level_sought ?? tier.countingLevel) as Level;
+  const validUntil = tier.validityYears ? addYears(input.recognizedOn, tier.validityYears) : null;
+  const now = new Date().toISOString();
+  return transact(db, async (trx) => {
+    await lockFirmsForPool(trx, [row.enterprise_id]);
+    const updated = await trx
+      .updateTable("applications")
+      .set({ status: "approved", version: sql<number>`version + 1`, updated_at: now, decided_at: now, decided_by: null, decision_reason: null, decision_comment: null })
+      .where("id", "=", id)
+      .where("status", "=", "publicized")
+      .where("version", "=", row.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false;
+    await trx
+      .insertInto("application_events")
+      .values({
+        application_id: id,
+        at: now,
+        actor_id: null,
+        action: "approve",
+        from_status: "publicized",
+        to_status: "approved",
+        comment: null,
+        data: JSON.stringify({ level, recognizedOn: input.recognizedOn, validUntil, documentNo: input.documentNo, noticeBatch: input.batchId }),
+      })
+      .execute();
+    await trx
+      .insertInto("awards")
+      .values({
+        enterprise_id: row.enterprise_id,
+        tier_code: row.tier_code,
+        level,
+        year: row.year,
+        recognized_on: input.recognizedOn,
+        valid_until: validUntil,
+        document_no: input.documentNo,
+        application_id: id,
+        revoked_on: null,
+        revoked_reason: null,
+        created_by: null,
+        created_at: now,
+      })
+      .execute();
+    const app = { id, enterpriseId: row.enterprise_id, tierCode: row.tier_code as TierCode, year: row.year };
+    await notifyApplicationTransition(trx, app, "approve", row.version + 1, now);
+    await followApplication(trx, { enterpriseId: row.enterprise_id, tierCode: row.tier_code, year: row.year, action: "approve", to: "approved", at: now });
+    return true;
+  });
 }

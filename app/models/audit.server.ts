@@ -33,7 +33,11 @@ export type AuditAction =
   | "pool.visit"
   | "town-target.update"
   | "figures.update"
-  | "import.figures";
+  | "import.figures"
+  | "notice.settings"
+  | "notice.propose"
+  | "notice.objection"
+  | "notice.resolve";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

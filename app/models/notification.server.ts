@@ -22,7 +22,9 @@ export type NotificationKind =
   | "application.submitted"
   | "application.resubmitted"
   | "queue.overdue"
-  | "figures.due";
+  | "figures.due"
+  | "notice.objection"
+  | "notice.closed";
 
 export type EmailMode = "immediate" | "digest" | "off";
 export const EMAIL_MODES: readonly EmailMode[] = ["immediate", "digest", "off"];

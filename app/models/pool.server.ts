@@ -408,7 +408,7 @@ async function standing(trx: Trx, enterpriseId: number, tier: TierCode, year: nu
       .where("enterprise_id", "=", enterpriseId)
       .where("tier_code", "=", tier)
       .where("year", "=", year)
-      .where("status", "in", ["submitted", "returned"])
+      .where("status", "in", ["submitted", "returned", "publicized"])
       .executeTakeFirst(),
   ]);
   return { recognized: Boolean(award), inReview: Boolean(inReview) };

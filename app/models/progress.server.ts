@@ -262,7 +262,7 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
       .selectFrom("applications")
       .select(["tier_code", "level_sought", (eb) => eb.fn.countAll<number>().as("n")])
       .where("year", "=", year)
-      .where(sql<boolean>`status IN ('submitted', 'returned')`)
+      .where(sql<boolean>`status IN ('submitted', 'returned', 'publicized')`)
       .where(uncountable)
       .groupBy(["tier_code", "level_sought"])
       .execute(),
@@ -363,7 +363,7 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
       .innerJoin("enterprises as e", "e.id", "applications.enterprise_id")
       .select(["applications.tier_code", "applications.level_sought", "e.town_code"])
       .where("applications.year", "=", year)
-      .where(sql<boolean>`applications.status IN ('submitted', 'returned')`)
+      .where(sql<boolean>`applications.status IN ('submitted', 'returned', 'publicized')`)
       .where(uncountable)
       .where("e.town_code", "in", codes)
       .execute(),

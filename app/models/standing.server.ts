@@ -10,7 +10,7 @@ import { classifyStanding, type Holding, type OpenApplication, type Standing } f
 import { TIERS, type TierCode } from "~/domain/tiers";
 import { knownEligibilityPayload } from "./known-figures.server";
 
-const OPEN = ["draft", "submitted", "returned"] as const;
+const OPEN = ["draft", "submitted", "returned", "publicized"] as const;
 
 /**
  * The firm's standing for each tier, in the catalogue's order, for an application of `year`

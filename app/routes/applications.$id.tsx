@@ -45,7 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const liveEligibility = detail.eligibility
     ? null
     : evaluateEligibility(detail.tierCode, detail.payload, today, checklist, detail.levelSought ?? undefined, undefined, undefined, detail.year);
-  const actions = availableActions(user.role, detail.status);
+  // Proposing (拟认定) is done for a batch of applications, not from one application's page.
+  const actions = availableActions(user.role, detail.status).filter((a) => a !== "propose");
   // After a reviewer's decision, offer the next application waiting in the same queue.
   const done = new URL(request.url).searchParams.get("done");
   const decided = done !== null && (DETAIL_INTENTS as readonly string[]).includes(done) && done !== "withdraw";

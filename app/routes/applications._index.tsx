@@ -89,6 +89,7 @@ const NEXT_FOR_FIRM: Record<Status, MessageKey> = {
   rejected: "apps.next.rejected",
   withdrawn: "apps.next.withdrawn",
   revoked: "apps.next.revoked",
+  publicized: "apps.next.publicized",
 };
 
 function useColumns(role: string): DataTableColumn<Row>[] {

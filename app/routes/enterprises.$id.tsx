@@ -78,6 +78,7 @@ const STATUS_BADGE: Record<Status, string> = {
   rejected: "badge--bad",
   withdrawn: "badge--muted",
   revoked: "badge--bad",
+  publicized: "badge--info",
 };
 
 const awardCol = columnHelper<AwardView>();

@@ -6,6 +6,7 @@ import path from "node:path";
 import { admissionControl } from "./admission";
 import { createRemixHandler } from "./remix-handler";
 import { admissionExemption } from "./route-needs";
+import { objectionRateLimit } from "./objection-limit";
 import { bodyCheck } from "./request-body";
 import { runWithRequestContext } from "../utils/request-context.server";
 
@@ -112,6 +113,7 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
     }
     next();
   });
+  app.use(objectionRateLimit());
   app.use(bodyCheck());
 
   const limit = activeRequestLimit();

@@ -13,6 +13,8 @@ export const BODY_LIMITS = {
   multipart: 12 * 1024 * 1024,
   /** any post without a session cookie */
   anonymous: 16 * 1024,
+  /** the public objection form (no session): 2,000 characters of reasons, percent-encoded */
+  publicForm: 64 * 1024,
   /** fields and files of one multipart body */
   multipartParts: 100,
   /** fields of one urlencoded body (a bulk decision over a whole queue page stays far below) */
@@ -23,6 +25,8 @@ export const BODY_LIMITS = {
 export const ALLOWED_METHODS = ["GET", "HEAD", "POST"] as const;
 
 const FORM = "application/x-www-form-urlencoded";
+/** The one form anyone may post without signing in beyond sign-in itself. */
+export const PUBLIC_FORM_PATH = /^\/notices\/\d{1,15}\/objection\/?$/;
 const MULTIPART = "multipart/form-data";
 
 export class BodyRefused extends Error {
@@ -116,7 +120,8 @@ export async function checkedBody(req: Request): Promise<Buffer> {
     throw new BodyRefused(415, "只接受表单提交", `content type ${type} not accepted; send ${FORM} or ${MULTIPART}`);
   }
   if (multipart && !boundary) throw new BodyRefused(400, "表单格式有误（缺少分隔符）", "multipart body without a boundary");
-  const limit = anonymous ? BODY_LIMITS.anonymous : multipart ? BODY_LIMITS.multipart : BODY_LIMITS.form;
+  const publicForm = anonymous && !multipart && PUBLIC_FORM_PATH.test(req.path);
+  const limit = publicForm ? BODY_LIMITS.publicForm : anonymous ? BODY_LIMITS.anonymous : multipart ? BODY_LIMITS.multipart : BODY_LIMITS.form;
   const declared = Number(req.get("content-length") ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const body = await readLimited(req, limit);

@@ -21,4 +21,6 @@ const NOTIFY_KEYS: Record<string, true> = {
   "notify.application.resubmitted": true,
   "notify.queue.overdue": true,
   "notify.figures.due": true,
+  "notify.notice.objection": true,
+  "notify.notice.closed": true,
 };

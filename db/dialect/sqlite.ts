@@ -42,6 +42,18 @@ function withStatementCache(sqlite: Database.Database, capacity = 500): SqliteDa
   };
 }
 
+const rawHandles = new WeakMap<Kysely<any>, Database.Database>();
+
 export function createSqliteDb(sqlite: Database.Database): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  rawHandles.set(db, sqlite);
+  return db;
+}
+
+/**
+ * The better-sqlite3 handle behind a Kysely instance made by createSqliteDb: migrateToLatest
+ * lifts its defensive mode while migrations run (0016 rewrites schema text, which it forbids).
+ */
+export function rawSqliteOf(db: Kysely<any>): Database.Database | undefined {
+  return rawHandles.get(db);
 }

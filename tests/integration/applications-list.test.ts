@@ -78,9 +78,10 @@ describe("the review queue", () => {
       expect(r.townCode).toBe("yancang");
       expect(r.year).toBe(2026);
     }
-    // "pipeline" is the dashboard's in-review figure: the same rows as submitted + returned.
+    // "pipeline" is the dashboard's in-review figure: the same rows as submitted + returned (+ in
+    // public notice, none here).
     const pipeline = await list("reviewer", "?tier=quality-factory&status=pipeline&town=yancang&year=2026");
-    expect(pipeline.filters.statuses).toEqual(["submitted", "returned"]);
+    expect(pipeline.filters.statuses).toEqual(["submitted", "returned", "publicized"]);
     expect(pipeline.rows).toEqual(d.rows);
     const byName = await list("reviewer", `?status=all&q=${encodeURIComponent("盐仓海洋装备")}`);
     expect(byName.rows.length).toBeGreaterThan(0);

@@ -48,6 +48,7 @@ const FIRM_A_WRITE = row(L, A, 404, 403, 404, A, A);
 /** Bureau-only changes to firm A (archive): out of scope 404, in scope but not bureau 403. */
 const FIRM_A_BUREAU = row(L, 403, 404, 403, 404, A, A);
 const NOT_FOUND_SIGNED = row(L, 404, 404, 404, 404, 404, 404);
+const NOT_FOUND_ALL = row(404, 404, 404, 404, 404, 404, 404);
 /** The cultivation pool: the bureau and town officers; a firm's own account sees none of it (404). */
 const POOL = row(L, 404, 404, A, A, A, A);
 /** A pool entry of a firm in 金塘 (town A). */
@@ -106,6 +107,10 @@ function cases(): Record<string, Case> {
     healthz: { url: "/healthz", loader: EVERYONE },
     // Everyone signed in has an inbox of their own; the canaries check it names no other scope's firm.
     notifications: { url: "/notifications", loader: SIGNED_IN, action: SIGNED_IN },
+    // Public notices: no sign-in; an unknown notice answers 404 to everyone alike.
+    "notices._index": { url: "/notices", loader: EVERYONE },
+    "notices.$id": { url: "/notices/987654", params: { id: "987654" }, loader: NOT_FOUND_ALL },
+    "notices.$id_.objection": { url: "/notices/987654/objection", params: { id: "987654" }, loader: NOT_FOUND_ALL, action: NOT_FOUND_ALL },
     language: { url: "/language", loader: EVERYONE, action: EVERYONE },
     login: { url: "/login", loader: EVERYONE, action: EVERYONE },
     logout: { url: "/logout", loader: EVERYONE, action: row(L, L, L, L, L, L, L) },

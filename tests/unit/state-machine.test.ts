@@ -28,7 +28,10 @@ const EXPECTED_NEXT: Record<Status, Partial<Record<Action, Status>>> = {
     reject: "rejected",
     return: "returned",
     opinion: "submitted",
+    propose: "publicized",
   },
+  // 公示中: approved when the notice closes clean; returned or rejected on an upheld objection.
+  publicized: { approve: "approved", reject: "rejected", return: "returned" },
   returned: { edit: "returned", resubmit: "submitted", withdraw: "withdrawn" },
   approved: { revoke: "revoked" },
   rejected: {},
@@ -55,6 +58,10 @@ const ALLOWED = new Set([
   "reviewer submitted reject",
   "reviewer submitted return",
   "reviewer approved revoke",
+  "reviewer submitted propose",
+  "reviewer publicized approve",
+  "reviewer publicized reject",
+  "reviewer publicized return",
 
   "admin draft edit",
   "admin draft submit",
@@ -66,14 +73,18 @@ const ALLOWED = new Set([
   "admin submitted reject",
   "admin submitted return",
   "admin approved revoke",
+  "admin submitted propose",
+  "admin publicized approve",
+  "admin publicized reject",
+  "admin publicized return",
 
   "town_officer submitted opinion",
 ]);
 
 describe("state machine, exhaustively", () => {
-  it("covers 7 statuses, 9 actions and 4 roles", () => {
-    expect(STATUSES).toHaveLength(7);
-    expect(ACTIONS).toHaveLength(9);
+  it("covers 8 statuses, 10 actions and 4 roles", () => {
+    expect(STATUSES).toHaveLength(8);
+    expect(ACTIONS).toHaveLength(10);
     expect(ROLES).toHaveLength(4);
   });
 
@@ -125,7 +136,7 @@ describe("state machine, exhaustively", () => {
 
 describe("isOpen and requiresReason", () => {
   it("treats draft, submitted and returned as open", () => {
-    expect(STATUSES.filter(isOpen)).toEqual(["draft", "submitted", "returned"]);
+    expect(STATUSES.filter(isOpen)).toEqual(["draft", "submitted", "returned", "publicized"]);
   });
   it("requires a reason for reject and return only", () => {
     expect(ACTIONS.filter(requiresReason)).toEqual(["reject", "return"]);
@@ -147,6 +158,7 @@ describe("names", () => {
       "未通过",
       "已撤回",
       "已撤销",
+      "公示中",
     ]);
     expect(REASON_CODES.map((r) => REASON_NAMES[r].zh)).toEqual([
       "未达到申报条件",

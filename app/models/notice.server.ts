@@ -1,0 +1,456 @@
+/**
+ * Public notice (公示) of recognitions: the bureau's per-tier settings, proposing submitted
+ * applications into a notice batch (拟认定), the public list, written objections and their
+ * resolution, and the scheduled closing of a batch whose window has passed. Rules in
+ * app/domain/notice.ts; the lifecycle is told in README.md ("Public notice").
+ */
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import type { Db } from "../../db/client";
+import { transact } from "../../db/dialect/transact";
+import type { Caller } from "~/domain/scope";
+import { seesEverything } from "~/domain/scope";
+import { defaultNoticeSetting, noticeEndDate, noticeWindow, type NoticeSetting, type NoticeWindow } from "~/domain/notice";
+import { TIERS, type TierCode } from "~/domain/tiers";
+import type { ReasonCode } from "~/domain/state-machine";
+import { recordAudit } from "~/models/audit.server";
+import { loadCalendarExceptions } from "~/models/calendar.server";
+import { approveAfterNotice, decideWithReason, forbidden, proposeApplication } from "~/models/application.server";
+import { createNotification, reviewers } from "~/models/notification.server";
+import { notFound } from "~/utils/auth.server";
+import { todayInShanghai } from "~/utils/format";
+import { currentClientAddress } from "~/utils/request-context.server";
+
+class Rollback<T> extends Error {
+  constructor(readonly result: T) {
+    super("rollback");
+  }
+}
+
+function requireDecider(caller: Caller): void {
+  if (!seesEverything(caller) || (caller.role !== "reviewer" && caller.role !== "admin")) throw forbidden();
+}
+
+// ───────────────────────────── settings ─────────────────────────────
+
+export async function listNoticeSettings(db: Db): Promise<NoticeSetting[]> {
+  const rows = await db.selectFrom("tier_notice_settings").selectAll().execute();
+  const byTier = new Map(rows.map((r) => [r.tier_code, r]));
+  return TIERS.map((t) => {
+    const r = byTier.get(t.code);
+    return r ? { tierCode: t.code, enabled: r.enabled === 1, workingDays: r.working_days } : defaultNoticeSetting(t.code);
+  });
+}
+
+export async function noticeSettingOf(db: Db, tierCode: TierCode): Promise<NoticeSetting> {
+  return (await listNoticeSettings(db)).find((s) => s.tierCode === tierCode) ?? defaultNoticeSetting(tierCode);
+}
+
+/** The bureau's choice for one tier (audited). */
+export async function setNoticeSetting(db: Db, caller: Caller, setting: NoticeSetting): Promise<void> {
+  requireDecider(caller);
+  const now = new Date().toISOString();
+  await transact(db, async (trx) => {
+    await trx
+      .insertInto("tier_notice_settings")
+      .values({ tier_code: setting.tierCode, enabled: setting.enabled ? 1 : 0, working_days: setting.workingDays, updated_by: caller.id, updated_at: now })
+      .onConflict((oc) => oc.column("tier_code").doUpdateSet({ enabled: setting.enabled ? 1 : 0, working_days: setting.workingDays, updated_by: caller.id, updated_at: now }))
+      .execute();
+    await recordAudit(trx, { actorId: caller.id, action: "notice.settings", subject: `tier:${setting.tierCode}`, data: setting });
+  });
+}
+
+// ───────────────────────────── proposing ─────────────────────────────
+
+export interface ProposeInput {
+  title: string;
+  startsOn: string;
+  office: string;
+  phone: string;
+  /** The applications with the version the reviewer saw. */
+  applications: { id: number; version: number }[];
+}
+
+export type ProposeResult =
+  | { ok: true; batchId: number; endsOn: string }
+  | { ok: false; error: "conflict" | "notice-off" | "mixed-days"; applicationId?: number };
+
+/**
+ * Creates a batch and moves each application into it (submitted → publicized), all or nothing.
+ * The window ends `workingDays` working days after its start (the tiers' setting; the batch's
+ * tiers must agree on it), counted with the working-day calendar.
+ */
+export async function proposeBatch(db: Db, caller: Caller, input: ProposeInput): Promise<ProposeResult> {
+  requireDecider(caller);
+  const settings = await listNoticeSettings(db);
+  const apps = await db
+    .selectFrom("applications")
+    .select(["id", "tier_code"])
+    .where("id", "in", input.applications.length ? input.applications.map((a) => a.id) : [-1])
+    .execute();
+  let days: number | null = null;
+  for (const a of input.applications) {
+    const row = apps.find((r) => r.id === a.id);
+    if (!row) throw notFound();
+    const setting = settings.find((s) => s.tierCode === row.tier_code)!;
+    if (!setting.enabled) return { ok: false, error: "notice-off", applicationId: a.id };
+    if (days !== null && days !== setting.workingDays) return { ok: false, error: "mixed-days", applicationId: a.id };
+    days = setting.workingDays;
+  }
+  if (days === null) return { ok: false, error: "conflict" };
+  const endsOn = noticeEndDate(input.startsOn, days, await loadCalendarExceptions(db));
+  const now = new Date().toISOString();
+  try {
+    const batchId = await transact(db, async (trx) => {
+      const batch = await trx
+        .insertInto("notice_batches")
+        .values({ title: input.title, starts_on: input.startsOn, ends_on: endsOn, working_days: days!, office: input.office, phone: input.phone, created_by: caller.id, created_at: now, closed_at: null })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      let position = 0;
+      for (const a of input.applications) {
+        position++;
+        const pos = position;
+        const result = await proposeApplication(trx, caller, a.id, a.version, async (inner) => {
+          await inner.insertInto("notice_items").values({ batch_id: batch.id, application_id: a.id, position: pos }).execute();
+        });
+        if (!result.ok) throw new Rollback({ ok: false as const, error: "conflict" as const, applicationId: a.id });
+      }
+      await recordAudit(trx, {
+        actorId: caller.id,
+        action: "notice.propose",
+        subject: `notice:${batch.id}`,
+        data: { title: input.title, startsOn: input.startsOn, endsOn, applications: input.applications.map((a) => a.id) },
+      });
+      return batch.id;
+    });
+    return { ok: true, batchId, endsOn };
+  } catch (error) {
+    if (error instanceof Rollback) return error.result as ProposeResult;
+    throw error;
+  }
+}
+
+// ───────────────────────────── the public list ─────────────────────────────
+
+/** A notice id from the URL; anything but a plain positive number answers 404. */
+export function noticeIdOf(raw: string | undefined): number {
+  if (!raw || !/^[1-9]\d{0,14}$/.test(raw)) throw notFound();
+  return Number(raw);
+}
+
+export interface PublicNoticeItem {
+  applicationId: number;
+  position: number;
+  firm: string;
+  tierCode: TierCode;
+  town: { zh: string; en: string };
+}
+
+export interface PublicNotice {
+  id: number;
+  title: string;
+  startsOn: string;
+  endsOn: string;
+  workingDays: number;
+  office: string;
+  phone: string;
+  window: NoticeWindow;
+  items: PublicNoticeItem[];
+}
+
+/**
+ * What a published notice shows and nothing more: the firm's name, the tier, the town and the
+ * window with the office and phone for objections. No credit code, figure or contact of a firm.
+ */
+async function publicItems(db: Db, batchIds: number[]): Promise<Map<number, PublicNoticeItem[]>> {
+  const rows = batchIds.length
+    ? await db
+        .selectFrom("notice_items as i")
+        .innerJoin("applications as a", "a.id", "i.application_id")
+        .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
+        .innerJoin("towns as t", "t.code", "e.town_code")
+        .select(["i.batch_id", "i.application_id", "i.position", "e.name as firm", "a.tier_code", "t.name_zh as town_zh", "t.name_en as town_en"])
+        .where("i.batch_id", "in", batchIds)
+        .orderBy("i.batch_id")
+        .orderBy("i.position")
+        .execute()
+    : [];
+  const map = new Map<number, PublicNoticeItem[]>();
+  for (const r of rows) {
+    const list = map.get(r.batch_id) ?? [];
+    list.push({ applicationId: r.application_id, position: r.position, firm: r.firm, tierCode: r.tier_code as TierCode, town: { zh: r.town_zh, en: r.town_en } });
+    map.set(r.batch_id, list);
+  }
+  return map;
+}
+
+/** Published notices (started on or before today), newest first: the open ones, then the past. */
+export async function listPublicNotices(db: Db, today = todayInShanghai()): Promise<PublicNotice[]> {
+  const batches = await db
+    .selectFrom("notice_batches")
+    .select(["id", "title", "starts_on", "ends_on", "working_days", "office", "phone"])
+    .where("starts_on", "<=", today)
+    .orderBy("starts_on", "desc")
+    .orderBy("id", "desc")
+    .limit(200)
+    .execute();
+  const items = await publicItems(db, batches.map((b) => b.id));
+  return batches.map((b) => ({
+    id: b.id,
+    title: b.title,
+    startsOn: b.starts_on,
+    endsOn: b.ends_on,
+    workingDays: b.working_days,
+    office: b.office,
+    phone: b.phone,
+    window: noticeWindow(b.starts_on, b.ends_on, today),
+    items: items.get(b.id) ?? [],
+  }));
+}
+
+/** One published notice; an unknown id, or one not yet published, answers 404. */
+export async function getPublicNotice(db: Db, id: number, today = todayInShanghai()): Promise<PublicNotice> {
+  const b = await db
+    .selectFrom("notice_batches")
+    .select(["id", "title", "starts_on", "ends_on", "working_days", "office", "phone"])
+    .where("id", "=", id)
+    .where("starts_on", "<=", today)
+    .executeTakeFirst();
+  if (!b) throw notFound();
+  const items = await publicItems(db, [b.id]);
+  return {
+    id: b.id,
+    title: b.title,
+    startsOn: b.starts_on,
+    endsOn: b.ends_on,
+    workingDays: b.working_days,
+    office: b.office,
+    phone: b.phone,
+    window: noticeWindow(b.starts_on, b.ends_on, today),
+    items: items.get(b.id) ?? [],
+  };
+}
+
+// ───────────────────────────── objections ─────────────────────────────
+
+export interface ObjectionInput {
+  applicationId: number;
+  name: string;
+  phone: string;
+  reason: string;
+}
+
+export type ObjectionResult = { ok: true; reference: string } | { ok: false; error: "window-closed" | "window-upcoming" | "application" };
+
+function newReference(batchId: number): string {
+  return `GS${batchId}-${randomBytes(4).toString("hex").toUpperCase()}`;
+}
+
+/** Files an objection (public, no sign-in) while the window is open; audited; reviewers notified. */
+export async function fileObjection(db: Db, batchId: number, input: ObjectionInput, today = todayInShanghai()): Promise<ObjectionResult> {
+  const batch = await getPublicNotice(db, batchId, today);
+  if (batch.window === "closed") return { ok: false, error: "window-closed" };
+  if (batch.window === "upcoming") return { ok: false, error: "window-upcoming" };
+  const item = batch.items.find((i) => i.applicationId === input.applicationId);
+  if (!item) return { ok: false, error: "application" };
+  const app = await db.selectFrom("applications").select(["enterprise_id", "tier_code", "year"]).where("id", "=", item.applicationId).executeTakeFirstOrThrow();
+  const reference = newReference(batchId);
+  const now = new Date().toISOString();
+  await transact(db, async (trx) => {
+    const row = await trx
+      .insertInto("notice_objections")
+      .values({
+        reference,
+        batch_id: batchId,
+        application_id: item.applicationId,
+        name: input.name,
+        phone: input.phone,
+        reason: input.reason,
+        address: currentClientAddress(),
+        status: "pending",
+        resolution: null,
+        resolved_by: null,
+        resolved_at: null,
+        created_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId: null, action: "notice.objection", subject: `application:${item.applicationId}`, data: { batch: batchId, reference } });
+    for (const recipientId of await reviewers(trx)) {
+      await createNotification(trx, {
+        recipientId,
+        kind: "notice.objection",
+        eventKey: `objection:${row.id}`,
+        enterpriseId: app.enterprise_id,
+        params: { tierCode: app.tier_code, year: app.year, applicationId: item.applicationId, reference },
+        link: `/applications/${item.applicationId}`,
+        now,
+      });
+    }
+  });
+  return { ok: true, reference };
+}
+
+export interface ObjectionView {
+  id: number;
+  reference: string;
+  batchId: number;
+  name: string;
+  phone: string;
+  reason: string;
+  status: "pending" | "upheld" | "dismissed";
+  resolution: string | null;
+  resolvedAt: string | null;
+  createdAt: string;
+}
+
+/** The objections to one application, for the bureau (others: none). */
+export async function listObjections(db: Db, caller: Caller, applicationId: number): Promise<ObjectionView[]> {
+  if (caller.role !== "reviewer" && caller.role !== "admin") return [];
+  const rows = await db.selectFrom("notice_objections").selectAll().where("application_id", "=", applicationId).orderBy("id").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    batchId: r.batch_id,
+    name: r.name,
+    phone: r.phone,
+    reason: r.reason,
+    status: r.status,
+    resolution: r.resolution,
+    resolvedAt: r.resolved_at,
+    createdAt: r.created_at,
+  }));
+}
+
+export type ResolveInput =
+  | { outcome: "dismissed"; resolution: string }
+  | { outcome: "upheld"; resolution: string; decision: "return" | "reject"; reasonCode: ReasonCode; version: number };
+
+export type ResolveResult = { ok: true } | { ok: false; error: "conflict" };
+
+/**
+ * Resolves a pending objection: dismissed (with a reason), or upheld — the application is then
+ * returned or rejected with the reason, in the same transaction.
+ */
+export async function resolveObjection(db: Db, caller: Caller, objectionId: number, input: ResolveInput): Promise<ResolveResult> {
+  requireDecider(caller);
+  const objection = await db.selectFrom("notice_objections").select(["id", "application_id", "status", "reference"]).where("id", "=", objectionId).executeTakeFirst();
+  if (!objection) throw notFound();
+  if (objection.status !== "pending") return { ok: false, error: "conflict" };
+  const now = new Date().toISOString();
+  try {
+    await transact(db, async (trx) => {
+      const updated = await trx
+        .updateTable("notice_objections")
+        .set({ status: input.outcome, resolution: input.resolution, resolved_by: caller.id, resolved_at: now })
+        .where("id", "=", objectionId)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, error: "conflict" });
+      if (input.outcome === "upheld") {
+        const result = await decideWithReason(trx, caller, objection.application_id, input.decision, {
+          version: input.version,
+          reasonCode: input.reasonCode,
+          comment: input.resolution,
+        });
+        if (!result.ok) throw new Rollback({ ok: false, error: "conflict" });
+      }
+      await recordAudit(trx, {
+        actorId: caller.id,
+        action: "notice.resolve",
+        subject: `application:${objection.application_id}`,
+        data: { objection: objection.reference, outcome: input.outcome, decision: input.outcome === "upheld" ? input.decision : null },
+      });
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.result as ResolveResult;
+    throw error;
+  }
+  return { ok: true };
+}
+
+// ───────────────────────────── closing (the scheduled job) ─────────────────────────────
+
+export interface CloseCounts {
+  [key: string]: number;
+  batches: number;
+  approved: number;
+  waiting: number;
+}
+
+/**
+ * For every batch whose window has passed: approves each application still in notice with no
+ * pending or upheld objection (its award dated the notice's last day), leaves the others to the
+ * reviewer, and tells the reviewers once that the window closed. Each approval is its own
+ * compare-and-set transaction and the closing notice is keyed by batch, so a re-run (after a
+ * crash too) approves nothing twice and writes one award per application.
+ */
+export async function closeDueNotices(db: Db, now: Date): Promise<CloseCounts> {
+  const today = todayInShanghai(now);
+  const batches = await db
+    .selectFrom("notice_batches as b")
+    .select(["b.id", "b.title", "b.ends_on", "b.closed_at"])
+    .where("b.ends_on", "<", today)
+    .where((eb) =>
+      eb.or([
+        eb("b.closed_at", "is", null),
+        eb.exists(
+          eb
+            .selectFrom("notice_items as i")
+            .innerJoin("applications as a", "a.id", "i.application_id")
+            .select(sql<number>`1`.as("one"))
+            .whereRef("i.batch_id", "=", "b.id")
+            .where("a.status", "=", "publicized"),
+        ),
+      ]),
+    )
+    .orderBy("b.id")
+    .execute();
+  const counts: CloseCounts = { batches: 0, approved: 0, waiting: 0 };
+  for (const b of batches) {
+    counts.batches++;
+    const items = await db
+      .selectFrom("notice_items as i")
+      .innerJoin("applications as a", "a.id", "i.application_id")
+      .select(["a.id", "a.status"])
+      .select((eb) =>
+        eb
+          .selectFrom("notice_objections as o")
+          .select(sql<number>`count(*)`.as("n"))
+          .whereRef("o.application_id", "=", "a.id")
+          .where("o.status", "in", ["pending", "upheld"])
+          .as("standing"),
+      )
+      .where("i.batch_id", "=", b.id)
+      .where("a.status", "=", "publicized")
+      .orderBy("i.position")
+      .execute();
+    for (const item of items) {
+      if (Number(item.standing ?? 0) > 0) {
+        counts.waiting++;
+        continue;
+      }
+      if (await approveAfterNotice(db, item.id, { recognizedOn: b.ends_on, documentNo: null, batchId: b.id })) counts.approved++;
+    }
+    if (b.closed_at === null) {
+      const at = now.toISOString();
+      await transact(db, async (trx) => {
+        const updated = await trx.updateTable("notice_batches").set({ closed_at: at }).where("id", "=", b.id).where("closed_at", "is", null).executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) return;
+        for (const recipientId of await reviewers(trx)) {
+          await createNotification(trx, {
+            recipientId,
+            kind: "notice.closed",
+            eventKey: `notice:${b.id}:closed`,
+            enterpriseId: null,
+            params: { title: b.title, endsOn: b.ends_on },
+            link: `/notices/${b.id}`,
+            now: at,
+          });
+        }
+      });
+    }
+  }
+  return counts;
+}
