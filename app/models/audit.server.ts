@@ -33,6 +33,8 @@ export type AuditAction =
   | "pool.visit"
   | "town-target.update"
   | "figures.update"
+  | "validity.update"
+  | "renewal.start"
   | "import.figures";
 
 /** Appends one row to the append-only audit log. */
