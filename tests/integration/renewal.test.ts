@@ -273,3 +273,85 @@ describe("the expiring list and its API", () => {
     expect(await startRenewal(db(), officerA, expiredC)).toEqual({ ok: false, error: "not-renewable" });
   });
 });
+
+describe("the pages: expiring list, its export, the settings form, hostile input", () => {
+  it("the list page answers 400 for a bad filter and the export carries the scoped rows", async () => {
+    const page = await import("~/routes/awards.expiring");
+    const xlsx = await import("~/routes/awards.expiring[.]xlsx");
+    const bad = await call(page.loader as never, makeRequest("/awards/expiring?within=%00%01", { cookie: await cookie("reviewer") }));
+    expect(statusOf(bad.result)).toBe(400);
+    const firmB = await newFirm(townB);
+    const award = await newAward(firmB, "quality-factory", addDays(today, 7), 2007);
+    const name = (await db().selectFrom("enterprises").select("name").where("id", "=", firmB).executeTakeFirstOrThrow()).name;
+    const ExcelJS = (await import("exceljs")).default;
+    const read = async (username: string) => {
+      const r = await call(xlsx.loader as never, makeRequest("/awards/expiring.xlsx?within=30&tier=quality-factory", { cookie: await cookie(username) }));
+      expect(statusOf(r.result)).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await (r.result as Response).arrayBuffer());
+      const names: string[] = [];
+      wb.getWorksheet("即将到期")!.eachRow((row, n) => { if (n > 1) names.push(String(row.getCell(1).value)); });
+      return names;
+    };
+    expect(await read("officer-yancang")).toContain(name);
+    expect(await read("officer-jintang")).not.toContain(name);
+    expect(await read("reviewer")).toContain(name);
+    expect(award).toBeGreaterThan(0);
+  });
+
+  it("the renew action refuses odd award values with 400 and starts a renewal of an own award", async () => {
+    const page = await import("~/routes/awards.expiring");
+    const cookieA = await cookie("ent-jintang");
+    for (const bad of ["", "abc", "-1", "1.5", "\u0000\u001b", "9".repeat(100_000)]) {
+      const r = await call(page.action as never, makeRequest("/awards/expiring", { cookie: cookieA, form: { intent: "renew", award: bad } }));
+      expect(statusOf(r.result)).toBe(400);
+    }
+    const wrongIntent = await call(page.action as never, makeRequest("/awards/expiring", { cookie: cookieA, form: { intent: "<script>", award: "1" } }));
+    expect(statusOf(wrongIntent.result)).toBe(400);
+    // Another firm's award: 404, never a renewal.
+    const other = await newAward(firmD, "quality-factory", addDays(today, 9), 2008);
+    const foreign = await call(page.action as never, makeRequest("/awards/expiring", { cookie: cookieA, form: { intent: "renew", award: String(other) } }));
+    expect(statusOf(foreign.result)).toBe(404);
+    const own = await newAward(entA.enterpriseId!, "quality-factory", addDays(today, 11), 2009);
+    const r = await call(page.action as never, makeRequest("/awards/expiring", { cookie: cookieA, form: { intent: "renew", award: String(own) } }));
+    const existing = await db().selectFrom("applications").select(["id", "renews_award_id"]).where("renews_award_id", "=", own).execute();
+    if (statusOf(r.result) === 302) {
+      expect(existing).toHaveLength(1);
+      expect((r.result as Response).headers.get("Location")).toBe(`/applications/${existing[0]!.id}/edit`);
+    } else {
+      // The demo firm may already have an open application of the tier this year.
+      expect(statusOf(r.result)).toBe(409);
+      expect(existing).toHaveLength(0);
+    }
+  });
+
+  it("the settings form names the bad field, keeps what was typed and changes nothing", async () => {
+    const settings = await import("~/routes/admin.validity");
+    const cookieR = await cookie("reviewer");
+    const before = await db().selectFrom("tier_validity").selectAll().orderBy("tier_code").execute();
+    const cases: Record<string, string>[] = [
+      { tier: "specialized-new", months: "0", before: "180", after: "90" },
+      { tier: "specialized-new", months: "121", before: "180", after: "90" },
+      { tier: "specialized-new", months: "36", before: "-1", after: "90" },
+      { tier: "specialized-new", months: "36", before: "180", after: "x\u0000" },
+      { tier: "specialized-new", months: "3".repeat(10_000), before: "180", after: "90" },
+      { tier: "nope\u202e", months: "36", before: "180", after: "90" },
+    ];
+    for (const form of cases) {
+      const r = await call(settings.action as never, makeRequest("/admin/validity", { cookie: cookieR, form }));
+      expect(statusOf(r.result)).toBe(400);
+      const body = (r.result as { data: { fieldErrors: Record<string, string>; values: Record<string, string> } }).data;
+      expect(Object.keys(body.fieldErrors).length).toBeGreaterThan(0);
+      expect(body.values.before).toBe(form.before!.slice(0, 200));
+    }
+    expect(await db().selectFrom("tier_validity").selectAll().orderBy("tier_code").execute()).toEqual(before);
+    const ok = await call(settings.action as never, makeRequest("/admin/validity", { cookie: cookieR, form: { tier: "listed", months: "", before: "30", after: "10" } }));
+    expect(statusOf(ok.result)).toBe(200);
+    expect(await db().selectFrom("tier_validity").select(["validity_months", "renew_before_days", "renew_after_days", "updated_by"]).where("tier_code", "=", "listed").executeTakeFirstOrThrow()).toEqual({
+      validity_months: null,
+      renew_before_days: 30,
+      renew_after_days: 10,
+      updated_by: reviewer.id,
+    });
+  });
+});
