@@ -12,6 +12,7 @@ import { loadCalendarExceptions } from "~/models/calendar.server";
 import { runWithLease } from "~/models/job-lease.server";
 import { deliverDueEmails, smtpTransport } from "~/models/outbox.server";
 import { queueDailyDigests, remindFiguresDue, remindOverdueQueue } from "~/models/reminder.server";
+import { remindAwardsExpiring } from "~/models/validity.server";
 
 export type JobCounts = Record<string, number | string | boolean>;
 
@@ -34,6 +35,7 @@ export const JOBS: readonly Job[] = [
     run: async (db, now) => remindOverdueQueue(db, now, await loadCalendarExceptions(db)),
   },
   { name: "figures-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindFiguresDue(db, now) },
+  { name: "expiry-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindAwardsExpiring(db, now) },
   {
     name: "email-delivery",
     leaseMs: 5 * 60_000,

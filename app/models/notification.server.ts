@@ -22,7 +22,8 @@ export type NotificationKind =
   | "application.submitted"
   | "application.resubmitted"
   | "queue.overdue"
-  | "figures.due";
+  | "figures.due"
+  | "award.expiring";
 
 export type EmailMode = "immediate" | "digest" | "off";
 export const EMAIL_MODES: readonly EmailMode[] = ["immediate", "digest", "off"];

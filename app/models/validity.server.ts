@@ -12,6 +12,8 @@ import {
   daysLeft,
   defaultTierValidity,
   inRenewalWindow,
+  REMINDER_THRESHOLDS,
+  reminderThreshold,
   renewalWindow,
   validUntilFrom,
   validityStart,
@@ -19,6 +21,8 @@ import {
 } from "~/domain/validity";
 import { createApplication } from "~/models/application.server";
 import { recordAudit } from "~/models/audit.server";
+import { createNotification, firmUsers } from "~/models/notification.server";
+import { transact } from "../../db/dialect/transact";
 import { knownEligibilityPayload } from "~/models/known-figures.server";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
@@ -265,4 +269,52 @@ export async function renewalSummary(db: Db, year: number, today = todayInShangh
     else if (today > renewalWindow(r.validUntil!, validity.get(r.tier)!).closes) s.lapsed++;
   }
   return [...out.values()].filter((s) => validity.get(s.tier)!.validityMonths !== null);
+}
+
+/**
+ * The daily expiry reminders: each current award whose end of validity is 180, 90 or 30 days
+ * away or nearer, without an open renewal, notifies its firm's users once per threshold
+ * (`award.expiring:<award>:<threshold>`, so running again writes nothing more), linking to the
+ * expiring list where the renewal starts.
+ */
+export async function remindAwardsExpiring(db: Db, now: Date): Promise<{ awards: number; notified: number }> {
+  const today = todayInShanghai(now);
+  const rows = await db
+    .selectFrom("awards as w")
+    .innerJoin("enterprises as e", "e.id", "w.enterprise_id")
+    .select(["w.id", "w.enterprise_id", "w.tier_code", "w.valid_until"])
+    .where("w.revoked_on", "is", null)
+    .where("w.ended_on", "is", null)
+    .where("w.valid_until", ">=", today)
+    .where("w.valid_until", "<=", addDays(today, REMINDER_THRESHOLDS[0]))
+    .where("e.archived_at", "is", null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom("applications as a").select("a.id").whereRef("a.renews_award_id", "=", "w.id").where("a.status", "in", ["draft", "submitted", "returned", "approved"]),
+        ),
+      ),
+    )
+    .orderBy("w.id")
+    .execute();
+  let notified = 0;
+  await transact(db, async (trx) => {
+    for (const r of rows) {
+      const threshold = reminderThreshold(r.valid_until!, today);
+      if (threshold === null) continue;
+      for (const recipientId of await firmUsers(trx, Number(r.enterprise_id))) {
+        const id = await createNotification(trx, {
+          recipientId,
+          kind: "award.expiring",
+          eventKey: `award.expiring:${r.id}:${threshold}`,
+          enterpriseId: Number(r.enterprise_id),
+          params: { tierCode: r.tier_code, date: r.valid_until!, days: daysLeft(r.valid_until!, today) },
+          link: `/awards/expiring?within=${REMINDER_THRESHOLDS[0]}`,
+          now: now.toISOString(),
+        });
+        if (id !== null) notified++;
+      }
+    }
+  });
+  return { awards: rows.length, notified };
 }

@@ -21,4 +21,5 @@ const NOTIFY_KEYS: Record<string, true> = {
   "notify.application.resubmitted": true,
   "notify.queue.overdue": true,
   "notify.figures.due": true,
+  "notify.award.expiring": true,
 };

@@ -355,3 +355,37 @@ describe("the pages: expiring list, its export, the settings form, hostile input
     });
   });
 });
+
+describe("expiry reminders", () => {
+  it("notify the firm's users once per award and threshold, linking to the renewal, and not once a renewal is open", async () => {
+    const { remindAwardsExpiring } = await import("~/models/validity.server");
+    const { notificationTitle } = await import("~/utils/notification-text");
+    const entB = await caller("ent-yancang");
+    const near = await newAward(entB.enterpriseId!, "demonstration-factory", addDays(today, 25), 2010);
+    const mid = await newAward(entB.enterpriseId!, "quality-factory", addDays(today, 100), 2010);
+    const far = await newAward(entB.enterpriseId!, "clean-beauty-factory", addDays(today, 181), 2010);
+    const keysOf = async () =>
+      (await db().selectFrom("notifications").select(["event_key", "params", "link", "recipient_id"]).where("event_key", "like", "award.expiring:%").execute())
+        .filter((n) => [near, mid, far].some((id) => n.event_key.startsWith(`award.expiring:${id}:`)));
+    await remindAwardsExpiring(db(), new Date());
+    const first = await keysOf();
+    expect(first.map((n) => n.event_key).sort()).toEqual([`award.expiring:${mid}:180`, `award.expiring:${near}:30`].sort());
+    expect(first.every((n) => n.recipient_id === entB.id && n.link === "/awards/expiring?within=180")).toBe(true);
+    const params = JSON.parse(first.find((n) => n.event_key.startsWith(`award.expiring:${near}:`))!.params);
+    expect(params).toMatchObject({ tierCode: "demonstration-factory", date: addDays(today, 25), days: 25 });
+    expect(notificationTitle("zh", "award.expiring", params)).toContain("示范工厂");
+    expect(notificationTitle("en", "award.expiring", params)).toContain("25 days left");
+    // Idempotent: a second run writes nothing more.
+    await remindAwardsExpiring(db(), new Date());
+    expect(await keysOf()).toHaveLength(2);
+    // A later threshold is a new reminder; an open renewal silences the award.
+    await remindAwardsExpiring(db(), new Date(Date.now() + 75 * 86_400_000));
+    expect((await keysOf()).map((n) => n.event_key)).toContain(`award.expiring:${mid}:30`);
+    expect((await keysOf()).map((n) => n.event_key)).toContain(`award.expiring:${far}:180`);
+    const started = await startRenewal(db(), entB, far, addDays(today, 10));
+    if (started.ok) {
+      await remindAwardsExpiring(db(), new Date(Date.now() + 100 * 86_400_000));
+      expect((await keysOf()).map((n) => n.event_key)).not.toContain(`award.expiring:${far}:90`);
+    }
+  });
+});

@@ -50,7 +50,7 @@ export const zh = {
   "val.dash.due": "应复核",
   "val.dash.done": "已复核",
   "val.dash.lapsed": "已失效",
-  "notif.kind.award.expiring": "您的“{tier}”认定将于 {date} 到期（剩 {days} 天），请及时申请复核。",
+  "notify.award.expiring": "{firm}的“{tier}”认定将于 {date} 到期（剩 {days} 天），请及时申请复核",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -104,5 +104,5 @@ export const en: Record<keyof typeof zh, string> = {
   "val.dash.due": "Due",
   "val.dash.done": "Renewed",
   "val.dash.lapsed": "Lapsed",
-  "notif.kind.award.expiring": "Your \"{tier}\" recognition expires on {date} ({days} days left): apply for renewal in time.",
+  "notify.award.expiring": "The \"{tier}\" recognition of {firm} expires on {date} ({days} days left): apply for renewal in time",
 };
