@@ -1,5 +1,7 @@
 /** Text of validity, the expiring list, renewals (复核) and the validity settings. */
 export const zh = {
+  "val.nav": "到期复核",
+  "val.settings.nav": "有效期设置",
   "val.title": "即将到期的认定",
   "val.intro": "{within}天内到期的认定，以及已过期但仍在复核期内的认定。",
   "val.within": "到期天数",
@@ -15,7 +17,6 @@ export const zh = {
   "val.col.tier": "类别",
   "val.col.level": "级别",
   "val.col.validUntil": "有效期至",
-  "val.col.status": "状态",
   "val.col.renewal": "复核",
   "val.left": "有效期至 {date}（剩 {n} 天）",
   "val.expired": "有效期至 {date}（已过期 {n} 天）",
@@ -33,7 +34,6 @@ export const zh = {
   "val.err.outsideWindow": "不在复核申请期内（到期前 {before} 天至到期后 {after} 天）。",
   "val.err.duplicate": "本年度已有该类别的在办申报，请先处理该申报。",
   "val.err.award": "“认定”编号无效。",
-  "val.renewalOf": "复核：续期 {date} 到期的认定",
   "val.home.title": "本镇（街道）即将到期的认定",
   "val.home.more": "查看全部",
   "val.settings.title": "认定有效期设置",
@@ -46,14 +46,12 @@ export const zh = {
   "val.settings.saved": "已保存“{tier}”的有效期设置。",
   "val.settings.badMonths": "“有效期（月）”须为 1 至 120 的整数，或留空表示长期有效。",
   "val.settings.badDays": "天数须为 0 至 730 的整数。",
-  "val.dash.title": "复核情况（{year}年到期）",
-  "val.dash.due": "应复核",
-  "val.dash.done": "已复核",
-  "val.dash.lapsed": "已失效",
   "notify.award.expiring": "{firm}的“{tier}”认定将于 {date} 到期（剩 {days} 天），请及时申请复核",
 };
 
 export const en: Record<keyof typeof zh, string> = {
+  "val.nav": "Expiring",
+  "val.settings.nav": "Validity",
   "val.title": "Recognitions expiring soon",
   "val.intro": "Recognitions expiring within {within} days, and those expired but still inside their renewal window.",
   "val.within": "Expiring within (days)",
@@ -69,7 +67,6 @@ export const en: Record<keyof typeof zh, string> = {
   "val.col.tier": "Tier",
   "val.col.level": "Level",
   "val.col.validUntil": "Valid until",
-  "val.col.status": "Status",
   "val.col.renewal": "Renewal",
   "val.left": "Valid until {date} ({n} days left)",
   "val.expired": "Valid until {date} (expired {n} days ago)",
@@ -87,7 +84,6 @@ export const en: Record<keyof typeof zh, string> = {
   "val.err.outsideWindow": "Outside the renewal window ({before} days before to {after} days after expiry).",
   "val.err.duplicate": "An application of this tier is already open this year: finish that one first.",
   "val.err.award": "\"Award\" is not a valid number.",
-  "val.renewalOf": "Renewal of the recognition valid until {date}",
   "val.home.title": "Recognitions in your town expiring soon",
   "val.home.more": "See all",
   "val.settings.title": "Validity of recognitions",
@@ -100,9 +96,5 @@ export const en: Record<keyof typeof zh, string> = {
   "val.settings.saved": "Saved the validity of \"{tier}\".",
   "val.settings.badMonths": "\"Validity (months)\" must be a whole number from 1 to 120, or empty when it does not lapse.",
   "val.settings.badDays": "Days must be a whole number from 0 to 730.",
-  "val.dash.title": "Renewals (validity ending in {year})",
-  "val.dash.due": "Due",
-  "val.dash.done": "Renewed",
-  "val.dash.lapsed": "Lapsed",
   "notify.award.expiring": "The \"{tier}\" recognition of {firm} expires on {date} ({days} days left): apply for renewal in time",
 };
