@@ -27,6 +27,7 @@ export const COPY_ORDER = [
   "targets",
   "tier_checklist_items",
   "tier_evidence_kinds",
+  "tier_validity",
   "applications",
   "awards",
   "application_events",
@@ -75,7 +76,7 @@ export async function copyRegistry(options: { from: string; to: string; batch?: 
     await migrateToLatest(source.db);
     await migrateToLatest(target.db);
     for (const table of COPY_ORDER) {
-      if ((await countOf(target.db, table)) > 0 && !["towns", "industries", "tiers"].includes(table)) {
+      if ((await countOf(target.db, table)) > 0 && !["towns", "industries", "tiers", "tier_validity"].includes(table)) {
         throw new Error(`The PostgreSQL database is not empty (${table} has rows): copy into an empty database.`);
       }
     }

@@ -70,6 +70,16 @@ export interface EnterprisesTable {
   archived_at: string | null;
 }
 
+/** Per tier: how long a recognition stays valid and its renewal window (0015). */
+export interface TierValidityTable {
+  tier_code: string;
+  validity_months: number | null;
+  renew_before_days: number;
+  renew_after_days: number;
+  updated_by: number | null;
+  updated_at: string;
+}
+
 export interface AwardsTable {
   id: Id;
   enterprise_id: number;
@@ -84,6 +94,10 @@ export interface AwardsTable {
   revoked_reason: string | null;
   created_by: number | null;
   created_at: string;
+  /** The award this one renews (复核); set on insert, never changed (0015). */
+  renews_award_id: number | null;
+  /** The day the award was superseded by its renewal (0015). */
+  ended_on: string | null;
 }
 
 export interface ApplicationsTable {
@@ -107,6 +121,8 @@ export interface ApplicationsTable {
   created_by: number | null;
   created_at: string;
   updated_at: string;
+  /** The award this application asks to renew (复核), if it is a renewal (0015). */
+  renews_award_id: number | null;
 }
 
 export interface ApplicationEventsTable {
@@ -403,6 +419,7 @@ export interface DB {
   audit_log: AuditLogTable;
   tier_checklist_items: TierChecklistItemsTable;
   tier_evidence_kinds: TierEvidenceKindsTable;
+  tier_validity: TierValidityTable;
   progress_application_counts: ProgressApplicationCountsTable;
   progress_award_counts: ProgressAwardCountsTable;
   progress_coverage_counts: ProgressCoverageCountsTable;

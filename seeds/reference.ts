@@ -8,6 +8,7 @@ import type { DB, IndustriesTable, TargetsTable, TierChecklistItemsTable, TierEv
 import { ATTACHMENT_KINDS, DEFAULT_REQUIRED_EVIDENCE } from "../app/domain/attachments";
 import { TIERS, TIER_CODES, type TierCode } from "../app/domain/tiers";
 import { seedCalendar } from "./calendar";
+import { defaultTierValidity } from "../app/domain/validity";
 
 /** The 10 sub-districts (街道) and 3 towns (镇) of 定海区; 临城 and 千岛 are run by 新城管委会. */
 export const TOWNS: readonly TownsTable[] = [
@@ -201,6 +202,20 @@ export async function seedReference(db: Kysely<DB>): Promise<void> {
       .insertInto("tier_evidence_kinds")
       .values(evidenceRows())
       .onConflict((oc) => oc.columns(["tier_code", "kind"]).doNothing())
+      .execute();
+    await trx
+      .insertInto("tier_validity")
+      .values(
+        defaultTierValidity().map((v) => ({
+          tier_code: v.tierCode,
+          validity_months: v.validityMonths,
+          renew_before_days: v.renewBeforeDays,
+          renew_after_days: v.renewAfterDays,
+          updated_by: null,
+          updated_at: "2023-03-01T02:00:00.000Z",
+        })),
+      )
+      .onConflict((oc) => oc.column("tier_code").doNothing())
       .execute();
   });
 }

@@ -13,6 +13,7 @@ import { runWithLease } from "~/models/job-lease.server";
 import { closeDueNotices } from "~/models/notice.server";
 import { deliverDueEmails, smtpTransport } from "~/models/outbox.server";
 import { queueDailyDigests, remindFiguresDue, remindOverdueQueue } from "~/models/reminder.server";
+import { remindAwardsExpiring } from "~/models/validity.server";
 
 export type JobCounts = Record<string, number | string | boolean>;
 
@@ -37,6 +38,7 @@ export const JOBS: readonly Job[] = [
   // Public notices whose window has passed: approvals, then a word to the reviewers.
   { name: "notice-closing", leaseMs: 10 * 60_000, every: "tick", run: (db, now) => closeDueNotices(db, now) },
   { name: "figures-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindFiguresDue(db, now) },
+  { name: "expiry-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindAwardsExpiring(db, now) },
   {
     name: "email-delivery",
     leaseMs: 5 * 60_000,

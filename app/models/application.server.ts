@@ -31,6 +31,7 @@ import { missingEvidenceOf, requiredEvidence } from "~/models/evidence.server";
 import type { AttachmentKind } from "~/domain/attachments";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
+import { defaultValidUntil } from "~/models/validity.server";
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
@@ -666,7 +667,7 @@ export async function createApplication(
   caller: Caller,
   enterpriseId: number,
   tierCode: TierCode,
-  input: ApplicationInput & { submit: boolean },
+  input: ApplicationInput & { submit: boolean; renewsAwardId?: number | null },
 ): Promise<CommandResult> {
   await getApplicantEnterprise(db, caller, enterpriseId);
   if (input.submit) {
@@ -695,6 +696,7 @@ export async function createApplication(
           created_by: caller.id,
           created_at: now,
           updated_at: now,
+          renews_award_id: input.renewsAwardId ?? null,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -811,9 +813,10 @@ export async function approveApplication(
     .executeTakeFirst();
   if (inNotice) return { ok: false, error: "conflict" };
   return transition(db, caller, id, "approve", input.version, async (app, now) => {
-    const tier = getTier(app.tierCode);
-    const validUntil =
-      input.validUntil ?? (tier.validityYears ? addYears(input.recognizedOn, tier.validityYears) : null);
+    // The bureau's validity of the tier (0015), unless the decision gives the date.
+    const validUntil = input.validUntil ?? (await defaultValidUntil(db, app.tierCode, input.recognizedOn, app.year));
+    const renewal = await db.selectFrom("applications").select("renews_award_id").where("id", "=", app.id).executeTakeFirst();
+    const renewsAwardId = renewal?.renews_award_id ?? null;
     return {
       set: {
         decided_at: now,
@@ -822,7 +825,7 @@ export async function approveApplication(
         decision_comment: input.comment ?? null,
       },
       comment: input.comment ?? null,
-      data: { level: input.level, recognizedOn: input.recognizedOn, validUntil, documentNo: input.documentNo },
+      data: { level: input.level, recognizedOn: input.recognizedOn, validUntil, documentNo: input.documentNo, ...(renewsAwardId !== null ? { renewsAwardId } : {}) },
       extra: async (trx) => {
         await trx
           .insertInto("awards")
@@ -839,8 +842,20 @@ export async function approveApplication(
             revoked_reason: null,
             created_by: caller.id,
             created_at: now,
+            renews_award_id: renewsAwardId,
           })
           .execute();
+        // A renewal (复核) supersedes the award it renews: that one ends, the new one carries on.
+        if (renewsAwardId !== null) {
+          const ended = await trx
+            .updateTable("awards")
+            .set({ ended_on: input.recognizedOn })
+            .where("id", "=", renewsAwardId)
+            .where("ended_on", "is", null)
+            .where("revoked_on", "is", null)
+            .executeTakeFirst();
+          if (Number(ended.numUpdatedRows) !== 1) throw new Rollback({ ok: false, error: "award-exists" });
+        }
       },
     };
   });

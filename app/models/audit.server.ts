@@ -37,7 +37,9 @@ export type AuditAction =
   | "notice.settings"
   | "notice.propose"
   | "notice.objection"
-  | "notice.resolve";
+  | "notice.resolve"
+  | "validity.update"
+  | "renewal.start";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

@@ -14,7 +14,8 @@ import { firmNameKey, matchLevel, matchTier } from "~/domain/import/places";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { LEVEL_NAMES, getTier, type Level, type TierCode } from "~/domain/tiers";
 import { validateUscc } from "~/domain/uscc";
-import { addYears } from "~/models/application.server";
+import { validUntilFrom, validityStart } from "~/domain/validity";
+import { loadTierValidity } from "~/models/validity.server";
 import { recordAudit } from "~/models/audit.server";
 import type { ImportFileRef } from "~/models/import.server";
 import type { Sheet } from "~/models/import-file.server";
@@ -87,6 +88,7 @@ export async function previewAwardImport(db: Db, sheet: Sheet, defaults: AwardDe
   if (!has("name") && !has("uscc")) fileErrors.push(t("imp.file.needFirmColumn"));
   if (!has("tier") && !defaults.tier) fileErrors.push(t("imp.file.needTier"));
   if (fileErrors.length) return { ...base, headerRow: header.headerRow + 1, columns, ignoredColumns: header.ignored, fileErrors };
+  const validity = await loadTierValidity(db);
   const headerOf = (key: AwardFieldKey) => header.columns.find((c) => c.key === key)?.header ?? LABEL_OF[key];
   const cellMessage = (row: number, key: AwardFieldKey, message: string) => t("imp.cell", { row, column: headerOf(key), message });
 
@@ -153,8 +155,9 @@ export async function previewAwardImport(db: Db, sheet: Sheet, defaults: AwardDe
     }
     year ??= recognizedOn ? Number(recognizedOn.slice(0, 4)) : null;
     if (year === null && notes.length === 0) notes.push(cellMessage(row, "year", t("imp.err.yearMissing")));
-    if (validUntil === null && recognizedOn && tier && getTier(tier).validityYears) {
-      validUntil = addYears(recognizedOn, getTier(tier).validityYears!);
+    // Unless the list gives it, validity by the bureau's settings of the tier (0015).
+    if (validUntil === null && tier && year !== null) {
+      validUntil = validUntilFrom(validityStart(recognizedOn, year), validity.get(tier)?.validityMonths ?? null);
     }
     const documentNo = text("documentNo").slice(0, 100) || defaults.documentNo || null;
     parsed.push({ row, name, uscc, tier, level, year, documentNo, recognizedOn, validUntil, notes, nameKey: name ? firmNameKey(name) : null });

@@ -1,3 +1,4 @@
+import { daysBetween } from "~/domain/validity";
 import { sql, type Expression, type SqlBool } from "kysely";
 import type { Db } from "../../db/client";
 import { isUniqueViolation, likeInsensitive } from "../../db/dialect/sql";
@@ -412,6 +413,10 @@ export interface AwardView {
   revokedOn: string | null;
   revokedReason: string | null;
   state: AwardState;
+  /** Days until valid_until (negative once expired); null without one (0015). */
+  daysLeft: number | null;
+  /** The day a renewal (复核) superseded it (0015). */
+  endedOn: string | null;
 }
 
 export interface ApplicationSummary {
@@ -537,6 +542,7 @@ export async function getEnterpriseProfile(
         "document_no",
         "revoked_on",
         "revoked_reason",
+        "ended_on",
       ])
       .where("enterprise_id", "=", id)
       .orderBy("year", "desc")
@@ -563,6 +569,8 @@ export async function getEnterpriseProfile(
       revokedOn: a.revoked_on,
       revokedReason: a.revoked_reason,
       state: awardState(a, today),
+      daysLeft: a.valid_until ? daysBetween(today, a.valid_until) : null,
+      endedOn: a.ended_on,
     })),
     applications: applications.map((a) => ({
       id: a.id,

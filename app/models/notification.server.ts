@@ -24,7 +24,8 @@ export type NotificationKind =
   | "queue.overdue"
   | "figures.due"
   | "notice.objection"
-  | "notice.closed";
+  | "notice.closed"
+  | "award.expiring";
 
 export type EmailMode = "immediate" | "digest" | "off";
 export const EMAIL_MODES: readonly EmailMode[] = ["immediate", "digest", "off"];

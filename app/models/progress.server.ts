@@ -515,6 +515,8 @@ export async function listAwardedFirms(
     .where("w.year", "=", filters.year)
     .where("w.level", "in", levels)
     .where("w.revoked_on", "is", null)
+    // Renewals (复核) are not new recognitions (0015).
+    .where("w.renews_award_id", "is", null)
     .$if(town !== null, (qb) => qb.where("e.town_code", "=", town!))
     .$if(after !== null, (qb) =>
       qb.where(sql<boolean>`(coalesce(w.recognized_on, ''), w.id) > (${after![0]}, ${after![1]})`),
@@ -672,7 +674,7 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
   const awardActual = await sql<{ key: string; n: number }>`
     SELECT w.year || '/' || w.tier_code || '/' || e.town_code || '/' || w.level AS key, count(*) AS n
     FROM awards w JOIN enterprises e ON e.id = w.enterprise_id
-    WHERE w.revoked_on IS NULL
+    WHERE w.revoked_on IS NULL AND w.renews_award_id IS NULL
     GROUP BY w.year, w.tier_code, e.town_code, w.level`.execute(db);
   compare("progress_award_counts", awardCounters.rows, awardActual.rows);
   const coverageCounters = await sql<{ key: string; n: number }>`
@@ -700,7 +702,7 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     GROUP BY year, tier_code, level`.execute(db);
   const awardTotalsActual = await sql<{ key: string; n: number }>`
     SELECT year || '/' || tier_code || '/' || level AS key, count(*) AS n FROM awards
-    WHERE revoked_on IS NULL GROUP BY year, tier_code, level`.execute(db);
+    WHERE revoked_on IS NULL AND renews_award_id IS NULL GROUP BY year, tier_code, level`.execute(db);
   compare("award_level_totals", awardTotals.rows, awardTotalsActual.rows);
   return diffs;
 }

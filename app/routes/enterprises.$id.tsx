@@ -1,3 +1,4 @@
+import { ValidityText } from "~/components/validity-text";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -120,7 +121,14 @@ function useAwardColumns(): DataTableColumn<AwardView>[] {
         }),
         awardCol.accessor("validUntil", {
           header: t("ent.award.validUntil"),
-          cell: (info) => <span className="nowrap">{formatDate(info.getValue()) || t("ent.award.noExpiry")}</span>,
+          cell: (info) => {
+            const a = info.row.original;
+            // Current awards show the time left ("有效期至 … (剩 N 天)"); superseded and revoked ones the date.
+            if (a.validUntil && a.daysLeft !== null && !a.revokedOn && !a.endedOn) {
+              return <ValidityText validUntil={a.validUntil} daysLeft={a.daysLeft} />;
+            }
+            return <span className="nowrap">{formatDate(info.getValue()) || t("ent.award.noExpiry")}</span>;
+          },
         }),
       ] as DataTableColumn<AwardView>[],
     [t.lang],

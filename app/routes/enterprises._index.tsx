@@ -1,3 +1,5 @@
+import { ExpiringPanel } from "~/components/expiring-panel";
+import { listExpiringAwards } from "~/models/validity.server";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
@@ -31,11 +33,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user.role === "enterprise") throw redirect(`/enterprises/${user.enterpriseId}`);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const query = parseEnterpriseListQuery(new URL(request.url).searchParams);
-  const [page, towns, industries, townHome] = await Promise.all([
+  const [page, towns, industries, townHome, expiring] = await Promise.all([
     listEnterprises(db(), user, query),
     listTowns(db()),
     listIndustries(db()),
     user.role === "town_officer" ? loadOfficerHome(user) : Promise.resolve(null),
+    user.role === "town_officer" ? listExpiringAwards(db(), user, { within: 180 }) : Promise.resolve(null),
   ]);
   // Towns and industries go to the page as options in the reader's language: a province has
   // hundreds of towns, and the page's data is serialised on every view.
@@ -48,6 +51,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filterSummary: describeFilters(query, lang, { towns, industries }, null),
     canCreate: seesEverything(user),
     townHome,
+    expiring: expiring
+      ? {
+          within: expiring.within,
+          total: expiring.awards.length,
+          rows: expiring.awards.slice(0, 10).map(({ awardId, enterpriseId, name, tier, validUntil, daysLeft }) => ({ awardId, enterpriseId, name, tier, validUntil, daysLeft })),
+        }
+      : null,
   };
 }
 
@@ -311,6 +321,7 @@ export default function EnterprisesPage() {
         </div>
       </div>
       {data.townHome ? <TownHomePanel data={data.townHome} /> : null}
+      {data.expiring ? <ExpiringPanel data={data.expiring} /> : null}
       <FoldedOnPhones summary={data.filterSummary.length ? `${t("ent.filter.legend")}：${data.filterSummary.join(t.lang === "en" ? "; " : "；")}` : t("ent.filter.legend")}>
         <Filters data={data} />
       </FoldedOnPhones>

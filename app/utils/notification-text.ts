@@ -23,4 +23,5 @@ const NOTIFY_KEYS: Record<string, true> = {
   "notify.figures.due": true,
   "notify.notice.objection": true,
   "notify.notice.closed": true,
+  "notify.award.expiring": true,
 };

@@ -13,6 +13,7 @@ import * as m0011 from "./0011_yearly_figures";
 import * as m0012 from "./0012_cultivation";
 import * as m0013 from "./0013_required_evidence";
 import * as m0014 from "./0014_notifications";
+import * as m0015 from "./0015_award_validity";
 import * as m0016 from "./0016_public_notice";
 
 /**
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0012_cultivation": m0012,
   "0013_required_evidence": m0013,
   "0014_notifications": m0014,
+  "0015_award_validity": m0015,
   "0016_public_notice": m0016,
 };
 

@@ -81,6 +81,39 @@ describe("lists on a phone", () => {
     await context.close();
   });
 
+  it("never wraps a badge one character a line, in the lists a phone shows", async () => {
+    const db = openRegistryDb();
+    const firm = db.prepare(`SELECT enterprise_id AS id FROM awards GROUP BY enterprise_id ORDER BY count(*) DESC LIMIT 1`).get() as { id: number };
+    db.close();
+    const pages: [string, string][] = [
+      ["ent-jintang", "/applications"],
+      ["reviewer", "/applications"],
+      ["reviewer", `/enterprises/${firm.id}`],
+      ["reviewer", "/enterprises"],
+      ["officer-jintang", "/enterprises"],
+    ];
+    for (const [user, path] of pages) {
+      const { page, problems, context } = await newPage(browser, { viewport: PHONE });
+      await signInAs(page, user);
+      await page.goto(`${baseUrl()}${path}`);
+      // A badge is one line: no taller than its line height and padding allow.
+      const wrapped = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>(".badge"))
+          .filter((el) => el.offsetParent !== null && (el.textContent ?? "").trim().length > 1)
+          .filter((el) => {
+            const cs = getComputedStyle(el);
+            const line = parseFloat(cs.lineHeight) || parseFloat(cs.fontSize) * 1.3;
+            const box = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth);
+            return el.getBoundingClientRect().height > line * 1.5 + box;
+          })
+          .map((el) => el.textContent),
+      );
+      expect(wrapped, `${user} ${path}`).toEqual([]);
+      expect(problems).toEqual([]);
+      await context.close();
+    }
+  });
+
   it("keeps the registry's filters open on a wide screen", async () => {
     const { page, problems, context } = await newPage(browser);
     await signInAs(page, "reviewer");

@@ -1,0 +1,105 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { getTier, TIERS } from "~/domain/tiers";
+import { loadTierValidity, updateTierValidity } from "~/models/validity.server";
+import { parseValidityForm } from "~/schemas/validity.server";
+import { requireUser } from "~/utils/auth.server";
+import { db } from "~/utils/db.server";
+import { langFromCookieHeader, translate } from "~/utils/i18n";
+import { useT } from "~/utils/i18n-react";
+
+const BUREAU = ["reviewer", "admin"] as const;
+
+/** /admin/validity — each tier's validity (months; empty: does not lapse) and renewal window. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, { roles: BUREAU });
+  const v = await loadTierValidity(db());
+  return { rows: TIERS.map((tier) => v.get(tier.code)!) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, { roles: BUREAU });
+  const lang = langFromCookieHeader(request.headers.get("Cookie"));
+  const parsed = parseValidityForm(await request.formData(), lang);
+  if (!parsed.ok) return data({ ok: false as const, fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
+  await updateTierValidity(db(), user, parsed.value);
+  const tier = getTier(parsed.value.tierCode);
+  return { ok: true as const, message: translate(lang, "val.settings.saved", { tier: lang === "en" ? tier.nameEn : tier.nameZh }), tier: tier.code };
+}
+
+export default function ValiditySettingsPage() {
+  const { rows } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const failed = result && !result.ok ? result : null;
+  return (
+    <div>
+      <h1>{t("val.settings.title")}</h1>
+      <p className="muted">{t("val.settings.intro")}</p>
+      {result?.ok ? (
+        <p className="alert alert--success" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t("val.tier")}</th>
+            <th scope="col">{t("val.settings.months")}</th>
+            <th scope="col">{t("val.settings.before")}</th>
+            <th scope="col">{t("val.settings.after")}</th>
+            <th scope="col"></th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const tier = getTier(r.tierCode);
+            const mine = failed && failed.values.tier === r.tierCode ? failed : null;
+            const value = (k: "months" | "before" | "after", fallback: string) => (mine ? mine.values[k] : fallback);
+            const formId = `validity-${r.tierCode}`;
+            const error = (k: "months" | "before" | "after") =>
+              mine?.fieldErrors[k] ? (
+                <span className="field-error" id={`${formId}-${k}-error`} role="alert">
+                  {mine.fieldErrors[k]}
+                </span>
+              ) : null;
+            return (
+              <tr key={`${r.tierCode}-${mine ? "e" : "v"}-${r.validityMonths}-${r.renewBeforeDays}-${r.renewAfterDays}`}>
+                <th scope="row">{t.pick({ zh: tier.nameZh, en: tier.nameEn })}</th>
+                <td>
+                  <input form={formId} name="months" inputMode="numeric" size={5} aria-label={t("val.settings.months")} placeholder={t("val.settings.noLapse")}
+                    defaultValue={value("months", r.validityMonths === null ? "" : String(r.validityMonths))} aria-invalid={mine?.fieldErrors.months ? true : undefined} />
+                  {error("months")}
+                </td>
+                <td>
+                  <input form={formId} name="before" inputMode="numeric" size={5} aria-label={t("val.settings.before")}
+                    defaultValue={value("before", String(r.renewBeforeDays))} aria-invalid={mine?.fieldErrors.before ? true : undefined} />
+                  {error("before")}
+                </td>
+                <td>
+                  <input form={formId} name="after" inputMode="numeric" size={5} aria-label={t("val.settings.after")}
+                    defaultValue={value("after", String(r.renewAfterDays))} aria-invalid={mine?.fieldErrors.after ? true : undefined} />
+                  {error("after")}
+                </td>
+                <td>
+                  <Form method="post" id={formId}>
+                    <input type="hidden" name="tier" value={r.tierCode} />
+                    <button type="submit">{t("val.settings.save")}</button>
+                  </Form>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "认定有效期设置 · 定海区企业梯度培育登记系统" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
