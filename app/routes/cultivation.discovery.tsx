@@ -70,10 +70,15 @@ export async function action({ request }: ActionFunctionArgs) {
     enteredOn: today,
     notes: null,
   });
+  const names = new Map(
+    added.ok && added.result.added.length
+      ? (await db().selectFrom("enterprises").select(["id", "name"]).where("id", "in", added.result.added.map((a) => a.enterpriseId)).execute()).map((r) => [r.id, r.name])
+      : [],
+  );
   if (!added.ok) return data({ ok: false as const, field: "route", message: translate(lang, "discovery.bad.route") }, { status: 400 });
   return {
     ok: true as const,
-    added: added.result.added.map((a) => ({ enterpriseId: a.enterpriseId, entryId: a.entryId })),
+    added: added.result.added.map((a) => ({ enterpriseId: a.enterpriseId, entryId: a.entryId, name: names.get(a.enterpriseId) ?? "" })),
     skipped: added.result.skipped.length,
   };
 }
@@ -241,9 +246,18 @@ export default function DiscoveryPage() {
       </div>
       <Filters data={d} />
       {result ? (
-        <p className={result.ok ? "alert alert--success" : "alert alert--error"} role={result.ok ? "status" : "alert"}>
-          {result.ok ? t("discovery.added", { added: result.added.length, skipped: result.skipped }) : result.message}
-        </p>
+        <div className={result.ok ? "alert alert--ok" : "alert alert--error"} role={result.ok ? "status" : "alert"}>
+          <p>{result.ok ? t("discovery.added", { added: result.added.length, skipped: result.skipped }) : result.message}</p>
+          {result.ok && result.added.length > 0 ? (
+            <ul>
+              {result.added.slice(0, 10).map((a) => (
+                <li key={a.entryId}>
+                  <Link to={`/cultivation/${a.entryId}`}>{t("discovery.openEntry", { name: a.name })}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
       ) : null}
       <Form method="post" id="discovery-add" className="discovery-add">
         <input type="hidden" name="tier" value={d.query.tier} />
