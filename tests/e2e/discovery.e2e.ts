@@ -183,4 +183,27 @@ describe("discovery with JavaScript on", () => {
     expect(officer.problems).toEqual([]);
     await officer.context.close();
   });
+
+  it("the bureau ticks several firms and adds them to the pool at once", async () => {
+    const { page, problems, context } = await newPage(browser, { lang: "zh" });
+    await signInAs(page, "reviewer");
+    await page.goto(`${baseUrl()}/cultivation`);
+    await waitForHydration(page);
+    await page.getByRole("link", { name: "主动发现" }).click();
+    await page.waitForURL(/\/cultivation\/discovery/);
+    await waitForHydration(page);
+    const boxes = page.locator('tbody input[type="checkbox"][name="enterpriseId"]');
+    expect(await boxes.count()).toBeGreaterThanOrEqual(3);
+    const picked = [Number(await boxes.nth(0).getAttribute("value")), Number(await boxes.nth(2).getAttribute("value"))];
+    const activeBefore = (id: number) =>
+      query<{ n: number }>(`SELECT count(*) AS n FROM pool_entries WHERE enterprise_id = ? AND tier_code = 'specialized-new' AND status <> 'exited'`, id)[0]!.n;
+    const fresh = picked.filter((id) => activeBefore(id) === 0).length;
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    await page.getByRole("button", { name: "将选中企业加入培育库" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "已加入培育库" }).textContent()).toContain(`已加入培育库 ${fresh} 家；已在库跳过 ${2 - fresh} 家`);
+    for (const id of picked) expect(activeBefore(id)).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
