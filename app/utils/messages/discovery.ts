@@ -56,7 +56,7 @@ export const en: Record<keyof typeof zh, string> = {
   "discovery.verdict.near": "Near",
   "discovery.caption": "Candidate firms",
   "discovery.none": "No firm meets or nearly meets the criteria.",
-  "discovery.count": "{n} firms ({meets} meet, {near} near), of {scanned} firms checked",
+  "discovery.count": "{n} {n:firm|firms} ({meets} meet, {near} near), of {scanned} {scanned:firm|firms} checked",
   "discovery.rules": "Rule version: {version}; figures of {figuresYear}",
   "discovery.select": "Select {name}",
   "discovery.addOne": "Add to pool",
