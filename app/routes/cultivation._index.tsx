@@ -163,6 +163,7 @@ export default function CultivationPage() {
         </div>
         <div className="page-head__actions">
           <Link to="/cultivation/new" className="button button--primary">{t("pool.add")}</Link>
+          <Link to="/cultivation/discovery" className="button">{t("discovery.title")}</Link>
           <Link to="/cultivation/towns" className="button">{t("pool.towns")}</Link>
           <a href={`/cultivation/export.xlsx${location.search}`} className="button" download>{t("pool.export")}</a>
         </div>

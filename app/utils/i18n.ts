@@ -8,6 +8,7 @@ import * as enterprises from "./messages/enterprises";
 import * as importing from "./messages/import";
 import * as notices from "./messages/notices";
 import * as notifications from "./messages/notifications";
+import * as discovery from "./messages/discovery";
 import * as pool from "./messages/pool";
 import * as progress from "./messages/progress";
 import * as users from "./messages/users";
@@ -23,9 +24,9 @@ export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = "zh";
 
 // Each area of the app keeps its text in its own file under messages/; add the file here.
-const zh = { ...common.zh, ...audit.zh, ...eligibility.zh, ...attachments.zh, ...applications.zh, ...enterprises.zh, ...users.zh, ...progress.zh, ...importing.zh, ...notifications.zh, ...pool.zh, ...figures.zh, ...notices.zh, ...validity.zh };
+const zh = { ...common.zh, ...audit.zh, ...eligibility.zh, ...attachments.zh, ...applications.zh, ...enterprises.zh, ...users.zh, ...progress.zh, ...importing.zh, ...notifications.zh, ...pool.zh, ...figures.zh, ...notices.zh, ...validity.zh, ...discovery.zh };
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...common.en, ...audit.en, ...eligibility.en, ...attachments.en, ...applications.en, ...enterprises.en, ...users.en, ...progress.en, ...importing.en, ...notifications.en, ...pool.en, ...figures.en, ...notices.en, ...validity.en };
+const en: Record<MessageKey, string> = { ...common.en, ...audit.en, ...eligibility.en, ...attachments.en, ...applications.en, ...enterprises.en, ...users.en, ...progress.en, ...importing.en, ...notifications.en, ...pool.en, ...figures.en, ...notices.en, ...validity.en, ...discovery.en };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en };
 

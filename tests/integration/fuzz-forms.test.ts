@@ -229,6 +229,13 @@ const CASES: Case[] = [
     base: async () => ({ enterpriseId: String(appIds.poolFirm), tier: "listed", targetYear: "2026", route: "", officerId: "", enteredOn: "2026-11-27", notes: "重点培育" }),
   },
   {
+    name: "add discovered firms to the pool",
+    route: "cultivation.discovery",
+    username: "officer-jintang",
+    url: () => "/cultivation/discovery",
+    base: async () => ({ tier: "specialized-new", year: "2026", enterpriseId: String(appIds.poolFirm) }),
+  },
+  {
     name: "write a plan task",
     route: "cultivation.$id",
     username: "officer-jintang",
