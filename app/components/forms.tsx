@@ -12,9 +12,16 @@ import { useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttrib
  */
 export function useSuccessKey(actionData: unknown): string {
   const location = useLocation();
-  const key = useRef(location.key);
-  if (actionData === undefined) key.current = location.key;
-  return key.current;
+  // A count, not the location's key: a page loaded in full renders on the server with the key
+  // "default" but may hydrate with the key its history entry kept from an earlier visit, and an
+  // id that differs between the two stays as the server wrote it, out of step with the form.
+  const seen = useRef(location.key);
+  const successes = useRef(0);
+  if (actionData === undefined && location.key !== seen.current) {
+    seen.current = location.key;
+    successes.current += 1;
+  }
+  return String(successes.current);
 }
 
 /** The messages under a field, announced by screen readers through aria-describedby. */

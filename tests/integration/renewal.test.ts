@@ -50,6 +50,11 @@ async function newFirm(town: string): Promise<number> {
     })
     .returning("id")
     .executeTakeFirstOrThrow();
+  // What the registry knows of it: last year's figures, as a renewal's prefill reads them.
+  await db()
+    .insertInto("enterprise_figures")
+    .values({ enterprise_id: row.id, year: Number(todayInShanghai().slice(0, 4)) - 1, revenue_yuan: 31_000_000, rd_expense_yuan: 1_500_000, employees: 88, source: "bureau", updated_at: now })
+    .execute();
   return Number(row.id);
 }
 
