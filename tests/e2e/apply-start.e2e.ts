@@ -34,6 +34,10 @@ beforeAll(async () => {
          VALUES (?, ?, 'jintang', 'machinery', 0, '周起步', '13857201368', 150, 40000000, 1100000, ?, ?)`,
       )
       .run(generateUscc(mulberry32(777001)), FIRM, now, now);
+    // What the registry knows of it: last year's figures.
+    db.prepare(
+      `INSERT INTO enterprise_figures (enterprise_id, year, revenue_yuan, rd_expense_yuan, employees, source, updated_at) VALUES (?, ?, 40000000, 1100000, 150, 'bureau', ?)`,
+    ).run(firm.lastInsertRowid, YEAR - 1, now);
     const hash = (db.prepare(`SELECT password_hash FROM users WHERE username = 'ent-jintang'`).get() as { password_hash: string }).password_hash;
     db.prepare(
       `INSERT INTO users (username, display_name, role, enterprise_id, password_hash, must_change_password, created_at) VALUES (?, '起步测试', 'enterprise', ?, ?, 0, ?)`,

@@ -26,7 +26,7 @@ describe("the enterprise registry in Chromium", () => {
     const all = totalOf(await page.locator(".ent-total").textContent());
     expect(all).toBeGreaterThan(0);
     // The officer's town is fixed, not a choice.
-    expect(await page.getByLabel("镇（街道）").count()).toBe(1);
+    expect(await page.getByLabel("镇（街道）", { exact: true }).count()).toBe(1);
     expect(await page.locator("select[name=town]").count()).toBe(0);
     await screenshot(page, "enterprises-officer-list");
 
@@ -38,7 +38,7 @@ describe("the enterprise registry in Chromium", () => {
     await expect.poll(async () => totalOf(await page.locator(".ent-total").textContent())).toBeLessThan(all);
     const filtered = totalOf(await page.locator(".ent-total").textContent());
     expect(filtered).toBeGreaterThan(0);
-    const rows = page.locator("table.table tbody tr");
+    const rows = page.locator(".ent-list > .table-wrap tbody tr");
     expect(await rows.count()).toBe(Math.min(filtered, 50));
     for (const town of await rows.locator("td:nth-child(3)").allTextContents()) expect(town).toBe("金塘镇");
     for (const tiers of await rows.locator("td:nth-child(6)").allTextContents()) expect(tiers).toContain("洁美工厂");
@@ -94,7 +94,7 @@ describe("the enterprise registry in Chromium", () => {
     const nav = page.getByRole("navigation", { name: "主导航" });
     expect(await nav.getByRole("link", { name: "企业名录" }).getAttribute("aria-current")).toBe("page");
 
-    const link = page.locator("table.table tbody tr").first().locator("td:first-child a");
+    const link = page.locator(".ent-list > .table-wrap tbody tr").first().locator("td:first-child a");
     const name = (await link.textContent())!;
     const href = (await link.getAttribute("href"))!;
     // Resting on the row's link prefetches the firm's page data, as <Link prefetch="intent"> does.
