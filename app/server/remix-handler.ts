@@ -6,7 +6,6 @@ import {
 } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
 import { once } from "node:events";
-import { documentBytesOf } from "../utils/document-body";
 
 /**
  * Remix behind Express, as @remix-run/express's createRequestHandler, except for how a body is
@@ -31,9 +30,6 @@ export function createRemixHandler(options: {
       res.status(response.status);
       for (const [key, value] of response.headers.entries()) res.append(key, value);
       if (!response.body) return void res.end();
-      // A rendered page is written whole; downloads stream.
-      const document = documentBytesOf(response);
-      if (document) return void res.end(document);
       await writeBody(response.body, res);
     } catch (error) {
       if (!res.headersSent) {

@@ -445,7 +445,8 @@ async function openSize(size: SyntheticSize): Promise<SizeRun> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-bench-"));
   const server: RunningServer = await startServer({
     dataDir,
-    env: { ...databaseEnv(target), REGISTRY_MEASURE_EVENT_LOOP: "1", REGISTRY_MEASURE_PORT: String(measurePort) },
+    env: { ...databaseEnv(target), REGISTRY_MEASURE_PORT: String(measurePort) },
+    preload: ["./tests/bench/measure.ts"],
   });
   const base = server.url;
   const reviewer = await signIn(base, "reviewer");

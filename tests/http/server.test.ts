@@ -84,6 +84,9 @@ describe("the running server", () => {
     // No streaming placeholders: React rendered the page and its inline data before sending.
     expect(html).not.toContain("<template");
     expect(html).not.toContain("$RC");
+    // The loader data was inline at the first pass (utils/whole-page.server.ts): no boundary left
+    // for the browser to render.
+    expect(html).not.toContain("<!--$!-->");
     expect(html).toContain("window.__remixContext.streamController.close()");
     // The header's links are plain anchors; the current section is marked for screen readers.
     const nav = /<nav class="site-nav"[^]*?<\/nav>/.exec(html)![0];

@@ -31,12 +31,15 @@ async function freePort(): Promise<number> {
  * Starts the real server the way `npm start` does, on a loopback port, against a data folder
  * (a fresh one unless given), and waits until /healthz answers.
  */
-export async function startServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { dataDir?: string; env?: Record<string, string>; preload?: string[] } = {},
+): Promise<RunningServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "registry-http-"));
   const port = await freePort();
   let log = "";
   // node with tsx's loader in one process: a signal reaches the server itself, never an orphan.
-  const child = spawn(process.execPath, ["--import", "tsx", "app/server/main.ts"], {
+  const preload = (options.preload ?? []).flatMap((module) => ["--import", module]);
+  const child = spawn(process.execPath, ["--import", "tsx", ...preload, "app/server/main.ts"], {
     cwd: root,
     env: {
       ...process.env,

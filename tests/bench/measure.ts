@@ -2,12 +2,12 @@ import http from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 /**
- * Benchmark instrumentation, off unless REGISTRY_MEASURE_EVENT_LOOP=1: the event
- * loop's delay and the process's resident memory, read and reset through GET / on a separate
- * loopback port (REGISTRY_MEASURE_PORT), never through the app's own routes.
+ * Benchmark instrumentation, loaded into the server under test only by the benchmark
+ * (`node --import tsx --import ./tests/bench/measure.ts app/server/main.ts`): the event loop's
+ * delay and the process's resident memory, read and reset through GET / on a separate loopback
+ * port (REGISTRY_MEASURE_PORT), never through the app's own routes.
  */
-export function startMeasurement(): void {
-  if (process.env.REGISTRY_MEASURE_EVENT_LOOP !== "1") return;
+function startMeasurement(): void {
   const port = Number(process.env.REGISTRY_MEASURE_PORT ?? 0);
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
@@ -42,3 +42,5 @@ export function startMeasurement(): void {
   });
   server.unref();
 }
+
+startMeasurement();
