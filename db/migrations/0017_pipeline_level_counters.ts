@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { COUNTER_SLOTS } from "./0008_counter_slots";
 import { runStatements, type Statement } from "./ddl";
@@ -43,21 +42,29 @@ const countOut = (r: "NEW" | "OLD") => `
   WHERE ${inReview(r)} AND year = ${r}.year AND tier_code = ${r}.tier_code AND level_sought = ${level(r)}
     AND slot = ${slot(r)};`;
 
-export const REBUILD_PIPELINE_LEVELS_SQL = `
+const rebuildSql = (indexedBy: string) => `
   DELETE FROM pipeline_level_counts;
   INSERT INTO pipeline_level_counts (year, tier_code, town_code, level_sought, n)
   SELECT a.year, a.tier_code, e.town_code, coalesce(a.level_sought, ''), count(*)
-  FROM applications a JOIN enterprises e ON e.id = a.enterprise_id
+  FROM applications a${indexedBy} JOIN enterprises e ON e.id = a.enterprise_id
   WHERE a.status IN ${IN_REVIEW}
   GROUP BY a.year, a.tier_code, e.town_code, coalesce(a.level_sought, '');
   DELETE FROM pipeline_level_totals;
   INSERT INTO pipeline_level_totals (year, tier_code, level_sought, slot, n)
   SELECT year, tier_code, coalesce(level_sought, ''), enterprise_id % ${COUNTER_SLOTS}, count(*)
-  FROM applications WHERE status IN ${IN_REVIEW}
+  FROM applications${indexedBy} WHERE status IN ${IN_REVIEW}
   GROUP BY year, tier_code, coalesce(level_sought, ''), enterprise_id % ${COUNTER_SLOTS};`;
 
-/** The rebuild as single statements (for drivers that run one at a time). */
-export const rebuildPipelineLevelStatements = (): string[] => REBUILD_PIPELINE_LEVELS_SQL.split(";").filter((s) => s.trim());
+/** Recounts both counters from the rows (PostgreSQL, or any SQL database). */
+export const REBUILD_PIPELINE_LEVELS_SQL = rebuildSql("");
+/**
+ * The same for SQLite, through 0009's partial index of the applications in review: SQLite's
+ * planner takes the index on status instead and fetches each row from the table, 24 s against
+ * 2.6 s for the district totals at 3,000,000 applications (on a loaded machine).
+ */
+export const REBUILD_PIPELINE_LEVELS_SQLITE_SQL = rebuildSql(" INDEXED BY applications_in_review");
+
+const split = (text: string) => text.split(";").filter((s) => s.trim());
 
 const statements: Statement[] = [
   `CREATE TABLE pipeline_level_counts (
@@ -105,13 +112,8 @@ const statements: Statement[] = [
      ON CONFLICT (year, tier_code, town_code, level_sought) DO UPDATE SET n = n + excluded.n;
    END`,
   // Backfill from the rows already there.
-  ...rebuildPipelineLevelStatements(),
+  ...split(REBUILD_PIPELINE_LEVELS_SQLITE_SQL).map((sqlite, i) => ({ sqlite, postgres: split(REBUILD_PIPELINE_LEVELS_SQL)[i]! })),
 ];
-
-/** Recomputes both counters from the rows (after a bulk load without triggers). */
-export function rebuildPipelineLevels(sqlite: Database.Database): void {
-  sqlite.exec(REBUILD_PIPELINE_LEVELS_SQL);
-}
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, statements);
