@@ -39,6 +39,8 @@ export const COPY_ORDER = [
   "progress_coverage_counts",
   "application_status_totals",
   "award_level_totals",
+  "pipeline_level_counts",
+  "pipeline_level_totals",
   "job_leases",
   "calendar_exceptions",
   "notifications",

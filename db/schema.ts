@@ -227,6 +227,27 @@ export interface AwardLevelTotalsTable {
   n: number;
 }
 
+/**
+ * Applications in review (submitted, returned, publicized) per (year, tier, town, level sought);
+ * '' for no level sought. Kept by triggers (0017).
+ */
+export interface PipelineLevelCountsTable {
+  year: number;
+  tier_code: string;
+  town_code: string;
+  level_sought: string;
+  n: number;
+}
+
+/** The same district-wide, slotted by firm as application_status_totals (0017); sum to read. */
+export interface PipelineLevelTotalsTable {
+  year: number;
+  tier_code: string;
+  level_sought: string;
+  slot: number;
+  n: number;
+}
+
 export type FiguresSourceColumn = "import" | "enterprise" | "bureau";
 
 /**
@@ -427,6 +448,8 @@ export interface DB {
   job_leases: JobLeasesTable;
   enterprise_figures: EnterpriseFiguresTable;
   award_level_totals: AwardLevelTotalsTable;
+  pipeline_level_counts: PipelineLevelCountsTable;
+  pipeline_level_totals: PipelineLevelTotalsTable;
   calendar_exceptions: CalendarExceptionsTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;

@@ -30,6 +30,7 @@ import { hash as argon2Hash } from "@node-rs/argon2";
 import { createDb, migrateToLatest, openSqlite } from "../db/client";
 import { REBUILD_COVERAGE_SQL } from "../db/migrations/0005_performance";
 import { REBUILD_AWARD_SLOTS_SQL, REBUILD_STATUS_SLOTS_SQL } from "../db/migrations/0008_counter_slots";
+import { REBUILD_PIPELINE_LEVELS_SQLITE_SQL } from "../db/migrations/0017_pipeline_level_counters";
 import { DEMO_PASSWORD } from "./demo";
 import { seedReference } from "./reference";
 import {
@@ -82,6 +83,7 @@ export const REBUILT_INSERT_TRIGGERS = new Set([
   "coverage_awards_insert", // 0005: REBUILD_COVERAGE_SQL
   "status_totals_insert", // 0008: REBUILD_STATUS_SLOTS_SQL
   "award_totals_insert", // 0008: REBUILD_AWARD_SLOTS_SQL
+  "pipeline_levels_insert", // 0017: REBUILD_PIPELINE_LEVELS_SQLITE_SQL
 ]);
 
 /**
@@ -106,6 +108,7 @@ function rebuildProgressCounters(sqlite: Database.Database, tally: ProgressTally
   for (const { table, values } of tally.rows()) insert[table].run(...values);
   sqlite.exec(REBUILD_COVERAGE_SQL);
   sqlite.exec(REBUILD_STATUS_SLOTS_SQL);
+  sqlite.exec(REBUILD_PIPELINE_LEVELS_SQLITE_SQL);
 }
 
 /**

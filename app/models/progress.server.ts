@@ -1,15 +1,13 @@
 /**
  * Progress toward the yearly targets (rules in app/domain/counting.ts, counters in db/README.md), read from the trigger-kept counters
- * of migration 0002 so that no request scans applications or awards; only the few applications
- * in review that cannot count for their tier are read as rows (0009's partial index). The firm
- * lists behind each figure (drill-downs) read the rows, scoped to the caller.
+ * (0002's per town, 0008's district-wide, 0017's applications in review by level sought) so that
+ * no request scans applications or awards. The firm lists behind each figure (drill-downs) read
+ * the rows, scoped to the caller.
  */
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql } from "kysely";
 import type { Db } from "../../db/client";
-import type { DB } from "../../db/schema";
 import { paceNeeded, pipelineStanding, shanghaiYear, type Coverage } from "~/domain/counting";
 import { seesEverything, type Caller } from "~/domain/scope";
-import { PIPELINE_STATUSES } from "~/domain/state-machine";
 import { LEVELS, TIERS, TIER_CODES, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
 import { notFound } from "~/utils/auth.server";
 
@@ -81,26 +79,15 @@ function emptyCells(): Record<TierCode, Cell> {
 }
 
 /**
- * The status counters count every application in review; the counting rule keeps only those
- * whose level sought can count for the tier. The others (a 市级 专精特新, or no level yet) are
- * few: read from the rows (0009's partial index of the applications in review) and taken off,
- * those without a level moved to `pipelineLevelUndecided`.
+ * Adds `n` applications in review seeking `levelSought` ('' for none, as 0017's counters keep
+ * it) to a cell by the counting rule: those whose level can count to the pipeline, those without
+ * a level to `pipelineLevelUndecided`, the others (a 市级 专精特新) to neither.
  */
-function takeOffUncountable(cell: Cell, tier: TierCode, levelSought: string | null, n: number) {
-  if (levelSought !== null && !isLevel(levelSought)) return;
-  const standing = pipelineStanding(tier, levelSought);
-  if (standing === "counts") return;
-  cell.pipeline -= n;
-  if (standing === "level-undecided") cell.pipelineLevelUndecided += n;
-}
-
-/** (tier, level) pairs that cannot count, and no level at all: the rows the counters over-count. */
-function uncountable(eb: ExpressionBuilder<DB, "applications">) {
-  const below = TIERS.flatMap((t) => LEVELS.filter((l) => !countsTowardTarget(t.code, l)).map((l) => [t.code, l] as const));
-  return eb.or([
-    eb("applications.level_sought", "is", null),
-    ...below.map(([tier, level]) => eb.and([eb("applications.tier_code", "=", tier), eb("applications.level_sought", "=", level)])),
-  ]);
+function addInReview(cell: Cell, tier: TierCode, levelSought: string, n: number) {
+  // A value outside the catalogue (the CHECK admits none) would count, as the status did before 0017.
+  const standing = levelSought === "" ? "level-undecided" : isLevel(levelSought) ? pipelineStanding(tier, levelSought) : "counts";
+  if (standing === "counts") cell.pipeline += n;
+  else if (standing === "level-undecided") cell.pipelineLevelUndecided += n;
 }
 
 function isTier(code: string): code is TierCode {
@@ -236,12 +223,12 @@ export interface DistrictProgress {
 
 /**
  * The tier figures of the district for one year, read from district-wide counters (0008's
- * slotted application_status_totals and award_level_totals, a sum over the coverage counters),
- * less the applications in review that cannot count (0009's partial index): no row of a decided
- * application or of a town is read. What `/api/progress` sends.
+ * slotted application_status_totals and award_level_totals, 0017's pipeline_level_totals, a sum
+ * over the coverage counters): no row of an application or of a town is read. What
+ * `/api/progress` sends.
  */
 export async function loadDistrictProgress(db: Db, year: number, now = new Date()): Promise<DistrictProgress> {
-  const [targets, awardRows, statusRows, uncountableRows, history, coverage] = await Promise.all([
+  const [targets, awardRows, levelRows, history, coverage] = await Promise.all([
     db.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     db
       .selectFrom("award_level_totals")
@@ -251,19 +238,10 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
       .groupBy(["tier_code", "level"])
       .execute(),
     db
-      .selectFrom("application_status_totals")
-      .select(["tier_code", (eb) => eb.fn.sum<number>("n").as("n")])
+      .selectFrom("pipeline_level_totals")
+      .select(["tier_code", "level_sought", (eb) => eb.fn.sum<number>("n").as("n")])
       .where("year", "=", year)
-      .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
-      .groupBy("tier_code")
-      .execute(),
-    db
-      .selectFrom("applications")
-      .select(["tier_code", "level_sought", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("year", "=", year)
-      .where(sql<boolean>`status IN ('submitted', 'returned', 'publicized')`)
-      .where(uncountable)
       .groupBy(["tier_code", "level_sought"])
       .execute(),
     db
@@ -286,11 +264,8 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
     }
     totals[r.tier_code].achieved += r.n;
   }
-  for (const r of statusRows) {
-    if (isTier(r.tier_code)) totals[r.tier_code].pipeline += r.n;
-  }
-  for (const r of uncountableRows) {
-    if (isTier(r.tier_code)) takeOffUncountable(totals[r.tier_code], r.tier_code, r.level_sought, Number(r.n));
+  for (const r of levelRows) {
+    if (isTier(r.tier_code)) addInReview(totals[r.tier_code], r.tier_code, r.level_sought, Number(r.n));
   }
 
   const approved = new Map<string, number>();
@@ -332,13 +307,13 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
   return { year, asOf: now.toISOString(), hasTargets: targets.length > 0, tiers, totals, cleanBeautyCoverage: coverage };
 }
 
-/** Achieved and pipeline cells of the given towns for one year, from 0002's per-town counters. */
+/** Achieved and pipeline cells of the given towns for one year, from 0002's and 0017's per-town counters. */
 async function townCells(db: Db, year: number, codes: readonly string[]): Promise<Map<string, Record<TierCode, Cell>>> {
   const byTown = new Map<string, Record<TierCode, Cell>>();
   if (codes.length === 0) return byTown;
   // Equality on year and IN lists on tier and town: seeks into the counters' primary keys,
   // one per (tier, town) of the page, not a read of the year's rows of every town.
-  const [awardRows, appRows, uncountableRows] = await Promise.all([
+  const [awardRows, levelRows] = await Promise.all([
     db
       .selectFrom("progress_award_counts")
       .select(["tier_code", "town_code", "level", "n"])
@@ -348,24 +323,12 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
       .where("n", ">", 0)
       .execute(),
     db
-      .selectFrom("progress_application_counts")
-      .select(["tier_code", "town_code", "n"])
+      .selectFrom("pipeline_level_counts")
+      .select(["tier_code", "town_code", "level_sought", "n"])
       .where("year", "=", year)
       .where("tier_code", "in", TIER_CODES)
       .where("town_code", "in", codes)
-      .where("status", "in", PIPELINE_STATUSES)
       .where("n", ">", 0)
-      .execute(),
-    // The few in review that cannot count (0009's partial index), each firm's town by its key;
-    // counted here rather than grouped in SQL, which would sort them in a temporary b-tree.
-    db
-      .selectFrom("applications")
-      .innerJoin("enterprises as e", "e.id", "applications.enterprise_id")
-      .select(["applications.tier_code", "applications.level_sought", "e.town_code"])
-      .where("applications.year", "=", year)
-      .where(sql<boolean>`applications.status IN ('submitted', 'returned', 'publicized')`)
-      .where(uncountable)
-      .where("e.town_code", "in", codes)
       .execute(),
   ]);
   const cellsOf = (town: string) => {
@@ -378,11 +341,8 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
       cellsOf(r.town_code)[r.tier_code].achieved += r.n;
     }
   }
-  for (const r of appRows) {
-    if (isTier(r.tier_code)) cellsOf(r.town_code)[r.tier_code].pipeline += r.n;
-  }
-  for (const r of uncountableRows) {
-    if (isTier(r.tier_code)) takeOffUncountable(cellsOf(r.town_code)[r.tier_code], r.tier_code, r.level_sought, 1);
+  for (const r of levelRows) {
+    if (isTier(r.tier_code)) addInReview(cellsOf(r.town_code)[r.tier_code], r.tier_code, r.level_sought, Number(r.n));
   }
   return byTown;
 }
@@ -635,7 +595,9 @@ export interface CounterDifference {
     | "progress_award_counts"
     | "progress_coverage_counts"
     | "application_status_totals"
-    | "award_level_totals";
+    | "award_level_totals"
+    | "pipeline_level_counts"
+    | "pipeline_level_totals";
   key: string;
   counter: number;
   actual: number;
@@ -704,5 +666,21 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     SELECT year || '/' || tier_code || '/' || level AS key, count(*) AS n FROM awards
     WHERE revoked_on IS NULL AND renews_award_id IS NULL GROUP BY year, tier_code, level`.execute(db);
   compare("award_level_totals", awardTotals.rows, awardTotalsActual.rows);
+  const levelCounters = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || town_code || '/' || level_sought AS key, n
+    FROM pipeline_level_counts`.execute(db);
+  const levelActual = await sql<{ key: string; n: number }>`
+    SELECT a.year || '/' || a.tier_code || '/' || e.town_code || '/' || coalesce(a.level_sought, '') AS key, count(*) AS n
+    FROM applications a JOIN enterprises e ON e.id = a.enterprise_id
+    WHERE a.status IN ('submitted', 'returned', 'publicized')
+    GROUP BY a.year, a.tier_code, e.town_code, coalesce(a.level_sought, '')`.execute(db);
+  compare("pipeline_level_counts", levelCounters.rows, levelActual.rows);
+  const levelTotals = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || level_sought AS key, sum(n) AS n FROM pipeline_level_totals
+    GROUP BY year, tier_code, level_sought`.execute(db);
+  const levelTotalsActual = await sql<{ key: string; n: number }>`
+    SELECT year || '/' || tier_code || '/' || coalesce(level_sought, '') AS key, count(*) AS n FROM applications
+    WHERE status IN ('submitted', 'returned', 'publicized') GROUP BY year, tier_code, coalesce(level_sought, '')`.execute(db);
+  compare("pipeline_level_totals", levelTotals.rows, levelTotalsActual.rows);
   return diffs;
 }

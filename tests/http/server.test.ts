@@ -129,6 +129,9 @@ describe("the running server", () => {
             ON CONFLICT (year, tier_code, town_code, level) DO UPDATE SET n = excluded.n`.execute(trx);
           await sql`INSERT INTO progress_application_counts (year, tier_code, town_code, status, n) VALUES (${year}, ${tier.code}, ${town}, 'submitted', 9999)
             ON CONFLICT (year, tier_code, town_code, status) DO UPDATE SET n = excluded.n`.execute(trx);
+          // The league's pipeline is read by level sought (0017): at a level every tier counts.
+          await sql`INSERT INTO pipeline_level_counts (year, tier_code, town_code, level_sought, n) VALUES (${year}, ${tier.code}, ${town}, 'national', 9999)
+            ON CONFLICT (year, tier_code, town_code, level_sought) DO UPDATE SET n = excluded.n`.execute(trx);
         }
       }
     });

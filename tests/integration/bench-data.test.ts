@@ -35,6 +35,8 @@ const TABLES: { table: string; key: string; columns?: string }[] = [
   { table: "progress_coverage_counts", key: "town_code" },
   { table: "application_status_totals", key: "year, tier_code, status, slot" },
   { table: "award_level_totals", key: "year, tier_code, level, slot" },
+  { table: "pipeline_level_counts", key: "year, tier_code, town_code, level_sought" },
+  { table: "pipeline_level_totals", key: "year, tier_code, level_sought, slot" },
 ];
 
 type Digest = Record<string, { rows: number; sha256: string; first: unknown[] | null }>;

@@ -270,7 +270,7 @@ describe("progress counters", () => {
 });
 
 describe("counters under a randomised sequence of changes", () => {
-  it("stay equal to a recomputation after 600 seeded transitions", async () => {
+  it("stay equal to a recomputation after 700 seeded transitions", async () => {
     const rng = mulberry32(0x5eed2023);
     const d = db();
     const reviewer = await callerOf("reviewer");
@@ -287,8 +287,14 @@ describe("counters under a randomised sequence of changes", () => {
         .where("enterprise_id", "in", firms)
         .where("status", "in", statuses)
         .execute();
-    for (let step = 0; step < 600; step++) {
-      const op = pick(rng, ["insert", "submit", "return", "resubmit", "withdraw", "approve", "reject", "revoke", "move", "level", "award", "delete", "scale", "archive"] as const);
+    // Levels sought, none among them: the pipeline counts them apart (0017's counters).
+    const seek = () => pick(rng, [null, "national", "provincial", "municipal", "district"] as const);
+    const OPS = [
+      "insert", "submit", "return", "resubmit", "propose", "withdraw", "approve", "reject", "revoke",
+      "move", "level", "seek", "rekey", "award", "delete", "scale", "archive",
+    ] as const;
+    for (let step = 0; step < 700; step++) {
+      const op = pick(rng, OPS);
       try {
         if (op === "insert") {
           await d
@@ -298,6 +304,7 @@ describe("counters under a randomised sequence of changes", () => {
               tier_code: pick(rng, TIER_CODES),
               year: pick(rng, years),
               status: chance(rng, 0.5) ? "draft" : "submitted",
+              level_sought: seek(),
               payload: "{}",
               created_at: stamp,
               updated_at: stamp,
@@ -317,6 +324,20 @@ describe("counters under a randomised sequence of changes", () => {
           const live = await d.selectFrom("awards").select("id").where("enterprise_id", "in", firms).where("revoked_on", "is", null).execute();
           if (!live.length) continue;
           await d.updateTable("awards").set({ level: pick(rng, ["national", "provincial", "municipal", "district"] as const) }).where("id", "=", pick(rng, live).id).execute();
+        } else if (op === "seek" || op === "rekey") {
+          // The level sought changed on the form, or (by maintenance) the year, tier or firm.
+          const apps = await appsIn(["draft", "submitted", "returned", "publicized", "approved"]);
+          if (!apps.length) continue;
+          const app = pick(rng, apps);
+          await d
+            .updateTable("applications")
+            .set(
+              op === "seek"
+                ? { level_sought: seek() }
+                : pick(rng, [{ year: pick(rng, years) }, { tier_code: pick(rng, TIER_CODES) }, { enterprise_id: pick(rng, firms) }]),
+            )
+            .where("id", "=", app.id)
+            .execute();
         } else if (op === "award") {
           await addAward(pick(rng, firms), pick(rng, TIER_CODES), pick(rng, ["provincial", "municipal", "district"] as const), pick(rng, years));
         } else if (op === "delete") {
@@ -338,15 +359,17 @@ describe("counters under a randomised sequence of changes", () => {
             submit: ["draft"],
             return: ["submitted"],
             resubmit: ["returned"],
+            propose: ["submitted"],
             withdraw: ["submitted", "returned"],
-            approve: ["submitted"],
-            reject: ["submitted"],
+            approve: ["submitted", "publicized"],
+            reject: ["submitted", "publicized"],
             revoke: ["approved"],
           };
           const to: Record<string, Status> = {
             submit: "submitted",
             return: "returned",
             resubmit: "submitted",
+            propose: "publicized",
             withdraw: "withdrawn",
             approve: "approved",
             reject: "rejected",
@@ -387,7 +410,7 @@ describe("counters under a randomised sequence of changes", () => {
     expect(await verifyCounters(d)).toEqual([]);
     for (const year of years) await expectMatchesOracle(d, reviewer, year);
     // Every kind of change really happened.
-    for (const op of ["insert", "submit", "return", "resubmit", "withdraw", "approve", "reject", "revoke", "move", "level", "award", "delete", "scale", "archive"]) {
+    for (const op of OPS) {
       expect(done[op] ?? 0, op).toBeGreaterThan(0);
     }
   });

@@ -59,10 +59,15 @@ describe("query plans of the hot pages", () => {
     const api = plans.filter((p) => p.page === "api progress");
     expect(api.length).toBeGreaterThan(3);
     // Per-town counters hold a row per town: the API's cost would grow with the towns.
-    for (const p of api) expect(p.sql).not.toMatch(/"progress_award_counts"|"progress_application_counts"|from "towns"/);
+    for (const p of api) expect(p.sql).not.toMatch(/"progress_award_counts"|"progress_application_counts"|"pipeline_level_counts"|from "towns"/);
     expect(api.some((p) => /from "award_level_totals"/.test(p.sql))).toBe(true);
+    expect(api.some((p) => /from "pipeline_level_totals"/.test(p.sql))).toBe(true);
+    for (const page of ["api progress", "dashboard", "dashboard: next page of towns"]) {
+      // The pipeline by level sought comes from 0017's counters: no application row is read.
+      expect(plans.filter((p) => p.page === page && /from "applications"/.test(p.sql)), page).toEqual([]);
+    }
     for (const page of ["dashboard", "dashboard: next page of towns"]) {
-      const perTown = plans.filter((p) => p.page === page && /"progress_(award|application)_counts"/.test(p.sql));
+      const perTown = plans.filter((p) => p.page === page && /"progress_award_counts"|"pipeline_level_counts"/.test(p.sql));
       expect(perTown).toHaveLength(2);
       for (const p of perTown) {
         // Bounded by the page's towns, through the counters' primary key.
@@ -70,10 +75,6 @@ describe("query plans of the hot pages", () => {
         expect(p.parameters.length).toBeLessThan(40);
         expect(p.plan.join("\n")).toMatch(/SEARCH \w+ USING PRIMARY KEY \(year=\? AND tier_code=\?/);
       }
-      // The few in review that cannot count for their tier: through 0009's partial index.
-      const uncountable = plans.filter((p) => p.page === page && /from "applications" inner join "enterprises"/.test(p.sql));
-      expect(uncountable).toHaveLength(1);
-      expect(uncountable[0]!.plan.join("\n")).toMatch(/SEARCH applications USING (COVERING )?INDEX applications_in_review \(year=\?\)/);
       const towns = plans.find((p) => p.page === page && /from "towns"/.test(p.sql) && /limit/.test(p.sql));
       expect(towns?.parameters.at(-1)).toBe(16);
     }
