@@ -82,3 +82,36 @@ export function missingText(m: MissingCriterion, lang: "zh" | "en"): string {
   if (lang === "en") return `${m.labelEn}: ${m.haveEn ?? "no data"}, needs ${m.needEn}`;
   return `${m.labelZh} ${m.haveZh ?? "无数据"}，需 ${m.needZh}`;
 }
+
+/**
+ * A stored list of criteria (discovery_results.missing / to_confirm, JSON text) read back: each
+ * item must carry the fields a MissingCriterion has, as strings (have may be null); anything else
+ * answers null, so a damaged row shows no criteria rather than wrong ones.
+ */
+export function parseStoredCriteria(text: string): MissingCriterion[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length > 50) return null;
+  const out: MissingCriterion[] = [];
+  for (const item of value) {
+    if (!item || typeof item !== "object") return null;
+    const m = item as Record<string, unknown>;
+    const text = (k: string) => typeof m[k] === "string" && (m[k] as string).length <= 500;
+    const maybe = (k: string) => m[k] === null || text(k);
+    if (!["key", "labelZh", "labelEn", "needZh", "needEn"].every(text) || !maybe("haveZh") || !maybe("haveEn")) return null;
+    out.push({
+      key: m.key as string,
+      labelZh: m.labelZh as string,
+      labelEn: m.labelEn as string,
+      needZh: m.needZh as string,
+      needEn: m.needEn as string,
+      haveZh: (m.haveZh as string | null) ?? null,
+      haveEn: (m.haveEn as string | null) ?? null,
+    });
+  }
+  return out;
+}
