@@ -386,7 +386,19 @@ export async function claimDiscoveryRun(db: Db, holder: string, now = new Date()
   }
 }
 
-type FirmRow = Record<string, number | string | null> & { id: number; name: string; town_code: string; industry_code: string; above_scale: number; f_id: number | null; g_id: number | null };
+type FirmRow = Record<string, number | string | boolean | null> & {
+  id: number;
+  name: string;
+  town_code: string;
+  industry_code: string;
+  above_scale: number;
+  archived_at: string | null;
+  /** EXISTS: 0/1 on SQLite, a boolean on PostgreSQL. */
+  held: number | boolean;
+  open_application: number | boolean;
+  f_id: number | null;
+  g_id: number | null;
+};
 
 const FIGURE_SELECT = FIGURE_FIELDS.map((f) => `f.${f.column} AS f_${f.column}, g.${f.column} AS g_${f.column}`).join(", ");
 
@@ -407,32 +419,6 @@ export interface WorkOptions {
   onBatch?: (done: number, total: number) => void;
   /** Stops after this many batches, the lease left to expire (tests of a worker that dies). */
   stopAfterBatches?: number;
-}
-
-/** The ids of the firms holding a live award of the tier, and of those with an open application of it. */
-async function excludedFirms(db: Db, run: RunRow, today: string): Promise<Set<number>> {
-  const out = new Set<number>();
-  const town = run.scope === "district" ? null : run.scope;
-  const held = await db
-    .selectFrom("awards as a")
-    .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
-    .select("a.enterprise_id")
-    .where("a.tier_code", "=", run.tier_code)
-    .where("a.revoked_on", "is", null)
-    .where((eb) => eb.or([eb("a.valid_until", "is", null), eb("a.valid_until", ">=", today)]))
-    .$if(town !== null, (q) => q.where("e.town_code", "=", town!))
-    .execute();
-  for (const r of held) out.add(Number(r.enterprise_id));
-  const open = await db
-    .selectFrom("applications as a")
-    .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
-    .select("a.enterprise_id")
-    .where("a.tier_code", "=", run.tier_code)
-    .where("a.status", "in", OPEN)
-    .$if(town !== null, (q) => q.where("e.town_code", "=", town!))
-    .execute();
-  for (const r of open) out.add(Number(r.enterprise_id));
-  return out;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -469,7 +455,6 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
         .executeTakeFirst();
       if (Number(set.numUpdatedRows) !== 1) return "lost";
     }
-    const excluded = await excludedFirms(db, run, today);
     const empty: never[] = [];
     let cursor = Number(run.cursor);
     let done = Number(run.done);
@@ -478,11 +463,20 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
     let batches = 0;
     for (;;) {
       const firms = (
-        await sql<FirmRow>`SELECT e.id, e.name, e.town_code, e.industry_code, e.above_scale, f.id AS f_id, g.id AS g_id, ${sql.raw(FIGURE_SELECT)}
+        // Archived firms are skipped here rather than in WHERE: with it, SQLite reads the firms
+        // through the index of live names and sorts a province's ids for every batch.
+        // Held and open firms are told by one index seek each (the partial indexes of live awards
+        // and open applications, by firm): a Set built up front read 1.3 million awards and 3
+        // million applications at province scale, 10 s before the first firm was judged.
+        await sql<FirmRow>`SELECT e.id, e.name, e.town_code, e.industry_code, e.above_scale, e.archived_at, f.id AS f_id, g.id AS g_id,
+            EXISTS (SELECT 1 FROM applications a WHERE a.enterprise_id = e.id AND a.tier_code = ${tier} AND a.status IN (${sql.join([...OPEN])})) AS open_application,
+            EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id AND w.tier_code = ${tier} AND w.revoked_on IS NULL
+              AND (w.valid_until IS NULL OR w.valid_until >= ${today})) AS held,
+            ${sql.raw(FIGURE_SELECT)}
           FROM enterprises e
           LEFT JOIN enterprise_figures f ON f.enterprise_id = e.id AND f.year = ${year - 1}
           LEFT JOIN enterprise_figures g ON g.enterprise_id = e.id AND g.year = ${year - 2}
-          WHERE e.id > ${cursor} AND e.archived_at IS NULL ${town === null ? sql`` : sql`AND e.town_code = ${town}`}
+          WHERE e.id > ${cursor} ${town === null ? sql`` : sql`AND e.town_code = ${town}`}
           ORDER BY e.id LIMIT ${batchSize}`.execute(db)
       ).rows;
       const last = firms.length < batchSize;
@@ -498,9 +492,13 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
         industry_code: string;
         name: string;
       }[] = [];
+      let live = 0;
       for (const f of firms) {
+        if (f.archived_at !== null) continue;
+        live++;
         const id = Number(f.id);
-        if (f.f_id === null || excluded.has(id)) continue;
+        // Held or open: the firm's standing is "held" / "open", never a candidate (standing.ts).
+        if (f.f_id === null || f.held === true || f.held === 1 || f.open_application === true || f.open_application === 1) continue;
         const finding = discoverFirm({
           tierCode: tier,
           year,
@@ -527,7 +525,7 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
           name: f.name,
         });
       }
-      done += firms.length;
+      done += live;
       if (firms.length) cursor = Number(firms[firms.length - 1]!.id);
       const now = clock();
       const kept = await transact(db, async (trx) => {

@@ -5,7 +5,7 @@
  * run for 专精特新 over the district as the bureau and works it as the server's worker does
  * (claim, batches, results committed with the progress), sampling the process's RSS:
  *
- *   npx tsx tests/bench/discovery.ts L [--batch 2000]
+ *   npx tsx tests/bench/discovery.ts L [--batch 2000] [--batches N (stop after N batches)]
  *
  * Prints one JSON line: firms, candidates, seconds, firms per second, RSS growth (MB). Also
  * called by `npm run bench` (run.ts).
@@ -76,11 +76,16 @@ export interface DiscoveryBenchResult {
   seconds: number;
   firmsPerSecond: number;
   rssGrowthMB: number;
+  /** CPU time of this process over the run (user + system): the machine's load does not inflate it. */
+  cpuSeconds: number;
   batch: number;
 }
 
 /** One whole run over the data set of `size`, timed from queueing to done. */
-export async function benchDiscovery(size: string, options: { batch?: number; log?: (line: string) => void } = {}): Promise<DiscoveryBenchResult> {
+export async function benchDiscovery(
+  size: string,
+  options: { batch?: number; log?: (line: string) => void; stopAfterBatches?: number } = {},
+): Promise<DiscoveryBenchResult> {
   const log = options.log ?? console.log;
   if (!isSyntheticSize(size)) throw new Error(`unknown size ${size}`);
   const { file } = await ensureSynthetic(size, { log });
@@ -99,6 +104,7 @@ export async function benchDiscovery(size: string, options: { batch?: number; lo
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await startDiscoveryRun(db, caller, { tier: "specialized-new", year: DISCOVERY_BENCH_YEAR });
     const holder = newDiscoveryHolder();
@@ -106,13 +112,15 @@ export async function benchDiscovery(size: string, options: { batch?: number; lo
     if (!run) throw new Error("the queued run was not claimed");
     const outcome = await workDiscoveryRun(db, run, holder, {
       batchSize: options.batch,
+      stopAfterBatches: options.stopAfterBatches,
       onBatch: () => {
         peak = Math.max(peak, process.memoryUsage().rss);
       },
     });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(timer);
-    if (outcome !== "done") throw new Error(`the run ended ${outcome}`);
+    if (outcome !== "done" && !(outcome === "stopped" && options.stopAfterBatches)) throw new Error(`the run ended ${outcome}`);
     const row = await db.selectFrom("discovery_runs").select(["done", "meets", "near"]).where("id", "=", run.id).executeTakeFirstOrThrow();
     const firms = Number(row.done);
     return {
@@ -122,6 +130,7 @@ export async function benchDiscovery(size: string, options: { batch?: number; lo
       seconds: Number(seconds.toFixed(2)),
       firmsPerSecond: Math.round(firms / seconds),
       rssGrowthMB: Number(((peak - rss0) / 2 ** 20).toFixed(1)),
+      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
       batch: options.batch ?? 2000,
     };
   } finally {
@@ -133,7 +142,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const size = (process.argv[2] ?? "S").toUpperCase();
   const batchAt = process.argv.indexOf("--batch");
   const batch = batchAt > 0 ? Number(process.argv[batchAt + 1]) : undefined;
-  benchDiscovery(size, { batch })
+  const stopAt = process.argv.indexOf("--batches");
+  const stopAfterBatches = stopAt > 0 ? Number(process.argv[stopAt + 1]) : undefined;
+  benchDiscovery(size, { batch, stopAfterBatches })
     .then((result) => console.log(JSON.stringify(result)))
     .catch((error) => {
       console.error(error);

@@ -90,7 +90,7 @@ export const en: Record<keyof typeof zh, string> = {
   "discovery.run.restart": "Check again",
   "discovery.run.none": "No check has been run for this tier and year yet. Choose “Start the check”: every firm is checked in the background and listed here when it is done.",
   "discovery.run.asOf": "Results as of {at}, {scanned} {scanned:firm|firms} checked",
-  "discovery.run.progress": "Checking: {percent}% ({done} of {total} firms)",
+  "discovery.run.progress": "Checking: {percent}% ({done} of {total} {total:firm|firms})",
   "discovery.run.queued": "The check is queued and will start shortly.",
   "discovery.run.previous": "The previous results stay shown meanwhile.",
   "discovery.run.reload": "Refresh the progress",
