@@ -73,7 +73,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const today = todayInShanghai();
   const params = new URLSearchParams();
-  for (const key of ["tier", "year"]) {
+  // The start form carries the page's filters too, so that the page it returns to keeps them.
+  const keys = form.get("intent") === "start" ? ["tier", "year", "town", "industry", "verdict", "sort", "dir"] : ["tier", "year"];
+  for (const key of keys) {
     const v = form.get(key);
     if (typeof v === "string") params.set(key, v);
   }
@@ -303,6 +305,9 @@ export default function DiscoveryPage() {
             <input type="hidden" name="intent" value="start" />
             <input type="hidden" name="tier" value={d.query.tier} />
             <input type="hidden" name="year" value={d.query.year} />
+            {(["town", "industry", "verdict", "sort", "dir"] as const).map((key) =>
+              d.query[key] ? <input key={key} type="hidden" name={key} value={d.query[key]} /> : null,
+            )}
             <button type="submit" className="button button--primary" disabled={running || navigation.state === "submitting"}>
               {t(d.run ? "discovery.run.restart" : "discovery.run.start")}
             </button>
