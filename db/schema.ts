@@ -458,6 +458,8 @@ export interface DiscoveryRunsTable {
   near: ColumnType<number, number | undefined, number>;
   /** The last firm id whose results are committed; a run taken over resumes after it. */
   cursor: ColumnType<number, number | undefined, number>;
+  /** JSON: criterion key → its label and need, shared by the run's results. */
+  criteria: ColumnType<string, string | undefined, string>;
   attempts: ColumnType<number, number | undefined, number>;
   started_by: number | null;
   started_at: string;

@@ -17,7 +17,15 @@ import crypto from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { transact } from "../../db/dialect/transact";
-import { discoverFirm, discoveryRuleVersion, parseStoredCriteria, type DiscoveryVerdict } from "~/domain/discovery";
+import {
+  compactCriteria,
+  discoverFirm,
+  discoveryRuleVersion,
+  parseCriteriaDictionary,
+  parseStoredCriteria,
+  type CriterionText,
+  type DiscoveryVerdict,
+} from "~/domain/discovery";
 import { FIGURE_FIELDS, type Figures } from "~/domain/figures";
 import { seesEverything, type Caller } from "~/domain/scope";
 import type { MissingCriterion } from "~/domain/standing";
@@ -119,6 +127,7 @@ type RunRow = {
   meets: number;
   near: number;
   cursor: number;
+  criteria: string;
   attempts: number;
   started_at: string;
   finished_at: string | null;
@@ -139,6 +148,7 @@ const RUN_COLUMNS = [
   "meets",
   "near",
   "cursor",
+  "criteria",
   "attempts",
   "started_at",
   "finished_at",
@@ -319,6 +329,8 @@ export async function readCandidates(
   rows = rows.orderBy("r.enterprise_id", "asc");
   if (page.limit !== null) rows = rows.limit(page.limit).offset(page.offset);
   const found = await rows.execute();
+  const stored = await db.selectFrom("discovery_runs").select("criteria").where("id", "=", done.id).executeTakeFirst();
+  const dictionary = parseCriteriaDictionary(stored?.criteria ?? "{}") ?? {};
   return {
     run: done,
     total,
@@ -335,8 +347,8 @@ export async function readCandidates(
       industryNameZh: r.industry_zh,
       industryNameEn: r.industry_en,
       verdict: r.verdict,
-      missing: parseStoredCriteria(r.missing) ?? [],
-      toConfirm: parseStoredCriteria(r.to_confirm) ?? [],
+      missing: parseStoredCriteria(r.missing, dictionary) ?? [],
+      toConfirm: parseStoredCriteria(r.to_confirm, dictionary) ?? [],
       poolEntryId: r.pool_entry_id === null ? null : Number(r.pool_entry_id),
     })),
   };
@@ -456,6 +468,7 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
       if (Number(set.numUpdatedRows) !== 1) return "lost";
     }
     const empty: never[] = [];
+    const dictionary: Record<string, CriterionText> = parseCriteriaDictionary(run.criteria) ?? {};
     let cursor = Number(run.cursor);
     let done = Number(run.done);
     let meets = Number(run.meets);
@@ -518,8 +531,8 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
           verdict: finding.verdict,
           missing_count: finding.missing.length,
           confirm_count: finding.toConfirm.length,
-          missing: JSON.stringify(finding.missing),
-          to_confirm: JSON.stringify(finding.toConfirm),
+          missing: JSON.stringify(compactCriteria(finding.missing, dictionary)),
+          to_confirm: JSON.stringify(compactCriteria(finding.toConfirm, dictionary)),
           town_code: f.town_code,
           industry_code: f.industry_code,
           name: f.name,
@@ -537,6 +550,7 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
             meets,
             near,
             cursor,
+            criteria: JSON.stringify(dictionary),
             lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
             ...(last ? { status: "done" as const, finished_at: now.toISOString(), lease_holder: null, lease_expires_at: null } : {}),
           })

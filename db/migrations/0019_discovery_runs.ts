@@ -13,7 +13,9 @@ import { runStatements, type Statement } from "./ddl";
  *   `cursor`, the last firm id whose results were committed) or, after three attempts, failed.
  * - discovery_results: one row per candidate of a run, with what the page filters and sorts on
  *   and the missing and to-confirm criteria as JSON text (checked on write by the database, and
- *   by a schema on read).
+ *   on read by app/domain/discovery.ts): each criterion as `[key, have, have in English]`, its
+ *   label and need kept once in the run's `criteria` dictionary, since they are the same for
+ *   every firm of a run; at province scale that keeps a run's results a quarter of the size.
  *
  * A finished run supersedes the older runs of its tier, year and scope: they and their results
  * are deleted in the transaction that marks it done.
@@ -31,6 +33,7 @@ const statements: Statement[] = [
     meets INTEGER NOT NULL DEFAULT 0 CHECK (meets >= 0),
     near INTEGER NOT NULL DEFAULT 0 CHECK (near >= 0),
     cursor INTEGER NOT NULL DEFAULT 0,
+    criteria TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(criteria)),
     attempts INTEGER NOT NULL DEFAULT 0,
     started_by INTEGER REFERENCES users(id),
     started_at TEXT NOT NULL,
