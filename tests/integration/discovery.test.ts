@@ -306,6 +306,33 @@ describe("the page", () => {
   });
 });
 
+describe("starting a run from the page", () => {
+  it("refuses a hostile start with the field named and queues nothing; a good one redirects with the filters kept", async () => {
+    const cookie = await cookieOf("officer-jintang");
+    const count = async () => Number((await db().selectFrom("discovery_runs").select(db().fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    for (const [form, field] of [
+      [{ intent: "start", tier: "listed\u0000", year: String(YEAR) }, "tier"],
+      [{ intent: "start", tier: TIER, year: "2026\u202e" }, "year"],
+      [{ intent: "start", tier: TIER, year: String(YEAR), town: "x".repeat(100_000) }, "town"],
+      [{ intent: "start", tier: TIER, year: String(YEAR), verdict: "<script>" }, "verdict"],
+    ] as const) {
+      const res = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie, form: form as Record<string, string> }));
+      expect(statusOf(res.result), JSON.stringify(form).slice(0, 80)).toBe(400);
+      expect(dataOf(res.result)).toMatchObject({ ok: false, field });
+    }
+    expect(await count()).toBe(before);
+    const res = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie, form: { intent: "start", tier: "green-factory", year: String(YEAR + 2), verdict: "near" } }));
+    expect(statusOf(res.result)).toBe(302);
+    expect((res.result as Response).headers.get("Location")).toBe(`/cultivation/discovery?tier=green-factory&year=${YEAR + 2}&verdict=near`);
+    const runs = await db().selectFrom("discovery_runs").select(["scope", "status", "started_by"]).where("tier_code", "=", "green-factory").where("year", "=", YEAR + 2).execute();
+    expect(runs).toMatchObject([{ scope: "jintang" }]);
+    // The enterprise account cannot start one.
+    const ent = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie: await cookieOf("ent-jintang"), form: { intent: "start", tier: TIER, year: String(YEAR) } }));
+    expect(statusOf(ent.result)).toBe(404);
+  });
+});
+
 describe("/api/candidates", () => {
   const get = async (query: string, username?: string) => {
     const cookie = username ? await cookieOf(username) : undefined;
