@@ -463,6 +463,47 @@ export interface DB {
   notice_batches: NoticeBatchesTable;
   notice_items: NoticeItemsTable;
   notice_objections: NoticeObjectionsTable;
+  discovery_runs: DiscoveryRunsTable;
+  discovery_results: DiscoveryResultsTable;
+}
+
+/** A stored discovery run (0019): scope 'district' or a town code; status queued → running → done | failed. */
+export interface DiscoveryRunsTable {
+  id: Id;
+  tier_code: string;
+  year: number;
+  scope: string;
+  rule_version: string;
+  status: "queued" | "running" | "done" | "failed";
+  done: ColumnType<number, number | undefined, number>;
+  total: ColumnType<number, number | undefined, number>;
+  meets: ColumnType<number, number | undefined, number>;
+  near: ColumnType<number, number | undefined, number>;
+  /** The last firm id whose results are committed; a run taken over resumes after it. */
+  cursor: ColumnType<number, number | undefined, number>;
+  /** JSON: criterion key → its label and need, shared by the run's results. */
+  criteria: ColumnType<string, string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  started_by: number | null;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  lease_holder: string | null;
+  lease_expires_at: string | null;
+}
+
+/** A candidate found by a discovery run (0019); missing and to_confirm are JSON text. */
+export interface DiscoveryResultsTable {
+  run_id: number;
+  enterprise_id: number;
+  verdict: "meets" | "near";
+  missing_count: number;
+  confirm_count: number;
+  missing: string;
+  to_confirm: string;
+  town_code: string;
+  industry_code: string;
+  name: string;
 }
 
 /** Per tier: whether its recognitions go through public notice, for how many working days (0016). */

@@ -82,3 +82,91 @@ export function missingText(m: MissingCriterion, lang: "zh" | "en"): string {
   if (lang === "en") return `${m.labelEn}: ${m.haveEn ?? "no data"}, needs ${m.needEn}`;
   return `${m.labelZh} ${m.haveZh ?? "无数据"}，需 ${m.needZh}`;
 }
+
+/** What a criterion says whatever the firm: the same for every firm of one run (its rule set and years). */
+export interface CriterionText {
+  labelZh: string;
+  labelEn: string;
+  needZh: string;
+  needEn: string;
+}
+
+/** A stored criterion: `[key, haveZh, haveEn]` with its text in the run's dictionary, or the whole criterion. */
+export type StoredCriterion = [string, string | null, string | null] | MissingCriterion;
+
+/**
+ * A firm's criteria as a run stores them: only what is the firm's own (what it has), the
+ * label and need kept once per run in `dictionary` (added to as keys first appear). A criterion
+ * whose text differs from the dictionary's is stored whole.
+ */
+export function compactCriteria(list: readonly MissingCriterion[], dictionary: Record<string, CriterionText>): StoredCriterion[] {
+  return list.map((m) => {
+    const known = dictionary[m.key];
+    if (!known) {
+      dictionary[m.key] = { labelZh: m.labelZh, labelEn: m.labelEn, needZh: m.needZh, needEn: m.needEn };
+      return [m.key, m.haveZh, m.haveEn];
+    }
+    if (known.labelZh === m.labelZh && known.labelEn === m.labelEn && known.needZh === m.needZh && known.needEn === m.needEn) return [m.key, m.haveZh, m.haveEn];
+    return m;
+  });
+}
+
+const shortText = (v: unknown): v is string => typeof v === "string" && v.length <= 500;
+
+/** A run's dictionary of criterion texts (discovery_runs.criteria) read back; null when malformed. */
+export function parseCriteriaDictionary(text: string): Record<string, CriterionText> | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const out: Record<string, CriterionText> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (!item || typeof item !== "object") return null;
+    const m = item as Record<string, unknown>;
+    if (!shortText(m.labelZh) || !shortText(m.labelEn) || !shortText(m.needZh) || !shortText(m.needEn)) return null;
+    out[key] = { labelZh: m.labelZh, labelEn: m.labelEn, needZh: m.needZh, needEn: m.needEn };
+  }
+  return out;
+}
+
+/**
+ * A stored list of criteria (discovery_results.missing / to_confirm, JSON text) read back with
+ * its run's dictionary: each item a `[key, haveZh, haveEn]` whose key the dictionary knows, or a
+ * whole criterion with string fields (have may be null); anything else answers null, so a damaged
+ * row shows no criteria rather than wrong ones.
+ */
+export function parseStoredCriteria(text: string, dictionary: Record<string, CriterionText>): MissingCriterion[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length > 50) return null;
+  const out: MissingCriterion[] = [];
+  const maybe = (v: unknown) => v === null || shortText(v);
+  for (const item of value) {
+    if (Array.isArray(item)) {
+      const [key, haveZh, haveEn] = item as unknown[];
+      if (item.length !== 3 || !shortText(key) || !maybe(haveZh) || !maybe(haveEn) || !Object.hasOwn(dictionary, key)) return null;
+      out.push({ key, ...dictionary[key]!, haveZh: haveZh as string | null, haveEn: haveEn as string | null });
+      continue;
+    }
+    if (!item || typeof item !== "object") return null;
+    const m = item as Record<string, unknown>;
+    if (![m.key, m.labelZh, m.labelEn, m.needZh, m.needEn].every(shortText) || !maybe(m.haveZh) || !maybe(m.haveEn)) return null;
+    out.push({
+      key: m.key as string,
+      labelZh: m.labelZh as string,
+      labelEn: m.labelEn as string,
+      needZh: m.needZh as string,
+      needEn: m.needEn as string,
+      haveZh: (m.haveZh as string | null) ?? null,
+      haveEn: (m.haveEn as string | null) ?? null,
+    });
+  }
+  return out;
+}

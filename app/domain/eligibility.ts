@@ -9,7 +9,7 @@
  * types. Money is integer yuan (see money.ts); ratios are compared in integers (BigInt), never as
  * floats, so 3% of ¥33,333,334 is decided exactly.
  */
-import { formatWan } from "./money";
+import { formatWan, formatWanExact } from "./money";
 import type { Level, TierCode } from "./tiers";
 
 /**
@@ -115,26 +115,69 @@ function scaledOf(payload: Payload, key: string, scale: number): number | null {
 
 // ───────────────────────────── formatting ─────────────────────────────
 
+const wanCache = new Map<number, string>();
+
 function wanZh(yuan: number): string {
-  return `${formatWan(yuan, { grouping: true })} 万元`;
+  let text = wanCache.get(yuan);
+  if (text === undefined) {
+    text = `${formatWan(yuan, { grouping: true })} 万元`;
+    // Thresholds and round amounts repeat; a firm's own amount rarely does.
+    if (wanCache.size < 4096) wanCache.set(yuan, text);
+  }
+  return text;
+}
+
+/**
+ * An amount held against a minimum: rounded to ¥100 as usual, but exact (to the yuan) when
+ * rounding would lift an amount under the minimum onto it (¥9,999,999 reads 999.9999 万元
+ * against ≥ 1,000 万元, never 1,000 万元).
+ */
+function wanZhAgainst(yuan: number, min: number): string {
+  if (yuan < min && Math.round(yuan / 100) * 100 >= min) return `${formatWanExact(yuan, { grouping: true })} 万元`;
+  return wanZh(yuan);
+}
+
+/** Thousands separators on a whole number, without a regular expression (it runs per firm). */
+function grouped(n: number): string {
+  const digits = String(n);
+  if (digits.length <= 3) return digits;
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += "," + digits.slice(i, i + 3);
+  return out;
 }
 
 function yuanEn(yuan: number): string {
-  return `¥${String(yuan).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`;
+  return yuan < 0 ? `¥-${grouped(-yuan)}` : `¥${grouped(yuan)}`;
 }
 
 /** a/b as a percentage with two decimals, rounded down so a value under a line never shows on it. */
 function percentText(numerator: number, denominator: number): string {
   if (denominator === 0) return "—";
-  const bp = (BigInt(numerator) * 10000n) / BigInt(denominator);
-  const whole = bp / 100n;
-  const frac = bp % 100n;
-  return `${whole}.${String(frac).padStart(2, "0")}%`;
+  const bp = floorDiv(numerator * 10000, numerator, 10000, denominator);
+  const frac = bp % 100;
+  return `${(bp - frac) / 100}.${frac < 10 ? "0" : ""}${frac}%`;
 }
 
 /** numerator / denominator ≥ pct / 100, exactly. */
 function ratioAtLeast(numerator: number, denominator: number, pct: number): boolean {
+  if (numerator < SAFE_FACTOR && denominator < SAFE_FACTOR) return numerator * 100 >= denominator * pct;
   return BigInt(numerator) * 100n >= BigInt(denominator) * BigInt(pct);
+}
+
+/** Below this, an amount times 10,000 stays an exact double, so plain arithmetic is exact. */
+const SAFE_FACTOR = 900_000_000_000;
+
+/**
+ * ⌊numerator × factor / denominator⌋ exactly: in doubles (corrected by one where the division
+ * rounded across a whole number) while the product is exact, else in BigInt. `product` is
+ * numerator × factor, computed by the caller.
+ */
+function floorDiv(product: number, numerator: number, factor: number, denominator: number): number {
+  if (numerator >= SAFE_FACTOR || denominator >= SAFE_FACTOR) return Number((BigInt(numerator) * BigInt(factor)) / BigInt(denominator));
+  let q = Math.floor(product / denominator);
+  if (q * denominator > product) q -= 1;
+  else if ((q + 1) * denominator <= product) q += 1;
+  return q;
 }
 
 function scaledText(scaled: number, scale: number, decimals: number): string {
@@ -162,6 +205,20 @@ export function criterionYears(on: string, applicationYear?: number): CriterionY
   return { prior: year - 1, before: year - 2, current };
 }
 
+/** The rule set of a tier on a date, remembered: discovery asks the same question per firm. */
+const ruleSetMemo = new Map<string, { set: RuleSet; beforeFirst: boolean } | null>();
+
+function ruleSetOnMemo(tierCode: TierCode, on: string, levelSought: Level | undefined): { set: RuleSet; beforeFirst: boolean } | null {
+  const key = `${tierCode}|${on}|${levelSought ?? ""}`;
+  let found = ruleSetMemo.get(key);
+  if (found === undefined) {
+    found = ruleSetOn(tierCode, on, levelSought);
+    if (ruleSetMemo.size > 256) ruleSetMemo.clear();
+    ruleSetMemo.set(key, found);
+  }
+  return found;
+}
+
 // ───────────────────────────── criterion builders ─────────────────────────────
 
 interface Labels {
@@ -179,15 +236,25 @@ function criterion(
   valueText: string | null,
   valueTextEn?: string | null,
 ): EligibilityCriterion {
-  const c: EligibilityCriterion = { ...labels, valueText, outcome };
+  // Built field by field (no spread, no delete): discovery judges a province's firms through this,
+  // and an object that loses a property turns slow for every later read.
+  const c: EligibilityCriterion = {
+    key: labels.key,
+    labelZh: labels.labelZh,
+    labelEn: labels.labelEn,
+    thresholdZh: labels.thresholdZh,
+    thresholdEn: labels.thresholdEn,
+    valueText,
+    outcome,
+  };
   if (valueTextEn !== undefined && valueTextEn !== valueText) c.valueTextEn = valueTextEn;
-  if (!labels.advisory) delete c.advisory;
+  if (labels.advisory) c.advisory = true;
   return c;
 }
 
 function minMoney(labels: Labels, yuan: number | null, min: number): EligibilityCriterion {
   if (yuan === null) return criterion(labels, "unknown", null);
-  return criterion(labels, yuan >= min ? "met" : "not-met", wanZh(yuan), yuanEn(yuan));
+  return criterion(labels, yuan >= min ? "met" : "not-met", wanZhAgainst(yuan, min), yuanEn(yuan));
 }
 
 function minCount(labels: Labels, n: number | null, min: number, unitZh = "", unitEn = ""): EligibilityCriterion {
@@ -216,11 +283,11 @@ function revenueOrEquity(payload: Payload, min: number, y: CriterionYears): Elig
   const parts: string[] = [];
   const partsEn: string[] = [];
   if (revenue !== null) {
-    parts.push(`营业收入 ${wanZh(revenue)}`);
+    parts.push(`营业收入 ${wanZhAgainst(revenue, min)}`);
     partsEn.push(`revenue ${yuanEn(revenue)}`);
   }
   if (equity !== null && equity > 0) {
-    parts.push(`股权融资 ${wanZh(equity)}`);
+    parts.push(`股权融资 ${wanZhAgainst(equity, EQUITY_MIN)}`);
     partsEn.push(`equity ${yuanEn(equity)}`);
   }
   const valueText = parts.length ? parts.join("；") : null;
@@ -746,7 +813,7 @@ function evaluateValid(
   if (usesChecklist(tierCode)) return checklistResult(tierCode, p, checklist ?? [], on);
 
   const level = levelSought ?? (typeof p.levelSought === "string" ? (p.levelSought as Level) : undefined);
-  const chosen = ruleSetOn(tierCode, on, level);
+  const chosen = ruleSetOnMemo(tierCode, on, level);
   if (!chosen) {
     return { ruleVersion: `${tierCode}/none`, ruleNameZh: "无预审规则", ruleNameEn: "No pre-check rules", criteria: [], summary: "no-rules", evaluatedOn: on };
   }

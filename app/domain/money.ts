@@ -98,6 +98,20 @@ export function formatWan(yuan: number, options: FormatWanOptions = {}): string 
   return sign + wholeText + fracText;
 }
 
+/**
+ * Formats integer yuan as 万元 exactly: up to 4 decimals (one yuan), trailing zeros trimmed
+ * ("999.9999", "1,000"). For an amount that must not read as equal to a line it falls short of.
+ */
+export function formatWanExact(yuan: number, options: FormatWanOptions = {}): string {
+  if (!Number.isSafeInteger(yuan)) return formatWan(yuan, options);
+  const abs = Math.abs(yuan);
+  const frac = abs % YUAN_PER_WAN;
+  let wholeText = String((abs - frac) / YUAN_PER_WAN);
+  if (options.grouping) wholeText = wholeText.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const fracText = frac === 0 ? "" : "." + String(frac).padStart(4, "0").replace(/0+$/, "");
+  return (yuan < 0 ? "-" : "") + wholeText + fracText;
+}
+
 /** "12.34 万元" */
 export function formatYuanAsWanZh(yuan: number, options: FormatWanOptions = {}): string {
   return `${formatWan(yuan, options)} 万元`;

@@ -10,6 +10,7 @@ import { todayInShanghai } from "~/utils/format";
 import { recordAudit } from "~/models/audit.server";
 import { loadCalendarExceptions } from "~/models/calendar.server";
 import { runWithLease } from "~/models/job-lease.server";
+import { processDiscoveryRuns } from "~/models/discovery.server";
 import { closeDueNotices } from "~/models/notice.server";
 import { deliverDueEmails, smtpTransport } from "~/models/outbox.server";
 import { queueDailyDigests, remindFiguresDue, remindOverdueQueue } from "~/models/reminder.server";
@@ -37,6 +38,8 @@ export const JOBS: readonly Job[] = [
   },
   // Public notices whose window has passed: approvals, then a word to the reviewers.
   { name: "notice-closing", leaseMs: 10 * 60_000, every: "tick", run: (db, now) => closeDueNotices(db, now) },
+  // Discovery runs queued, or left running by a process that died: claimed and worked to the end.
+  { name: "discovery-runs", leaseMs: 10 * 60_000, every: "tick", run: (db) => processDiscoveryRuns(db) },
   { name: "figures-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindFiguresDue(db, now) },
   { name: "expiry-reminders", leaseMs: 10 * 60_000, every: "daily", run: (db, now) => remindAwardsExpiring(db, now) },
   {

@@ -39,7 +39,8 @@ export type AuditAction =
   | "notice.objection"
   | "notice.resolve"
   | "validity.update"
-  | "renewal.start";
+  | "renewal.start"
+  | "discovery.run";
 
 /** Appends one row to the append-only audit log. */
 export async function recordAudit(

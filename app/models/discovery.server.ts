@@ -1,20 +1,37 @@
 /**
- * Discovery (主动发现): the firms in the caller's scope that meet, or nearly meet, a tier's rule
- * set in force, from their yearly figures, awards and applications. The judging is
- * app/domain/discovery.ts (which runs eligibility.ts and standing.ts); this module only reads.
- * Discovery never changes anything: adding a firm to the pool is pool.server.ts `addToPool`.
+ * Discovery (主动发现) as a stored run: which firms of a scope meet, or nearly meet, a tier's
+ * rule set in force, judged by app/domain/discovery.ts (eligibility.ts and standing.ts) over
+ * their yearly figures, and kept in discovery_results so that the page, its export and
+ * /api/candidates read a table, never judge a province's firms in a request.
  *
- * Firms are read in batches by keyset (`id > last ORDER BY id LIMIT n`), each batch's figures,
- * awards and open applications in a few `IN (…)` queries, so memory holds one batch and the
- * findings, never the district's figures at once.
+ * A run's life: `startDiscoveryRun` inserts it queued (the caller's scope: the bureau the
+ * district, a town officer its town) and returns at once; a worker in the server process
+ * (`kickDiscoveryWorker`, and the scheduler's `discovery-runs` job) claims it under a lease held
+ * on the run's own row, judges the firms in keyset batches (`id > cursor ORDER BY id`), and
+ * commits each batch's results with its progress and cursor, yielding to the event loop between
+ * batches. A worker that loses its lease stops; a run whose holder died is claimed again after
+ * the lease expires and resumes after its cursor, and after three attempts it is failed, never
+ * left "running". The run that finishes supersedes the older runs of its tier, year and scope.
  */
+import crypto from "node:crypto";
+import { sql } from "kysely";
 import type { Db } from "../../db/client";
-import { discoverFirm, discoveryRuleVersion, type DiscoveryVerdict } from "~/domain/discovery";
-import type { MissingCriterion } from "~/domain/standing";
+import { transact } from "../../db/dialect/transact";
+import {
+  compactCriteria,
+  discoverFirm,
+  discoveryRuleVersion,
+  parseCriteriaDictionary,
+  parseStoredCriteria,
+  type CriterionText,
+  type DiscoveryVerdict,
+} from "~/domain/discovery";
+import { FIGURE_FIELDS, type Figures } from "~/domain/figures";
 import { seesEverything, type Caller } from "~/domain/scope";
-import type { Level, TierCode } from "~/domain/tiers";
+import type { MissingCriterion } from "~/domain/standing";
+import type { TierCode } from "~/domain/tiers";
+import { recordAudit } from "~/models/audit.server";
 import { todayInShanghai } from "~/utils/format";
-import { figuresOfRow, figuresRowsOf } from "./figures.server";
 import { assertPoolCaller } from "./pool.server";
 
 /** Town officers (their town) and the bureau (the district); a firm's own account sees nothing. */
@@ -46,162 +63,578 @@ export interface Candidate {
   verdict: DiscoveryVerdict;
   missing: MissingCriterion[];
   toConfirm: MissingCriterion[];
+  /** The firm's active pool entry of the tier, when it has one now (added since the run, say). */
+  poolEntryId: number | null;
 }
 
-export interface DiscoveryResult {
+export type DiscoveryRunStatus = "queued" | "running" | "done" | "failed";
+
+export interface DiscoveryRunView {
+  id: number;
   tier: TierCode;
   year: number;
+  /** "district", or the town code of a town officer's run. */
+  scope: string;
   ruleVersion: string;
-  asOf: string;
-  /** Firms read (in scope, not archived, matching the town and industry filters). */
-  scanned: number;
+  status: DiscoveryRunStatus;
+  done: number;
+  total: number;
+  meets: number;
+  near: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  /** Whether the run is queued, or running under a lease that has expired (its worker died). */
+  stalled: boolean;
+}
+
+/** Firms judged per batch: each batch is one read, one judging loop and one write transaction. */
+export const DISCOVERY_BATCH = 2000;
+/** How long a worker's claim on a run lasts without a batch renewing it. */
+export const DISCOVERY_LEASE_MS = 30_000;
+/** Claims of one run before a run that keeps losing its worker is failed. */
+export const DISCOVERY_MAX_ATTEMPTS = 3;
+
+/** Open applications (any year) leave a firm out, as on the start page. */
+const OPEN = ["draft", "submitted", "returned", "publicized"] as const;
+
+const PROCESS = `${process.pid}-${crypto.randomBytes(6).toString("hex")}`;
+let holders = 0;
+
+/** A lease holder name for this process: its pid, a random part and a number per worker. */
+export function newDiscoveryHolder(): string {
+  return `${PROCESS}-${++holders}`;
+}
+
+function scopeOf(caller: Caller): string {
+  return seesEverything(caller) ? "district" : caller.townCode!;
+}
+
+/** The scopes whose runs a caller may read: the district's for the bureau; its town's and the district's for a town officer. */
+function readableScopes(caller: Caller): string[] {
+  return seesEverything(caller) ? ["district"] : [caller.townCode!, "district"];
+}
+
+type RunRow = {
+  id: number;
+  tier_code: string;
+  year: number;
+  scope: string;
+  rule_version: string;
+  status: DiscoveryRunStatus;
+  done: number;
+  total: number;
+  meets: number;
+  near: number;
+  cursor: number;
+  criteria: string;
+  attempts: number;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  lease_holder: string | null;
+  lease_expires_at: string | null;
+};
+
+const RUN_COLUMNS = [
+  "id",
+  "tier_code",
+  "year",
+  "scope",
+  "rule_version",
+  "status",
+  "done",
+  "total",
+  "meets",
+  "near",
+  "cursor",
+  "criteria",
+  "attempts",
+  "started_at",
+  "finished_at",
+  "error",
+  "lease_holder",
+  "lease_expires_at",
+] as const;
+
+function viewOf(row: RunRow, now: Date): DiscoveryRunView {
+  return {
+    id: Number(row.id),
+    tier: row.tier_code as TierCode,
+    year: Number(row.year),
+    scope: row.scope,
+    ruleVersion: row.rule_version,
+    status: row.status,
+    done: Number(row.done),
+    total: Number(row.total),
+    meets: Number(row.meets),
+    near: Number(row.near),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    stalled: row.status === "queued" || (row.status === "running" && (row.lease_expires_at ?? "") < now.toISOString()),
+  };
+}
+
+// ───────────────────────────── starting and reading runs ─────────────────────────────
+
+/**
+ * Queues a run for the caller's scope, or answers the one already queued or running for the same
+ * tier, year and scope (`created: false`). Audited in the same transaction. Returns at once:
+ * the judging is the worker's.
+ */
+export async function startDiscoveryRun(
+  db: Db,
+  caller: Caller,
+  query: { tier: TierCode; year: number },
+  now = new Date(),
+): Promise<{ run: DiscoveryRunView; created: boolean }> {
+  assertDiscoveryCaller(caller);
+  const scope = scopeOf(caller);
+  const ruleVersion = discoveryRuleVersion(query.tier, todayInShanghai(now), query.year);
+  return transact(db, async (trx) => {
+    const active = await trx
+      .selectFrom("discovery_runs")
+      .select(RUN_COLUMNS)
+      .where("tier_code", "=", query.tier)
+      .where("year", "=", query.year)
+      .where("scope", "=", scope)
+      .where("status", "in", ["queued", "running"])
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    if (active) return { run: viewOf(active as RunRow, now), created: false };
+    const inserted = await trx
+      .insertInto("discovery_runs")
+      .values({
+        tier_code: query.tier,
+        year: query.year,
+        scope,
+        rule_version: ruleVersion,
+        status: "queued",
+        started_by: caller.id,
+        started_at: now.toISOString(),
+        finished_at: null,
+        error: null,
+        lease_holder: null,
+        lease_expires_at: null,
+      })
+      .returning(RUN_COLUMNS)
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: caller.id,
+      action: "discovery.run",
+      subject: `discovery_run:${inserted.id}`,
+      data: { tier: query.tier, year: query.year, scope, ruleVersion },
+    });
+    return { run: viewOf(inserted as RunRow, now), created: true };
+  });
+}
+
+/**
+ * The runs a caller's page shows for a tier and year: the latest finished one it may read
+ * (`done`, whose results the page lists), a run queued or running (`active`), and the latest
+ * failed one newer than `done` (`failed`).
+ */
+export async function discoveryRunsFor(
+  db: Db,
+  caller: Caller,
+  query: { tier: TierCode; year: number },
+  now = new Date(),
+): Promise<{ done: DiscoveryRunView | null; active: DiscoveryRunView | null; failed: DiscoveryRunView | null }> {
+  assertDiscoveryCaller(caller);
+  const rows = (await db
+    .selectFrom("discovery_runs")
+    .select(RUN_COLUMNS)
+    .where("tier_code", "=", query.tier)
+    .where("year", "=", query.year)
+    .where("scope", "in", readableScopes(caller))
+    .orderBy("id", "desc")
+    .limit(20)
+    .execute()) as RunRow[];
+  const views = rows.map((r) => viewOf(r, now));
+  const done = views.filter((r) => r.status === "done").sort((a, b) => (a.finishedAt! < b.finishedAt! ? 1 : -1))[0] ?? null;
+  const own = scopeOf(caller);
+  const active = views.find((r) => (r.status === "queued" || r.status === "running") && r.scope === own) ?? null;
+  const failed = views.find((r) => r.status === "failed" && r.scope === own && (!done || r.id > done.id)) ?? null;
+  return { done, active, failed };
+}
+
+export interface StoredCandidates {
+  run: DiscoveryRunView | null;
+  /** Candidates matching the filters in the caller's scope (all pages). */
+  total: number;
+  meets: number;
+  near: number;
   candidates: Candidate[];
 }
 
-/** Firms read per batch. */
-export const DISCOVERY_BATCH = 1000;
-
-const OPEN = ["draft", "submitted", "returned"] as const;
-
 /**
- * Runs discovery over the caller's firms, batch by batch, handing each batch's candidates to
- * `onBatch` with the number of firms read so far. Returns the rule version applied.
+ * The candidates of the latest finished run the caller may read, in its scope, filtered, sorted
+ * (default: verdict, then fewest missing) and paged (`limit` null: all of them).
  */
-export async function scanCandidates(
+export async function readCandidates(
   db: Db,
   caller: Caller,
-  query: Pick<DiscoveryQuery, "tier" | "year" | "town" | "industry">,
-  today: string,
-  onBatch: (candidates: Candidate[], scanned: number) => void | Promise<void>,
-  batchSize = DISCOVERY_BATCH,
-): Promise<{ ruleVersion: string; scanned: number }> {
-  assertDiscoveryCaller(caller);
-  const ruleVersion = discoveryRuleVersion(query.tier, today, query.year);
+  query: DiscoveryQuery,
+  page: { offset: number; limit: number | null } = { offset: 0, limit: null },
+  now = new Date(),
+): Promise<StoredCandidates> {
+  const { done } = await discoveryRunsFor(db, caller, query, now);
+  if (!done) return { run: null, total: 0, meets: 0, near: 0, candidates: [] };
   const ownTown = seesEverything(caller) ? null : caller.townCode!;
-  let last = 0;
-  let scanned = 0;
-  for (;;) {
-    const firms = await db
-      .selectFrom("enterprises as e")
-      .innerJoin("towns as t", "t.code", "e.town_code")
-      .innerJoin("industries as i", "i.code", "e.industry_code")
-      .select([
-        "e.id",
-        "e.uscc",
-        "e.name",
-        "e.town_code",
-        "e.industry_code",
-        "e.above_scale",
-        "t.name_zh as town_zh",
-        "t.name_en as town_en",
-        "i.name_zh as industry_zh",
-        "i.name_en as industry_en",
-      ])
-      .where("e.id", ">", last)
-      .where("e.archived_at", "is", null)
-      .$if(ownTown !== null, (q) => q.where("e.town_code", "=", ownTown!))
-      .$if(query.town !== undefined, (q) => q.where("e.town_code", "=", query.town!))
-      .$if(query.industry !== undefined, (q) => q.where("e.industry_code", "=", query.industry!))
-      .orderBy("e.id")
-      .limit(batchSize)
-      .execute();
-    if (firms.length === 0) break;
-    last = firms[firms.length - 1].id;
-    scanned += firms.length;
-    const ids = firms.map((f) => f.id);
-    const [figures, awards, applications] = await Promise.all([
-      figuresRowsOf(db, ids, [query.year - 1, query.year - 2]),
-      db
-        .selectFrom("awards")
-        .select(["enterprise_id", "level", "year", "recognized_on", "valid_until"])
-        .where("enterprise_id", "in", ids)
-        .where("tier_code", "=", query.tier)
-        .where("revoked_on", "is", null)
-        .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">=", today)]))
-        .execute(),
-      db
-        .selectFrom("applications")
-        .select(["id", "enterprise_id", "year", "status"])
-        .where("enterprise_id", "in", ids)
-        .where("tier_code", "=", query.tier)
-        .where("status", "in", OPEN)
-        .execute(),
-    ]);
-    const heldBy = new Set(awards.map((a) => a.enterprise_id));
-    const openBy = new Map<number, { id: number; year: number; status: (typeof OPEN)[number] }[]>();
-    for (const a of applications) {
-      const list = openBy.get(a.enterprise_id) ?? [];
-      list.push({ id: a.id, year: a.year, status: a.status as (typeof OPEN)[number] });
-      openBy.set(a.enterprise_id, list);
-    }
-    const found: Candidate[] = [];
-    for (const f of firms) {
-      const current = figures.get(`${f.id}:${query.year - 1}`);
-      if (!current) continue;
-      const before = figures.get(`${f.id}:${query.year - 2}`);
-      const finding = discoverFirm({
-        tierCode: query.tier,
-        year: query.year,
-        today,
-        figures: figuresOfRow(current),
-        previous: before ? figuresOfRow(before) : null,
-        holdings: heldBy.has(f.id)
-          ? awards
-              .filter((a) => a.enterprise_id === f.id)
-              .map((a) => ({ level: a.level as Level, year: a.year, recognizedOn: a.recognized_on, validUntil: a.valid_until }))
-          : [],
-        applications: openBy.get(f.id) ?? [],
-        aboveScale: f.above_scale === 1,
-      });
-      if (!finding) continue;
-      found.push({
-        enterpriseId: f.id,
-        uscc: f.uscc,
-        name: f.name,
-        townCode: f.town_code,
-        townNameZh: f.town_zh,
-        townNameEn: f.town_en,
-        industryCode: f.industry_code,
-        industryNameZh: f.industry_zh,
-        industryNameEn: f.industry_en,
-        verdict: finding.verdict,
-        missing: finding.missing,
-        toConfirm: finding.toConfirm,
-      });
-    }
-    await onBatch(found, scanned);
-    if (firms.length < batchSize) break;
-  }
-  return { ruleVersion, scanned };
-}
-
-const VERDICT_ORDER: Record<DiscoveryVerdict, number> = { meets: 0, near: 1 };
-
-function compare(a: Candidate, b: Candidate, sort: DiscoverySort): number {
-  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  switch (sort) {
-    case "name":
-      return text(a.name, b.name);
-    case "town":
-      return text(a.townCode, b.townCode);
-    case "industry":
-      return text(a.industryCode, b.industryCode);
-    case "verdict":
-      return VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict];
-    case "missing":
-      return a.missing.length - b.missing.length || a.toConfirm.length - b.toConfirm.length;
-  }
-}
-
-/** The candidates of a tier and year in the caller's scope, filtered and sorted (default: verdict, then fewest missing). */
-export async function listCandidates(db: Db, caller: Caller, query: DiscoveryQuery, now = new Date(), today?: string): Promise<DiscoveryResult> {
-  const day = today ?? todayInShanghai(now);
-  const candidates: Candidate[] = [];
-  const { ruleVersion, scanned } = await scanCandidates(db, caller, query, day, (batch) => {
-    for (const c of batch) if (!query.verdict || c.verdict === query.verdict) candidates.push(c);
-  });
+  const filtered = () =>
+    db
+      .selectFrom("discovery_results as r")
+      .where("r.run_id", "=", done.id)
+      .$if(ownTown !== null, (q) => q.where("r.town_code", "=", ownTown!))
+      .$if(query.town !== undefined, (q) => q.where("r.town_code", "=", query.town!))
+      .$if(query.industry !== undefined, (q) => q.where("r.industry_code", "=", query.industry!));
+  const counts = await filtered()
+    .select(["r.verdict", db.fn.countAll<number>().as("n")])
+    .groupBy("r.verdict")
+    .execute();
+  const meets = Number(counts.find((c) => c.verdict === "meets")?.n ?? 0);
+  const near = Number(counts.find((c) => c.verdict === "near")?.n ?? 0);
+  const total = query.verdict === "meets" ? meets : query.verdict === "near" ? near : meets + near;
+  const dir = query.dir === "desc" ? "desc" : "asc";
   const sort = query.sort ?? "verdict";
-  const sign = query.dir === "desc" ? -1 : 1;
-  candidates.sort((a, b) => sign * compare(a, b, sort) || (sort === "verdict" ? compare(a, b, "missing") : 0) || a.enterpriseId - b.enterpriseId);
-  return { tier: query.tier, year: query.year, ruleVersion, asOf: now.toISOString(), scanned, candidates };
+  let rows = filtered()
+    .$if(query.verdict !== undefined, (q) => q.where("r.verdict", "=", query.verdict!))
+    .innerJoin("enterprises as e", "e.id", "r.enterprise_id")
+    .innerJoin("towns as t", "t.code", "r.town_code")
+    .innerJoin("industries as i", "i.code", "r.industry_code")
+    .leftJoin("pool_entries as p", (join) =>
+      join.onRef("p.enterprise_id", "=", "r.enterprise_id").on("p.tier_code", "=", done.tier).on("p.status", "<>", "exited"),
+    )
+    .select([
+      "r.enterprise_id",
+      "r.verdict",
+      "r.missing",
+      "r.to_confirm",
+      "r.town_code",
+      "r.industry_code",
+      "r.name",
+      "e.uscc",
+      "t.name_zh as town_zh",
+      "t.name_en as town_en",
+      "i.name_zh as industry_zh",
+      "i.name_en as industry_en",
+      "p.id as pool_entry_id",
+    ]);
+  if (sort === "name") rows = rows.orderBy("r.name", dir);
+  else if (sort === "town") rows = rows.orderBy("r.town_code", dir);
+  else if (sort === "industry") rows = rows.orderBy("r.industry_code", dir);
+  else if (sort === "verdict") rows = rows.orderBy("r.verdict", dir);
+  if (sort === "verdict" || sort === "missing") rows = rows.orderBy("r.missing_count", sort === "missing" ? dir : "asc").orderBy("r.confirm_count", sort === "missing" ? dir : "asc");
+  rows = rows.orderBy("r.enterprise_id", "asc");
+  if (page.limit !== null) rows = rows.limit(page.limit).offset(page.offset);
+  const found = await rows.execute();
+  const stored = await db.selectFrom("discovery_runs").select("criteria").where("id", "=", done.id).executeTakeFirst();
+  const dictionary = parseCriteriaDictionary(stored?.criteria ?? "{}") ?? {};
+  return {
+    run: done,
+    total,
+    meets,
+    near,
+    candidates: found.map((r) => ({
+      enterpriseId: Number(r.enterprise_id),
+      uscc: r.uscc,
+      name: r.name,
+      townCode: r.town_code,
+      townNameZh: r.town_zh,
+      townNameEn: r.town_en,
+      industryCode: r.industry_code,
+      industryNameZh: r.industry_zh,
+      industryNameEn: r.industry_en,
+      verdict: r.verdict,
+      missing: parseStoredCriteria(r.missing, dictionary) ?? [],
+      toConfirm: parseStoredCriteria(r.to_confirm, dictionary) ?? [],
+      poolEntryId: r.pool_entry_id === null ? null : Number(r.pool_entry_id),
+    })),
+  };
+}
+
+// ───────────────────────────── the worker ─────────────────────────────
+
+/**
+ * Claims the oldest run that is queued, or running under an expired lease, for `holder`; a run
+ * claimed DISCOVERY_MAX_ATTEMPTS times already is failed instead. The claim is one conditional
+ * UPDATE, so of two workers claiming the same run one gets it and the other nothing.
+ */
+export async function claimDiscoveryRun(db: Db, holder: string, now = new Date(), leaseMs = DISCOVERY_LEASE_MS): Promise<RunRow | null> {
+  const nowText = now.toISOString();
+  for (;;) {
+    const next = (await db
+      .selectFrom("discovery_runs")
+      .select(RUN_COLUMNS)
+      .where((eb) => eb.or([eb("status", "=", "queued"), eb.and([eb("status", "=", "running"), eb("lease_expires_at", "<", nowText)])]))
+      .orderBy("id")
+      .executeTakeFirst()) as RunRow | undefined;
+    if (!next) return null;
+    if (Number(next.attempts) >= DISCOVERY_MAX_ATTEMPTS) {
+      await db
+        .updateTable("discovery_runs")
+        .set({ status: "failed", finished_at: nowText, error: "interrupted: the run lost its worker too often", lease_holder: null, lease_expires_at: null })
+        .where("id", "=", next.id)
+        .where("status", "=", next.status)
+        .where("attempts", "=", next.attempts)
+        .execute();
+      continue;
+    }
+    const claimed = await db
+      .updateTable("discovery_runs")
+      .set({
+        status: "running",
+        lease_holder: holder,
+        lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+        attempts: Number(next.attempts) + 1,
+      })
+      .where("id", "=", next.id)
+      .where("status", "=", next.status)
+      .where("attempts", "=", next.attempts)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 1) return { ...next, status: "running", lease_holder: holder, attempts: Number(next.attempts) + 1 };
+    // Another worker took it first: look again.
+  }
+}
+
+type FirmRow = Record<string, number | string | boolean | null> & {
+  id: number;
+  name: string;
+  town_code: string;
+  industry_code: string;
+  above_scale: number;
+  archived_at: string | null;
+  /** EXISTS: 0/1 on SQLite, a boolean on PostgreSQL. */
+  held: number | boolean;
+  open_application: number | boolean;
+  f_id: number | null;
+  g_id: number | null;
+};
+
+const FIGURE_SELECT = FIGURE_FIELDS.map((f) => `f.${f.column} AS f_${f.column}, g.${f.column} AS g_${f.column}`).join(", ");
+
+function figuresFrom(row: FirmRow, prefix: "f_" | "g_"): Figures {
+  const out = {} as Figures;
+  for (const field of FIGURE_FIELDS) {
+    const v = row[prefix + field.column];
+    out[field.key] = v === null || v === undefined ? null : Number(v);
+  }
+  return out;
+}
+
+export interface WorkOptions {
+  batchSize?: number;
+  leaseMs?: number;
+  now?: () => Date;
+  /** Called after each committed batch (benchmarks sample memory here). */
+  onBatch?: (done: number, total: number) => void;
+  /** Stops after this many batches, the lease left to expire (tests of a worker that dies). */
+  stopAfterBatches?: number;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Works a claimed run to its end: batch after batch, each batch's results committed with the
+ * run's progress, cursor and a renewed lease, but only while `holder` still holds the lease
+ * (a worker that lost it stops with "lost"). The last batch marks the run done and deletes the
+ * older runs of its tier, year and scope, results and all.
+ */
+export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, options: WorkOptions = {}): Promise<"done" | "lost" | "stopped" | "failed"> {
+  const clock = options.now ?? (() => new Date());
+  const batchSize = options.batchSize ?? DISCOVERY_BATCH;
+  const leaseMs = options.leaseMs ?? DISCOVERY_LEASE_MS;
+  const run = { ...claimed };
+  try {
+    const today = todayInShanghai(new Date(run.started_at));
+    const tier = run.tier_code as TierCode;
+    const year = Number(run.year);
+    const town = run.scope === "district" ? null : run.scope;
+    if (Number(run.cursor) === 0) {
+      const counted = await db
+        .selectFrom("enterprises")
+        .select(db.fn.countAll<number>().as("n"))
+        .where("archived_at", "is", null)
+        .$if(town !== null, (q) => q.where("town_code", "=", town!))
+        .executeTakeFirstOrThrow();
+      run.total = Number(counted.n);
+      const set = await db
+        .updateTable("discovery_runs")
+        .set({ total: run.total, done: 0, meets: 0, near: 0 })
+        .where("id", "=", run.id)
+        .where("lease_holder", "=", holder)
+        .executeTakeFirst();
+      if (Number(set.numUpdatedRows) !== 1) return "lost";
+    }
+    const empty: never[] = [];
+    const dictionary: Record<string, CriterionText> = parseCriteriaDictionary(run.criteria) ?? {};
+    let cursor = Number(run.cursor);
+    let done = Number(run.done);
+    let meets = Number(run.meets);
+    let near = Number(run.near);
+    let batches = 0;
+    for (;;) {
+      const firms = (
+        // Archived firms are skipped here rather than in WHERE: with it, SQLite reads the firms
+        // through the index of live names and sorts a province's ids for every batch.
+        // Held and open firms are told by one index seek each (the partial indexes of live awards
+        // and open applications, by firm): a Set built up front read 1.3 million awards and 3
+        // million applications at province scale, 10 s before the first firm was judged.
+        await sql<FirmRow>`SELECT e.id, e.name, e.town_code, e.industry_code, e.above_scale, e.archived_at, f.id AS f_id, g.id AS g_id,
+            EXISTS (SELECT 1 FROM applications a WHERE a.enterprise_id = e.id AND a.tier_code = ${tier} AND a.status IN (${sql.join([...OPEN])})) AS open_application,
+            EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id AND w.tier_code = ${tier} AND w.revoked_on IS NULL
+              AND (w.valid_until IS NULL OR w.valid_until >= ${today})) AS held,
+            ${sql.raw(FIGURE_SELECT)}
+          FROM enterprises e
+          LEFT JOIN enterprise_figures f ON f.enterprise_id = e.id AND f.year = ${year - 1}
+          LEFT JOIN enterprise_figures g ON g.enterprise_id = e.id AND g.year = ${year - 2}
+          WHERE e.id > ${cursor} ${town === null ? sql`` : sql`AND e.town_code = ${town}`}
+          ORDER BY e.id LIMIT ${batchSize}`.execute(db)
+      ).rows;
+      const last = firms.length < batchSize;
+      const results: {
+        run_id: number;
+        enterprise_id: number;
+        verdict: DiscoveryVerdict;
+        missing_count: number;
+        confirm_count: number;
+        missing: string;
+        to_confirm: string;
+        town_code: string;
+        industry_code: string;
+        name: string;
+      }[] = [];
+      let live = 0;
+      for (const f of firms) {
+        if (f.archived_at !== null) continue;
+        live++;
+        const id = Number(f.id);
+        // Held or open: the firm's standing is "held" / "open", never a candidate (standing.ts).
+        if (f.f_id === null || f.held === true || f.held === 1 || f.open_application === true || f.open_application === 1) continue;
+        const finding = discoverFirm({
+          tierCode: tier,
+          year,
+          today,
+          figures: figuresFrom(f, "f_"),
+          previous: f.g_id === null ? null : figuresFrom(f, "g_"),
+          holdings: empty,
+          applications: empty,
+          aboveScale: Number(f.above_scale) === 1,
+        });
+        if (!finding) continue;
+        if (finding.verdict === "meets") meets++;
+        else near++;
+        results.push({
+          run_id: Number(run.id),
+          enterprise_id: id,
+          verdict: finding.verdict,
+          missing_count: finding.missing.length,
+          confirm_count: finding.toConfirm.length,
+          missing: JSON.stringify(compactCriteria(finding.missing, dictionary)),
+          to_confirm: JSON.stringify(compactCriteria(finding.toConfirm, dictionary)),
+          town_code: f.town_code,
+          industry_code: f.industry_code,
+          name: f.name,
+        });
+      }
+      done += live;
+      if (firms.length) cursor = Number(firms[firms.length - 1]!.id);
+      const now = clock();
+      const kept = await transact(db, async (trx) => {
+        const progress = await trx
+          .updateTable("discovery_runs")
+          .set({
+            done,
+            total: last ? done : Math.max(done, run.total),
+            meets,
+            near,
+            cursor,
+            criteria: JSON.stringify(dictionary),
+            lease_expires_at: new Date(now.getTime() + leaseMs).toISOString(),
+            ...(last ? { status: "done" as const, finished_at: now.toISOString(), lease_holder: null, lease_expires_at: null } : {}),
+          })
+          .where("id", "=", run.id)
+          .where("status", "=", "running")
+          .where("lease_holder", "=", holder)
+          .executeTakeFirst();
+        if (Number(progress.numUpdatedRows) !== 1) return false;
+        for (let i = 0; i < results.length; i += 500) await trx.insertInto("discovery_results").values(results.slice(i, i + 500)).execute();
+        if (last) {
+          const older = (
+            await trx
+              .selectFrom("discovery_runs")
+              .select("id")
+              .where("tier_code", "=", run.tier_code)
+              .where("year", "=", run.year)
+              .where("scope", "=", run.scope)
+              .where("id", "<>", run.id)
+              .where("status", "in", ["done", "failed"])
+              .execute()
+          ).map((r) => Number(r.id));
+          if (older.length) {
+            await trx.deleteFrom("discovery_results").where("run_id", "in", older).execute();
+            await trx.deleteFrom("discovery_runs").where("id", "in", older).execute();
+          }
+        }
+        return true;
+      });
+      if (!kept) return "lost";
+      options.onBatch?.(done, Math.max(done, run.total));
+      if (last) return "done";
+      if (options.stopAfterBatches !== undefined && ++batches >= options.stopAfterBatches) return "stopped";
+      // Let the pages waiting on this process answer before the next batch.
+      await yieldToEventLoop();
+    }
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    await db
+      .updateTable("discovery_runs")
+      .set({ status: "failed", finished_at: clock().toISOString(), error: message, lease_holder: null, lease_expires_at: null })
+      .where("id", "=", run.id)
+      .where("lease_holder", "=", holder)
+      .execute()
+      .catch(() => undefined);
+    return "failed";
+  }
+}
+
+/** Claims and works runs until none is left to claim; answers how each ended. */
+export async function processDiscoveryRuns(db: Db, options: WorkOptions & { holder?: string } = {}): Promise<{ done: number; lost: number; failed: number; stopped: number }> {
+  const counts = { done: 0, lost: 0, failed: 0, stopped: 0 };
+  const holder = options.holder ?? newDiscoveryHolder();
+  const clock = options.now ?? (() => new Date());
+  for (;;) {
+    const run = await claimDiscoveryRun(db, holder, clock(), options.leaseMs);
+    if (!run) return counts;
+    counts[await workDiscoveryRun(db, run, holder, options)]++;
+    if (options.stopAfterBatches !== undefined) return counts;
+  }
+}
+
+let working: Promise<void> | null = null;
+let again = false;
+
+/**
+ * Starts this process's worker unless it is already working, and answers its promise (which
+ * settles when no run is left to claim). A kick while it works makes it look once more.
+ */
+export function kickDiscoveryWorker(db: Db, log: (line: string) => void = console.error): Promise<void> {
+  if (working) {
+    again = true;
+    return working;
+  }
+  working = (async () => {
+    do {
+      again = false;
+      try {
+        await processDiscoveryRuns(db);
+      } catch (error) {
+        log(`Discovery worker failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } while (again);
+  })().finally(() => {
+    working = null;
+  });
+  return working;
 }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { assertDiscoveryCaller, listCandidates } from "~/models/discovery.server";
+import { assertDiscoveryCaller, readCandidates } from "~/models/discovery.server";
 import { parseDiscoveryQuery } from "~/schemas/discovery.server";
 import { requireApiUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -19,6 +19,8 @@ function json(body: unknown, status = 200): Response {
  * verdict, missing: [{ criterion, need, have }], toConfirm: [{ criterion, need }] }] }`, in the
  * caller's scope like the page (a town officer its town; an enterprise account 404). No session
  * → 401; a bad tier or year → 400 naming the field. The year defaults to the current one.
+ * The candidates are those of the latest finished discovery run the caller may read, and asOf is
+ * when it finished; with no run yet, `candidates` is empty and `asOf` null.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireApiUser(request);
@@ -41,12 +43,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
       400,
     );
   }
-  const result = await listCandidates(db(), user, parsed.query);
+  const result = await readCandidates(db(), user, parsed.query);
   return json({
-    tier: result.tier,
-    year: result.year,
-    ruleVersion: result.ruleVersion,
-    asOf: result.asOf,
+    tier: parsed.query.tier,
+    year: parsed.query.year,
+    ruleVersion: result.run?.ruleVersion ?? null,
+    asOf: result.run?.finishedAt ?? null,
     candidates: result.candidates.map((c) => ({
       enterpriseId: c.enterpriseId,
       uscc: c.uscc,

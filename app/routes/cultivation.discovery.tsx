@@ -1,43 +1,66 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { columnHelper, DataTable, SortHeader, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { DISCOVERY_TIERS, DISCOVERY_VERDICTS, missingText } from "~/domain/discovery";
 import { POOL_ROUTES, routeRequired, type PoolRoute } from "~/domain/pool";
 import { seesEverything } from "~/domain/scope";
 import { getTier } from "~/domain/tiers";
-import { assertDiscoveryCaller, listCandidates, type Candidate } from "~/models/discovery.server";
+import { assertDiscoveryCaller, discoveryRunsFor, kickDiscoveryWorker, readCandidates, startDiscoveryRun, type Candidate } from "~/models/discovery.server";
 import { addToPool } from "~/models/pool.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
-import { parseAddIds, parseDiscoveryQuery } from "~/schemas/discovery.server";
+import { discoveryQueryString, parseAddIds, parseDiscoveryPage, parseDiscoveryQuery } from "~/schemas/discovery.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
-import { todayInShanghai } from "~/utils/format";
+import { formatDateTime, todayInShanghai } from "~/utils/format";
 import { langFromCookieHeader, translate, type MessageKey } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
-/** Rows the page shows at most; the export holds them all. */
-const PAGE_LIMIT = 2000;
+/** Rows a page shows; the export holds them all. */
+const PAGE_SIZE = 100;
+/** How long starting a run waits for it to finish before the page shows its progress instead. */
+const INLINE_WAIT_MS = 1500;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   assertDiscoveryCaller(user);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const today = todayInShanghai();
-  const parsed = parseDiscoveryQuery(new URL(request.url).searchParams, lang, { tier: "specialized-new", year: Number(today.slice(0, 4)) });
+  const params = new URL(request.url).searchParams;
+  const parsed = parseDiscoveryQuery(params, lang, { tier: "specialized-new", year: Number(today.slice(0, 4)) });
   if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
-  const [result, towns, industries] = await Promise.all([listCandidates(db(), user, parsed.query), listTowns(db()), listIndustries(db())]);
-  const meets = result.candidates.filter((c) => c.verdict === "meets").length;
+  const page = parseDiscoveryPage(params);
+  const runs = await discoveryRunsFor(db(), user, parsed.query);
+  // A run queued, or left running by a process that died, is taken up by this process.
+  if (runs.active?.stalled) void kickDiscoveryWorker(db());
+  const [result, towns, industries] = await Promise.all([
+    readCandidates(db(), user, parsed.query, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }),
+    listTowns(db()),
+    listIndustries(db()),
+  ]);
+  const active = runs.active
+    ? {
+        status: runs.active.status,
+        done: runs.active.done,
+        total: runs.active.total,
+        percent: runs.active.total > 0 ? Math.min(100, Math.floor((runs.active.done * 100) / runs.active.total)) : 0,
+      }
+    : null;
   return {
     query: parsed.query,
-    ruleVersion: result.ruleVersion,
-    scanned: result.scanned,
-    total: result.candidates.length,
-    meets,
-    near: result.candidates.length - meets,
-    rows: result.candidates.slice(0, PAGE_LIMIT),
-    truncated: result.candidates.length > PAGE_LIMIT,
+    page,
+    pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
+    run: result.run
+      ? { ruleVersion: result.run.ruleVersion, finishedAt: formatDateTime(result.run.finishedAt), scanned: result.run.done, scope: result.run.scope }
+      : null,
+    active,
+    failed: runs.failed ? { error: runs.failed.error ?? "" } : null,
+    total: result.total,
+    meets: result.meets,
+    near: result.near,
+    rows: result.candidates,
     towns: seesEverything(user) ? towns : towns.filter((t) => t.code === user.townCode),
     industries,
   };
@@ -50,12 +73,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const today = todayInShanghai();
   const params = new URLSearchParams();
-  for (const key of ["tier", "year"]) {
+  // The start form carries the page's filters too, so that the page it returns to keeps them.
+  const keys = form.get("intent") === "start" ? ["tier", "year", "town", "industry", "verdict", "sort", "dir"] : ["tier", "year"];
+  for (const key of keys) {
     const v = form.get(key);
     if (typeof v === "string") params.set(key, v);
   }
   const parsed = parseDiscoveryQuery(params, lang, { tier: null, year: Number(today.slice(0, 4)) });
   if (!parsed.ok) return data({ ok: false as const, field: parsed.field, message: parsed.message }, { status: 400 });
+  if (form.get("intent") === "start") {
+    await startDiscoveryRun(db(), user, parsed.query);
+    // Small scopes finish at once; a province's run goes on in the background.
+    const worker = kickDiscoveryWorker(db());
+    await Promise.race([worker, new Promise((resolve) => setTimeout(resolve, INLINE_WAIT_MS).unref())]);
+    return redirect(`/cultivation/discovery?${discoveryQueryString(parsed.query)}`);
+  }
   const ids = parseAddIds(form);
   if (!ids) return data({ ok: false as const, field: "enterpriseId", message: translate(lang, "discovery.bad.ids") }, { status: 400 });
   const rawRoute = form.get("route");
@@ -92,15 +124,16 @@ function useColumns(): DataTableColumn<Row>[] {
     col.display({
       id: "select",
       header: () => <span className="visually-hidden">{t("discovery.addSelected")}</span>,
-      cell: (info) => (
-        <input
-          type="checkbox"
-          name="enterpriseId"
-          value={info.row.original.enterpriseId}
-          form="discovery-add"
-          aria-label={t("discovery.select", { name: info.row.original.name })}
-        />
-      ),
+      cell: (info) =>
+        info.row.original.poolEntryId === null ? (
+          <input
+            type="checkbox"
+            name="enterpriseId"
+            value={info.row.original.enterpriseId}
+            form="discovery-add"
+            aria-label={t("discovery.select", { name: info.row.original.name })}
+          />
+        ) : null,
     }),
     col.accessor("name", {
       header: () => <SortHeader column="name" label={t("discovery.firm")} />,
@@ -147,18 +180,23 @@ function useColumns(): DataTableColumn<Row>[] {
     col.display({
       id: "add",
       header: () => <span className="visually-hidden">{t("discovery.addOne")}</span>,
-      cell: (info) => (
-        <button
-          type="submit"
-          name="single"
-          value={info.row.original.enterpriseId}
-          form="discovery-add"
-          className="button button--small"
-          aria-label={`${t("discovery.addOne")} ${info.row.original.name}`}
-        >
-          {t("discovery.addOne")}
-        </button>
-      ),
+      cell: (info) =>
+        info.row.original.poolEntryId === null ? (
+          <button
+            type="submit"
+            name="single"
+            value={info.row.original.enterpriseId}
+            form="discovery-add"
+            className="button button--small"
+            aria-label={`${t("discovery.addOne")} ${info.row.original.name}`}
+          >
+            {t("discovery.addOne")}
+          </button>
+        ) : (
+          <Link to={`/cultivation/${info.row.original.poolEntryId}`} className="badge">
+            {t("discovery.inPool")}
+          </Link>
+        ),
     }),
   ];
 }
@@ -228,6 +266,21 @@ export default function DiscoveryPage() {
   const t = useT();
   const columns = useColumns();
   const needsRoute = routeRequired(d.query.tier);
+  const revalidator = useRevalidator();
+  const running = d.active !== null;
+  // While a run works, the page reads its progress again every two seconds.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [running, revalidator]);
+  const pageLink = (page: number) => {
+    const params = new URLSearchParams(location.search);
+    params.set("page", String(page));
+    return `?${params.toString()}`;
+  };
   return (
     <section aria-labelledby="discovery-title">
       <p><Link to="/cultivation">← {t("pool.title")}</Link></p>
@@ -235,15 +288,53 @@ export default function DiscoveryPage() {
         <div>
           <h1 id="discovery-title">{t("discovery.title")}</h1>
           <p className="muted">{t("discovery.intro")}</p>
-          <p className="muted" aria-live="polite">
-            {t("discovery.count", { n: d.total, meets: d.meets, near: d.near, scanned: d.scanned })}
-          </p>
-          <p className="small muted">{t("discovery.rules", { version: d.ruleVersion, figuresYear: d.query.year - 1 })}</p>
+          {d.run ? (
+            <>
+              <p className="muted">
+                {t("discovery.count", { n: d.total, meets: d.meets, near: d.near, scanned: d.run.scanned })}
+              </p>
+              <p className="small muted">
+                {t("discovery.run.asOf", { at: d.run.finishedAt, scanned: d.run.scanned })}；{t("discovery.rules", { version: d.run.ruleVersion, figuresYear: d.query.year - 1 })}
+              </p>
+            </>
+          ) : null}
         </div>
         <div className="page-head__actions">
-          <a href={`/cultivation/discovery.xlsx${location.search}`} className="button" download>{t("discovery.export")}</a>
+          {d.run ? <a href={`/cultivation/discovery.xlsx${location.search}`} className="button" download>{t("discovery.export")}</a> : null}
+          <Form method="post">
+            <input type="hidden" name="intent" value="start" />
+            <input type="hidden" name="tier" value={d.query.tier} />
+            <input type="hidden" name="year" value={d.query.year} />
+            {(["town", "industry", "verdict", "sort", "dir"] as const).map((key) =>
+              d.query[key] ? <input key={key} type="hidden" name={key} value={d.query[key]} /> : null,
+            )}
+            <button type="submit" className="button button--primary" disabled={running || navigation.state === "submitting"}>
+              {t(d.run ? "discovery.run.restart" : "discovery.run.start")}
+            </button>
+          </Form>
         </div>
       </div>
+      {d.active ? (
+        <div className="alert alert--info discovery-progress" role="status">
+          <noscript>
+            <meta httpEquiv="refresh" content="5" />
+          </noscript>
+          {d.active.status === "queued" && d.active.done === 0 ? (
+            <p>{t("discovery.run.queued")}</p>
+          ) : (
+            <p>{t("discovery.run.progress", { percent: d.active.percent, done: d.active.done, total: d.active.total })}</p>
+          )}
+          <progress max={100} value={d.active.percent} aria-label={t("discovery.run.progress", { percent: d.active.percent, done: d.active.done, total: d.active.total })} />
+          <p className="small">
+            {d.run ? `${t("discovery.run.previous")} ` : null}
+            <a href={location.pathname + location.search}>{t("discovery.run.reload")}</a>
+          </p>
+        </div>
+      ) : null}
+      {d.failed && !d.active ? (
+        <p className="alert alert--error" role="alert">{t("discovery.run.failed", { error: d.failed.error })}</p>
+      ) : null}
+      {!d.run && !d.active ? <p className="alert alert--info">{t("discovery.run.none")}</p> : null}
       <Filters data={d} />
       {result ? (
         <div className={result.ok ? "alert alert--ok" : "alert alert--error"} role={result.ok ? "status" : "alert"}>
@@ -277,14 +368,22 @@ export default function DiscoveryPage() {
           {t("discovery.addSelected")}
         </button>
       </Form>
-      {d.truncated ? <p className="alert alert--info">{t("pool.truncated", { n: PAGE_LIMIT })}</p> : null}
-      <DataTable
-        columns={columns}
-        data={d.rows}
-        getRowId={(r) => String(r.enterpriseId)}
-        caption={<span className="visually-hidden">{t("discovery.caption")}</span>}
-        empty={t("discovery.none")}
-      />
+      {d.run ? (
+        <DataTable
+          columns={columns}
+          data={d.rows}
+          getRowId={(r) => String(r.enterpriseId)}
+          caption={<span className="visually-hidden">{t("discovery.caption")}</span>}
+          empty={t("discovery.none")}
+        />
+      ) : null}
+      {d.pages > 1 ? (
+        <nav className="pager" aria-label={t("discovery.page", { page: d.page, pages: d.pages })}>
+          {d.page > 1 ? <Link to={pageLink(d.page - 1)}>{t("discovery.prev")}</Link> : null}
+          <span>{t("discovery.page", { page: d.page, pages: d.pages })}</span>
+          {d.page < d.pages ? <Link to={pageLink(d.page + 1)}>{t("discovery.next")}</Link> : null}
+        </nav>
+      ) : null}
     </section>
   );
 }

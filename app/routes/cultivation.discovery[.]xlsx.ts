@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { missingText } from "~/domain/discovery";
 import { getTier } from "~/domain/tiers";
 import { recordAudit } from "~/models/audit.server";
-import { assertDiscoveryCaller, listCandidates } from "~/models/discovery.server";
+import { assertDiscoveryCaller, readCandidates } from "~/models/discovery.server";
 import { parseDiscoveryQuery } from "~/schemas/discovery.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -15,8 +15,9 @@ export const handle: RouteHandle = { skipsQueue: ["GET"] };
 
 /**
  * GET /cultivation/discovery.xlsx?<the page's query>: every candidate the page lists (no row
- * limit), in the caller's scope: sheet 候选企业, and 导出说明 with the rule version, the time
- * and the filters. Audited like every export; nothing else is written.
+ * limit) from the latest finished run, in the caller's scope: sheet 候选企业, and 导出说明 with
+ * the rule version, the run's time and the filters. Audited like every export; nothing else is
+ * written.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -26,12 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const today = todayInShanghai();
   const parsed = parseDiscoveryQuery(params, lang, { tier: "specialized-new", year: Number(today.slice(0, 4)) });
   if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
-  const asOf = new Date();
-  const result = await listCandidates(db(), user, parsed.query, asOf);
+  const exportedAt = new Date();
+  const result = await readCandidates(db(), user, parsed.query);
+  const asOf = result.run?.finishedAt ? new Date(result.run.finishedAt) : exportedAt;
 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "定海区企业梯度培育登记系统";
-  workbook.created = asOf;
+  workbook.created = exportedAt;
   const sheet = workbook.addWorksheet("候选企业", { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = [
     { header: "企业名称", width: 36 },
@@ -56,10 +58,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const info = workbook.addWorksheet("导出说明");
   info.columns = [{ width: 12 }, { width: 60 }];
-  info.addRow(["梯度", getTier(result.tier).nameZh]);
-  info.addRow(["申报年度", result.year]);
-  info.addRow(["规则版本", result.ruleVersion]);
-  info.addRow(["数据截至", formatDateTime(asOf)]);
+  info.addRow(["梯度", getTier(parsed.query.tier).nameZh]);
+  info.addRow(["申报年度", parsed.query.year]);
+  info.addRow(["规则版本", result.run?.ruleVersion ?? "尚未预审"]);
+  info.addRow(["数据截至", result.run ? formatDateTime(asOf) : "尚未预审"]);
   info.addRow(["范围", user.role === "town_officer" ? (user.townCode ?? "") : "全区"]);
   info.addRow(["筛选", params.toString() || "无"]);
   info.addRow(["导出人", user.displayName]);

@@ -54,3 +54,20 @@ export function parseAddIds(form: FormData): number[] | null {
   }
   return ids;
 }
+
+/** The page number of ?page= (1 when absent or not a whole number from 1 to 100,000). */
+export function parseDiscoveryPage(params: URLSearchParams): number {
+  const raw = params.get("page")?.trim() ?? "";
+  if (!/^[1-9]\d{0,5}$/.test(raw)) return 1;
+  return Math.min(Number(raw), 100_000);
+}
+
+/** The query string of a discovery query (what the page links and redirects to). */
+export function discoveryQueryString(query: DiscoveryQuery): string {
+  const params = new URLSearchParams({ tier: query.tier, year: String(query.year) });
+  for (const key of ["town", "industry", "verdict", "sort", "dir"] as const) {
+    const v = query[key];
+    if (v) params.set(key, v);
+  }
+  return params.toString();
+}

@@ -1,108 +1,153 @@
 /**
- * How long does a discovery run take, and how much memory does it grow by? Makes a scratch
- * SQLite database (migrated, demo data), adds N synthetic firms with two years of figures, and
- * runs discovery for 专精特新 over the whole district as the bureau, sampling the process's RSS:
+ * How long does a whole discovery run take at province scale, and how much memory does it grow
+ * by? Takes a synthetic data set (S or L, data/bench/<size>.db, built by the generator if
+ * missing), gives every firm figures of two years (once: the generator writes none), queues one
+ * run for 专精特新 over the district as the bureau and works it as the server's worker does
+ * (claim, batches, results committed with the progress), sampling the process's RSS:
  *
- *   npx tsx tests/bench/discovery.ts 100000
+ *   npx tsx tests/bench/discovery.ts L [--batch 2000] [--batches N (stop after N batches)]
  *
- * A stand-in for the province-scale bench (1,000,000 firms), which is not built yet.
+ * Prints one JSON line: firms, candidates, seconds, firms per second, RSS growth (MB). Also
+ * called by `npm run bench` (run.ts).
  */
-import { hash } from "@node-rs/argon2";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import type Database from "better-sqlite3";
 import { migrateToLatest, openDatabase } from "../../db/client";
 import type { Caller } from "../../app/domain/scope";
-import { scanCandidates } from "../../app/models/discovery.server";
-import { seedIfEmpty } from "../../seeds/index";
+import { FIGURE_FIELDS } from "../../app/domain/figures";
+import { claimDiscoveryRun, newDiscoveryHolder, startDiscoveryRun, workDiscoveryRun } from "../../app/models/discovery.server";
+import { ensureSynthetic, isSyntheticSize } from "../../seeds/synthetic";
 import { mulberry32 } from "../../seeds/random";
 
-const N = Number(process.argv[2] ?? 100_000);
-const YEAR = 2031;
+/** The application year judged: figures of YEAR − 1 and YEAR − 2, years no real data uses. */
+export const DISCOVERY_BENCH_YEAR = 2041;
 
-async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "discovery-bench-"));
-  const { db } = openDatabase({ dialect: "sqlite", path: path.join(dir, "d.db") });
-  await migrateToLatest(db);
-  await seedIfEmpty(db, { passwordHash: (pw: string) => hash(pw, { memoryCost: 1024, timeCost: 1 }) });
-  const towns = (await db.selectFrom("towns").select("code").execute()).map((t) => t.code);
-  const industries = (await db.selectFrom("industries").select("code").execute()).map((i) => i.code);
-  const rand = mulberry32(4242);
-  const t0 = Date.now();
-  const now = new Date().toISOString();
-  for (let start = 0; start < N; start += 2000) {
-    await db.transaction().execute(async (trx) => {
-      const firms = [];
-      for (let i = start; i < Math.min(N, start + 2000); i++) {
-        firms.push({
-          uscc: `91BENCH${String(i).padStart(11, "0")}`,
-          name: `基准测试企业${i}`,
-          town_code: towns[i % towns.length]!,
-          industry_code: industries[i % industries.length]!,
-          above_scale: i % 3 === 0 ? 1 : 0,
-          created_at: now,
-          updated_at: now,
-        });
-      }
-      const ids = [];
-      for (let j = 0; j < firms.length; j += 200) {
-        const rows = await trx.insertInto("enterprises").values(firms.slice(j, j + 200)).returning("id").execute();
-        ids.push(...rows.map((r) => r.id));
-      }
-      const figures = [];
-      for (const id of ids) {
-        for (const year of [YEAR - 2, YEAR - 1]) {
-          const revenue = Math.floor(5_000_000 + rand() * 200_000_000);
-          figures.push({
-            enterprise_id: id,
-            year,
-            revenue_yuan: revenue,
-            main_business_revenue_yuan: Math.floor(revenue * (0.7 + rand() * 0.3)),
-            rd_expense_yuan: Math.floor(revenue * rand() * 0.06),
-            employees: 20 + Math.floor(rand() * 500),
-            rd_staff: Math.floor(rand() * 20),
-            total_assets_yuan: revenue,
-            total_liabilities_yuan: Math.floor(revenue * rand() * 0.9),
-            net_profit_yuan: Math.floor(revenue * 0.05),
-            equity_financing_yuan: 0,
-            invention_patents: Math.floor(rand() * 3),
-            ip_class1: Math.floor(rand() * 4),
-            ip_class2: Math.floor(rand() * 10),
-            niche_years: Math.floor(rand() * 12),
-            source: "import" as const,
-            updated_by: null,
-            updated_at: now,
-          });
-        }
-      }
-      for (let j = 0; j < figures.length; j += 100) await trx.insertInto("enterprise_figures").values(figures.slice(j, j + 100)).execute();
-    });
-  }
-  console.log(`generated ${N} firms with figures in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const reviewer = await db.selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
-  const caller: Caller = { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null };
-
-  (globalThis as { gc?: () => void }).gc?.();
-  const rss0 = process.memoryUsage().rss;
-  let peak = rss0;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const t1 = performance.now();
-  let found = 0;
-  const out = await scanCandidates(db, caller, { tier: "specialized-new", year: YEAR }, "2026-12-01", (batch) => {
-    found += batch.length;
-    peak = Math.max(peak, process.memoryUsage().rss);
-  });
-  const seconds = (performance.now() - t1) / 1000;
-  clearInterval(timer);
-  const firms = out.scanned;
-  console.log(
-    JSON.stringify({ firms, candidates: found, seconds: Number(seconds.toFixed(2)), firmsPerSecond: Math.round(firms / seconds), rssGrowthMB: Number(((peak - rss0) / 2 ** 20).toFixed(1)) }),
+/**
+ * Figures of two years for every firm, written straight through better-sqlite3. The triggers
+ * that copy a firm's latest year onto its row are dropped meanwhile and restored after: the
+ * bench needs the figures, not the copy, and with them a million firms take seconds, not minutes.
+ */
+function ensureFigures(sqlite: Database.Database, log: (line: string) => void): void {
+  const firms = (sqlite.prepare(`SELECT count(*) AS n FROM enterprises`).get() as { n: number }).n;
+  const have = (sqlite.prepare(`SELECT count(*) AS n FROM enterprise_figures WHERE year = ?`).get(DISCOVERY_BENCH_YEAR - 1) as { n: number }).n;
+  if (have >= firms) return;
+  const started = Date.now();
+  const triggers = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'enterprise_figures'`).all() as { name: string; sql: string }[];
+  const columns = FIGURE_FIELDS.map((f) => f.column);
+  const insert = sqlite.prepare(
+    `INSERT OR IGNORE INTO enterprise_figures (enterprise_id, year, ${columns.join(", ")}, source, updated_by, updated_at, version)
+     VALUES (?, ?, ${columns.map(() => "?").join(", ")}, 'import', NULL, ?, 1)`,
   );
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  const rand = mulberry32(4242);
+  const now = new Date().toISOString();
+  const ids = sqlite.prepare(`SELECT id FROM enterprises ORDER BY id`).pluck().all() as number[];
+  sqlite.transaction(() => {
+    for (const t of triggers) sqlite.exec(`DROP TRIGGER ${t.name}`);
+    for (const id of ids) {
+      for (const year of [DISCOVERY_BENCH_YEAR - 2, DISCOVERY_BENCH_YEAR - 1]) {
+        const revenue = Math.floor(5_000_000 + rand() * 200_000_000);
+        const values: Record<string, number> = {
+          revenue_yuan: revenue,
+          main_business_revenue_yuan: Math.floor(revenue * (0.7 + rand() * 0.3)),
+          rd_expense_yuan: Math.floor(revenue * rand() * 0.06),
+          employees: 20 + Math.floor(rand() * 500),
+          rd_staff: Math.floor(rand() * 20),
+          total_assets_yuan: revenue,
+          total_liabilities_yuan: Math.floor(revenue * rand() * 0.9),
+          net_profit_yuan: Math.floor(revenue * 0.05),
+          equity_financing_yuan: 0,
+          invention_patents: Math.floor(rand() * 3),
+          ip_class1: Math.floor(rand() * 4),
+          ip_class2: Math.floor(rand() * 10),
+          niche_years: Math.floor(rand() * 12),
+        };
+        insert.run(id, year, ...columns.map((c) => values[c] ?? null), now);
+      }
+    }
+    for (const t of triggers) sqlite.exec(t.sql);
+  })();
+  sqlite.exec(`ANALYZE enterprise_figures`);
+  log(`figures of ${DISCOVERY_BENCH_YEAR - 2} and ${DISCOVERY_BENCH_YEAR - 1} for ${ids.length} firms in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+export interface DiscoveryBenchResult {
+  size: string;
+  firms: number;
+  candidates: number;
+  seconds: number;
+  firmsPerSecond: number;
+  rssGrowthMB: number;
+  /** CPU time of this process over the run (user + system): the machine's load does not inflate it. */
+  cpuSeconds: number;
+  batch: number;
+}
+
+/** One whole run over the data set of `size`, timed from queueing to done. */
+export async function benchDiscovery(
+  size: string,
+  options: { batch?: number; log?: (line: string) => void; stopAfterBatches?: number } = {},
+): Promise<DiscoveryBenchResult> {
+  const log = options.log ?? console.log;
+  if (!isSyntheticSize(size)) throw new Error(`unknown size ${size}`);
+  const { file } = await ensureSynthetic(size, { log });
+  const opened = openDatabase({ dialect: "sqlite", path: file });
+  const { db } = opened;
+  try {
+    await migrateToLatest(db);
+    ensureFigures(opened.sqlite!, log);
+    // Earlier bench runs' rows: the run measured starts from an empty table, as a first run would.
+    await db.deleteFrom("discovery_results").execute();
+    await db.deleteFrom("discovery_runs").execute();
+    const reviewer = await db.selectFrom("users").select("id").where("role", "in", ["reviewer", "admin"]).orderBy("id").executeTakeFirstOrThrow();
+    const caller: Caller = { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null };
+
+    (globalThis as { gc?: () => void }).gc?.();
+    const rss0 = process.memoryUsage().rss;
+    let peak = rss0;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await startDiscoveryRun(db, caller, { tier: "specialized-new", year: DISCOVERY_BENCH_YEAR });
+    const holder = newDiscoveryHolder();
+    const run = await claimDiscoveryRun(db, holder);
+    if (!run) throw new Error("the queued run was not claimed");
+    const outcome = await workDiscoveryRun(db, run, holder, {
+      batchSize: options.batch,
+      stopAfterBatches: options.stopAfterBatches,
+      onBatch: () => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(timer);
+    if (outcome !== "done" && !(outcome === "stopped" && options.stopAfterBatches)) throw new Error(`the run ended ${outcome}`);
+    const row = await db.selectFrom("discovery_runs").select(["done", "meets", "near"]).where("id", "=", run.id).executeTakeFirstOrThrow();
+    const firms = Number(row.done);
+    return {
+      size,
+      firms,
+      candidates: Number(row.meets) + Number(row.near),
+      seconds: Number(seconds.toFixed(2)),
+      firmsPerSecond: Math.round(firms / seconds),
+      rssGrowthMB: Number(((peak - rss0) / 2 ** 20).toFixed(1)),
+      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+      batch: options.batch ?? 2000,
+    };
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const size = (process.argv[2] ?? "S").toUpperCase();
+  const batchAt = process.argv.indexOf("--batch");
+  const batch = batchAt > 0 ? Number(process.argv[batchAt + 1]) : undefined;
+  const stopAt = process.argv.indexOf("--batches");
+  const stopAfterBatches = stopAt > 0 ? Number(process.argv[stopAt + 1]) : undefined;
+  benchDiscovery(size, { batch, stopAfterBatches })
+    .then((result) => console.log(JSON.stringify(result)))
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

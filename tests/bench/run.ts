@@ -11,7 +11,9 @@
  * mode on loopback against it, signs in, and drives each scenario with autocannon at c = 1 and
  * c = 10 after a warm-up. Then the references: each page's SQL timed through prepared
  * better-sqlite3 statements, and a framework-free server (node:http + the same queries + React
- * renderToString) for the list page. Prints a table, writes JSON under tests/bench/results/.
+ * renderToString) for the list page. Last, on SQLite, a whole discovery run per size
+ * (tests/bench/discovery.ts; `--only discovery` for it alone). Prints a table, writes JSON under
+ * tests/bench/results/.
  */
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
@@ -27,6 +29,7 @@ import { ensureSynthetic, isSyntheticSize, type SyntheticSize } from "../../seed
 import { ensureSyntheticPg } from "../../seeds/synthetic-pg";
 import { startServer, type RunningServer } from "../support/server";
 import { bindable, capturingDb } from "./capture";
+import { benchDiscovery, type DiscoveryBenchResult } from "./discovery";
 import { prepareFixtures, type BenchFixtures, type Target } from "./fixtures";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -477,6 +480,7 @@ async function openSize(size: SyntheticSize): Promise<SizeRun> {
     { name: "detail", path: () => `/applications/${rotate(fx.detailIds)}`, expect: { status: 200 } },
     { name: "dashboard", path: () => `/dashboard?year=2026`, expect: { status: 200 } },
     { name: "api-progress", path: () => `/api/progress?year=2026`, expect: { status: 200, contains: '"tiers"' } },
+    { name: "pool-list", path: () => `/cultivation`, expect: { status: 200 } },
     {
       name: "submit",
       method: "POST",
@@ -637,7 +641,7 @@ function table(results: SizeResult[]): string {
   return lines.join("\n");
 }
 
-const PAGES = ["list-first", "list-deep", "queue", "profile", "detail", "dashboard", "api-progress"];
+const PAGES = ["list-first", "list-deep", "queue", "profile", "detail", "dashboard", "api-progress", "pool-list"];
 
 /** The issue's targets, evaluated on one compare run (small size first, large last). */
 function targets(small: SizeResult, large: SizeResult) {
@@ -652,7 +656,15 @@ function targets(small: SizeResult, large: SizeResult) {
   const listRps = ff?.appC10.rps;
   const burst = large.references.signinBurst as { eventLoopMaxMs: number } | undefined;
   const exported = large.references.export as { firms: number; growthMb: number; lines: number } | undefined;
+  const discovery = large.references.discovery as DiscoveryBenchResult | undefined;
   return {
+    [`discovery run over every firm at ${large.size}: < 60 s, RSS grows < 200 MB`]: {
+      firms: discovery?.firms ?? null,
+      seconds: discovery?.seconds ?? null,
+      cpuSeconds: discovery?.cpuSeconds ?? null,
+      growthMb: discovery?.rssGrowthMB ?? null,
+      met: discovery ? discovery.seconds < 60 && discovery.rssGrowthMB < 200 : null,
+    },
     [`every page p50 ${large.size} <= 1.5 x ${small.size} (c=1)`]: pages,
     [`dashboard p50 <= list p50 at ${large.size}`]: {
       dashboard: p50(large, "dashboard", 1),
@@ -787,6 +799,15 @@ async function main() {
             }),
           ),
         };
+  // A whole discovery run per size, in this process on the data set's file (SQLite only): time
+  // from queueing to done, and the growth of resident memory meanwhile.
+  if (wanted("discovery") && !postgres) {
+    for (const r of results) {
+      const d = await benchDiscovery(r.size, { log: () => undefined });
+      r.references.discovery = d;
+      console.log(`${r.size} discovery: ${d.firms} firms in ${d.seconds} s (CPU ${d.cpuSeconds} s), ${d.candidates} candidates, RSS +${d.rssGrowthMB} MB`);
+    }
+  }
   const targetsOut = report(results);
   if (Object.keys(targetsOut).length) out.targets = targetsOut;
   for (const r of results) console.log(`\n${r.size} ratios: ${JSON.stringify(r.ratios)}${r.notes.length ? `\nnotes: ${r.notes.join("; ")}` : ""}`);

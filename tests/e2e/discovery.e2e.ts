@@ -1,9 +1,10 @@
 /**
  * Discovery in Chromium with JavaScript on, end states read back from the database: a town
- * officer opens discovery for 专精特新, finds a "near" firm with the criterion it misses (need
- * and have), adds it to the pool and writes a plan task; the firm updates its figures and
- * applies; the reviewer approves; the pool entry shows recognized and the town's achieved count
- * rises by exactly one.
+ * officer opens discovery for 专精特新, starts a run (stored, of its town only) and waits for its
+ * results, finds a "near" firm with the criterion it misses (need and have), adds it to the pool
+ * (the row then shows it in the pool) and writes a plan task; the firm updates its figures and
+ * applies; the reviewer approves; the pool entry shows recognized, the town's achieved count
+ * rises by exactly one, and the next run no longer lists the firm.
  */
 import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
@@ -90,8 +91,21 @@ describe("discovery with JavaScript on", () => {
     await officer.page.getByRole("button", { name: "筛选", exact: true }).click();
     await officer.page.waitForURL(/verdict=near/);
     await waitForHydration(officer.page);
+    // No run of this year yet for the town: the page says so and offers to start one.
+    const runsBefore = query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE year = ? AND scope = 'jintang'`, YEAR)[0]!.n;
+    if (runsBefore === 0) await officer.page.getByText("该梯度和年度还没有预审结果").waitFor();
+    await officer.page.getByRole("button", { name: runsBefore === 0 ? "开始预审" : "重新预审", exact: true }).click();
     const row = officer.page.locator("tbody tr", { hasText: FIRM });
-    await row.waitFor();
+    await row.waitFor({ timeout: 60_000 });
+    expect(officer.page.url()).toContain("verdict=near");
+    const [run] = query<{ id: number; status: string; scope: string; done: number; total: number }>(
+      `SELECT id, status, scope, done, total FROM discovery_runs WHERE year = ? AND tier_code = 'specialized-new' AND scope = 'jintang' AND status = 'done'`,
+      YEAR,
+    );
+    expect(run).toMatchObject({ status: "done", scope: "jintang" });
+    expect(run!.done).toBe(run!.total);
+    expect(query(`SELECT DISTINCT town_code FROM discovery_results WHERE run_id = ?`, run!.id)).toEqual([{ town_code: "jintang" }]);
+    expect(query(`SELECT verdict FROM discovery_results WHERE run_id = ? AND enterprise_id = ?`, run!.id, firmId)).toEqual([{ verdict: "near" }]);
     expect(await row.textContent()).toContain("接近");
     expect(await row.textContent()).toContain(`${YEAR - 1}年研发费用占营业收入比重 2.10%，需 ≥ 3%`);
     expect(await row.textContent()).toContain("待确认");
@@ -108,6 +122,9 @@ describe("discovery with JavaScript on", () => {
     const [officerUser] = query<{ id: number }>(`SELECT id FROM users WHERE username = 'officer-jintang'`);
     expect(entry).toMatchObject({ status: "cultivating", target_year: YEAR, created_by: officerUser!.id });
     expect(query<{ n: number }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'pool.add' AND data LIKE ?`, `%"enterpriseId":${firmId}%`)).toEqual([{ n: 1 }]);
+    // The stored result does not change, but the row now shows the firm in the pool.
+    await row.getByRole("link", { name: "已在培育库" }).waitFor();
+    expect(await row.getByRole("button", { name: `加入培育库 ${FIRM}` }).count()).toBe(0);
 
     // ── The plan: one task.
     await officer.page.getByRole("link", { name: `打开培育档案：${FIRM}` }).click();
@@ -179,7 +196,14 @@ describe("discovery with JavaScript on", () => {
     expect(await leagueAchieved(officer.page)).toBe(achievedBefore + 1);
     await officer.page.goto(`${baseUrl()}/cultivation/discovery?tier=specialized-new&year=${YEAR}`);
     await waitForHydration(officer.page);
-    expect(await officer.page.locator("tbody tr", { hasText: FIRM }).count()).toBe(0);
+    await officer.page.getByRole("button", { name: "重新预审", exact: true }).click();
+    await expect
+      .poll(() => query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE year = ? AND scope = 'jintang' AND status = 'done' AND id > ?`, YEAR, run!.id)[0]!.n, { timeout: 60_000 })
+      .toBe(1);
+    await officer.page.getByText("预审结果截至").first().waitFor();
+    await expect.poll(() => officer.page.locator("tbody tr", { hasText: FIRM }).count(), { timeout: 30_000 }).toBe(0);
+    // The new run superseded the old one: its results are gone.
+    expect(query(`SELECT count(*) AS n FROM discovery_results WHERE run_id = ?`, run!.id)).toEqual([{ n: 0 }]);
     expect(officer.problems).toEqual([]);
     await officer.context.close();
   });
@@ -192,6 +216,12 @@ describe("discovery with JavaScript on", () => {
     await page.getByRole("link", { name: "主动发现" }).click();
     await page.waitForURL(/\/cultivation\/discovery/);
     await waitForHydration(page);
+    const district = () => query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE scope = 'district' AND status = 'done' AND tier_code = 'specialized-new' AND year = ?`, YEAR)[0]!.n;
+    if (district() === 0) {
+      await page.getByRole("button", { name: "开始预审", exact: true }).click();
+      await expect.poll(district, { timeout: 60_000 }).toBe(1);
+    }
+    await page.locator('tbody input[type="checkbox"][name="enterpriseId"]').first().waitFor({ timeout: 30_000 });
     const boxes = page.locator('tbody input[type="checkbox"][name="enterpriseId"]');
     expect(await boxes.count()).toBeGreaterThanOrEqual(3);
     const picked = [Number(await boxes.nth(0).getAttribute("value")), Number(await boxes.nth(2).getAttribute("value"))];

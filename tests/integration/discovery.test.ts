@@ -1,11 +1,24 @@
 /**
- * Discovery on a real database: scope (a town officer its town, the bureau the district, a
- * firm's account 404), held and open firms left out, the page's bulk add to the pool (with the
- * pool's one-active-entry rule, audited), /api/candidates (401, 400, 404, its shape), the
- * export, hostile query strings, and that reading discovery changes nothing.
+ * Discovery on a real database: stored runs (queued, claimed under a lease, worked in batches,
+ * done; superseded by the next; a town officer's run holds its town only; two workers never work
+ * one run; a run whose worker died is resumed, or failed after three tries), scope (a town
+ * officer its town, the bureau the district, a firm's account 404), held and open firms left out,
+ * the page's bulk add to the pool (with the pool's one-active-entry rule, audited),
+ * /api/candidates (401, 400, 404, its shape), the export, hostile query strings, and that
+ * reading discovery changes nothing.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { listCandidates } from "~/models/discovery.server";
+import type { Caller } from "~/domain/scope";
+import {
+  claimDiscoveryRun,
+  DISCOVERY_MAX_ATTEMPTS,
+  discoveryRunsFor,
+  processDiscoveryRuns,
+  readCandidates,
+  startDiscoveryRun,
+  workDiscoveryRun,
+  type DiscoveryQuery,
+} from "~/models/discovery.server";
 import * as apiRoute from "~/routes/api.candidates";
 import * as pageRoute from "~/routes/cultivation.discovery";
 import * as exportRoute from "~/routes/cultivation.discovery[.]xlsx";
@@ -91,7 +104,14 @@ beforeAll(async () => {
   if (!open) await postNew("ent-jintang", TIER, specializedForm());
   const now = await db().selectFrom("applications").select("status").where("enterprise_id", "=", ids.open).where("tier_code", "=", TIER).where("status", "in", ["draft", "submitted", "returned"]).executeTakeFirst();
   expect(now).toBeDefined();
+  // The bureau's run over the district, worked in batches of 7 firms.
+  await startDiscoveryRun(db(), await callerOf("reviewer"), { tier: TIER, year: YEAR });
+  expect(await processDiscoveryRuns(db(), { batchSize: 7 })).toMatchObject({ done: 1, lost: 0, failed: 0 });
 });
+
+async function listCandidates(caller: Caller, query: DiscoveryQuery) {
+  return readCandidates(db(), caller, query);
+}
 
 function idsOf(candidates: { enterpriseId: number }[]): number[] {
   return candidates.map((c) => c.enterpriseId).sort((a, b) => a - b);
@@ -99,7 +119,7 @@ function idsOf(candidates: { enterpriseId: number }[]): number[] {
 
 describe("the candidates", () => {
   it("a town officer sees its town's meets and near firms; held and open firms are left out", async () => {
-    const result = await listCandidates(db(), await callerOf("officer-jintang"), { tier: TIER, year: YEAR });
+    const result = await listCandidates(await callerOf("officer-jintang"), { tier: TIER, year: YEAR });
     expect(idsOf(result.candidates)).toEqual([ids.meets, ids.near].sort((a, b) => a - b));
     const meets = result.candidates.find((c) => c.enterpriseId === ids.meets)!;
     expect(meets.verdict).toBe("meets");
@@ -112,36 +132,129 @@ describe("the candidates", () => {
 
   it("the bureau sees the district; filters narrow it", async () => {
     const reviewer = await callerOf("reviewer");
-    const all = await listCandidates(db(), reviewer, { tier: TIER, year: YEAR });
+    const all = await listCandidates(reviewer, { tier: TIER, year: YEAR });
     expect(idsOf(all.candidates)).toEqual([ids.meets, ids.near, ids.other].sort((a, b) => a - b));
-    expect(idsOf((await listCandidates(db(), reviewer, { tier: TIER, year: YEAR, town: "yancang" })).candidates)).toEqual([ids.other]);
-    expect(idsOf((await listCandidates(db(), reviewer, { tier: TIER, year: YEAR, verdict: "near" })).candidates)).toEqual([ids.near]);
+    expect(idsOf((await listCandidates(reviewer, { tier: TIER, year: YEAR, town: "yancang" })).candidates)).toEqual([ids.other]);
+    expect(idsOf((await listCandidates(reviewer, { tier: TIER, year: YEAR, verdict: "near" })).candidates)).toEqual([ids.near]);
     // An officer filtering another town gets nothing of it.
-    expect((await listCandidates(db(), await callerOf("officer-jintang"), { tier: TIER, year: YEAR, town: "yancang" })).candidates).toEqual([]);
+    expect((await listCandidates(await callerOf("officer-jintang"), { tier: TIER, year: YEAR, town: "yancang" })).candidates).toEqual([]);
   });
 
   it("sorts by name, both ways, and by verdict by default", async () => {
     const reviewer = await callerOf("reviewer");
-    const asc = (await listCandidates(db(), reviewer, { tier: TIER, year: YEAR, sort: "name" })).candidates.map((c) => c.name);
-    const desc = (await listCandidates(db(), reviewer, { tier: TIER, year: YEAR, sort: "name", dir: "desc" })).candidates.map((c) => c.name);
+    const asc = (await listCandidates(reviewer, { tier: TIER, year: YEAR, sort: "name" })).candidates.map((c) => c.name);
+    const desc = (await listCandidates(reviewer, { tier: TIER, year: YEAR, sort: "name", dir: "desc" })).candidates.map((c) => c.name);
     expect(asc).toEqual([...asc].sort());
     expect(desc).toEqual([...asc].reverse());
-    const byVerdict = (await listCandidates(db(), reviewer, { tier: TIER, year: YEAR })).candidates.map((c) => c.verdict);
+    const byVerdict = (await listCandidates(reviewer, { tier: TIER, year: YEAR })).candidates.map((c) => c.verdict);
     expect(byVerdict).toEqual(["meets", "meets", "near"]);
   });
 
-  it("reads in batches without losing or repeating a firm", async () => {
-    const { scanCandidates } = await import("~/models/discovery.server");
-    const seen: number[] = [];
-    let batches = 0;
-    const out = await scanCandidates(db(), await callerOf("reviewer"), { tier: TIER, year: YEAR }, "2026-12-01", (found) => {
-      batches++;
-      seen.push(...found.map((c) => c.enterpriseId));
-    }, 7);
+  it("the run read every firm once, in batches, and counted what it found", async () => {
+    const { done } = await discoveryRunsFor(db(), await callerOf("reviewer"), { tier: TIER, year: YEAR });
     const firms = await db().selectFrom("enterprises").select(db().fn.countAll<number>().as("n")).where("archived_at", "is", null).executeTakeFirstOrThrow();
-    expect(out.scanned).toBe(Number(firms.n));
-    expect(batches).toBeGreaterThan(1);
-    expect(seen.sort((a, b) => a - b)).toEqual([ids.meets, ids.near, ids.other].sort((a, b) => a - b));
+    expect(done).toMatchObject({ status: "done", scope: "district", done: Number(firms.n), total: Number(firms.n), meets: 2, near: 1, ruleVersion: expect.stringMatching(/^specialized-new\//) });
+    expect(done!.finishedAt).toEqual(expect.any(String));
+    const rows = await db().selectFrom("discovery_results").select("enterprise_id").where("run_id", "=", done!.id).execute();
+    expect(rows.map((r) => Number(r.enterprise_id)).sort((a, b) => a - b)).toEqual([ids.meets, ids.near, ids.other].sort((a, b) => a - b));
+  });
+});
+
+describe("runs", () => {
+  const runsOf = (tier: string, year: number) =>
+    db().selectFrom("discovery_runs").select(["id", "status", "scope", "attempts", "done", "total", "error"]).where("tier_code", "=", tier).where("year", "=", year).orderBy("id").execute();
+
+  it("starting answers at once with a queued run, audited; a second start answers the same run", async () => {
+    const reviewer = await callerOf("reviewer");
+    const first = await startDiscoveryRun(db(), reviewer, { tier: "green-factory", year: YEAR });
+    expect(first).toMatchObject({ created: true, run: { status: "queued", scope: "district", done: 0 } });
+    const second = await startDiscoveryRun(db(), reviewer, { tier: "green-factory", year: YEAR });
+    expect(second).toMatchObject({ created: false, run: { id: first.run.id } });
+    const audit = await db().selectFrom("audit_log").select(["actor_id", "data"]).where("action", "=", "discovery.run").where("subject", "=", `discovery_run:${first.run.id}`).execute();
+    expect(audit).toHaveLength(1);
+    expect(Number(audit[0]!.actor_id)).toBe(reviewer.id);
+    expect((await discoveryRunsFor(db(), reviewer, { tier: "green-factory", year: YEAR })).active).toMatchObject({ id: first.run.id, stalled: true });
+    await processDiscoveryRuns(db());
+    expect((await runsOf("green-factory", YEAR)).map((r) => r.status)).toEqual(["done"]);
+  });
+
+  it("a finished run supersedes the older runs of its tier, year and scope, results and all", async () => {
+    const reviewer = await callerOf("reviewer");
+    const before = (await discoveryRunsFor(db(), reviewer, { tier: TIER, year: YEAR })).done!;
+    await startDiscoveryRun(db(), reviewer, { tier: TIER, year: YEAR });
+    // While the new run waits, the old results stay readable.
+    expect((await listCandidates(reviewer, { tier: TIER, year: YEAR })).run?.id).toBe(before.id);
+    await processDiscoveryRuns(db());
+    const after = (await discoveryRunsFor(db(), reviewer, { tier: TIER, year: YEAR })).done!;
+    expect(after.id).toBeGreaterThan(before.id);
+    expect((await runsOf(TIER, YEAR)).filter((r) => r.scope === "district").map((r) => Number(r.id))).toEqual([after.id]);
+    expect(await db().selectFrom("discovery_results").select("enterprise_id").where("run_id", "=", before.id).execute()).toEqual([]);
+    expect(idsOf((await listCandidates(reviewer, { tier: TIER, year: YEAR })).candidates)).toEqual([ids.meets, ids.near, ids.other].sort((a, b) => a - b));
+  });
+
+  it("a town officer's run judges its town only and is read by that officer, not by the bureau", async () => {
+    const officer = await callerOf("officer-yancang");
+    const { run } = await startDiscoveryRun(db(), officer, { tier: TIER, year: YEAR });
+    expect(run.scope).toBe("yancang");
+    await processDiscoveryRuns(db());
+    const stored = await db().selectFrom("discovery_results").select("town_code").where("run_id", "=", run.id).execute();
+    expect(new Set(stored.map((r) => r.town_code))).toEqual(new Set(["yancang"]));
+    const firms = await db().selectFrom("enterprises").select(db().fn.countAll<number>().as("n")).where("archived_at", "is", null).where("town_code", "=", "yancang").executeTakeFirstOrThrow();
+    expect((await runsOf(TIER, YEAR)).find((r) => Number(r.id) === run.id)).toMatchObject({ status: "done", done: Number(firms.n), total: Number(firms.n) });
+    // The officer reads its own, newer run; the bureau still reads the district's.
+    expect((await listCandidates(officer, { tier: TIER, year: YEAR })).run?.id).toBe(run.id);
+    expect((await listCandidates(await callerOf("reviewer"), { tier: TIER, year: YEAR })).run?.scope).toBe("district");
+    // Another town's officer reads the district run, narrowed to its town.
+    const jintang = await listCandidates(await callerOf("officer-jintang"), { tier: TIER, year: YEAR });
+    expect(jintang.run?.scope).toBe("district");
+    expect(new Set(jintang.candidates.map((c) => c.townCode))).toEqual(new Set(["jintang"]));
+  });
+
+  it("two workers never work one run; a run whose worker died is resumed after its lease, without a row twice", async () => {
+    const reviewer = await callerOf("reviewer");
+    const { run } = await startDiscoveryRun(db(), reviewer, { tier: "scaled-up", year: YEAR });
+    const claims = await Promise.all([claimDiscoveryRun(db(), "worker-a"), claimDiscoveryRun(db(), "worker-b")]);
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    const [holder, other] = claims[0] ? ["worker-a", "worker-b"] : ["worker-b", "worker-a"];
+    const claimed = (claims[0] ?? claims[1])!;
+    expect(Number(claimed.id)).toBe(run.id);
+    // The holder does one batch and dies, its lease left to run out.
+    expect(await workDiscoveryRun(db(), claimed, holder, { batchSize: 5, stopAfterBatches: 1 })).toBe("stopped");
+    expect(await claimDiscoveryRun(db(), other)).toBeNull();
+    const later = new Date(Date.now() + 60_000);
+    const taken = await claimDiscoveryRun(db(), other, later);
+    expect(taken).toMatchObject({ status: "running", attempts: 2, cursor: expect.anything() });
+    expect(Number(taken!.cursor)).toBeGreaterThan(0);
+    // The first worker coming back finds its lease gone and stops.
+    expect(await workDiscoveryRun(db(), claimed, holder, { batchSize: 5 })).toBe("lost");
+    expect(await workDiscoveryRun(db(), taken!, other, { batchSize: 5, now: () => later })).toBe("done");
+    const resumed = await db().selectFrom("discovery_results").select("enterprise_id").where("run_id", "=", run.id).execute();
+    // The same firms as a run worked in one go.
+    const { run: fresh } = await startDiscoveryRun(db(), await callerOf("officer-jintang"), { tier: "scaled-up", year: YEAR });
+    await processDiscoveryRuns(db());
+    const firms = await db().selectFrom("enterprises").select(db().fn.countAll<number>().as("n")).where("archived_at", "is", null).executeTakeFirstOrThrow();
+    expect((await runsOf("scaled-up", YEAR)).find((r) => Number(r.id) === run.id)).toMatchObject({ status: "done", done: Number(firms.n) });
+    const ids = resumed.map((r) => Number(r.enterprise_id));
+    expect(new Set(ids).size).toBe(ids.length);
+    const town = await db().selectFrom("discovery_results").select("enterprise_id").where("run_id", "=", fresh.id).execute();
+    const jintangFirms = new Set((await db().selectFrom("enterprises").select("id").where("town_code", "=", "jintang").execute()).map((r) => Number(r.id)));
+    expect(town.map((r) => Number(r.enterprise_id)).sort()).toEqual(ids.filter((id) => jintangFirms.has(id)).sort());
+  });
+
+  it("a run that keeps losing its worker is failed, never left running", async () => {
+    const reviewer = await callerOf("reviewer");
+    const { run } = await startDiscoveryRun(db(), reviewer, { tier: "green-factory", year: YEAR + 1 });
+    let at = Date.now();
+    for (let i = 1; i <= DISCOVERY_MAX_ATTEMPTS; i++) {
+      at += 60_000;
+      const claimed = await claimDiscoveryRun(db(), `dying-${i}`, new Date(at));
+      expect(claimed).toMatchObject({ attempts: i });
+    }
+    at += 60_000;
+    expect(await claimDiscoveryRun(db(), "last", new Date(at))).toBeNull();
+    const [row] = (await runsOf("green-factory", YEAR + 1)).filter((r) => Number(r.id) === run.id);
+    expect(row).toMatchObject({ status: "failed", error: expect.stringContaining("interrupted") });
+    expect((await discoveryRunsFor(db(), reviewer, { tier: "green-factory", year: YEAR + 1 })).failed).toMatchObject({ id: run.id });
   });
 });
 
@@ -190,6 +303,33 @@ describe("the page", () => {
       expect(statusOf(res.result), JSON.stringify(form)).toBe(400);
       expect(dataOf(res.result)).toMatchObject({ ok: false, field });
     }
+  });
+});
+
+describe("starting a run from the page", () => {
+  it("refuses a hostile start with the field named and queues nothing; a good one redirects with the filters kept", async () => {
+    const cookie = await cookieOf("officer-jintang");
+    const count = async () => Number((await db().selectFrom("discovery_runs").select(db().fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    for (const [form, field] of [
+      [{ intent: "start", tier: "listed\u0000", year: String(YEAR) }, "tier"],
+      [{ intent: "start", tier: TIER, year: "2026\u202e" }, "year"],
+      [{ intent: "start", tier: TIER, year: String(YEAR), town: "x".repeat(100_000) }, "town"],
+      [{ intent: "start", tier: TIER, year: String(YEAR), verdict: "<script>" }, "verdict"],
+    ] as const) {
+      const res = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie, form: form as Record<string, string> }));
+      expect(statusOf(res.result), JSON.stringify(form).slice(0, 80)).toBe(400);
+      expect(dataOf(res.result)).toMatchObject({ ok: false, field });
+    }
+    expect(await count()).toBe(before);
+    const res = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie, form: { intent: "start", tier: "green-factory", year: String(YEAR + 2), verdict: "near" } }));
+    expect(statusOf(res.result)).toBe(302);
+    expect((res.result as Response).headers.get("Location")).toBe(`/cultivation/discovery?tier=green-factory&year=${YEAR + 2}&verdict=near`);
+    const runs = await db().selectFrom("discovery_runs").select(["scope", "status", "started_by"]).where("tier_code", "=", "green-factory").where("year", "=", YEAR + 2).execute();
+    expect(runs).toMatchObject([{ scope: "jintang" }]);
+    // The enterprise account cannot start one.
+    const ent = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie: await cookieOf("ent-jintang"), form: { intent: "start", tier: TIER, year: String(YEAR) } }));
+    expect(statusOf(ent.result)).toBe(404);
   });
 });
 

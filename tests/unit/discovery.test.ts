@@ -123,3 +123,34 @@ describe("the tiers discovery offers", () => {
     expect(DISCOVERY_TIERS).not.toContain("quality-factory");
   });
 });
+
+describe("money short of a line reads short of it", () => {
+  const revenueLine = (revenueYuan: number) =>
+    discoverFirm(input({ figures: figures({ revenueYuan, mainBusinessRevenueYuan: revenueYuan, rdExpenseYuan: 1_000_000 }) }));
+
+  it("exactly ¥10,000,000 meets; ¥9,999,999 is near, with the two numbers distinct", () => {
+    expect(revenueLine(10_000_000)?.missing.map((m) => m.key)).not.toContain("revenue-or-equity");
+    const near = revenueLine(9_999_999)!;
+    expect(near.verdict).toBe("near");
+    const line = near.missing.find((m) => m.key === "revenue-or-equity")!;
+    expect(line.haveZh).toBe("营业收入 999.9999 万元");
+    expect(line.needZh).toContain("≥ 1,000 万元");
+    expect(missingText(line, "zh")).toBe(`${line.labelZh} 营业收入 999.9999 万元，需 ${line.needZh}`);
+    expect(line.haveEn).toBe("revenue ¥9,999,999");
+  });
+
+  it("rounding up onto the line is shown to the yuan; far below it stays rounded to ¥100", () => {
+    expect(revenueLine(9_999_950)!.missing.find((m) => m.key === "revenue-or-equity")!.haveZh).toBe("营业收入 999.995 万元");
+    expect(revenueLine(9_000_049)!.missing.find((m) => m.key === "revenue-or-equity")!.haveZh).toBe("营业收入 900 万元");
+  });
+});
+
+describe("ratios decided exactly without BigInt below 9 × 10^11", () => {
+  it("2.99999…% is under 3%, and the shown percent is floored", () => {
+    // 2.9999997% of revenue: a double near 3 must not pass the line.
+    const f = discoverFirm(input({ figures: figures({ revenueYuan: 33_333_334, mainBusinessRevenueYuan: 33_333_334, rdExpenseYuan: 999_999 }) }))!;
+    expect(f.missing.find((m) => m.key === "rd-ratio")?.haveZh).toBe("2.99%");
+    const exact = discoverFirm(input({ figures: figures({ revenueYuan: 33_333_300, mainBusinessRevenueYuan: 33_333_300, rdExpenseYuan: 999_999 }) }))!;
+    expect(exact.missing.map((m) => m.key)).not.toContain("rd-ratio");
+  });
+});

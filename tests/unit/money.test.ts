@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { MAX_YUAN, formatWan, formatYuanAsWanZh, parseWan } from "../../app/domain/money";
+import { MAX_YUAN, formatWan, formatWanExact, formatYuanAsWanZh, parseWan } from "../../app/domain/money";
 
 function yuanOf(input: string): number {
   const r = parseWan(input);
@@ -144,5 +144,16 @@ describe("formatYuanAsWanZh", () => {
   it("appends the unit", () => {
     expect(formatYuanAsWanZh(123400)).toBe("12.34 万元");
     expect(formatYuanAsWanZh(12345670000, { grouping: true })).toBe("1,234,567 万元");
+  });
+});
+
+describe("formatWanExact", () => {
+  it("shows every yuan: 999.9999 万元 is not 1,000", () => {
+    expect(formatWanExact(9_999_999)).toBe("999.9999");
+    expect(formatWanExact(9_999_950, { grouping: true })).toBe("999.995");
+    expect(formatWanExact(10_000_000, { grouping: true })).toBe("1,000");
+    expect(formatWanExact(12_345_678_901, { grouping: true })).toBe("1,234,567.8901");
+    expect(formatWanExact(-5)).toBe("-0.0005");
+    expect(formatWanExact(0)).toBe("0");
   });
 });
