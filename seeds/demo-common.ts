@@ -2,7 +2,7 @@
  * What the demo data's modules share: the public constants, the demo's clock (fixed instants in
  * Asia/Shanghai, never the machine's) and the batched insert.
  */
-import type { Kysely } from "kysely";
+import type { InsertObject, Insertable, Kysely } from "kysely";
 import type { DB } from "../db/schema";
 import type { Rng } from "./random";
 
@@ -61,11 +61,11 @@ export function addYears(date: string, years: number): string {
 }
 
 /** Inserts rows in batches of `size`, in the order given (explicit ids keep it). */
-export async function insertChunks(trx: Kysely<DB>, table: keyof DB, rows: readonly object[], size = 200) {
+export async function insertChunks<T extends keyof DB & string>(trx: Kysely<DB>, table: T, rows: readonly Insertable<DB[T]>[], size = 200) {
   for (let i = 0; i < rows.length; i += size) {
     await trx
       .insertInto(table)
-      .values(rows.slice(i, i + size) as any)
+      .values(rows.slice(i, i + size) as InsertObject<DB, T>[])
       .execute();
   }
 }
