@@ -17,6 +17,7 @@ import { EXIT_REASONS, POOL_ROUTES, type PoolStatus } from "../app/domain/pool";
 import { countsTowardTarget, isLevel, TIER_CODES, type TierCode } from "../app/domain/tiers";
 import { deriveSeed, int, mulberry32, pick, shuffle, type Rng } from "./random";
 import { TARGETS_2026 } from "./reference";
+import { insertChunks } from "./demo-common";
 
 export const POOL_YEAR = 2026;
 /** Per tier: how many entries of each status the demo pool holds. */
@@ -108,8 +109,18 @@ export async function seedDemoPool(
     ]);
     const quiet = shuffle(rng, firms.map((f) => f.id).filter((id) => !busy.has(id)));
     const chosen: { id: number; status: PoolStatus }[] = [];
-    for (const id of recognized) if (chosen.filter((c) => c.status === "recognized").length < plan.recognized && free(id, tier)) chosen.push({ id, status: "recognized" }), take(id, tier);
-    for (const id of reviewOrder) if (chosen.filter((c) => c.status === "applied").length < plan.applied && free(id, tier)) chosen.push({ id, status: "applied" }), take(id, tier);
+    for (const id of recognized) {
+      if (chosen.filter((c) => c.status === "recognized").length < plan.recognized && free(id, tier)) {
+        chosen.push({ id, status: "recognized" });
+        take(id, tier);
+      }
+    }
+    for (const id of reviewOrder) {
+      if (chosen.filter((c) => c.status === "applied").length < plan.applied && free(id, tier)) {
+        chosen.push({ id, status: "applied" });
+        take(id, tier);
+      }
+    }
     for (const id of quiet) {
       const n = (s: PoolStatus) => chosen.filter((c) => c.status === s).length;
       if (!free(id, tier)) continue;
@@ -204,12 +215,8 @@ export async function seedDemoPool(
     );
   });
 
-  for (const [table, rows] of [
-    ["pool_entries", entries],
-    ["pool_tasks", tasks],
-    ["pool_visits", visits],
-    ["town_targets", townTargets],
-  ] as const) {
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto(table).values(rows.slice(i, i + 200) as any).execute();
-  }
+  await insertChunks(trx, "pool_entries", entries);
+  await insertChunks(trx, "pool_tasks", tasks);
+  await insertChunks(trx, "pool_visits", visits);
+  await insertChunks(trx, "town_targets", townTargets);
 }

@@ -15,7 +15,6 @@
  * the local server's `postgres` is) for the replica role.
  */
 import { hash as argon2Hash } from "@node-rs/argon2";
-import { sql } from "kysely";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Writable } from "node:stream";

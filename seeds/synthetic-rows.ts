@@ -227,7 +227,12 @@ function payloadTemplates(): Map<TierCode, string[]> {
     if (b.app.status === "draft") continue;
     map.get(b.app.tier_code as TierCode)!.push(b.app.payload as string);
   }
-  for (const [tier, list] of map) if (list.length === 0) list.push("{}"), console.warn(`no payload template for ${tier}`);
+  for (const [tier, list] of map) {
+    if (list.length === 0) {
+      list.push("{}");
+      console.warn(`no payload template for ${tier}`);
+    }
+  }
   return map;
 }
 

@@ -4,11 +4,11 @@
  * The server validates (draft or submit mode); the browser only gives native hints and asks the
  * server for the pre-check again as the firm types.
  */
-import { getFormProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { EligibilityPanel } from "~/components/eligibility-panel";
-import { CheckboxField, ErrorList, FormAlert, SelectField, TextareaField, TextField } from "~/components/forms";
+import { CheckboxField, ErrorList, FormAlert, SelectField, TextareaField, TextField, type AnyFieldMetadata } from "~/components/forms";
 import { usesChecklist, type EligibilityResult } from "~/domain/eligibility";
 import { LEVEL_NAMES, getTier, type TierCode } from "~/domain/tiers";
 import { useT } from "~/utils/i18n-react";
@@ -31,7 +31,7 @@ export interface ApplicationFormChecklistItem {
   required: boolean;
 }
 
-type AnyField = FieldMetadata<any, any, any>;
+type AnyField = AnyFieldMetadata;
 
 /** What POST /applications/precheck answers. */
 interface PrecheckAnswer {
@@ -159,6 +159,7 @@ export function ApplicationForm({
   const tier = getTier(tierCode);
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fields are the tier's payload keys, known at run time; Conform types a default per field
   const [form, fields] = useForm<Record<string, any>>({
     id,
     lastResult,

@@ -16,6 +16,7 @@ import { useT } from "~/utils/i18n-react";
  */
 export const dataTableFeatures = tableFeatures({});
 export type DataTableFeatures = typeof dataTableFeatures;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table's columns hold values of different types; TanStack types such a list with any
 export type DataTableColumn<Row extends RowData> = ColumnDef<DataTableFeatures, Row, any>;
 
 /** Column helper bound to the table's features: `const col = columnHelper<MyRow>()`. */

@@ -46,7 +46,7 @@ export function FiguresTable({ years, caption }: { years: FiguresYear[]; caption
     for (const r of RATIOS) out.push({ id: r.key, label: t(r.label), values: Object.fromEntries(years.map((y) => [y.year, bpText(y.ratios[r.key])])) });
     out.push({ id: "source", label: t("fig.source"), values: Object.fromEntries(years.map((y) => [y.year, t(`fig.source.${y.source}` as MessageKey)])) });
     return out;
-  }, [years, t.lang]);
+  }, [years, t]);
   const columns = useMemo(() => {
     const col = columnHelper<Line>();
     return [
@@ -60,6 +60,6 @@ export function FiguresTable({ years, caption }: { years: FiguresYear[]; caption
         }),
       ),
     ] as DataTableColumn<Line>[];
-  }, [years, t.lang]);
+  }, [years, t]);
   return <DataTable columns={columns} data={lines} getRowId={(l) => l.id} caption={caption} empty={t("fig.none")} />;
 }

@@ -3,6 +3,10 @@ import { getInputProps, getSelectProps, getTextareaProps } from "@conform-to/rea
 import { useLocation } from "@remix-run/react";
 import { useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
+/** A field of any form: what the field components need is the same whatever the form's shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- FieldMetadata is invariant in the form's shape, so no narrower type takes every form's fields
+export type AnyFieldMetadata = FieldMetadata<any, any, any>;
+
 /**
  * A key that changes after each successful submission: the action redirected, so the page has
  * a new location and no action data. Conform keeps a form's errors in the browser until its next
@@ -39,7 +43,7 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
 interface FieldShellProps {
   label: ReactNode;
   hint?: ReactNode;
-  field: FieldMetadata<any, any, any>;
+  field: AnyFieldMetadata;
   required?: boolean;
   children: ReactNode;
 }
@@ -62,7 +66,7 @@ function FieldShell({ label, hint, field, required, children }: FieldShellProps)
   );
 }
 
-function describedBy(field: FieldMetadata<any, any, any>, hint: boolean): string | undefined {
+function describedBy(field: AnyFieldMetadata, hint: boolean): string | undefined {
   const ids = [field.errors?.length ? field.errorId : null, hint ? `${field.id}-hint` : null].filter(Boolean);
   return ids.length ? ids.join(" ") : undefined;
 }
@@ -157,7 +161,7 @@ export function CheckboxField({
   hint,
 }: {
   label: ReactNode;
-  field: FieldMetadata<any, any, any>;
+  field: AnyFieldMetadata;
   hint?: ReactNode;
 }) {
   const props = getInputProps(field, { type: "checkbox", value: "on" });

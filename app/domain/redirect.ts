@@ -8,6 +8,7 @@
  * unchanged. The result is the parsed path, query and hash: percent-encoded, plain ASCII.
  */
 const PLACEHOLDER_ORIGIN = "http://registry.invalid";
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const FORBIDDEN = /[\s\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202f\u2060\ufeff\\]/;
 
 export function sameSitePath(to: unknown, fallback: string): string {

@@ -31,7 +31,7 @@ import { missingEvidenceOf, requiredEvidence } from "~/models/evidence.server";
 import type { AttachmentKind } from "~/domain/attachments";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
-import { defaultValidUntil } from "~/models/validity.server";
+import { defaultValidUntil } from "~/models/tier-validity.server";
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
@@ -164,7 +164,8 @@ export interface ApplicationDetail extends ApplicationSummary {
   award: AwardView | null;
 }
 
-function parseJson(text: string | null): any {
+/** Stored JSON as the type its column holds (written by this module), or null when unreadable. */
+function parseJson<T>(text: string | null): T | null {
   if (text === null) return null;
   try {
     return JSON.parse(text);
@@ -236,8 +237,8 @@ export async function getApplicationDetail(db: Db, caller: Caller, id: number): 
     enterpriseUscc: row.uscc,
     townNameZh: row.name_zh,
     townNameEn: row.name_en,
-    payload: parseJson(row.payload) ?? {},
-    eligibility: parseJson(row.eligibility),
+    payload: parseJson<Record<string, unknown>>(row.payload) ?? {},
+    eligibility: parseJson<EligibilityResult>(row.eligibility),
     ruleVersion: row.rule_version,
     townOpinion: row.town_opinion,
     townComment: row.town_comment,
@@ -256,7 +257,7 @@ export async function getApplicationDetail(db: Db, caller: Caller, id: number): 
       fromStatus: e.from_status,
       toStatus: e.to_status,
       comment: e.comment,
-      data: parseJson(e.data),
+      data: parseJson<Record<string, unknown>>(e.data),
     })),
     award: award
       ? {

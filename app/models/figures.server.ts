@@ -4,7 +4,7 @@
  * compare-and-set on the row's version and audited with what changed. The firm's own columns
  * (revenue, R&D, employees) follow its latest year by the database's triggers (migration 0011).
  */
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import type { Db } from "../../db/client";
 import type { EnterpriseFiguresTable, FiguresSourceColumn } from "../../db/schema";
 import { transact } from "../../db/dialect/transact";
@@ -87,15 +87,15 @@ export async function getFiguresOverview(db: Db, caller: Caller, enterpriseId: n
   const rows = await db
     .selectFrom("enterprise_figures as f")
     .leftJoin("users as u", "u.id", "f.updated_by")
-    .select(COLUMNS.map((c) => `f.${c}` as const) as any)
+    .select(COLUMNS.map((c) => `f.${c}` as const))
     .select("u.display_name as updated_by_name")
     .where("f.enterprise_id", "=", enterpriseId)
     .orderBy("f.year", "desc")
     .execute();
-  const byYear = new Map<number, Figures>(rows.map((r: any) => [Number(r.year), figuresOfRow(r)]));
+  const byYear = new Map<number, Figures>(rows.map((r) => [Number(r.year), figuresOfRow(r)]));
   return {
     enterprise: { id: firm.id, name: firm.name, uscc: firm.uscc, townCode: firm.townCode, archived: firm.archivedAt !== null },
-    years: rows.map((r: any) => {
+    years: rows.map((r) => {
       const figures = byYear.get(Number(r.year))!;
       return {
         year: Number(r.year),
@@ -118,7 +118,7 @@ export async function figuresRowsOf(db: Db, enterpriseIds: number[], years: numb
   for (let i = 0; i < enterpriseIds.length; i += 500) {
     const batch = enterpriseIds.slice(i, i + 500);
     if (batch.length === 0 || years.length === 0) continue;
-    const rows = await db.selectFrom("enterprise_figures").select(COLUMNS as any).where("enterprise_id", "in", batch).where("year", "in", years).execute();
+    const rows = await db.selectFrom("enterprise_figures").select(COLUMNS).where("enterprise_id", "in", batch).where("year", "in", years).execute();
     for (const r of rows as FiguresRow[]) out.set(`${r.enterprise_id}:${r.year}`, r);
   }
   return out;
@@ -140,7 +140,7 @@ export async function eligibilityPayloadOf(db: Db, caller: Caller, enterpriseId:
   if (!firm) return null;
   const rows = await db
     .selectFrom("enterprise_figures")
-    .select(COLUMNS as any)
+    .select(COLUMNS)
     .where("enterprise_id", "=", enterpriseId)
     .$if(year !== undefined, (q) => q.where("year", "<=", year!))
     .orderBy("year", "desc")
@@ -183,7 +183,7 @@ export async function saveFigures(
   const run = async (trx: Db): Promise<SaveFiguresResult> => {
     const rows = (await trx
       .selectFrom("enterprise_figures")
-      .select(COLUMNS as any)
+      .select(COLUMNS)
       .where("enterprise_id", "=", enterpriseId)
       .where("year", "in", [year, year - 1])
       .execute()) as FiguresRow[];
@@ -208,7 +208,7 @@ export async function saveFigures(
     } else {
       await trx
         .insertInto("enterprise_figures")
-        .values({ enterprise_id: enterpriseId, year, ...columnsOfFigures(figures), source, updated_by: caller.id, updated_at: at, version: 1 } as any)
+        .values({ enterprise_id: enterpriseId, year, ...columnsOfFigures(figures), source, updated_by: caller.id, updated_at: at, version: 1 })
         .execute();
     }
     await recordAudit(trx, {
@@ -247,7 +247,7 @@ export async function writeImportedFigures(
   const at = now.toISOString();
   const existing = await figuresRowsOf(trx, items.map((i) => i.enterpriseId), [year]);
   let written = 0;
-  const inserts: Record<string, unknown>[] = [];
+  const inserts: Insertable<EnterpriseFiguresTable>[] = [];
   for (const item of items) {
     const current = existing.get(`${item.enterpriseId}:${year}`);
     const values: Record<string, number | null> = {};
@@ -256,13 +256,13 @@ export async function writeImportedFigures(
     if (!current) {
       // New years in multi-row inserts (every column named, blanks as null): 10,000 firms of an
       // enterprise list in single inserts added a second to its confirm.
-      const row: Record<string, unknown> = { enterprise_id: item.enterpriseId, year };
-      for (const f of FIGURE_FIELDS) row[f.column] = values[f.column] ?? null;
-      inserts.push({ ...row, source: "import", updated_by: caller.id, updated_at: at, version: 1 });
+      const figureColumns: Record<string, number | null> = {};
+      for (const f of FIGURE_FIELDS) figureColumns[f.column] = values[f.column] ?? null;
+      inserts.push({ enterprise_id: item.enterpriseId, year, ...figureColumns, source: "import", updated_by: caller.id, updated_at: at, version: 1 });
       written++;
       continue;
     }
-    if (Object.entries(values).every(([c, v]) => (current as any)[c] === v)) continue;
+    if (Object.entries(values).every(([c, v]) => (current as Record<string, unknown>)[c] === v)) continue;
     await trx
       .updateTable("enterprise_figures")
       .set({ ...values, source: "import", updated_by: caller.id, updated_at: at, version: Number(current.version) + 1 })
@@ -270,6 +270,6 @@ export async function writeImportedFigures(
       .execute();
     written++;
   }
-  for (let i = 0; i < inserts.length; i += 200) await trx.insertInto("enterprise_figures").values(inserts.slice(i, i + 200) as any).execute();
+  for (let i = 0; i < inserts.length; i += 200) await trx.insertInto("enterprise_figures").values(inserts.slice(i, i + 200)).execute();
   return written;
 }

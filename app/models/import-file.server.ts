@@ -6,7 +6,6 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { dataPaths } from "../../db/client";
-import type { CellValue } from "~/domain/import/cells";
 import { createSheetReader } from "./sheet-reader-thread.server";
 import type { Sheet } from "./sheet-reader.server";
 import type { AwardDefaults } from "~/models/award-import.server";

@@ -156,6 +156,7 @@ export async function deliverDueEmails(
       counts.sent++;
     } catch (error) {
       const giveUp = row.attempts >= policy.maxAttempts;
+      // eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
       const message = (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 500);
       await db
         .updateTable("email_outbox")

@@ -90,7 +90,7 @@ function usersQuery(db: Db) {
     ]);
 }
 
-function toUserRow(r: any): UserRow {
+function toUserRow(r: Awaited<ReturnType<ReturnType<typeof usersQuery>["executeTakeFirstOrThrow"]>>): UserRow {
   return {
     id: r.id,
     username: r.username,

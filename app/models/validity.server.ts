@@ -10,13 +10,10 @@ import { getTier, isTierCode, type Level, type TierCode, TIER_CODES } from "~/do
 import {
   addDays,
   daysLeft,
-  defaultTierValidity,
   inRenewalWindow,
   REMINDER_THRESHOLDS,
   reminderThreshold,
   renewalWindow,
-  validUntilFrom,
-  validityStart,
   type TierValidity,
 } from "~/domain/validity";
 import { createApplication } from "~/models/application.server";
@@ -26,29 +23,10 @@ import { transact } from "../../db/dialect/transact";
 import { knownEligibilityPayload } from "~/models/known-figures.server";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
+import { loadTierValidity } from "~/models/tier-validity.server";
 
-/** Every tier's validity settings (defaults for a tier without a row). */
-export async function loadTierValidity(db: Db): Promise<Map<TierCode, TierValidity>> {
-  const map = new Map(defaultTierValidity().map((v) => [v.tierCode, v]));
-  const rows = await db.selectFrom("tier_validity").selectAll().execute();
-  for (const r of rows) {
-    if (!isTierCode(r.tier_code)) continue;
-    map.set(r.tier_code, {
-      tierCode: r.tier_code,
-      validityMonths: r.validity_months === null ? null : Number(r.validity_months),
-      renewBeforeDays: Number(r.renew_before_days),
-      renewAfterDays: Number(r.renew_after_days),
-    });
-  }
-  return map;
-}
-
-/** `valid_until` of a new award of `tier` recognised on `recognizedOn` (or in `year`), by the bureau's settings. */
-export async function defaultValidUntil(db: Db, tier: string, recognizedOn: string | null, year: number): Promise<string | null> {
-  if (!isTierCode(tier)) return null;
-  const v = (await loadTierValidity(db)).get(tier)!;
-  return validUntilFrom(validityStart(recognizedOn, year), v.validityMonths);
-}
+// Kept apart so that application.server.ts can read them without importing this module, which imports it.
+export { defaultValidUntil, loadTierValidity } from "~/models/tier-validity.server";
 
 /** Saves one tier's settings (admins and reviewers), audited with the values before and after. */
 export async function updateTierValidity(db: Db, caller: Caller, input: TierValidity): Promise<void> {

@@ -360,6 +360,7 @@ function EditItemForm({ tier, item, lastResult }: { tier: string; item: Checklis
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="itemId" value={item.id} />
         <div className="form-grid">
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the editor opens on the user's click on 修改, focus follows it */}
           <TextField label={t("checklist.field.labelZh")} field={fields.labelZh} required maxLength={100} autoFocus />
           <TextField label={t("checklist.field.labelEn")} field={fields.labelEn} required maxLength={200} lang="en" />
         </div>

@@ -5,7 +5,7 @@ import { LevelSought, OpinionBadge, StatusBadge } from "~/components/application
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PIPELINE_STATUSES, STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
-import { LEVELS, LEVEL_NAMES, TIERS, countsTowardTarget, getTier, isTierCode } from "~/domain/tiers";
+import { LEVELS, TIERS, countsTowardTarget, getTier, isTierCode } from "~/domain/tiers";
 import { listApplications, type ApplicationListFilters, type ApplicationListRow } from "~/models/application.server";
 import { listTowns } from "~/models/reference.server";
 import { requireUser } from "~/utils/auth.server";
@@ -160,7 +160,7 @@ function useColumns(role: string): DataTableColumn<Row>[] {
     });
     if (role === "reviewer" || role === "admin") return [select, firm, next, status, tier, town, year, level, opinion, submitted] as DataTableColumn<Row>[];
     return [firm, next, status, tier, town, year, level, opinion, submitted] as DataTableColumn<Row>[];
-  }, [t.lang, role]);
+  }, [t, role]);
 }
 
 function NewApplicationChooser() {

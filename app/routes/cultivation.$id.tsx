@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /** A refused command as a form error (the form keeps what was typed). */
-function commandError(lang: Lang, intent: string, result: Exclude<PoolCommandResult, { ok: true }>, reply: (o: any) => unknown) {
+function commandError(lang: Lang, intent: string, result: Exclude<PoolCommandResult, { ok: true }>, reply: (o: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) => SubmissionResult<string[]>) {
   const keyed: Record<string, [string, MessageKey]> = {
     conflict: ["", "pool.err.conflict"],
     exited: ["", "pool.err.exited"],
@@ -109,7 +109,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function lastResultFor(actionData: ReturnType<typeof useActionData<typeof action>>, intent: string) {
-  return actionData && actionData.intent === intent ? (actionData.result as any) : undefined;
+  return actionData && actionData.intent === intent ? actionData.result : undefined;
 }
 
 function EditEntryForm({ data: d }: { data: LoaderData }) {
@@ -246,7 +246,7 @@ export default function PoolEntryPage() {
   const tier = getTier(e.tierCode);
   const tierName = t.pick({ zh: tier.nameZh, en: tier.nameEn });
   const active = e.status !== "exited";
-  const taskStatusError = actionData?.intent === "task-status" ? (actionData.result as any)?.error?.[""] : null;
+  const taskStatusError = actionData?.intent === "task-status" ? actionData.result?.error?.[""] : null;
   return (
     <section aria-labelledby="pool-entry-title" className="pool-entry">
       <p className="no-print"><Link to="/cultivation">← {t("pool.title")}</Link></p>

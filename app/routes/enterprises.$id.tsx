@@ -131,7 +131,7 @@ function useAwardColumns(): DataTableColumn<AwardView>[] {
           },
         }),
       ] as DataTableColumn<AwardView>[],
-    [t.lang],
+    [t],
   );
 }
 
@@ -169,7 +169,7 @@ function useApplicationColumns(): DataTableColumn<ApplicationSummary>[] {
           cell: (info) => <span className="nowrap">{formatDateTime(info.getValue())}</span>,
         }),
       ] as DataTableColumn<ApplicationSummary>[],
-    [t.lang],
+    [t],
   );
 }
 

@@ -5,11 +5,11 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FiguresTable } from "~/components/figures-table";
-import { CheckboxField, FormAlert, TextField, useSuccessKey } from "~/components/forms";
+import { CheckboxField, FormAlert, TextField, useSuccessKey, type AnyFieldMetadata } from "~/components/forms";
 import { FIGURE_FIELDS, figureFormName, isMoneyKind, type Figures } from "~/domain/figures";
 import { formatWan } from "~/domain/money";
 import { parseEnterpriseId } from "~/models/enterprise.server";
-import { editRightOf, getFiguresOverview, reportingYear, saveFigures } from "~/models/figures.server";
+import { getFiguresOverview, saveFigures } from "~/models/figures.server";
 import { figureMessagesByField, figuresFormSchema, unconfirmedFigureDoubts } from "~/schemas/figures.server";
 import { notFound, requireRole, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -135,7 +135,7 @@ function FiguresForm({ form: spec, enterpriseId }: { form: NonNullable<LoaderDat
               <TextField
                 key={name}
                 label={t.pick({ zh: f.labelZh, en: f.labelEn }) + (money ? t.pick({ zh: "（万元）", en: " (¥10,000)" }) : "")}
-                field={(fields as any)[name]}
+                field={(fields as Record<string, AnyFieldMetadata>)[name]!}
                 inputMode={money ? "decimal" : "numeric"}
                 maxLength={30}
                 hint={f.kind === "signed-money" ? t("fig.form.netProfitHint") : money ? t("fig.form.unitHint") : t("fig.form.countHint")}
@@ -143,7 +143,7 @@ function FiguresForm({ form: spec, enterpriseId }: { form: NonNullable<LoaderDat
             );
           })}
         </div>
-        {doubtful ? <CheckboxField field={(fields as any).confirmFigures} label={t("fig.form.confirm")} /> : null}
+        {doubtful ? <CheckboxField field={(fields as Record<string, AnyFieldMetadata>).confirmFigures!} label={t("fig.form.confirm")} /> : null}
         <div className="form-actions">
           <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
             {t("fig.form.save")}

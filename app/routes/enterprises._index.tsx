@@ -114,7 +114,7 @@ function useColumns(data: LoaderData): DataTableColumn<EnterpriseListRow>[] {
         cell: (info) => <span className="nowrap">{formatDate(info.getValue())}</span>,
       }),
     ] as DataTableColumn<EnterpriseListRow>[];
-  }, [t.lang, towns, industries]);
+  }, [t, towns, industries]);
 }
 
 /** Search params of the current view without the page position (for exports and sorting). */

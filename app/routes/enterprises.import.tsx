@@ -238,7 +238,7 @@ function useRowColumns(): DataTableColumn<PreviewRowView>[] {
           ),
       }),
     ] as DataTableColumn<PreviewRowView>[];
-  }, [t.lang]);
+  }, [t]);
 }
 
 function PreviewSection({ preview }: { preview: Preview }) {

@@ -95,6 +95,7 @@ export default function LoginPage() {
         <Form method="post" {...getFormProps(form)} noValidate>
           <FormAlert id={form.errorId} errors={form.errors} />
           <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus -- signing in is the page's one task */}
           <TextField label={t("auth.username")} field={fields.username} required autoComplete="username" autoFocus />
           <TextField label={t("auth.password")} field={fields.password} type="password" required autoComplete="current-password" />
           <button type="submit" className="button button--primary button--block" disabled={navigation.state === "submitting"}>

@@ -1,4 +1,4 @@
-import { getFormProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -150,7 +150,7 @@ function ReadButton({ id, title }: { id: number; title: string }) {
   );
 }
 
-function EmailSettingsForm({ settings, lastResult }: { settings: { email: string | null; mode: string }; lastResult: any }) {
+function EmailSettingsForm({ settings, lastResult }: { settings: { email: string | null; mode: string }; lastResult: SubmissionResult<string[]> | undefined }) {
   const t = useT();
   const [form, fields] = useForm({
     id: "email-settings",

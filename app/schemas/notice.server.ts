@@ -2,7 +2,9 @@ import { z } from "zod";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
 /** No control characters (C0, C1), bidi or zero-width marks, or markup. */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const PLAIN = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f<>\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]*$/;
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f<>\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]*$/;
 const PHONE = /^\+?[0-9][0-9 -]{5,22}[0-9]$/;
 

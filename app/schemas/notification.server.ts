@@ -3,6 +3,7 @@ import { isValidIsoDate } from "~/domain/dates";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
 /** A plausible address: one @, no spaces or control characters, a dot in the domain. */
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const EMAIL = /^[^\s@<>"()\\,;:\u0000-\u001f\u007f]+@[^\s@<>"()\\,;:\u0000-\u001f\u007f]+\.[^\s@<>"()\\,;:\u0000-\u001f\u007f]+$/;
 
 /** The forms of /notifications, told apart by `intent`. */
@@ -24,6 +25,7 @@ export function notificationActionSchema(lang: Lang) {
   ], { error: t("notifications.error.intent") });
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
 const NAME_CHARS = /^[^\u0000-\u001f\u007f-\u009f<>\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]*$/;
 
 /** The forms of /admin/calendar. */

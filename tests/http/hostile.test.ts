@@ -3,7 +3,6 @@ import ExcelJS from "exceljs";
 import fc from "fast-check";
 import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";

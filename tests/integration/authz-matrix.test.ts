@@ -143,8 +143,6 @@ const FORBIDDEN_CANARIES: Record<Actor, string[]> = {
   admin: [],
 };
 
-const cookies = {} as Record<Actor, string | undefined>;
-
 beforeAll(async () => {
   const firm = (uscc: string) => db().selectFrom("enterprises").select("id").where("uscc", "=", uscc).executeTakeFirstOrThrow();
   const entA = await db().selectFrom("users").select("enterprise_id").where("username", "=", "ent-jintang").executeTakeFirstOrThrow();

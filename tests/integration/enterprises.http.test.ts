@@ -1,5 +1,4 @@
 import { sql } from "kysely";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";

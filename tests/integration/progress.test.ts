@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
-import { countProgress, coverage as domainCoverage } from "~/domain/counting";
+import { countProgress } from "~/domain/counting";
 import type { Caller } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
 import { generateUscc } from "~/domain/uscc";
