@@ -15,6 +15,7 @@ import * as m0013 from "./0013_required_evidence";
 import * as m0014 from "./0014_notifications";
 import * as m0015 from "./0015_award_validity";
 import * as m0016 from "./0016_public_notice";
+import * as m0018 from "./0018_objection_files";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "0014_notifications": m0014,
   "0015_award_validity": m0015,
   "0016_public_notice": m0016,
+  "0018_objection_files": m0018,
 };
 
 export const migrationProvider: MigrationProvider = {
