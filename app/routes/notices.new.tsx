@@ -98,9 +98,9 @@ export default function ProposePage() {
   const busy = navigation.state === "submitting";
   const dayNote = settings.map((s) => `${t.pick({ zh: getTier(s.tierCode).nameZh, en: getTier(s.tierCode).nameEn })} ${s.workingDays}`).join(" · ");
   return (
-    <section aria-labelledby="propose-title">
+    <section aria-labelledby="propose-heading">
       <div className="page-head">
-        <h1 id="propose-title">{t("propose.title")}</h1>
+        <h1 id="propose-heading">{t("propose.title")}</h1>
         <div className="page-head__actions">
           <Link to="/notices" className="button">
             {t("notices.title")}
