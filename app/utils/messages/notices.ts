@@ -190,7 +190,7 @@ export const en: Record<keyof typeof zh, string> = {
   "propose.field.phone": "Phone for objections",
   "propose.preview": "Preview the period",
   "propose.confirm": "Confirm and publish",
-  "propose.previewText": "Notice period: {start} to {end} ({days} working days), {n} enterprises. Confirm to publish.",
+  "propose.previewText": "Notice period: {start} to {end} ({days} {days:working day|working days}), {n} {n:enterprise|enterprises}. Confirm to publish.",
   "propose.done": "Notice “{title}” published; it runs until {end}.",
   "propose.error.title": "Enter a title (at most 200 characters, no control characters or angle brackets).",
   "propose.error.startsOn": "Enter a valid first day (today or later).",
