@@ -551,4 +551,10 @@ export interface NoticeObjectionsTable {
   resolved_by: number | null;
   resolved_at: string | null;
   created_at: string;
+  /** The attached file (0018): display name, type, size, SHA-256 and storage key, all or none. */
+  file_name: string | null;
+  file_mime: "application/pdf" | "image/jpeg" | "image/png" | null;
+  file_size: number | null;
+  file_sha256: string | null;
+  file_key: string | null;
 }

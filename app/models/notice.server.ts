@@ -5,8 +5,10 @@
  * app/domain/notice.ts; the lifecycle is told in README.md ("Public notice").
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { sql } from "kysely";
-import type { Db } from "../../db/client";
+import { dataPaths, type Db } from "../../db/client";
 import { transact } from "../../db/dialect/transact";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
@@ -16,6 +18,7 @@ import type { ReasonCode } from "~/domain/state-machine";
 import { recordAudit } from "~/models/audit.server";
 import { loadCalendarExceptions } from "~/models/calendar.server";
 import { approveAfterNotice, decideWithReason, forbidden, proposeApplication } from "~/models/application.server";
+import type { ReceivedFile } from "~/models/attachment.server";
 import { createNotification, reviewers } from "~/models/notification.server";
 import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
@@ -131,6 +134,98 @@ export async function proposeBatch(db: Db, caller: Caller, input: ProposeInput):
   }
 }
 
+export interface Proposable {
+  id: number;
+  version: number;
+  year: number;
+  tierCode: TierCode;
+  firm: string;
+  town: { zh: string; en: string };
+  submittedAt: string | null;
+}
+
+/** Submitted applications of the tiers that go through public notice, oldest submission first. */
+export async function listProposable(db: Db, caller: Caller): Promise<Proposable[]> {
+  requireDecider(caller);
+  const tiers = (await listNoticeSettings(db)).filter((s) => s.enabled).map((s) => s.tierCode);
+  if (tiers.length === 0) return [];
+  const rows = await db
+    .selectFrom("applications as a")
+    .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
+    .innerJoin("towns as t", "t.code", "e.town_code")
+    .select(["a.id", "a.version", "a.year", "a.tier_code", "a.submitted_at", "e.name", "t.name_zh", "t.name_en"])
+    .where("a.status", "=", "submitted")
+    .where("a.tier_code", "in", tiers)
+    .orderBy("a.submitted_at")
+    .orderBy("a.id")
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    year: r.year,
+    tierCode: r.tier_code as TierCode,
+    firm: r.name,
+    town: { zh: r.name_zh, en: r.name_en },
+    submittedAt: r.submitted_at,
+  }));
+}
+
+export interface ProposalConflict {
+  id: number;
+  /** The present status, null when the application no longer exists. */
+  status: string | null;
+  firm: string | null;
+  tierCode: TierCode | null;
+}
+
+export type ProposalPreview =
+  | { ok: true; endsOn: string; workingDays: number }
+  | { ok: false; error: "conflicts"; conflicts: ProposalConflict[] }
+  | { ok: false; error: "notice-off" | "mixed-days"; applicationId: number };
+
+/**
+ * What proposing the selected applications from `startsOn` would do, without writing: every
+ * application that changed since the reviewer saw it (another status or a newer version; each one
+ * reported), or the tiers' settings that forbid the batch, or the last day of its window.
+ */
+export async function previewProposal(db: Db, caller: Caller, startsOn: string, applications: { id: number; version: number }[]): Promise<ProposalPreview> {
+  requireDecider(caller);
+  const rows = applications.length
+    ? await db
+        .selectFrom("applications as a")
+        .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
+        .select(["a.id", "a.version", "a.status", "a.tier_code", "e.name"])
+        .where("a.id", "in", applications.map((a) => a.id))
+        .execute()
+    : [];
+  const conflicts: ProposalConflict[] = [];
+  for (const a of applications) {
+    const row = rows.find((r) => r.id === a.id);
+    if (!row) conflicts.push({ id: a.id, status: null, firm: null, tierCode: null });
+    else if (row.status !== "submitted" || row.version !== a.version) conflicts.push({ id: a.id, status: row.status, firm: row.name, tierCode: row.tier_code as TierCode });
+  }
+  if (conflicts.length) return { ok: false, error: "conflicts", conflicts };
+  const settings = await listNoticeSettings(db);
+  let days: number | null = null;
+  for (const a of applications) {
+    const setting = settings.find((s) => s.tierCode === rows.find((r) => r.id === a.id)!.tier_code)!;
+    if (!setting.enabled) return { ok: false, error: "notice-off", applicationId: a.id };
+    if (days !== null && days !== setting.workingDays) return { ok: false, error: "mixed-days", applicationId: a.id };
+    days = setting.workingDays;
+  }
+  if (days === null) return { ok: false, error: "conflicts", conflicts: [] };
+  return { ok: true, endsOn: noticeEndDate(startsOn, days, await loadCalendarExceptions(db)), workingDays: days };
+}
+
+/** A batch's title and window, for the bureau (whether published yet or not); 404 if unknown. */
+export async function getBatch(db: Db, caller: Caller, id: number) {
+  requireDecider(caller);
+  const b = await db.selectFrom("notice_batches").select(["id", "title", "starts_on", "ends_on"]).where("id", "=", id).executeTakeFirst();
+  if (!b) throw notFound();
+  return { id: b.id, title: b.title, startsOn: b.starts_on, endsOn: b.ends_on };
+}
+
 // ───────────────────────────── the public list ─────────────────────────────
 
 /** A notice id from the URL; anything but a plain positive number answers 404. */
@@ -239,6 +334,8 @@ export interface ObjectionInput {
   name: string;
   phone: string;
   reason: string;
+  /** An optional file, already checked and held in a temporary file (createEvidenceUploadHandler). */
+  file?: ReceivedFile | null;
 }
 
 export type ObjectionResult = { ok: true; reference: string } | { ok: false; error: "window-closed" | "window-upcoming" | "application" };
@@ -257,38 +354,58 @@ export async function fileObjection(db: Db, batchId: number, input: ObjectionInp
   const app = await db.selectFrom("applications").select(["enterprise_id", "tier_code", "year"]).where("id", "=", item.applicationId).executeTakeFirstOrThrow();
   const reference = newReference(batchId);
   const now = new Date().toISOString();
-  await transact(db, async (trx) => {
-    const row = await trx
-      .insertInto("notice_objections")
-      .values({
-        reference,
-        batch_id: batchId,
-        application_id: item.applicationId,
-        name: input.name,
-        phone: input.phone,
-        reason: input.reason,
-        address: currentClientAddress(),
-        status: "pending",
-        resolution: null,
-        resolved_by: null,
-        resolved_at: null,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId: null, action: "notice.objection", subject: `application:${item.applicationId}`, data: { batch: batchId, reference } });
-    for (const recipientId of await reviewers(trx)) {
-      await createNotification(trx, {
-        recipientId,
-        kind: "notice.objection",
-        eventKey: `objection:${row.id}`,
-        enterpriseId: app.enterprise_id,
-        params: { tierCode: app.tier_code, year: app.year, applicationId: item.applicationId, reference },
-        link: `/applications/${item.applicationId}`,
-        now,
+  // The file is moved under a random key first and removed again if the objection is not stored.
+  const file = input.file ?? null;
+  const fileKey = file ? randomBytes(16).toString("hex") : null;
+  const finalPath = fileKey ? path.join(dataPaths().uploadsDir, fileKey) : null;
+  if (file && finalPath) await fs.promises.rename(file.tempPath, finalPath);
+  try {
+    await transact(db, async (trx) => {
+      const row = await trx
+        .insertInto("notice_objections")
+        .values({
+          reference,
+          batch_id: batchId,
+          application_id: item.applicationId,
+          name: input.name,
+          phone: input.phone,
+          reason: input.reason,
+          address: currentClientAddress(),
+          status: "pending",
+          resolution: null,
+          resolved_by: null,
+          resolved_at: null,
+          created_at: now,
+          file_name: file ? file.originalName : null,
+          file_mime: file ? file.mime : null,
+          file_size: file ? file.size : null,
+          file_sha256: file ? file.sha256 : null,
+          file_key: fileKey,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actorId: null,
+        action: "notice.objection",
+        subject: `application:${item.applicationId}`,
+        data: file ? { batch: batchId, reference, file: { name: file.originalName, mime: file.mime, size: file.size, sha256: file.sha256 } } : { batch: batchId, reference },
       });
-    }
-  });
+      for (const recipientId of await reviewers(trx)) {
+        await createNotification(trx, {
+          recipientId,
+          kind: "notice.objection",
+          eventKey: `objection:${row.id}`,
+          enterpriseId: app.enterprise_id,
+          params: { tierCode: app.tier_code, year: app.year, applicationId: item.applicationId, reference },
+          link: `/applications/${item.applicationId}`,
+          now,
+        });
+      }
+    });
+  } catch (error) {
+    if (finalPath) await fs.promises.rm(finalPath, { force: true });
+    throw error;
+  }
   return { ok: true, reference };
 }
 
@@ -303,6 +420,7 @@ export interface ObjectionView {
   resolution: string | null;
   resolvedAt: string | null;
   createdAt: string;
+  file: { name: string; mime: string; size: number } | null;
 }
 
 /** The objections to one application, for the bureau (others: none). */
@@ -320,7 +438,43 @@ export async function listObjections(db: Db, caller: Caller, applicationId: numb
     resolution: r.resolution,
     resolvedAt: r.resolved_at,
     createdAt: r.created_at,
+    file: r.file_key && r.file_mime ? { name: r.file_name ?? "", mime: r.file_mime, size: r.file_size ?? 0 } : null,
   }));
+}
+
+/**
+ * The file of an objection, for the bureau only: anyone else, an objection without a file, or a
+ * file missing on disk answers 404 (the public never gets back what was filed).
+ */
+export async function getObjectionFile(db: Db, caller: Caller, objectionId: number) {
+  if (caller.role !== "reviewer" && caller.role !== "admin") throw notFound();
+  const row = await db
+    .selectFrom("notice_objections")
+    .select(["id", "reference", "file_name", "file_mime", "file_key"])
+    .where("id", "=", objectionId)
+    .executeTakeFirst();
+  if (!row?.file_key || !row.file_mime) throw notFound();
+  const filePath = path.join(dataPaths().uploadsDir, row.file_key);
+  const stat = await fs.promises.stat(filePath).catch(() => null);
+  if (!stat?.isFile()) throw notFound();
+  return { id: row.id, reference: row.reference, originalName: row.file_name ?? "", mime: row.file_mime, size: stat.size, path: filePath };
+}
+
+/** The batch an application was published in (the latest), for the bureau's application page. */
+export async function noticeOfApplication(
+  db: Db,
+  applicationId: number,
+  today = todayInShanghai(),
+): Promise<{ id: number; title: string; startsOn: string; endsOn: string; workingDays: number; window: NoticeWindow } | null> {
+  const b = await db
+    .selectFrom("notice_items as i")
+    .innerJoin("notice_batches as b", "b.id", "i.batch_id")
+    .select(["b.id", "b.title", "b.starts_on", "b.ends_on", "b.working_days"])
+    .where("i.application_id", "=", applicationId)
+    .orderBy("b.id", "desc")
+    .executeTakeFirst();
+  if (!b) return null;
+  return { id: b.id, title: b.title, startsOn: b.starts_on, endsOn: b.ends_on, workingDays: b.working_days, window: noticeWindow(b.starts_on, b.ends_on, today) };
 }
 
 export type ResolveInput =

@@ -26,19 +26,25 @@ import {
 } from "~/models/application.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
+import { listObjections, noticeOfApplication, resolveObjection } from "~/models/notice.server";
+import { ObjectionPanel } from "~/components/objection-panel";
+import { resolveObjectionSchema } from "~/schemas/notice.server";
 import { commandFailureMessage, DETAIL_INTENTS, detailActionSchema } from "~/schemas/application.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDate, formatDateTime, todayInShanghai } from "~/utils/format";
-import { langFromCookieHeader } from "~/utils/i18n";
+import { langFromCookieHeader, translate } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const detail = await getApplicationDetail(db(), user, Number(params.id));
-  const [attachments, checklist] = await Promise.all([
+  const bureau = user.role === "reviewer" || user.role === "admin";
+  const [attachments, checklist, objections, notice] = await Promise.all([
     listAttachments(db(), user, detail.id),
     listChecklist(db(), detail.tierCode),
+    listObjections(db(), user, detail.id),
+    bureau ? noticeOfApplication(db(), detail.id) : null,
   ]);
   const today = todayInShanghai();
   // Before submission there is no snapshot: show the pre-check of what is entered so far.
@@ -63,6 +69,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     role: user.role,
     decided,
     next,
+    objections,
+    notice,
   };
 }
 
@@ -72,6 +80,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const app = await getApplicationSummary(db(), user, Number(params.id));
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
+  if (intent === "resolve-objection") return resolveObjectionAction(user, lang, app.id, formData);
   // A role that may never take this action is refused before its form is even read.
   if ((DETAIL_INTENTS as readonly string[]).includes(intent) && !roleMayEver(user.role, intent as Action)) {
     throw forbidden();
@@ -111,12 +120,42 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/applications/${app.id}?done=${v.intent}`);
 }
 
+/**
+ * Resolves one of the application's objections: dismissed, or upheld with the application
+ * returned or rejected, in one transaction (resolveObjection). Bureau only.
+ */
+async function resolveObjectionAction(user: Awaited<ReturnType<typeof requireUser>>, lang: ReturnType<typeof langFromCookieHeader>, applicationId: number, formData: FormData) {
+  if (user.role !== "reviewer" && user.role !== "admin") throw forbidden();
+  const objectionId = Number(formData.get("objection"));
+  const own = (await listObjections(db(), user, applicationId)).find((o) => o.id === objectionId);
+  // An objection of another application (or none) is not found from this page.
+  if (!own) throw new Response("Not Found", { status: 404 });
+  const submission = parseWithZod(formData, { schema: resolveObjectionSchema(lang) });
+  if (submission.status !== "success") return data({ intent: "resolve-objection", objection: objectionId, result: submission.reply() }, { status: 400 });
+  const v = submission.value;
+  const result = await resolveObjection(
+    db(),
+    user,
+    objectionId,
+    v.outcome === "dismissed"
+      ? { outcome: "dismissed", resolution: v.resolution }
+      : { outcome: "upheld", resolution: v.resolution, decision: v.decision!, reasonCode: v.reasonCode!, version: v.version },
+  );
+  if (!result.ok) {
+    return data(
+      { intent: "resolve-objection", objection: objectionId, result: submission.reply({ formErrors: [translate(lang, "objections.error.conflict")] }) },
+      { status: 409 },
+    );
+  }
+  return redirect(`/applications/${applicationId}?done=resolve-objection#objections`);
+}
+
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
   // After a conflict, show the application as it now stands.
   actionStatus === 409 ? true : defaultShouldRevalidate;
 
 export default function ApplicationPage() {
-  const { app, events, attachments, checklist, liveEligibility, actions, today, role, decided, next } = useLoaderData<typeof loader>();
+  const { app, events, attachments, checklist, liveEligibility, actions, today, role, decided, next, objections, notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const formsKey = useSuccessKey(actionData);
   const [searchParams] = useSearchParams();
@@ -152,7 +191,13 @@ export default function ApplicationPage() {
 
       {done ? (
         <div className="alert alert--ok" role="status">
-          {done === "save" ? t("apps.detail.saved") : done === "submit" ? t("apps.detail.submitted") : t("apps.detail.done")}
+          {done === "save"
+            ? t("apps.detail.saved")
+            : done === "submit"
+              ? t("apps.detail.submitted")
+              : done === "resolve-objection"
+                ? t("objections.done")
+                : t("apps.detail.done")}
           {decided && role !== "enterprise" ? (
             next ? (
               <>
@@ -241,6 +286,17 @@ export default function ApplicationPage() {
                 : t("apps.detail.eligibilityLive")}
             </p>
           </div>
+
+          {notice || objections.length > 0 ? (
+            <ObjectionPanel
+              notice={notice}
+              objections={objections}
+              version={app.version}
+              canResolve={role === "reviewer" || role === "admin"}
+              lastObjection={actionData && "objection" in actionData ? Number(actionData.objection) : undefined}
+              lastResult={actionData && "objection" in actionData ? actionData.result : undefined}
+            />
+          ) : null}
 
           <section className="card" aria-labelledby="files-title">
             <h2 id="files-title">{t("apps.detail.files")}</h2>

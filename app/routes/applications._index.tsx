@@ -305,6 +305,7 @@ export default function ApplicationsPage() {
           <span className="muted small">{t("bulk.queueHint")}</span>
           <button type="submit" name="decision" value="approve" className="button button--small">{t("bulk.decision.approve")}</button>
           <button type="submit" name="decision" value="return" className="button button--small">{t("bulk.decision.return")}</button>
+          <Link to="/notices/new" className="button button--small">{t("propose.nav")}</Link>
         </Form>
       ) : null}
       <DataTable

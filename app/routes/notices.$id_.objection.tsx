@@ -4,12 +4,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { FormAlert, SelectField, TextareaField, TextField } from "~/components/forms";
+import { ErrorList, FormAlert, SelectField, TextareaField, TextField } from "~/components/forms";
+import { sanitizeFileName } from "~/domain/attachments";
 import { getTier, type TierCode } from "~/domain/tiers";
+import { UploadRefused, createEvidenceUploadHandler } from "~/models/attachment.server";
 import { fileObjection, getPublicNotice, noticeIdOf } from "~/models/notice.server";
 import { objectionSchema } from "~/schemas/notice.server";
 import { db } from "~/utils/db.server";
-import { langFromCookieHeader, translate } from "~/utils/i18n";
+import { langFromCookieHeader, translate, type Lang } from "~/utils/i18n";
 import { useT } from "~/utils/i18n-react";
 
 /**
@@ -21,33 +23,87 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return { notice };
 }
 
+/**
+ * The optional file of the form, checked as evidence files are (first bytes PDF/JPEG/PNG, 10 MB,
+ * the name cleaned) and held in a temporary file; a refusal is a sentence for the file field.
+ */
+async function receiveFile(entry: FormDataEntryValue | null, lang: Lang) {
+  const upload = createEvidenceUploadHandler();
+  if (!entry || typeof entry === "string" || (entry.name === "" && entry.size === 0)) return { upload, error: null };
+  const bytes = new Uint8Array(await entry.arrayBuffer());
+  try {
+    await upload.handler({
+      name: "file",
+      filename: entry.name,
+      contentType: entry.type || "application/octet-stream",
+      data: (async function* () {
+        if (bytes.byteLength) yield bytes;
+      })(),
+    });
+  } catch (error) {
+    await upload.discard();
+    if (!(error instanceof UploadRefused)) throw error;
+    const name = error.fileName || "—";
+    const message =
+      error.reason === "type"
+        ? translate(lang, "attachments.error.type", { name })
+        : error.reason === "size"
+          ? translate(lang, "attachments.error.size", { name })
+          : translate(lang, "attachments.error.malformed");
+    return { upload, error: message };
+  }
+  if (!upload.received() && entry.name !== "") {
+    return { upload, error: translate(lang, "objection.error.fileEmpty", { name: sanitizeFileName(entry.name) || "—" }) };
+  }
+  return { upload, error: null };
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = noticeIdOf(params.id);
   // An unknown notice answers 404 before anything posted is looked at.
   const notice = await getPublicNotice(db(), id);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
-  const submission = parseWithZod(await request.formData(), { schema: objectionSchema(lang) });
-  if (submission.status !== "success") return data({ result: submission.reply(), reference: null }, { status: 400 });
-  const outcome = await fileObjection(db(), id, {
-    applicationId: submission.value.application,
-    name: submission.value.name,
-    phone: submission.value.phone,
-    reason: submission.value.reason,
-  });
-  if (!outcome.ok) {
-    if (outcome.error === "application") {
-      return data(
-        { result: submission.reply({ fieldErrors: { application: [translate(lang, "objection.error.application")] } }), reference: null },
-        { status: 400 },
-      );
-    }
-    const message =
-      outcome.error === "window-closed"
-        ? translate(lang, "objection.closed", { end: notice.endsOn, office: notice.office, phone: notice.phone })
-        : translate(lang, "objection.upcoming", { start: notice.startsOn });
-    return data({ result: submission.reply({ formErrors: [message] }), reference: null }, { status: 409 });
+  let formData: FormData;
+  try {
+    formData = await request.formData();
+  } catch {
+    return data({ result: { status: "error" as const, error: { "": [translate(lang, "attachments.error.malformed")] } }, reference: null }, { status: 400 });
   }
-  return data({ result: submission.reply({ resetForm: true }), reference: outcome.reference });
+  const entry = formData.get("file");
+  formData.delete("file");
+  const { upload, error: fileError } = await receiveFile(entry, lang);
+  let kept = false;
+  try {
+    const submission = parseWithZod(formData, { schema: objectionSchema(lang) });
+    // A refused file is reported by its field; what was typed comes back in the form.
+    const fileErrors = fileError ? { file: [fileError, translate(lang, "objection.error.fileAgain")] } : undefined;
+    if (submission.status !== "success") return data({ result: submission.reply({ fieldErrors: fileErrors ?? {} }), reference: null }, { status: 400 });
+    if (fileErrors) return data({ result: submission.reply({ fieldErrors: fileErrors }), reference: null }, { status: 400 });
+    const outcome = await fileObjection(db(), id, {
+      applicationId: submission.value.application,
+      name: submission.value.name,
+      phone: submission.value.phone,
+      reason: submission.value.reason,
+      file: upload.received(),
+    });
+    if (!outcome.ok) {
+      if (outcome.error === "application") {
+        return data(
+          { result: submission.reply({ fieldErrors: { application: [translate(lang, "objection.error.application")] } }), reference: null },
+          { status: 400 },
+        );
+      }
+      const message =
+        outcome.error === "window-closed"
+          ? translate(lang, "objection.closed", { end: notice.endsOn, office: notice.office, phone: notice.phone })
+          : translate(lang, "objection.upcoming", { start: notice.startsOn });
+      return data({ result: submission.reply({ formErrors: [message] }), reference: null }, { status: 409 });
+    }
+    kept = true;
+    return data({ result: submission.reply({ resetForm: true }), reference: outcome.reference });
+  } finally {
+    if (!kept) await upload.discard();
+  }
 }
 
 export default function ObjectionPage() {
@@ -55,7 +111,7 @@ export default function ObjectionPage() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const t = useT();
-  const [form, fields] = useForm<{ application: string; name: string; phone: string; reason: string }>({
+  const [form, fields] = useForm<{ application: string; name: string; phone: string; reason: string; file: string }>({
     id: "objection",
     lastResult: actionData?.reference ? undefined : actionData?.result,
     shouldRevalidate: "onBlur",
@@ -92,7 +148,7 @@ export default function ObjectionPage() {
       ) : (
         <section className="card">
           <p className="muted">{t("objection.intro")}</p>
-          <Form method="post" {...getFormProps(form)} noValidate>
+          <Form method="post" encType="multipart/form-data" {...getFormProps(form)} noValidate>
             <FormAlert id={form.errorId} errors={form.errors} />
             <div className="form-grid form-grid--single">
               <SelectField
@@ -108,6 +164,24 @@ export default function ObjectionPage() {
               <TextField label={t("objection.field.name")} field={fields.name} required maxLength={50} autoComplete="name" />
               <TextField label={t("objection.field.phone")} field={fields.phone} type="tel" required maxLength={40} autoComplete="tel" />
               <TextareaField label={t("objection.field.reason")} hint={t("objection.field.reasonHint")} field={fields.reason} required maxLength={2000} rows={8} />
+              <div className={`field${fields.file.errors?.length ? " field--invalid" : ""}`}>
+                <label htmlFor={fields.file.id} className="field__label">
+                  {t("objection.field.file")}
+                </label>
+                <input
+                  id={fields.file.id}
+                  name={fields.file.name}
+                  type="file"
+                  className="input"
+                  accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                  aria-invalid={fields.file.errors?.length ? true : undefined}
+                  aria-describedby={fields.file.errors?.length ? `${fields.file.id}-hint ${fields.file.errorId}` : `${fields.file.id}-hint`}
+                />
+                <p id={`${fields.file.id}-hint`} className="field__hint">
+                  {t("objection.field.fileHint")}
+                </p>
+                <ErrorList id={fields.file.errorId} errors={fields.file.errors} />
+              </div>
             </div>
             <div className="form-actions">
               <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>

@@ -15,6 +15,8 @@ export const BODY_LIMITS = {
   anonymous: 16 * 1024,
   /** the public objection form (no session): 2,000 characters of reasons, percent-encoded */
   publicForm: 64 * 1024,
+  /** the same form with its optional file (10 MB at most, refused by the field above that) */
+  publicUpload: 11 * 1024 * 1024,
   /** fields and files of one multipart body */
   multipartParts: 100,
   /** fields of one urlencoded body (a bulk decision over a whole queue page stays far below) */
@@ -120,8 +122,8 @@ export async function checkedBody(req: Request): Promise<Buffer> {
     throw new BodyRefused(415, "只接受表单提交", `content type ${type} not accepted; send ${FORM} or ${MULTIPART}`);
   }
   if (multipart && !boundary) throw new BodyRefused(400, "表单格式有误（缺少分隔符）", "multipart body without a boundary");
-  const publicForm = anonymous && !multipart && PUBLIC_FORM_PATH.test(req.path);
-  const limit = publicForm ? BODY_LIMITS.publicForm : anonymous ? BODY_LIMITS.anonymous : multipart ? BODY_LIMITS.multipart : BODY_LIMITS.form;
+  const publicForm = anonymous && PUBLIC_FORM_PATH.test(req.path);
+  const limit = publicForm ? (multipart ? BODY_LIMITS.publicUpload : BODY_LIMITS.publicForm) : anonymous ? BODY_LIMITS.anonymous : multipart ? BODY_LIMITS.multipart : BODY_LIMITS.form;
   const declared = Number(req.get("content-length") ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const body = await readLimited(req, limit);

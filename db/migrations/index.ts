@@ -16,6 +16,7 @@ import * as m0014 from "./0014_notifications";
 import * as m0015 from "./0015_award_validity";
 import * as m0016 from "./0016_public_notice";
 import * as m0017 from "./0017_pipeline_level_counters";
+import * as m0018 from "./0018_objection_files";
 import * as m0019 from "./0019_discovery_runs";
 
 /**
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   "0015_award_validity": m0015,
   "0016_public_notice": m0016,
   "0017_pipeline_level_counters": m0017,
+  "0018_objection_files": m0018,
   "0019_discovery_runs": m0019,
 };
 

@@ -61,7 +61,7 @@ interface Case {
   action?: Row;
 }
 
-let ids: { firmA: number; firmB: number; appA: number; attachmentA: number; userId: number; poolA: number };
+let ids: { firmA: number; firmB: number; appA: number; attachmentA: number; userId: number; poolA: number; objectionA: number };
 
 /** One row per route module (file name without extension). */
 function cases(): Record<string, Case> {
@@ -118,6 +118,10 @@ function cases(): Record<string, Case> {
     "notices._index": { url: "/notices", loader: EVERYONE },
     "notices.$id": { url: "/notices/987654", params: { id: "987654" }, loader: NOT_FOUND_ALL },
     "notices.$id_.objection": { url: "/notices/987654/objection", params: { id: "987654" }, loader: NOT_FOUND_ALL, action: NOT_FOUND_ALL },
+    // The bureau's side of public notice: proposing a batch, the settings, an objection's file.
+    "notices.new": { url: "/notices/new", loader: BUREAU, action: BUREAU },
+    "admin.notices": { url: "/admin/notices", loader: BUREAU, action: BUREAU },
+    "objections.$id.file": { url: `/objections/${ids.objectionA}/file`, params: { id: String(ids.objectionA) }, loader: row(L, 404, 404, 404, 404, A, A) },
     language: { url: "/language", loader: EVERYONE, action: EVERYONE },
     login: { url: "/login", loader: EVERYONE, action: EVERYONE },
     logout: { url: "/logout", loader: EVERYONE, action: row(L, L, L, L, L, L, L) },
@@ -190,7 +194,20 @@ beforeAll(async () => {
   ).rows[0]!;
   await sql`INSERT INTO pool_tasks (entry_id, title, status, created_at, updated_at)
     VALUES (${poolA.id}, ${CANARY.jintang}, 'open', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')`.execute(db());
-  ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id, poolA: poolA.id };
+  // A written objection to firm A's application with a file attached (bureau only, never public),
+  // in a batch not yet published (a published one shows the firm's name to everyone, by design).
+  const batch = (
+    await sql<{ id: number }>`INSERT INTO notice_batches (title, starts_on, ends_on, working_days, office, phone, created_by, created_at)
+      VALUES ('matrix', '2099-03-02', '2099-03-06', 5, 'office', '0580-2022000', NULL, '2026-03-01T00:00:00Z') RETURNING id`.execute(db())
+  ).rows[0]!;
+  await sql`INSERT INTO notice_items (batch_id, application_id, position) VALUES (${batch.id}, ${appA.id}, 1)`.execute(db());
+  const objectionKey = crypto.randomBytes(16).toString("hex");
+  fs.writeFileSync(path.join(dataPaths().uploadsDir, objectionKey), content);
+  const objectionA = (
+    await sql<{ id: number }>`INSERT INTO notice_objections (reference, batch_id, application_id, name, phone, reason, status, created_at, file_name, file_mime, file_size, file_sha256, file_key)
+      VALUES ('GS-MATRIX-1', ${batch.id}, ${appA.id}, 'x', '13800000000', ${CANARY.jintang}, 'pending', '2026-03-03T00:00:00Z', 'proof.pdf', 'application/pdf', ${content.length}, ${sha256}, ${objectionKey}) RETURNING id`.execute(db())
+  ).rows[0]!;
+  ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id, poolA: poolA.id, objectionA: objectionA.id };
 });
 
 async function cookieFor(actor: Actor): Promise<string | undefined> {
