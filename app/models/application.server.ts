@@ -372,6 +372,8 @@ export interface ApplicationListFilters {
   q?: string;
   /** Levels sought to keep, or "none" for applications with no level yet (级别未定). */
   levelSought?: readonly Level[] | "none";
+  /** true: renewal (复核) applications only; false: none of them (the pipeline never holds one). */
+  renewal?: boolean;
   cursor?: string | null;
   limit?: number;
 }
@@ -437,7 +439,7 @@ async function statusCounts(
   filtered: ReturnType<typeof base>,
 ): Promise<{ status: Status; n: number }[]> {
   // The status counters know no name and no level: a search or a level filter counts the rows.
-  const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined;
+  const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined || filters.renewal !== undefined;
   const town = seesEverything(caller) ? filters.town : caller.role === "town_officer" ? (caller.townCode ?? "") : undefined;
   if (!searching && seesEverything(caller) && !town) {
     return db
@@ -480,6 +482,7 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
   if (filters.town) filtered = filtered.where("e.town_code", "=", filters.town);
   if (filters.levelSought === "none") filtered = filtered.where("a.level_sought", "is", null);
   else if (filters.levelSought?.length) filtered = filtered.where("a.level_sought", "in", [...filters.levelSought]);
+  if (filters.renewal !== undefined) filtered = filtered.where("a.renews_award_id", filters.renewal ? "is not" : "is", null);
   if (filters.q && filters.q.trim() !== "") {
     const like = `%${filters.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filtered = filtered.where(likeInsensitive(db, sql`e.name`, like));

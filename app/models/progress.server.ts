@@ -94,6 +94,29 @@ function takeOffUncountable(cell: Cell, tier: TierCode, levelSought: string | nu
   if (standing === "level-undecided") cell.pipelineLevelUndecided += n;
 }
 
+/**
+ * The status counters count renewal (复核) applications too, which never count (0015). They are
+ * few: read through 0015's partial index applications_renews and taken off like the rows above,
+ * except where `takeOffUncountable` already took them off for their level.
+ */
+function takeOffRenewal(cell: Cell, tier: TierCode, levelSought: string | null) {
+  if (levelSought !== null && !isLevel(levelSought)) return;
+  const standing = pipelineStanding(tier, levelSought);
+  if (standing === "counts") cell.pipeline -= 1;
+  else if (standing === "level-undecided") cell.pipelineLevelUndecided -= 1;
+}
+
+/** The renewal applications in review of a year (each firm's town by its key), for takeOffRenewal. */
+function renewalsInReview(db: Db, year: number) {
+  return db
+    .selectFrom("applications as r")
+    .innerJoin("enterprises as e", "e.id", "r.enterprise_id")
+    .select(["r.tier_code", "r.level_sought", "e.town_code"])
+    .where("r.renews_award_id", "is not", null)
+    .where("r.year", "=", year)
+    .where(sql<boolean>`r.status IN ('submitted', 'returned', 'publicized')`);
+}
+
 /** (tier, level) pairs that cannot count, and no level at all: the rows the counters over-count. */
 function uncountable(eb: ExpressionBuilder<DB, "applications">) {
   const below = TIERS.flatMap((t) => LEVELS.filter((l) => !countsTowardTarget(t.code, l)).map((l) => [t.code, l] as const));
@@ -241,7 +264,7 @@ export interface DistrictProgress {
  * application or of a town is read. What `/api/progress` sends.
  */
 export async function loadDistrictProgress(db: Db, year: number, now = new Date()): Promise<DistrictProgress> {
-  const [targets, awardRows, statusRows, uncountableRows, history, coverage] = await Promise.all([
+  const [targets, awardRows, statusRows, uncountableRows, renewalRows, history, coverage] = await Promise.all([
     db.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     db
       .selectFrom("award_level_totals")
@@ -266,6 +289,7 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
       .where(uncountable)
       .groupBy(["tier_code", "level_sought"])
       .execute(),
+    renewalsInReview(db, year).execute(),
     db
       .selectFrom("application_status_totals")
       .select(["tier_code", "status", (eb) => eb.fn.sum<number>("n").as("n")])
@@ -291,6 +315,9 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
   }
   for (const r of uncountableRows) {
     if (isTier(r.tier_code)) takeOffUncountable(totals[r.tier_code], r.tier_code, r.level_sought, Number(r.n));
+  }
+  for (const r of renewalRows) {
+    if (isTier(r.tier_code)) takeOffRenewal(totals[r.tier_code], r.tier_code, r.level_sought);
   }
 
   const approved = new Map<string, number>();
@@ -338,7 +365,7 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
   if (codes.length === 0) return byTown;
   // Equality on year and IN lists on tier and town: seeks into the counters' primary keys,
   // one per (tier, town) of the page, not a read of the year's rows of every town.
-  const [awardRows, appRows, uncountableRows] = await Promise.all([
+  const [awardRows, appRows, uncountableRows, renewalRows] = await Promise.all([
     db
       .selectFrom("progress_award_counts")
       .select(["tier_code", "town_code", "level", "n"])
@@ -367,6 +394,7 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
       .where(uncountable)
       .where("e.town_code", "in", codes)
       .execute(),
+    renewalsInReview(db, year).where("e.town_code", "in", codes).execute(),
   ]);
   const cellsOf = (town: string) => {
     let cells = byTown.get(town);
@@ -383,6 +411,9 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
   }
   for (const r of uncountableRows) {
     if (isTier(r.tier_code)) takeOffUncountable(cellsOf(r.town_code)[r.tier_code], r.tier_code, r.level_sought, 1);
+  }
+  for (const r of renewalRows) {
+    if (isTier(r.tier_code)) takeOffRenewal(cellsOf(r.town_code)[r.tier_code], r.tier_code, r.level_sought);
   }
   return byTown;
 }

@@ -74,6 +74,11 @@ describe("query plans of the hot pages", () => {
       const uncountable = plans.filter((p) => p.page === page && /from "applications" inner join "enterprises"/.test(p.sql));
       expect(uncountable).toHaveLength(1);
       expect(uncountable[0]!.plan.join("\n")).toMatch(/SEARCH applications USING (COVERING )?INDEX applications_in_review \(year=\?\)/);
+      // The renewals in review, taken off too: through a partial index, never the decided history.
+      const renewals = plans.filter((p) => p.page === page && /from "applications" as "r"/.test(p.sql));
+      // One for the district's figures, one for the page's towns.
+      expect(renewals).toHaveLength(2);
+      for (const p of renewals) expect(p.plan.join("\n")).toMatch(/SEARCH r USING INDEX applications_(renews|in_review)/);
       const towns = plans.find((p) => p.page === page && /from "towns"/.test(p.sql) && /limit/.test(p.sql));
       expect(towns?.parameters.at(-1)).toBe(16);
     }
