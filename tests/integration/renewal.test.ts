@@ -279,6 +279,34 @@ describe("the expiring list and its API", () => {
   });
 });
 
+describe("renewals on the dashboard", () => {
+  it("per tier: due, renewed and lapsed of the year, each equal to the list its link opens", async () => {
+    const dashboard = await import("~/routes/dashboard._index");
+    const page = await import("~/routes/awards.expiring");
+    const firm = await newFirm(townA);
+    const year = thisYear;
+    // Validity ending this year, at least 100 days ago: past the 90-day window, so lapsed.
+    const ended = `${year}-01-01` < addDays(today, -100) ? addDays(today, -100) : null;
+    const before = (await renewalSummary(db(), year)).find((s) => s.tier === "quality-factory")!;
+    await newAward(firm, "quality-factory", `${year}-12-31`, 2006);
+    if (ended) await newAward(firm, "demonstration-factory", ended, 2006);
+    const after = (await renewalSummary(db(), year)).find((s) => s.tier === "quality-factory")!;
+    expect(after.due).toBe(before.due + 1);
+    const d = (await call(dashboard.loader as never, makeRequest(`/dashboard?year=${year}`, { cookie: await cookie("reviewer") }))).result as any;
+    expect(d.renewals.map((s: { tier: string }) => s.tier)).toEqual(["specialized-new", "green-factory", "demonstration-factory", "quality-factory", "clean-beauty-factory"]);
+    for (const s of d.renewals) {
+      for (const [n, state] of [[s.due, ""], [s.done, "&state=renewed"], [s.lapsed, "&state=lapsed"]] as const) {
+        const r = await call(page.loader as never, makeRequest(`/awards/expiring?year=${year}&tier=${s.tier}${state}`, { cookie: await cookie("reviewer") }));
+        expect((r.result as any).awards.length, `${s.tier}${state}`).toBe(n);
+      }
+    }
+    // A bad year or a state without a year is a 400 naming the field, never a 500.
+    for (const q of ["year=%00", "year=99999", "state=lapsed", `year=${year}&state=x`]) {
+      expect(statusOf((await call(page.loader as never, makeRequest(`/awards/expiring?${q}`, { cookie: await cookie("reviewer") }))).result), q).toBe(400);
+    }
+  });
+});
+
 describe("the pages: expiring list, its export, the settings form, hostile input", () => {
   it("the list page answers 400 for a bad filter and the export carries the scoped rows", async () => {
     const page = await import("~/routes/awards.expiring");
