@@ -279,6 +279,19 @@ describe("the expiring list and its API", () => {
   });
 });
 
+describe("validity in the registry's rows", () => {
+  it("the list gives each held title its end of validity and days left, from the one tiers query", async () => {
+    const list = await import("~/routes/enterprises._index");
+    const firm = await newFirm(townA);
+    const until = addDays(today, 45);
+    await newAward(firm, "quality-factory", until, 2006);
+    const name = (await db().selectFrom("enterprises").select("name").where("id", "=", firm).executeTakeFirstOrThrow()).name;
+    const d = (await call(list.loader as never, makeRequest(`/enterprises?q=${encodeURIComponent(name)}`, { cookie: await cookie("reviewer") }))).result as any;
+    const row = d.page.rows.find((r: { id: number }) => r.id === firm);
+    expect(row.tiers).toEqual([expect.objectContaining({ tierCode: "quality-factory", validUntil: until, daysLeft: 45 })]);
+  });
+});
+
 describe("renewals on the dashboard", () => {
   it("per tier: due, renewed and lapsed of the year, each equal to the list its link opens", async () => {
     const dashboard = await import("~/routes/dashboard._index");
