@@ -88,6 +88,8 @@ export interface ApplicationSummary {
   levelSought: Level | null;
   status: Status;
   version: number;
+  /** The award a renewal (复核) application asks to renew; null for a new application. */
+  renewsAwardId: number | null;
 }
 
 /** The application if the caller may see it; otherwise a thrown 404 (the same as missing). */
@@ -104,6 +106,7 @@ export async function getApplicationSummary(db: Db, caller: Caller, id: number):
       "a.level_sought",
       "a.status",
       "a.version",
+      "a.renews_award_id",
     ])
     .where(scope(caller))
     .where("a.id", "=", id)
@@ -119,6 +122,7 @@ export async function getApplicationSummary(db: Db, caller: Caller, id: number):
     levelSought: row.level_sought,
     status: row.status,
     version: row.version,
+    renewsAwardId: row.renews_award_id === null ? null : Number(row.renews_award_id),
   };
 }
 
