@@ -25,6 +25,7 @@ import { nextStatus, type Action, type ReasonCode, type Status, type TownOpinion
 import { DEFAULT_CHECKLISTS, INDUSTRIES, TOWNS, seedReference } from "./reference";
 import { seedDemoNotifications } from "./demo-notifications";
 import { seedDemoPool } from "./demo-pool";
+import { seedDemoLifecycle } from "./demo-lifecycle";
 import { demoEvidence } from "./evidence";
 import { seedDemoFigures } from "./demo-figures";
 import { chance, deriveSeed, int, mulberry32, pick, roundTo, shuffle, weightedPick, type Rng } from "./random";
@@ -1520,6 +1521,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
     });
     await syncIdSequences(trx);
     await seedDemoNotifications(trx, DEMO_NOW);
+    await seedDemoLifecycle(trx, DEMO_NOW, demoHash, Object.values(DEMO_ENTERPRISE_NAMES));
   });
 }
 
