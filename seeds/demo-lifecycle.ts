@@ -35,6 +35,23 @@ const PLANS: readonly Plan[] = [
   { tier: "specialized-new", left: -120 },
 ];
 
+/** What a renewal's short form asks of each tier's figures (renewalFieldsOf), as the firm gave them. */
+const FIGURES: Record<Plan["tier"], Record<string, number>> = {
+  "specialized-new": {
+    nicheYears: 8,
+    revenueYuan: 86_000_000,
+    mainBusinessRevenueYuan: 79_000_000,
+    rdExpenseYuan: 4_300_000,
+    rdExpensePrevYuan: 3_900_000,
+    rdStaff: 21,
+    employees: 140,
+    debtRatioPercent: 48.5,
+    ipClass1: 3,
+    ipClass2: 12,
+  },
+  "green-factory": { energyIntensity: 0.38 },
+};
+
 export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwordHash: string, excludedFirmNames: readonly string[]): Promise<void> {
   const today = demoNow.slice(0, 10);
   const year = Number(today.slice(0, 4));
@@ -114,7 +131,13 @@ export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwo
         level_sought: "provincial",
         status,
         version: status === "draft" ? 1 : status === "submitted" ? 2 : 3,
-        payload: JSON.stringify({ contactName: "王敏", contactPhone: "13905800000", description: "复核：各项指标保持认定时水平，企业说明见附件。", declaration: status !== "draft" }),
+        payload: JSON.stringify({
+          contactName: "王敏",
+          contactPhone: "13905800000",
+          description: "复核：各项指标保持认定时水平，企业说明见附件。",
+          ...FIGURES[plan.tier],
+          declaration: status !== "draft",
+        }),
         renews_award_id: award.id,
         submitted_at: status === "draft" ? null : submitted,
         decided_at: status === "approved" ? decidedAt : null,
