@@ -17,7 +17,7 @@ import { syncIdSequences } from "../db/dialect/sql";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { seedReference } from "./reference";
 import { mulberry32 } from "./random";
-import { DAY, DEMO_NOW, DEMO_PASSWORD, DEMO_SEED } from "./demo-common";
+import { DAY, DEMO_ENTERPRISE_NAMES, DEMO_NOW, DEMO_PASSWORD, DEMO_SEED } from "./demo-common";
 import { generateFirms, insertDemoFirms } from "./demo-firms";
 import { Planner, planDemoFirms } from "./demo-plan";
 import { buildApplication, insertDemoApplications } from "./demo-applications";
@@ -26,6 +26,7 @@ import { insertDemoUsers } from "./demo-users";
 import { seedDemoFigures } from "./demo-figures";
 import { seedDemoPool } from "./demo-pool";
 import { seedDemoNotifications } from "./demo-notifications";
+import { seedDemoLifecycle } from "./demo-lifecycle";
 
 export { DEMO_ENTERPRISE_NAMES, DEMO_ENTERPRISE_USCC, DEMO_NOW, DEMO_PASSWORD, DEMO_SEED } from "./demo-common";
 
@@ -88,6 +89,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
     });
     await syncIdSequences(trx);
     await seedDemoNotifications(trx, DEMO_NOW);
+    await seedDemoLifecycle(trx, DEMO_NOW, demoHash, Object.values(DEMO_ENTERPRISE_NAMES));
   });
 }
 

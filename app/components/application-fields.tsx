@@ -127,6 +127,14 @@ export function fieldsOf(tier: TierCode): readonly PayloadField[] {
   return [...COMMON_FIELDS, ...TIER_FIELDS[tier]];
 }
 
+/**
+ * What a renewal (复核) asks: the common part (contact and the firm's statement) and the tier's
+ * figures, which the yearly figures prefill. The rest of the stored payload is kept as it is.
+ */
+export function renewalFieldsOf(tier: TierCode): readonly PayloadField[] {
+  return [...COMMON_FIELDS, ...TIER_FIELDS[tier].filter((f) => f.kind === "money" || f.kind === "int" || f.kind === "decimal")];
+}
+
 type FormDefaults = Record<string, string | string[] | Record<string, string> | undefined>;
 
 /** A stored payload as form values (money back into 万元, booleans as "yes"/"no"/"on"). */

@@ -21,6 +21,7 @@ import {
   formNameOf,
   labelYears,
   optionLabelKey,
+  renewalFieldsOf,
   type PayloadField,
 } from "./application-fields";
 
@@ -128,7 +129,13 @@ export function ApplicationForm({
   currentYear,
   requiredEvidence,
   prefilled,
+  renewal,
 }: {
+  /**
+   * A renewal (复核): the short form — year and level kept, the common part, the tier's figures
+   * (those prefilled from the yearly figures of `figuresYear` named), the declaration, evidence.
+   */
+  renewal?: { figuresYear: number; prefilled: string[] };
   /** Today's calendar year: labels of figures "to date" name it. */
   currentYear: number;
   /** The kinds of evidence the tier requires, each with whether a file is attached. */
@@ -276,6 +283,47 @@ export function ApplicationForm({
             </p>
           ) : null}
 
+          {renewal ? (
+            <>
+              <p className="alert alert--info" role="note">
+                {t("apps.renewal.intro")}
+              </p>
+              {renewal.prefilled.length ? (
+                <p className="alert alert--info" role="note">
+                  {t("apps.renewal.prefilled", {
+                    year: renewal.figuresYear,
+                    fields: renewal.prefilled.map((k) => t(fieldLabelKey(k), namedYears)).join(t.lang === "en" ? ", " : "、"),
+                  })}
+                </p>
+              ) : null}
+              <input type="hidden" name="year" value={String(defaultValue.year ?? "")} />
+              {tier.levels.length > 1 ? <input type="hidden" name="levelSought" value={String(defaultValue.levelSought ?? "")} /> : null}
+              <fieldset>
+                <legend>{t("apps.section.common")}</legend>
+                <div className="form-grid">
+                  {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
+                    <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
+                  ))}
+                </div>
+                {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
+                  <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
+                ))}
+              </fieldset>
+              {renewalFieldsOf(tierCode).length > COMMON_FIELDS.length ? (
+                <fieldset>
+                  <legend>{t("apps.section.figures")}</legend>
+                  <div className="form-grid">
+                    {renewalFieldsOf(tierCode)
+                      .slice(COMMON_FIELDS.length)
+                      .map((f) => (
+                        <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
+                      ))}
+                  </div>
+                </fieldset>
+              ) : null}
+            </>
+          ) : (
+          <>
           <fieldset>
             <legend>{t("apps.section.common")}</legend>
             <div className="form-grid">
@@ -341,6 +389,8 @@ export function ApplicationForm({
               )}
             </fieldset>
           ) : null}
+          </>
+          )}
 
           {askConfirmation ? (
             <fieldset className="doubts" aria-describedby={doubts.length ? `${id}-doubts` : undefined}>

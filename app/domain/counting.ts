@@ -17,6 +17,8 @@ export interface AwardInput {
   level: Level;
   year: number;
   revoked: boolean;
+  /** A renewal (复核) award: it continues an earlier recognition and is never a new one. */
+  renewal?: boolean;
 }
 
 export interface ApplicationInput {
@@ -25,16 +27,21 @@ export interface ApplicationInput {
   status: Status;
   /** The level the firm applies for; null while not chosen yet (a draft, or an older row). */
   levelSought: Level | null;
+  /** A renewal (复核) application: it asks to keep a title, so it never enters the pipeline. */
+  renewal?: boolean;
 }
 
 /**
  * Where an application in review stands toward its tier's target: it "counts" when the level
  * sought is at or above the tier's counting level (a 市级 application for 专精特新, counted from
  * 省级, never can); "level-undecided" when no level is given yet — shown apart as 级别未定.
+ * A renewal (复核) "cannot-count" at any level: it keeps a title the firm holds, and its award
+ * is not a new recognition either.
  */
 export type PipelineStanding = "counts" | "cannot-count" | "level-undecided";
 
-export function pipelineStanding(tierCode: TierCode, levelSought: Level | null): PipelineStanding {
+export function pipelineStanding(tierCode: TierCode, levelSought: Level | null, renewal = false): PipelineStanding {
+  if (renewal) return "cannot-count";
   if (levelSought === null) return "level-undecided";
   const tier = TIERS.find((t) => t.code === tierCode);
   return tier && levelAtLeast(levelSought, tier.countingLevel) ? "counts" : "cannot-count";
@@ -120,14 +127,15 @@ export function countProgress(input: ProgressInput): Progress {
           a.tierCode === tier.code &&
           a.year === year &&
           !a.revoked &&
+          !a.renewal &&
           levelAtLeast(a.level, tier.countingLevel)
         ) {
           achievers.add(a.enterpriseId);
         }
       }
       const inReview = input.applications.filter((a) => a.tierCode === tier.code && a.year === year && inPipeline(a.status));
-      const pipeline = inReview.filter((a) => pipelineStanding(tier.code, a.levelSought) === "counts").length;
-      const pipelineLevelUndecided = inReview.filter((a) => a.levelSought === null).length;
+      const pipeline = inReview.filter((a) => pipelineStanding(tier.code, a.levelSought, a.renewal) === "counts").length;
+      const pipelineLevelUndecided = inReview.filter((a) => pipelineStanding(tier.code, a.levelSought, a.renewal) === "level-undecided").length;
       const achieved = achievers.size;
       return {
         tier: tier.code,

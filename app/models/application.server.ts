@@ -88,6 +88,8 @@ export interface ApplicationSummary {
   levelSought: Level | null;
   status: Status;
   version: number;
+  /** The award a renewal (复核) application asks to renew; null for a new application. */
+  renewsAwardId: number | null;
 }
 
 /** The application if the caller may see it; otherwise a thrown 404 (the same as missing). */
@@ -104,6 +106,7 @@ export async function getApplicationSummary(db: Db, caller: Caller, id: number):
       "a.level_sought",
       "a.status",
       "a.version",
+      "a.renews_award_id",
     ])
     .where(scope(caller))
     .where("a.id", "=", id)
@@ -119,6 +122,7 @@ export async function getApplicationSummary(db: Db, caller: Caller, id: number):
     levelSought: row.level_sought,
     status: row.status,
     version: row.version,
+    renewsAwardId: row.renews_award_id === null ? null : Number(row.renews_award_id),
   };
 }
 
@@ -373,6 +377,8 @@ export interface ApplicationListFilters {
   q?: string;
   /** Levels sought to keep, or "none" for applications with no level yet (级别未定). */
   levelSought?: readonly Level[] | "none";
+  /** true: renewal (复核) applications only; false: none of them (the pipeline never holds one). */
+  renewal?: boolean;
   cursor?: string | null;
   limit?: number;
 }
@@ -438,7 +444,7 @@ async function statusCounts(
   filtered: ReturnType<typeof base>,
 ): Promise<{ status: Status; n: number }[]> {
   // The status counters know no name and no level: a search or a level filter counts the rows.
-  const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined;
+  const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined || filters.renewal !== undefined;
   const town = seesEverything(caller) ? filters.town : caller.role === "town_officer" ? (caller.townCode ?? "") : undefined;
   if (!searching && seesEverything(caller) && !town) {
     return db
@@ -481,6 +487,7 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
   if (filters.town) filtered = filtered.where("e.town_code", "=", filters.town);
   if (filters.levelSought === "none") filtered = filtered.where("a.level_sought", "is", null);
   else if (filters.levelSought?.length) filtered = filtered.where("a.level_sought", "in", [...filters.levelSought]);
+  if (filters.renewal !== undefined) filtered = filtered.where("a.renews_award_id", filters.renewal ? "is not" : "is", null);
   if (filters.q && filters.q.trim() !== "") {
     const like = `%${filters.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filtered = filtered.where(likeInsensitive(db, sql`e.name`, like));

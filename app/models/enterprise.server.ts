@@ -7,6 +7,7 @@ import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
 import { TIERS, levelRank, type Level, type TierCode } from "~/domain/tiers";
+import { daysLeft } from "~/domain/validity";
 import { normalizeUscc } from "~/domain/uscc";
 import { recordAudit } from "~/models/audit.server";
 import { todayInShanghai } from "~/utils/format";
@@ -46,6 +47,9 @@ export interface HeldTier {
   tierCode: TierCode;
   level: Level;
   year: number;
+  /** End of validity of the award held (null: does not lapse) and the days left to it. */
+  validUntil?: string | null;
+  daysLeft?: number | null;
 }
 
 export interface EnterpriseListRow {
@@ -240,14 +244,20 @@ async function heldTiers(db: Db, ids: number[], today: string): Promise<Map<numb
   if (ids.length === 0) return result;
   const awards = await db
     .selectFrom("awards as a")
-    .select(["a.enterprise_id", "a.tier_code", "a.level", "a.year"])
+    .select(["a.enterprise_id", "a.tier_code", "a.level", "a.year", "a.valid_until"])
     .where("a.enterprise_id", "in", ids)
     .where(liveAward("a", today))
     .execute();
   for (const award of awards) {
     const list = result.get(award.enterprise_id) ?? [];
     const existing = list.find((h) => h.tierCode === award.tier_code);
-    const candidate: HeldTier = { tierCode: award.tier_code as TierCode, level: award.level, year: award.year };
+    const candidate: HeldTier = {
+      tierCode: award.tier_code as TierCode,
+      level: award.level,
+      year: award.year,
+      validUntil: award.valid_until,
+      daysLeft: award.valid_until === null ? null : daysLeft(award.valid_until, today),
+    };
     if (!existing) list.push(candidate);
     else if (
       levelRank(candidate.level) > levelRank(existing.level) ||

@@ -672,7 +672,7 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
   const levelActual = await sql<{ key: string; n: number }>`
     SELECT a.year || '/' || a.tier_code || '/' || e.town_code || '/' || coalesce(a.level_sought, '') AS key, count(*) AS n
     FROM applications a JOIN enterprises e ON e.id = a.enterprise_id
-    WHERE a.status IN ('submitted', 'returned', 'publicized')
+    WHERE a.status IN ('submitted', 'returned', 'publicized') AND a.renews_award_id IS NULL
     GROUP BY a.year, a.tier_code, e.town_code, coalesce(a.level_sought, '')`.execute(db);
   compare("pipeline_level_counts", levelCounters.rows, levelActual.rows);
   const levelTotals = await sql<{ key: string; n: number }>`
@@ -680,7 +680,8 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     GROUP BY year, tier_code, level_sought`.execute(db);
   const levelTotalsActual = await sql<{ key: string; n: number }>`
     SELECT year || '/' || tier_code || '/' || coalesce(level_sought, '') AS key, count(*) AS n FROM applications
-    WHERE status IN ('submitted', 'returned', 'publicized') GROUP BY year, tier_code, coalesce(level_sought, '')`.execute(db);
+    WHERE status IN ('submitted', 'returned', 'publicized') AND renews_award_id IS NULL
+    GROUP BY year, tier_code, coalesce(level_sought, '')`.execute(db);
   compare("pipeline_level_totals", levelTotals.rows, levelTotalsActual.rows);
   return diffs;
 }

@@ -59,6 +59,9 @@ export async function updateTierValidity(db: Db, caller: Caller, input: TierVali
 }
 
 export const EXPIRING_SORTS = ["validUntil", "name", "tier"] as const;
+/** Of the awards ending in a year: renewed (superseded by a renewal), or lapsed (window closed without one). */
+export const RENEWAL_STATES = ["renewed", "lapsed"] as const;
+export type RenewalState = (typeof RENEWAL_STATES)[number];
 export type ExpiringSort = (typeof EXPIRING_SORTS)[number];
 /** The most rows one list or export returns. */
 export const EXPIRING_LIMIT = 5000;
@@ -77,6 +80,10 @@ export interface ExpiringAward {
   renewBy: string;
   /** An open renewal application of this award, if any. */
   renewal: { applicationId: number; status: string } | null;
+  /** Superseded by its renewal (listed only when a year is asked for). */
+  renewed: boolean;
+  /** Past its renewal window without a renewal (listed only when a year is asked for). */
+  lapsed: boolean;
 }
 
 /**
@@ -88,11 +95,21 @@ export interface ExpiringAward {
 export async function listExpiringAwards(
   db: Db,
   caller: Caller,
-  options: { within: number; today?: string; tier?: TierCode | null; sort?: ExpiringSort; enterpriseId?: number | null },
+  options: {
+    within: number;
+    today?: string;
+    tier?: TierCode | null;
+    sort?: ExpiringSort;
+    enterpriseId?: number | null;
+    /** Instead of `within`: the (not revoked) awards whose validity ends in this year, renewed and lapsed included. */
+    year?: number | null;
+    state?: RenewalState | null;
+  },
 ): Promise<{ asOf: string; within: number; awards: ExpiringAward[]; truncated: boolean }> {
   const today = options.today ?? todayInShanghai();
   const validity = await loadTierValidity(db);
   const maxAfter = Math.max(...[...validity.values()].map((v) => v.renewAfterDays));
+  const year = options.year ?? null;
   let q = db
     .selectFrom("awards as w")
     .innerJoin("enterprises as e", "e.id", "w.enterprise_id")
@@ -105,13 +122,21 @@ export async function listExpiringAwards(
       "w.level",
       "w.recognized_on as recognizedOn",
       "w.valid_until as validUntil",
+      "w.ended_on as endedOn",
     ])
     .where("w.revoked_on", "is", null)
-    .where("w.ended_on", "is", null)
     .where("w.valid_until", "is not", null)
-    .where("w.valid_until", ">=", addDays(today, -maxAfter))
-    .where("w.valid_until", "<=", addDays(today, options.within))
     .where("e.archived_at", "is", null);
+  if (year === null) {
+    q = q
+      .where("w.ended_on", "is", null)
+      .where("w.valid_until", ">=", addDays(today, -maxAfter))
+      .where("w.valid_until", "<=", addDays(today, options.within));
+  } else {
+    q = q.where("w.valid_until", ">=", `${year}-01-01`).where("w.valid_until", "<=", `${year}-12-31`);
+    if (options.state === "renewed") q = q.where("w.ended_on", "is not", null);
+    if (options.state === "lapsed") q = q.where("w.ended_on", "is", null).where("w.valid_until", "<", addDays(today, -Math.min(...[...validity.values()].map((v) => v.renewAfterDays))));
+  }
   if (!seesEverything(caller)) {
     q =
       caller.role === "enterprise"
@@ -130,7 +155,9 @@ export async function listExpiringAwards(
     const v = validity.get(r.tier)!;
     const until = r.validUntil!;
     const window = renewalWindow(until, v);
-    if (today > window.closes) continue;
+    const renewed = r.endedOn !== null;
+    const lapsed = !renewed && today > window.closes;
+    if (year === null ? lapsed : options.state === "lapsed" ? !lapsed : false) continue;
     awards.push({
       awardId: Number(r.awardId),
       enterpriseId: Number(r.enterpriseId),
@@ -143,6 +170,8 @@ export async function listExpiringAwards(
       daysLeft: daysLeft(until, today),
       renewBy: window.closes,
       renewal: null,
+      renewed,
+      lapsed,
     });
   }
   if (awards.length > 0) {
@@ -227,24 +256,47 @@ export interface RenewalSummary {
   lapsed: number;
 }
 
-/** Per tier: the renewals due in `year` (validity ending that year), done, and lapsed. District-wide counts. */
+/**
+ * Per tier: the renewals due in `year` (validity ending that year), done, and lapsed.
+ * District-wide counts, read without touching the decided history: the current awards through
+ * awards_current_valid_until (due; lapsed once the window closed), and the renewal awards
+ * through awards_one_renewal (done: each ended the award it renews).
+ */
 export async function renewalSummary(db: Db, year: number, today = todayInShanghai()): Promise<RenewalSummary[]> {
-  const validity = await loadTierValidity(db);
-  const rows = await db
-    .selectFrom("awards as w")
-    .leftJoin("awards as r", "r.renews_award_id", "w.id")
-    .select(["w.tier_code as tier", "w.valid_until as validUntil", "r.id as renewalId"])
-    .where("w.revoked_on", "is", null)
-    .where("w.valid_until", ">=", `${year}-01-01`)
-    .where("w.valid_until", "<=", `${year}-12-31`)
-    .execute();
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const [validity, current, renewed] = await Promise.all([
+    loadTierValidity(db),
+    db
+      .selectFrom("awards as w")
+      .select(["w.tier_code as tier", "w.valid_until as validUntil"])
+      .where("w.revoked_on", "is", null)
+      .where("w.ended_on", "is", null)
+      .where("w.valid_until", ">=", from)
+      .where("w.valid_until", "<=", to)
+      .execute(),
+    db
+      .selectFrom("awards as r")
+      .innerJoin("awards as w", "w.id", "r.renews_award_id")
+      .select(["w.tier_code as tier"])
+      .where("r.renews_award_id", "is not", null)
+      .where("w.revoked_on", "is", null)
+      .where("w.valid_until", ">=", from)
+      .where("w.valid_until", "<=", to)
+      .execute(),
+  ]);
   const out = new Map<TierCode, RenewalSummary>(TIER_CODES.map((t) => [t, { tier: t, due: 0, done: 0, lapsed: 0 }]));
-  for (const r of rows) {
+  for (const r of current) {
     if (!isTierCode(r.tier)) continue;
     const s = out.get(r.tier)!;
     s.due++;
-    if (r.renewalId !== null) s.done++;
-    else if (today > renewalWindow(r.validUntil!, validity.get(r.tier)!).closes) s.lapsed++;
+    if (today > renewalWindow(r.validUntil!, validity.get(r.tier)!).closes) s.lapsed++;
+  }
+  for (const r of renewed) {
+    if (!isTierCode(r.tier)) continue;
+    const s = out.get(r.tier)!;
+    s.due++;
+    s.done++;
   }
   return [...out.values()].filter((s) => validity.get(s.tier)!.validityMonths !== null);
 }

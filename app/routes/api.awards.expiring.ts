@@ -23,10 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const q = parseExpiringQuery(params, "en");
   if (!q.ok) {
-    const messageZh = translate("zh", q.field === "within" ? "val.badWithin" : q.field === "tier" ? "val.badTier" : "val.badSort");
+    const messageZh = translate("zh", ({ within: "val.badWithin", tier: "val.badTier", sort: "val.badSort", year: "val.badYear", state: "val.badState" } as const)[q.field]);
     return json({ error: `bad-${q.field}`, field: q.field, message: q.message, messageZh }, 400);
   }
-  const list = await listExpiringAwards(db(), user, { within: q.within, tier: q.tier, sort: q.sort });
+  const list = await listExpiringAwards(db(), user, { within: q.within, tier: q.tier, sort: q.sort, year: q.year, state: q.state });
   return json({
     asOf: list.asOf,
     within: list.within,

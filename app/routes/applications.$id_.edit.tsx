@@ -3,7 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ApplicationForm } from "~/components/application-form";
-import { formDefaultsFromPayload } from "~/components/application-fields";
+import { formDefaultsFromPayload, renewalFieldsOf } from "~/components/application-fields";
+import { knownEligibilityPayload } from "~/models/known-figures.server";
 import { AttachmentList } from "~/components/attachment-list";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { evaluateEligibility } from "~/domain/eligibility";
@@ -44,7 +45,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Sent here by a submission from the new form that lacked its files: say which, once.
   const refusedForEvidence = new URL(request.url).searchParams.get("missing") === "evidence";
   const years = applicationYears(today);
+  // A renewal's short form marks the figures that still equal the firm's yearly figures.
+  const known = detail.renewsAwardId === null ? null : await knownEligibilityPayload(db(), user, detail.enterpriseId, detail.year).catch(() => null);
+  const renewal = known
+    ? {
+        figuresYear: known.figuresYear,
+        prefilled: renewalFieldsOf(detail.tierCode)
+          .map((f) => f.key)
+          .filter((k) => known.payload[k] !== undefined && detail.payload[k] === known.payload[k]),
+      }
+    : detail.renewsAwardId === null
+      ? null
+      : { figuresYear: detail.year - 1, prefilled: [] };
   return {
+    renewal,
     id: detail.id,
     enterpriseId: detail.enterpriseId,
     tierCode: detail.tierCode,
@@ -82,12 +96,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
       checklist,
       years: years.includes(app.year) ? years : [app.year, ...years],
       withVersion: true,
+      renewal: app.renewsAwardId !== null,
     }),
   });
   if (submission.status !== "success") {
     return data({ result: submission.reply(), existingId: null as number | null }, { status: 400 });
   }
   const v = submission.value;
+  if (app.renewsAwardId !== null) {
+    // The short form posts only what a renewal asks; the rest of the payload, the year and the
+    // level stay as stored.
+    const stored = (await getApplicationDetail(db(), user, app.id)).payload;
+    v.payload = { ...stored, ...v.payload };
+    v.year = app.year;
+    if (app.levelSought) v.levelSought = app.levelSought;
+  }
   if (v.intent === "submit") {
     const doubts = unconfirmedDoubts(lang, app.tierCode, v.payload, await firmFigures(db(), app.enterpriseId, v.year), v.confirmFigures, v.year);
     if (doubts) return data({ result: submission.reply(doubts), existingId: null as number | null }, { status: 400 });
@@ -125,7 +148,7 @@ export default function EditApplicationPage() {
           <p className="muted small">
             <Link to={`/applications/${d.id}`}>← {t("common.back")}</Link>
           </p>
-          <h1>{t("apps.title.edit", { tier: t.pick({ zh: tier.nameZh, en: tier.nameEn }) })}</h1>
+          <h1>{t(d.renewal ? "apps.title.renewal" : "apps.title.edit", { tier: t.pick({ zh: tier.nameZh, en: tier.nameEn }) })}</h1>
           <p className="muted">{d.enterpriseName}</p>
         </div>
       </div>
@@ -159,6 +182,7 @@ export default function EditApplicationPage() {
         initialEligibility={d.initialEligibility}
         version={d.version}
         resubmit={d.status === "returned"}
+        renewal={d.renewal ?? undefined}
         cancelTo={`/applications/${d.id}`}
         duplicateOf={actionData?.existingId ?? null}
         evidence={

@@ -38,9 +38,12 @@ function filtersFrom(url: URL, role: string) {
       : statusParams.includes("pipeline") && isTierCode(tier)
         ? LEVELS.filter((l) => countsTowardTarget(tier, l))
         : undefined;
+  // Renewals (复核) only with renewal=1; never in the pipeline, which counts toward the target.
+  const renewal = p.get("renewal") === "1" ? true : statusParams.includes("pipeline") ? false : undefined;
   return {
     tier: isTierCode(tier) ? tier : undefined,
     levelSought,
+    renewal,
     year,
     statuses: all ? [] : statuses,
     town: p.get("town")?.slice(0, 40) || undefined,

@@ -22,11 +22,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const q = parseExpiringQuery(new URL(request.url).searchParams, lang);
   if (!q.ok) throw new Response(q.message, { status: 400 });
-  const list = await listExpiringAwards(db(), user, { within: q.within, tier: q.tier, sort: q.sort });
+  const list = await listExpiringAwards(db(), user, { within: q.within, tier: q.tier, sort: q.sort, year: q.year, state: q.state });
   return {
     ...list,
     tier: q.tier,
     sort: q.sort,
+    year: q.year,
+    state: q.state,
     canRenew: user.role !== "town_officer",
   };
 }
@@ -82,6 +84,8 @@ export default function ExpiringAwardsPage() {
       header: t("val.col.renewal"),
       cell: (info) => {
         const r = info.row.original;
+        if (r.renewed) return <span className="badge badge--ok">{t("val.renewed")}</span>;
+        if (r.lapsed) return <span className="badge badge--bad">{t("val.lapsed")}</span>;
         if (r.renewal) return <Link to={`/applications/${r.renewal.applicationId}`}>{t("val.openRenewal")}</Link>;
         return (
           <>
@@ -106,7 +110,11 @@ export default function ExpiringAwardsPage() {
       <div className="page-head">
         <div>
           <h1>{t("val.title")}</h1>
-          <p className="muted">{t("val.intro", { within: d.within })}</p>
+          <p className="muted">
+            {d.year === null
+              ? t("val.intro", { within: d.within })
+              : t("val.introYear", { year: d.year, state: d.state ? t(`val.state.${d.state}`) : "" })}
+          </p>
         </div>
         <a className="button" href={`/awards/expiring.xlsx?${exportParams}`} download>
           {t("val.export")}
@@ -135,6 +143,8 @@ export default function ExpiringAwardsPage() {
             <option value="tier">{t("val.sort.tier")}</option>
           </select>
         </label>{" "}
+        {d.year !== null ? <input type="hidden" name="year" value={d.year} /> : null}
+        {d.state !== null ? <input type="hidden" name="state" value={d.state} /> : null}
         <button type="submit">{t("val.apply")}</button>
       </Form>
       {actionData?.error ? (

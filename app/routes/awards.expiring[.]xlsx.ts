@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = parseExpiringQuery(params, "zh");
   if (!q.ok) throw new Response(q.message, { status: 400 });
   const asOf = new Date();
-  const list = await listExpiringAwards(db(), user, { within: q.within, tier: q.tier, sort: q.sort });
+  const list = await listExpiringAwards(db(), user, { within: q.within, tier: q.tier, sort: q.sort, year: q.year, state: q.state });
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "定海区企业梯度培育登记系统";
   workbook.created = asOf;

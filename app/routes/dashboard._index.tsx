@@ -11,6 +11,7 @@ import { defaultYear, LEAGUE_PAGE_SIZE, loadProgress, targetYears, type Cell, ty
 import { parseYearParam } from "~/schemas/progress.server";
 import { cultivatingByTier } from "~/models/cultivation.server";
 import { funnel } from "~/domain/pool";
+import { renewalSummary, type RenewalSummary } from "~/models/validity.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, type MessageKey } from "~/utils/i18n";
@@ -25,16 +26,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const years = await targetYears(db());
   const year = parsed.year ?? defaultYear(years, new Date());
   const after = params.get("townsAfter")?.trim().slice(0, 64) || null;
-  const report = await loadProgress(db(), user, year, new Date(), { after, limit: LEAGUE_PAGE_SIZE });
+  const full = await loadProgress(db(), user, year, new Date(), { after, limit: LEAGUE_PAGE_SIZE });
+  // The league's cells travel as [achieved, pipeline] per tier in catalogue order: as objects
+  // they took about 3,000 characters of a full Chinese page, which must stay under 65,536.
+  const report = {
+    ...full,
+    totals: packCells(full.totals),
+    towns: full.towns.map(({ cells, ...town }) => ({ ...town, cells: packCells(cells) })),
+  };
   return {
     report,
     // The funnel's one figure the cards lack: firms of the year still cultivating, per tier in card order.
     funnelPool: await cultivatingByTier(db(), year, report.tiers.map((f) => f.tier)),
+    renewals: await renewalSummary(db(), year),
     behind: furthestBehindPace(report.tiers, yearElapsedShare(year, todayInShanghai())),
     years: [...new Set([...years, year])].sort((a, b) => b - a),
     officer: user.role === "town_officer",
     canEditTargets: user.role === "reviewer" || user.role === "admin",
   };
+}
+
+type PackedCells = [achieved: number, pipeline: number][];
+
+function packCells(cells: Record<TierCode, Cell>): PackedCells {
+  return TIERS.map((t) => [cells[t.code].achieved, cells[t.code].pipeline]);
+}
+
+function cellOf(cells: PackedCells, tier: TierCode): { achieved: number; pipeline: number } {
+  const [achieved, pipeline] = cells[TIERS.findIndex((t) => t.code === tier)] ?? [0, 0];
+  return { achieved, pipeline };
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -156,8 +176,8 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
           <Link to={firmsHref(report.year, f.tier, own.code)}>
             {t("progress.ownTownLine", {
               town: t.pick({ zh: own.nameZh, en: own.nameEn }),
-              achieved: own.cells[f.tier].achieved,
-              pipeline: own.cells[f.tier].pipeline,
+              achieved: cellOf(own.cells, f.tier).achieved,
+              pipeline: cellOf(own.cells, f.tier).pipeline,
             })}
           </Link>
         </p>
@@ -179,7 +199,7 @@ interface LeagueRow {
   key: string;
   name: string;
   town: string | null;
-  cells: Record<TierCode, Cell>;
+  cells: PackedCells;
   coverage: TownRow["coverage"];
   total: boolean;
   own: boolean;
@@ -199,7 +219,7 @@ interface CellWords {
  * 224 links, and React separates adjacent text nodes with comments.
  */
 function leagueCell(year: number, tier: TierCode, words: CellWords, row: LeagueRow) {
-  const c = row.cells[tier];
+  const c = cellOf(row.cells, tier);
   const label = `${row.name} ${words.tier}`;
   // Zero opens nothing: plain text keeps the table calm.
   const achieved =
@@ -330,6 +350,34 @@ function League({ data }: { data: LoaderData }) {
   );
 }
 
+/** Per lapsing tier: renewals due this year, done and lapsed, each opening the awards behind it. */
+function RenewalsSection({ data }: { data: LoaderData }) {
+  const t = useT();
+  const year = data.report.year;
+  const col = columnHelper<RenewalSummary>();
+  const figure = (key: "due" | "done" | "lapsed", state: string) =>
+    col.accessor(key, {
+      header: t(`val.dash.${key}`),
+      meta: { numeric: true },
+      cell: (info) => {
+        const n = info.getValue();
+        return n > 0 ? <Link to={`/awards/expiring?year=${year}&tier=${info.row.original.tier}${state}`}>{n}</Link> : n;
+      },
+    });
+  const columns: DataTableColumn<RenewalSummary>[] = [
+    col.accessor("tier", { header: t("val.col.tier"), cell: (info) => t(`progress.short.${info.getValue()}` as MessageKey) }),
+    figure("due", ""),
+    figure("done", "&state=renewed"),
+    figure("lapsed", "&state=lapsed"),
+  ];
+  return (
+    <section className="dash-section card" aria-labelledby="renewals-title">
+      <h2 id="renewals-title">{t("val.dash.title")}</h2>
+      <DataTable columns={columns} data={data.renewals} getRowId={(r) => r.tier} caption={t("val.dash.intro", { year })} />
+    </section>
+  );
+}
+
 function CoverageSection({ data }: { data: LoaderData }) {
   const t = useT();
   const { report, officer } = data;
@@ -443,6 +491,7 @@ export default function DashboardPage() {
         <League data={data} />
       </Suspense>
       <CoverageSection data={data} />
+      <RenewalsSection data={data} />
     </div>
   );
 }

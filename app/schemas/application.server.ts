@@ -11,6 +11,7 @@ import { REASON_CODES, TOWN_OPINIONS } from "~/domain/state-machine";
 import {
   fieldLabelKey,
   fieldsOf,
+  renewalFieldsOf,
   formNameOf,
   labelYears,
   type PayloadField,
@@ -35,6 +36,8 @@ export interface ApplicationFormOptions {
   years: readonly number[];
   /** The edit form carries the version it saw. */
   withVersion?: boolean;
+  /** A renewal's short form: only renewalFieldsOf are posted, checked and required; no checklist. */
+  renewal?: boolean;
 }
 
 export interface ApplicationFormValue {
@@ -142,7 +145,7 @@ export function buildPayload(
   lang: Lang,
   tierCode: TierCode,
   raw: Raw,
-  options: Pick<ApplicationFormOptions, "mode" | "checklist">,
+  options: Pick<ApplicationFormOptions, "mode" | "checklist" | "renewal">,
 ): { payload: Record<string, unknown>; levelSought: Level | null; issues: Issue[] } {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const tier = getTier(tierCode);
@@ -162,7 +165,7 @@ export function buildPayload(
     }
   }
 
-  for (const f of fieldsOf(tierCode)) {
+  for (const f of options.renewal ? renewalFieldsOf(tierCode) : fieldsOf(tierCode)) {
     const name = formNameOf(f);
     const r = parseField(f, raw[name], lang, years);
     if (r.error) issues.push({ path: [name], message: r.error });
@@ -196,7 +199,7 @@ export function buildPayload(
     issues.push({ path: ["previousUscc"], message: t("apps.err.individualNeedsUscc") });
   }
 
-  if (usesChecklist(tierCode)) {
+  if (usesChecklist(tierCode) && !options.renewal) {
     const ticked = (raw.checklist ?? {}) as Record<string, unknown>;
     payload.checklist = Object.fromEntries(options.checklist.map((item) => [item.code, ticked[item.code] === "on"]));
   }
@@ -266,10 +269,10 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
     confirmFigures: z.string().optional(),
   };
   if (options.withVersion) shape.version = z.number({ error: t("apps.err.version") }).int().min(1);
-  for (const f of fieldsOf(tierCode)) {
+  for (const f of options.renewal ? renewalFieldsOf(tierCode) : fieldsOf(tierCode)) {
     shape[formNameOf(f)] = f.kind === "certificates" ? z.array(z.string()).optional() : z.string().optional();
   }
-  if (usesChecklist(tierCode)) {
+  if (usesChecklist(tierCode) && !options.renewal) {
     shape.checklist = z
       .object(Object.fromEntries(options.checklist.map((i) => [i.code, z.string().optional()])))
       .optional();

@@ -1,19 +1,23 @@
 import { z } from "zod";
 import { TIER_CODES, type TierCode } from "~/domain/tiers";
 import { MAX_VALIDITY_MONTHS, MAX_WINDOW_DAYS, type TierValidity } from "~/domain/validity";
-import { EXPIRING_SORTS, type ExpiringSort } from "~/models/validity.server";
+import { EXPIRING_SORTS, RENEWAL_STATES, type ExpiringSort, type RenewalState } from "~/models/validity.server";
 import { translate, type Lang } from "~/utils/i18n";
 
 export const DEFAULT_WITHIN = 180;
 
 export type ExpiringQuery =
-  | { ok: true; within: number; tier: TierCode | null; sort: ExpiringSort }
-  | { ok: false; field: "within" | "tier" | "sort"; message: string };
+  | { ok: true; within: number; tier: TierCode | null; sort: ExpiringSort; year: number | null; state: RenewalState | null }
+  | { ok: false; field: "within" | "tier" | "sort" | "year" | "state"; message: string };
 
 const wholeNumber = (min: number, max: number) =>
   z.string().trim().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(min).max(max));
 
-/** `?within=&tier=&sort=` of /awards/expiring, its export and its API; absent values are defaults. */
+/**
+ * `?within=&tier=&sort=` of /awards/expiring, its export and its API; absent values are defaults.
+ * `year=` (with `state=renewed|lapsed`) lists the awards whose validity ends in that year instead:
+ * the dashboard's renewal figures open there.
+ */
 export function parseExpiringQuery(params: URLSearchParams, lang: Lang): ExpiringQuery {
   const rawWithin = params.get("within");
   let within = DEFAULT_WITHIN;
@@ -38,7 +42,21 @@ export function parseExpiringQuery(params: URLSearchParams, lang: Lang): Expirin
     if (!r.success) return { ok: false, field: "sort", message: translate(lang, "val.badSort") };
     sort = r.data;
   }
-  return { ok: true, within, tier, sort };
+  const rawYear = params.get("year");
+  let year: number | null = null;
+  if (rawYear !== null && rawYear !== "") {
+    const r = wholeNumber(2000, 2100).safeParse(rawYear);
+    if (!r.success) return { ok: false, field: "year", message: translate(lang, "val.badYear") };
+    year = r.data;
+  }
+  const rawState = params.get("state");
+  let state: RenewalState | null = null;
+  if (rawState !== null && rawState !== "") {
+    const r = z.enum(RENEWAL_STATES).safeParse(rawState);
+    if (!r.success || year === null) return { ok: false, field: "state", message: translate(lang, "val.badState") };
+    state = r.data;
+  }
+  return { ok: true, within, tier, sort, year, state };
 }
 
 export type ValidityForm =

@@ -3,7 +3,8 @@ import { COUNTER_SLOTS } from "./0008_counter_slots";
 import { runStatements, type Statement } from "./ddl";
 
 /**
- * The applications in review (submitted, returned, publicized) counted by the level they seek,
+ * The applications in review (submitted, returned, publicized), renewals (复核) left out, counted
+ * by the level they seek,
  * so that the pipeline's figures come from counters alone. Since 0009 the dashboard took off the
  * status counters the applications whose level cannot count for their tier, or is not set,
  * reading them as rows from 0009's partial index on the assumption that they were few; at
@@ -22,7 +23,9 @@ import { runStatements, type Statement } from "./ddl";
  * Written for SQLite and translated for PostgreSQL by ./ddl.ts, like every migration.
  */
 const IN_REVIEW = `('submitted', 'returned', 'publicized')`;
-const inReview = (r: "NEW" | "OLD") => `${r}.status IN ${IN_REVIEW}`;
+/** In review and not a renewal (复核): a renewal never counts toward a year's target (0015). */
+const inReview = (r: "NEW" | "OLD") => `(${r}.status IN ${IN_REVIEW} AND ${r}.renews_award_id IS NULL)`;
+const counted = (a = "") => `${a}status IN ${IN_REVIEW} AND ${a}renews_award_id IS NULL`;
 const level = (r: "NEW" | "OLD") => `coalesce(${r}.level_sought, '')`;
 const slot = (r: "NEW" | "OLD") => `${r}.enterprise_id % ${COUNTER_SLOTS}`;
 const town = (r: "NEW" | "OLD") => `(SELECT town_code FROM enterprises WHERE id = ${r}.enterprise_id)`;
@@ -47,12 +50,12 @@ const rebuildSql = (indexedBy: string) => `
   INSERT INTO pipeline_level_counts (year, tier_code, town_code, level_sought, n)
   SELECT a.year, a.tier_code, e.town_code, coalesce(a.level_sought, ''), count(*)
   FROM applications a${indexedBy} JOIN enterprises e ON e.id = a.enterprise_id
-  WHERE a.status IN ${IN_REVIEW}
+  WHERE ${counted("a.")}
   GROUP BY a.year, a.tier_code, e.town_code, coalesce(a.level_sought, '');
   DELETE FROM pipeline_level_totals;
   INSERT INTO pipeline_level_totals (year, tier_code, level_sought, slot, n)
   SELECT year, tier_code, coalesce(level_sought, ''), enterprise_id % ${COUNTER_SLOTS}, count(*)
-  FROM applications${indexedBy} WHERE status IN ${IN_REVIEW}
+  FROM applications${indexedBy} WHERE ${counted()}
   GROUP BY year, tier_code, coalesce(level_sought, ''), enterprise_id % ${COUNTER_SLOTS};`;
 
 /** Recounts both counters from the rows (PostgreSQL, or any SQL database). */
@@ -89,7 +92,7 @@ const statements: Statement[] = [
    BEGIN ${countOut("OLD")} END`,
   // Moving between statuses in review (submitted → returned → submitted → publicized) changes
   // nothing here: no counter row is written, none locked.
-  `CREATE TRIGGER pipeline_levels_update AFTER UPDATE OF status, level_sought, year, tier_code, enterprise_id ON applications
+  `CREATE TRIGGER pipeline_levels_update AFTER UPDATE OF status, level_sought, year, tier_code, enterprise_id, renews_award_id ON applications
    WHEN (${inReview("OLD")}) IS NOT (${inReview("NEW")})
      OR ((${inReview("NEW")}) AND (OLD.level_sought IS NOT NEW.level_sought OR OLD.year IS NOT NEW.year
        OR OLD.tier_code IS NOT NEW.tier_code OR OLD.enterprise_id IS NOT NEW.enterprise_id))
@@ -99,16 +102,16 @@ const statements: Statement[] = [
    WHEN OLD.town_code IS NOT NEW.town_code
    BEGIN
      UPDATE pipeline_level_counts
-     SET n = n - (SELECT count(*) FROM applications a WHERE a.enterprise_id = NEW.id AND a.status IN ${IN_REVIEW}
+     SET n = n - (SELECT count(*) FROM applications a WHERE a.enterprise_id = NEW.id AND ${counted("a.")}
                   AND a.year = pipeline_level_counts.year
                   AND a.tier_code = pipeline_level_counts.tier_code
                   AND coalesce(a.level_sought, '') = pipeline_level_counts.level_sought)
      WHERE town_code = OLD.town_code
        AND (year, tier_code, level_sought) IN
-         (SELECT year, tier_code, coalesce(level_sought, '') FROM applications WHERE enterprise_id = NEW.id AND status IN ${IN_REVIEW});
+         (SELECT year, tier_code, coalesce(level_sought, '') FROM applications WHERE enterprise_id = NEW.id AND ${counted()});
      INSERT INTO pipeline_level_counts (year, tier_code, town_code, level_sought, n)
      SELECT year, tier_code, NEW.town_code, coalesce(level_sought, ''), count(*) FROM applications
-     WHERE enterprise_id = NEW.id AND status IN ${IN_REVIEW} GROUP BY year, tier_code, coalesce(level_sought, '')
+     WHERE enterprise_id = NEW.id AND ${counted()} GROUP BY year, tier_code, coalesce(level_sought, '')
      ON CONFLICT (year, tier_code, town_code, level_sought) DO UPDATE SET n = n + excluded.n;
    END`,
   // Backfill from the rows already there.

@@ -421,7 +421,7 @@ describe("the seeded applications fit the form", () => {
   it("every submitted payload reopens in the edit form and validates in submit mode unchanged", async () => {
     const rows = await db()
       .selectFrom("applications")
-      .select(["id", "tier_code", "payload", "status", "level_sought"])
+      .select(["id", "tier_code", "payload", "status", "level_sought", "renews_award_id"])
       .where("status", "!=", "draft")
       .execute();
     expect(rows.length).toBeGreaterThan(100);
@@ -430,7 +430,9 @@ describe("the seeded applications fit the form", () => {
       const payload = JSON.parse(row.payload);
       const checklist = await listChecklist(db(), tier);
       const raw = formDefaultsFromPayload(tier, payload);
-      const built = buildPayload("zh", tier, { ...raw, levelSought: row.level_sought ?? undefined }, { mode: "submit", checklist });
+      // A renewal (复核) reopens in its short form.
+      const renewal = row.renews_award_id !== null;
+      const built = buildPayload("zh", tier, { ...raw, levelSought: row.level_sought ?? undefined }, { mode: "submit", checklist, renewal });
       expect(built.issues, `app ${row.id}`).toEqual([]);
       expect(built.payload, `app ${row.id}`).toEqual(payload);
     }

@@ -17,6 +17,7 @@ import {
 } from "~/models/progress.server";
 import * as apiProgress from "~/routes/api.progress";
 import * as dashboard from "~/routes/dashboard._index";
+import * as appsList from "~/routes/applications._index";
 import * as firmsRoute from "~/routes/progress.firms";
 import * as coverageRoute from "~/routes/progress.coverage";
 import * as reportCsv from "~/routes/dashboard.report[.]csv";
@@ -38,8 +39,8 @@ async function callerOf(username: string): Promise<Caller> {
 async function oracle(d: Db, year: number) {
   const [targets, awards, applications, enterprises] = await Promise.all([
     d.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
-    d.selectFrom("awards").select(["enterprise_id", "tier_code", "level", "year", "revoked_on"]).execute(),
-    d.selectFrom("applications").select(["tier_code", "year", "status", "level_sought"]).execute(),
+    d.selectFrom("awards").select(["enterprise_id", "tier_code", "level", "year", "revoked_on", "renews_award_id"]).execute(),
+    d.selectFrom("applications").select(["tier_code", "year", "status", "level_sought", "renews_award_id"]).execute(),
     d
       .selectFrom("enterprises as e")
       .innerJoin("industries as i", "i.code", "e.industry_code")
@@ -52,12 +53,13 @@ async function oracle(d: Db, year: number) {
     level: a.level as Level,
     year: a.year,
     revoked: a.revoked_on !== null,
+    renewal: a.renews_award_id !== null,
   }));
   return countProgress({
     year,
     targets: targets.map((t) => ({ tierCode: t.tier_code as TierCode, targetCount: t.target_count })),
     awards: awardRows,
-    applications: applications.map((a) => ({ tierCode: a.tier_code as TierCode, year: a.year, status: a.status as Status, levelSought: a.level_sought as Level | null })),
+    applications: applications.map((a) => ({ tierCode: a.tier_code as TierCode, year: a.year, status: a.status as Status, levelSought: a.level_sought as Level | null, renewal: a.renews_award_id !== null })),
     coverage: {
       enterprises: enterprises.map((e) => ({
         id: e.id,
@@ -177,6 +179,44 @@ describe("progress counters", () => {
     await addAward(firm, "quality-factory", "district", 2026);
     await expectMatchesOracle(db(), reviewer, 2025);
     await expectMatchesOracle(db(), reviewer, 2026);
+  });
+
+  it("never count a renewal (复核) in the pipeline, in any status, level or town, nor its award as achieved", async () => {
+    const reviewer = await callerOf("reviewer");
+    const figures = async () => {
+      const r = await loadProgress(db(), reviewer, 2025);
+      const t = r.tiers.find((x) => x.tier === "specialized-new")!;
+      const town = r.towns.find((x) => x.code === "jintang")!.cells["specialized-new"];
+      return { achieved: t.achieved, pipeline: t.pipeline, undecided: t.pipelineLevelUndecided, town };
+    };
+    const before = await figures();
+    const firm = await newFirm("jintang");
+    const old = await addAward(firm, "specialized-new", "provincial", 2022);
+    const at = "2025-04-01T00:00:00Z";
+    const renewal = await db()
+      .insertInto("applications")
+      .values({ enterprise_id: firm, tier_code: "specialized-new", year: 2025, level_sought: "provincial", status: "submitted", payload: "{}", renews_award_id: old, submitted_at: at, created_at: at, updated_at: at })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    expect(await figures()).toEqual(before);
+    for (const status of ["returned", "publicized"] as const) {
+      await db().updateTable("applications").set({ status }).where("id", "=", renewal.id).execute();
+      expect(await figures(), status).toEqual(before);
+    }
+    // Without a level, a renewal is not 级别未定 either.
+    await db().updateTable("applications").set({ status: "submitted", level_sought: null }).where("id", "=", renewal.id).execute();
+    expect(await figures()).toEqual(before);
+    await db().updateTable("applications").set({ status: "approved", level_sought: "provincial", decided_at: at }).where("id", "=", renewal.id).execute();
+    await db().insertInto("awards").values({ enterprise_id: firm, tier_code: "specialized-new", level: "provincial", year: 2025, application_id: renewal.id, renews_award_id: old, created_at: at }).execute();
+    expect(await figures()).toEqual(before);
+    // The list behind 在审 leaves it out; renewal=1 lists renewals.
+    const list = async (query: string) =>
+      dataOf<{ rows: { id: number }[] }>((await call(appsList.loader, makeRequest(`/applications?${query}`, { cookie: await sessionCookieFor("reviewer") }))).result).rows.map((r) => r.id);
+    await db().updateTable("applications").set({ status: "submitted" }).where("id", "=", renewal.id).execute();
+    expect(await list("tier=specialized-new&year=2025&status=pipeline")).not.toContain(renewal.id);
+    expect(await list("tier=specialized-new&year=2025&status=pipeline&renewal=1")).toContain(renewal.id);
+    expect(await verifyCounters(db())).toEqual([]);
+    await expectMatchesOracle(db(), reviewer, 2025);
   });
 
   it("pick the year and the pace on the Asia/Shanghai calendar", async () => {
@@ -486,10 +526,10 @@ describe("dashboard and drill-downs", () => {
     );
     expect(page.report.totals).toEqual(reviewerPage.report.totals);
     expect(reviewerPage.report.towns).toHaveLength(13);
-    // The league's district row is the sum of the towns.
-    for (const tier of TIER_CODES) {
-      const sum = reviewerPage.report.towns.reduce((n: number, t: any) => n + t.cells[tier].achieved, 0);
-      expect(sum).toBe(reviewerPage.report.totals[tier].achieved);
+    // The league's district row is the sum of the towns (cells as [achieved, pipeline] per tier in catalogue order).
+    for (const [i] of TIER_CODES.entries()) {
+      const sum = reviewerPage.report.towns.reduce((n: number, t: any) => n + t.cells[i][0], 0);
+      expect(sum).toBe(reviewerPage.report.totals[i][0]);
     }
   });
 
@@ -691,13 +731,14 @@ describe("the town league at province scale", () => {
       // Every town once, in the catalogue's order, with the figures of the unpaged report.
       const paged = pages.flatMap((p) => p.report.towns);
       expect(paged.map((t: any) => t.code)).toEqual(all.towns.map((t) => t.code));
-      expect(paged).toEqual(all.towns);
-      const unit = paged.find((t: any) => t.code === "unit-21");
+      const packed = (cells: Record<string, { achieved: number; pipeline: number }>) => TIER_CODES.map((t) => [cells[t]!.achieved, cells[t]!.pipeline]);
+      expect(paged).toEqual(all.towns.map((t) => ({ ...t, cells: packed(t.cells) })));
+      const unit = all.towns.find((t: any) => t.code === "unit-21")!;
       expect(unit.cells["quality-factory"]).toEqual({ achieved: 1, pipeline: 0, pipelineLevelUndecided: 0 });
       expect(unit.cells["scaled-up"]).toEqual({ achieved: 0, pipeline: 1, pipelineLevelUndecided: 0 });
       for (const p of pages) {
         expect(p.report.tiers).toEqual(pages[0].report.tiers);
-        expect(p.report.totals).toEqual(all.totals);
+        expect(p.report.totals).toEqual(packed(all.totals));
       }
       // A stale or edited cursor starts from the first page; a town officer sees its own town.
       const stale = dataOf((await call(dashboard.loader, makeRequest("/dashboard?year=2026&townsAfter=nowhere", { cookie }))).result);

@@ -279,6 +279,87 @@ describe("the expiring list and its API", () => {
   });
 });
 
+describe("the renewal's short form", () => {
+  it("asks only the common part and the figures, prefilled and marked; keeps the rest; names bad fields", async () => {
+    const edit = await import("~/routes/applications.$id_.edit");
+    const firm = await newFirm(townA);
+    const user = await db().insertInto("users").values({ username: `renewal-form-${firm}`, display_name: "复核测试", password_hash: "x", role: "enterprise", enterprise_id: firm, created_at: new Date().toISOString() } as never).returning("id").executeTakeFirstOrThrow();
+    const as: Caller = { id: Number(user.id), role: "enterprise", enterpriseId: firm, townCode: null };
+    const award = await newAward(firm, "green-factory", addDays(today, 60), 2006, "provincial");
+    const started = await startRenewal(db(), as, award);
+    if (!started.ok) throw new Error("not started");
+    const id = started.applicationId;
+    // What the original application held beyond the short form stays.
+    const stored = await db().selectFrom("applications").select(["payload"]).where("id", "=", id).executeTakeFirstOrThrow();
+    await db().updateTable("applications").set({ payload: JSON.stringify({ ...JSON.parse(stored.payload), dischargePermit: true, evaluatingBody: "原评价机构" }) }).where("id", "=", id).execute();
+    const { sessionCookieFor } = await import("../support/requests");
+    const c = await sessionCookieFor(`renewal-form-${firm}`);
+    const page = (await call(edit.loader as never, makeRequest(`/applications/${id}/edit`, { cookie: c }), { id: String(id) })).result as any;
+    expect(page.renewal).toEqual({ figuresYear: thisYear - 1, prefilled: [] });
+    const version = page.version as number;
+    const base = { year: String(thisYear), levelSought: "provincial", contactName: "张三", contactPhone: "13800000000", description: "企业说明：保持绿色工厂各项指标。", declaration: "on", version: String(version) };
+    // Hostile input: control characters and oversize text are named by the field, nothing saved.
+    const bad = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, intent: "submit", energyIntensity: "\u0000\u001b", description: "长".repeat(5000) } }), { id: String(id) });
+    expect(statusOf(bad.result)).toBe(400);
+    const errors = JSON.stringify((bad.result as any).data.result.error);
+    expect(errors).toContain("energyIntensity");
+    expect(errors).toContain("description");
+    expect(errors).not.toContain("dischargePermit");
+    // Submitted without the files: the evidence is what is missing, not the long form's fields.
+    const noFiles = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, intent: "submit", energyIntensity: "0.35" } }), { id: String(id) });
+    expect(statusOf(noFiles.result)).toBe(400);
+    const { attachRequiredEvidence } = await import("../support/evidence");
+    await attachRequiredEvidence(db(), as, id, "green-factory");
+    const fresh = await db().selectFrom("applications").select("version").where("id", "=", id).executeTakeFirstOrThrow();
+    const ok = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, version: String(fresh.version), intent: "submit", energyIntensity: "0.35" } }), { id: String(id) });
+    expect(statusOf(ok.result)).toBe(302);
+    const row = await db().selectFrom("applications").select(["status", "payload", "renews_award_id", "year", "level_sought"]).where("id", "=", id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: "submitted", renews_award_id: award, year: thisYear, level_sought: "provincial" });
+    expect(JSON.parse(row.payload)).toMatchObject({ dischargePermit: true, evaluatingBody: "原评价机构", energyIntensity: 0.35, description: "企业说明：保持绿色工厂各项指标。", declaration: true });
+  });
+});
+
+describe("validity in the registry's rows", () => {
+  it("the list gives each held title its end of validity and days left, from the one tiers query", async () => {
+    const list = await import("~/routes/enterprises._index");
+    const firm = await newFirm(townA);
+    const until = addDays(today, 45);
+    await newAward(firm, "quality-factory", until, 2006);
+    const name = (await db().selectFrom("enterprises").select("name").where("id", "=", firm).executeTakeFirstOrThrow()).name;
+    const d = (await call(list.loader as never, makeRequest(`/enterprises?q=${encodeURIComponent(name)}`, { cookie: await cookie("reviewer") }))).result as any;
+    const row = d.page.rows.find((r: { id: number }) => r.id === firm);
+    expect(row.tiers).toEqual([expect.objectContaining({ tierCode: "quality-factory", validUntil: until, daysLeft: 45 })]);
+  });
+});
+
+describe("renewals on the dashboard", () => {
+  it("per tier: due, renewed and lapsed of the year, each equal to the list its link opens", async () => {
+    const dashboard = await import("~/routes/dashboard._index");
+    const page = await import("~/routes/awards.expiring");
+    const firm = await newFirm(townA);
+    const year = thisYear;
+    // Validity ending this year, at least 100 days ago: past the 90-day window, so lapsed.
+    const ended = `${year}-01-01` < addDays(today, -100) ? addDays(today, -100) : null;
+    const before = (await renewalSummary(db(), year)).find((s) => s.tier === "quality-factory")!;
+    await newAward(firm, "quality-factory", `${year}-12-31`, 2006);
+    if (ended) await newAward(firm, "demonstration-factory", ended, 2006);
+    const after = (await renewalSummary(db(), year)).find((s) => s.tier === "quality-factory")!;
+    expect(after.due).toBe(before.due + 1);
+    const d = (await call(dashboard.loader as never, makeRequest(`/dashboard?year=${year}`, { cookie: await cookie("reviewer") }))).result as any;
+    expect(d.renewals.map((s: { tier: string }) => s.tier)).toEqual(["specialized-new", "green-factory", "demonstration-factory", "quality-factory", "clean-beauty-factory"]);
+    for (const s of d.renewals) {
+      for (const [n, state] of [[s.due, ""], [s.done, "&state=renewed"], [s.lapsed, "&state=lapsed"]] as const) {
+        const r = await call(page.loader as never, makeRequest(`/awards/expiring?year=${year}&tier=${s.tier}${state}`, { cookie: await cookie("reviewer") }));
+        expect((r.result as any).awards.length, `${s.tier}${state}`).toBe(n);
+      }
+    }
+    // A bad year or a state without a year is a 400 naming the field, never a 500.
+    for (const q of ["year=%00", "year=99999", "state=lapsed", `year=${year}&state=x`]) {
+      expect(statusOf((await call(page.loader as never, makeRequest(`/awards/expiring?${q}`, { cookie: await cookie("reviewer") }))).result), q).toBe(400);
+    }
+  });
+});
+
 describe("the pages: expiring list, its export, the settings form, hostile input", () => {
   it("the list page answers 400 for a bad filter and the export carries the scoped rows", async () => {
     const page = await import("~/routes/awards.expiring");

@@ -1,3 +1,4 @@
+import { addDays } from "~/domain/validity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
@@ -390,6 +391,27 @@ describe("seedIfEmpty (real argon2)", () => {
   it("passes the database's own integrity checks", () => {
     expect(sqlite.pragma("foreign_key_check")).toEqual([]);
     expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+  });
+
+  it("spreads titles over their validity and holds renewals in every state (demo-lifecycle)", () => {
+    const today = DEMO_NOW.slice(0, 10);
+    const days = (d: string) => Math.round((Date.parse(d) - Date.parse(today)) / 86_400_000);
+    const current = all<{ valid_until: string }>("SELECT valid_until FROM awards WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until >= ?", today);
+    for (const within of [30, 90, 180]) expect(current.some((w) => days(w.valid_until) <= within && days(w.valid_until) > within / 3), `within ${within}`).toBe(true);
+    const renewals = all<{ status: string; linked: number | null; ended_on: string | null }>(
+      `SELECT a.status, r.id AS linked, old.ended_on FROM applications a JOIN awards old ON old.id = a.renews_award_id
+       LEFT JOIN awards r ON r.application_id = a.id AND r.renews_award_id = old.id ORDER BY a.id`,
+    );
+    expect(renewals.map((r) => r.status).sort()).toEqual(["approved", "draft", "submitted"]);
+    const approved = renewals.find((r) => r.status === "approved")!;
+    expect(approved.linked).not.toBeNull();
+    expect(approved.ended_on).not.toBeNull();
+    // A lapsed title: ended more than 90 days ago, never renewed.
+    expect(all("SELECT id FROM awards w WHERE valid_until < ? AND ended_on IS NULL AND revoked_on IS NULL AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.renews_award_id = w.id)", addDays(today, -90)).length).toBeGreaterThan(0);
+    // The renewal account has its expiry reminder unread; a town officer heard of the submitted renewal.
+    const reminder = all<{ read_at: string | null }>("SELECT n.read_at FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = 'ent-renewal' AND n.kind = 'award.expiring'");
+    expect(reminder).toEqual([{ read_at: null }]);
+    expect(all("SELECT n.id FROM notifications n JOIN users u ON u.id = n.recipient_id JOIN applications a ON n.event_key = 'application:' || a.id || ':v2' WHERE u.role = 'town_officer' AND a.renews_award_id IS NOT NULL").length).toBe(1);
   });
 
   it("is deterministic: two fresh databases get identical rows (password hashes aside)", async () => {

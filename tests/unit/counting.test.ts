@@ -178,6 +178,19 @@ describe("countProgress", () => {
       expect(r.pipelineLevelUndecided).toBe(standing === "level-undecided" ? 1 : 0);
     });
 
+    it("counts a renewal (复核) nowhere: not in the pipeline, not as 级别未定, its award not as achieved", () => {
+      expect(pipelineStanding("specialized-new", "national", true)).toBe("cannot-count");
+      expect(pipelineStanding("green-factory", null, true)).toBe("cannot-count");
+      const r = tierOf(
+        progress({
+          applications: [{ ...inReview("specialized-new", "provincial"), renewal: true }, { ...inReview("specialized-new", null), renewal: true }],
+          awards: [award(1, "specialized-new", "provincial", { renewal: true }), award(2, "specialized-new", "provincial")],
+        }),
+        "specialized-new",
+      );
+      expect([r.pipeline, r.pipelineLevelUndecided, r.achieved]).toEqual([0, 0, 1]);
+    });
+
     it("counts a 市级 专精特新 application nowhere, and level-less ones apart as 级别未定", () => {
       const r = tierOf(
         progress({
