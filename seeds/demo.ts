@@ -27,6 +27,7 @@ import { seedDemoFigures } from "./demo-figures";
 import { seedDemoPool } from "./demo-pool";
 import { seedDemoNotifications } from "./demo-notifications";
 import { seedDemoLifecycle } from "./demo-lifecycle";
+import { seedDemoDiscovery } from "./demo-discovery";
 
 export { DEMO_ENTERPRISE_NAMES, DEMO_ENTERPRISE_USCC, DEMO_NOW, DEMO_PASSWORD, DEMO_SEED } from "./demo-common";
 
@@ -91,6 +92,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
     await seedDemoNotifications(trx, DEMO_NOW);
     await seedDemoLifecycle(trx, DEMO_NOW, demoHash, Object.values(DEMO_ENTERPRISE_NAMES));
   });
+  await seedDemoDiscovery(db, DEMO_NOW);
 }
 
 /** Loads reference data (always, idempotent) and the demo data when there are no firms yet. */

@@ -299,7 +299,7 @@ describe("authorization matrix", () => {
       }
       expect(wrong).toEqual([]);
       expect(leaks).toEqual([]);
-    }, 120_000);
+    }, 300_000);
   }
 
   it("the canaries are really there for those who may see them", async () => {
