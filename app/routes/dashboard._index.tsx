@@ -371,7 +371,7 @@ function RenewalsSection({ data }: { data: LoaderData }) {
     figure("lapsed", "&state=lapsed"),
   ];
   return (
-    <section className="dash-section card" aria-labelledby="renewals-title">
+    <section className="dash-section card no-print" aria-labelledby="renewals-title">
       <h2 id="renewals-title">{t("val.dash.title")}</h2>
       <DataTable columns={columns} data={data.renewals} getRowId={(r) => r.tier} caption={t("val.dash.intro", { year })} />
     </section>

@@ -21,7 +21,7 @@ function inReview(): { counting: number; municipal: number; undecided: number } 
   const db = openRegistryDb();
   try {
     const count = (where: string) =>
-      (db.prepare(`SELECT count(*) AS n FROM applications WHERE tier_code = 'specialized-new' AND year = ? AND status IN ('submitted', 'returned') AND ${where}`).get(YEAR) as { n: number }).n;
+      (db.prepare(`SELECT count(*) AS n FROM applications WHERE tier_code = 'specialized-new' AND year = ? AND status IN ('submitted', 'returned') AND renews_award_id IS NULL AND ${where}`).get(YEAR) as { n: number }).n;
     return {
       counting: count(`level_sought IN ('national', 'provincial')`),
       municipal: count(`level_sought = 'municipal'`),
