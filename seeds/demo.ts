@@ -28,6 +28,7 @@ import { seedDemoPool } from "./demo-pool";
 import { seedDemoNotifications } from "./demo-notifications";
 import { seedDemoLifecycle } from "./demo-lifecycle";
 import { seedDemoDiscovery } from "./demo-discovery";
+import { seedDemoNotices } from "./demo-notices";
 
 export { DEMO_ENTERPRISE_NAMES, DEMO_ENTERPRISE_USCC, DEMO_NOW, DEMO_PASSWORD, DEMO_SEED } from "./demo-common";
 
@@ -91,6 +92,7 @@ export async function seedDemo(db: Kysely<DB>, options: SeedDemoOptions = {}): P
     await syncIdSequences(trx);
     await seedDemoNotifications(trx, DEMO_NOW);
     await seedDemoLifecycle(trx, DEMO_NOW, demoHash, Object.values(DEMO_ENTERPRISE_NAMES));
+    await seedDemoNotices(trx, DEMO_NOW, Object.values(DEMO_ENTERPRISE_NAMES));
   });
   await seedDemoDiscovery(db, DEMO_NOW);
 }
