@@ -24,6 +24,10 @@ const NOTICE_TIERS: TierCode[] = ["demonstration-factory", "quality-factory", "c
 const OFFICE = "定海区经济和信息化局企业服务科";
 const PHONE = "0580-2022000";
 
+/** A notice's title names the tiers of its firms, as the bureau's do. */
+const titleOf = (year: number, batch: string, apps: readonly { tier_code: string }[]) =>
+  `定海区${year}年度${[...new Set(apps.map((a) => getTier(a.tier_code as TierCode).nameZh))].join("、")}拟认定名单公示（${batch}）`;
+
 const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
 
 export async function seedDemoNotices(trx: Kysely<DB>, demoNow: string, excludedFirmNames: readonly string[], loadedOn = todayInShanghai()): Promise<void> {
@@ -72,7 +76,7 @@ export async function seedDemoNotices(trx: Kysely<DB>, demoNow: string, excluded
   const closed = await trx
     .insertInto("notice_batches")
     .values({
-      title: `定海区${year}年度第一批区级示范工厂、品质工厂拟认定名单公示`,
+      title: titleOf(year, "第一批", candidates.slice(0, 2)),
       starts_on: closedStart,
       ends_on: closedEnd,
       working_days: 5,
@@ -134,7 +138,7 @@ export async function seedDemoNotices(trx: Kysely<DB>, demoNow: string, excluded
   const open = await trx
     .insertInto("notice_batches")
     .values({
-      title: `定海区${year}年度第二批区级洁美工厂、示范工厂拟认定名单公示`,
+      title: titleOf(year, "第二批", candidates.slice(2)),
       starts_on: openStart,
       ends_on: openEnd,
       working_days: 5,
