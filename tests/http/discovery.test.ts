@@ -17,6 +17,9 @@ const PAGE = `/cultivation/discovery?tier=specialized-new&year=${YEAR}`;
 beforeAll(async () => {
   server = await startServer();
   database = await openServerDatabase(server.dataDir);
+  // Without the demo's finished runs (seeds/demo-discovery.ts): these tests start from none.
+  await database.db.deleteFrom("discovery_results").execute();
+  await database.db.deleteFrom("discovery_runs").execute();
   cookie = await signInTo(server, "reviewer");
 });
 afterAll(async () => {
