@@ -55,7 +55,16 @@ export const COPY_ORDER = [
   "notice_batches",
   "notice_items",
   "notice_objections",
+  "discovery_runs",
+  "discovery_results",
 ] as const;
+
+/**
+ * Columns that point forward in COPY_ORDER (a renewal application names the award it renews,
+ * and awards name their applications): copied as NULL with their table, set once every table
+ * is in, while the triggers are still off.
+ */
+const FORWARD_COLUMNS: Partial<Record<(typeof COPY_ORDER)[number], string[]>> = { applications: ["renews_award_id"] };
 
 export interface CopyReport {
   from: string;
@@ -82,6 +91,13 @@ export async function copyRegistry(options: { from: string; to: string; batch?: 
         throw new Error(`The PostgreSQL database is not empty (${table} has rows): copy into an empty database.`);
       }
     }
+    // Every table of the registry is copied: a table added by a migration must be listed above.
+    const known = new Set<string>(COPY_ORDER);
+    const missing = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'`.execute(source.db)).rows
+      .map((r) => r.name)
+      .filter((name) => !known.has(name));
+    if (missing.length) throw new Error(`db:copy does not know the tables ${missing.join(", ")}: add them to COPY_ORDER.`);
+    const later: { table: string; id: unknown; column: string; value: unknown }[] = [];
     await target.db.transaction().execute(async (trx) => {
       // Reference rows a migration may have written are replaced by the registry's own.
       for (const table of [...COPY_ORDER].reverse()) await sql`ALTER TABLE ${sql.table(table)} DISABLE TRIGGER USER`.execute(trx);
@@ -98,10 +114,21 @@ export async function copyRegistry(options: { from: string; to: string; batch?: 
             : sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} LIMIT ${batch} OFFSET ${offset}`;
           const rows = (await page.execute(source.db)).rows;
           if (rows.length === 0) break;
+          const forward = FORWARD_COLUMNS[table] ?? [];
+          for (const row of rows) {
+            for (const column of forward) {
+              if (row[column] === null || row[column] === undefined) continue;
+              later.push({ table, id: row.id, column, value: row[column] });
+              row[column] = null;
+            }
+          }
           await (trx as Kysely<DB>).insertInto(table as keyof DB).values(rows as never).execute();
           after = rows[rows.length - 1]!.id;
           offset += rows.length;
         }
+      }
+      for (const f of later) {
+        await sql`UPDATE ${sql.table(f.table)} SET ${sql.ref(f.column)} = ${f.value} WHERE id = ${f.id}`.execute(trx);
       }
       for (const table of COPY_ORDER) await sql`ALTER TABLE ${sql.table(table)} ENABLE TRIGGER USER`.execute(trx);
       await syncIdSequences(trx);

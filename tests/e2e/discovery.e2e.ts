@@ -91,8 +91,12 @@ describe("discovery with JavaScript on", () => {
     await officer.page.getByRole("button", { name: "筛选", exact: true }).click();
     await officer.page.waitForURL(/verdict=near/);
     await waitForHydration(officer.page);
-    // No run of this year yet for the town: the page says so and offers to start one.
-    const runsBefore = query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE year = ? AND scope = 'jintang'`, YEAR)[0]!.n;
+    // No run of this year yet that the town may read: the page says so and offers to start one.
+    // (The demo holds a district run per tier, which a town officer reads narrowed to its town.)
+    const runsBefore = query<{ n: number }>(
+      `SELECT count(*) AS n FROM discovery_runs WHERE year = ? AND tier_code = 'specialized-new' AND scope IN ('jintang', 'district')`,
+      YEAR,
+    )[0]!.n;
     if (runsBefore === 0) await officer.page.getByText("该梯度和年度还没有预审结果").waitFor();
     await officer.page.getByRole("button", { name: runsBefore === 0 ? "开始预审" : "重新预审", exact: true }).click();
     const row = officer.page.locator("tbody tr", { hasText: FIRM });

@@ -204,6 +204,9 @@ describe("public notice", () => {
     // The window closes: the closing job runs with a clock the day after the last day.
     const open = registryDb();
     try {
+      // The demo's open notice (seeds/demo-notices.ts) started today too: it stays open past this
+      // clock, so that only this batch closes.
+      await open.db.updateTable("notice_batches").set({ ends_on: "2099-12-31" }).where("id", "<>", batchId).where("closed_at", "is", null).execute();
       const counts = await closeDueNotices(open.db, new Date(new Date(`${endsOn}T12:00:00+08:00`).getTime() + 24 * 3600_000));
       expect(counts.approved).toBe(2);
     } finally {
