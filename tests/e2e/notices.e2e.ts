@@ -197,7 +197,8 @@ describe("public notice", () => {
       `SELECT i.application_id, a.status FROM notice_items i JOIN applications a ON a.id = i.application_id WHERE i.batch_id = ? ORDER BY i.position`,
       batchId,
     );
-    expect(items).toEqual(two.map((c) => ({ application_id: c.id, status: "publicized" })));
+    const byId = (x: { application_id: number }, y: { application_id: number }) => x.application_id - y.application_id;
+    expect([...items].sort(byId)).toEqual(two.map((c) => ({ application_id: c.id, status: "publicized" })).sort(byId));
     const [batch] = queryRegistry<{ ends_on: string; title: string }>(`SELECT ends_on, title FROM notice_batches WHERE id = ?`, batchId);
     expect(batch).toEqual({ ends_on: endsOn, title: "第二批区级工厂拟认定公示" });
 
