@@ -6,6 +6,10 @@ import { runStatements, type Statement } from "./ddl";
  * at most 10 MB): stored under the uploads folder by a random key like evidence files, with its
  * cleaned display name, type, size and SHA-256 here. Only the bureau downloads it. All five
  * columns are set together or not at all.
+ *
+ * Written for SQLite and translated for PostgreSQL by ./ddl.ts, like every migration (STRICT
+ * dropped, json_valid() as registry_json_valid() from 0001); `npm run test:pg` applies it and runs its tests
+ * on PostgreSQL.
  */
 const statements: Statement[] = [
   `ALTER TABLE notice_objections ADD COLUMN file_name TEXT CHECK (file_name IS NULL OR length(file_name) <= 200)`,

@@ -19,6 +19,10 @@ import { runStatements, type Statement } from "./ddl";
  *
  * A finished run supersedes the older runs of its tier, year and scope: they and their results
  * are deleted in the transaction that marks it done.
+ *
+ * Written for SQLite and translated for PostgreSQL by ./ddl.ts, like every migration (STRICT
+ * dropped, json_valid() as registry_json_valid() from 0001); `npm run test:pg` applies it and runs its tests
+ * on PostgreSQL.
  */
 const statements: Statement[] = [
   `CREATE TABLE discovery_runs (
