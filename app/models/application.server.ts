@@ -4,6 +4,7 @@
  * version) and writes exactly one application_events row in the same transaction, so two people
  * acting on the same application at once can never both succeed (and never make two awards).
  */
+import { NotFound, Forbidden } from "~/domain/errors";
 import { transact } from "../../db/dialect/transact";
 import { sql, type Kysely } from "kysely";
 import type { Db } from "../../db/client";
@@ -29,7 +30,6 @@ import { notifyApplicationTransition } from "~/models/notification.server";
 import { followApplication, lockFirmsForPool } from "~/models/pool.server";
 import { missingEvidenceOf, requiredEvidence } from "~/models/evidence.server";
 import type { AttachmentKind } from "~/domain/attachments";
-import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 import { defaultValidUntil } from "~/models/tier-validity.server";
 
@@ -42,11 +42,6 @@ export type CommandResult =
   | { ok: false; error: "award-exists" }
   /** Submission refused: required evidence kinds without a file, in the order of the work. */
   | { ok: false; error: "evidence-missing"; missing: AttachmentKind[] };
-
-/** In scope, but the caller's role may never take this action: 403. */
-export function forbidden(): Response {
-  return new Response("Forbidden", { status: 403 });
-}
 
 class Rollback extends Error {
   constructor(readonly result: CommandResult) {
@@ -94,7 +89,7 @@ export interface ApplicationSummary {
 
 /** The application if the caller may see it; otherwise a thrown 404 (the same as missing). */
 export async function getApplicationSummary(db: Db, caller: Caller, id: number): Promise<ApplicationSummary> {
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound("application");
   const row = await base(db)
     .select([
       "a.id",
@@ -111,7 +106,7 @@ export async function getApplicationSummary(db: Db, caller: Caller, id: number):
     .where(scope(caller))
     .where("a.id", "=", id)
     .executeTakeFirst();
-  if (!row) throw notFound();
+  if (!row) throw new NotFound("application");
   return {
     id: row.id,
     enterpriseId: row.enterprise_id,
@@ -327,16 +322,16 @@ export async function getApplicantEnterprise(
   caller: Caller,
   enterpriseId: number,
 ): Promise<{ id: number; name: string; uscc: string; townCode: string; contactName: string | null; contactPhone: string | null }> {
-  if (!roleMayEver(caller.role, "submit")) throw forbidden();
-  if (caller.role === "enterprise" && caller.enterpriseId !== enterpriseId) throw notFound();
-  if (!Number.isSafeInteger(enterpriseId) || enterpriseId <= 0) throw notFound();
+  if (!roleMayEver(caller.role, "submit")) throw new Forbidden("role");
+  if (caller.role === "enterprise" && caller.enterpriseId !== enterpriseId) throw new NotFound("application");
+  if (!Number.isSafeInteger(enterpriseId) || enterpriseId <= 0) throw new NotFound("application");
   const row = await db
     .selectFrom("enterprises")
     .select(["id", "name", "uscc", "town_code", "contact_name", "contact_phone"])
     .where("id", "=", enterpriseId)
     .where("archived_at", "is", null)
     .executeTakeFirst();
-  if (!row) throw notFound();
+  if (!row) throw new NotFound("application");
   return {
     id: row.id,
     name: row.name,
@@ -349,7 +344,7 @@ export async function getApplicantEnterprise(
 
 /** Firms a reviewer may apply for on their behalf, found by name or credit code (at most 20). */
 export async function searchApplicantFirms(db: Db, caller: Caller, q: string) {
-  if (!seesEverything(caller)) throw forbidden();
+  if (!seesEverything(caller)) throw new Forbidden("role");
   const text = q.trim();
   if (text === "") return [];
   const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -612,7 +607,7 @@ async function transition(
   }>,
 ): Promise<CommandResult> {
   const app = await getApplicationSummary(db, caller, id);
-  if (!roleMayEver(caller.role, action)) throw forbidden();
+  if (!roleMayEver(caller.role, action)) throw new Forbidden("role");
   if (!canTransition(caller.role, app.status, action) || app.version !== expectedVersion) {
     return { ok: false, error: "conflict" };
   }
@@ -809,7 +804,7 @@ export async function approveApplication(
   // An application in public notice is approved only once its window has closed (asked after
   // the scope and role checks, so that it tells nobody else anything).
   await getApplicationSummary(db, caller, id);
-  if (!roleMayEver(caller.role, "approve")) throw forbidden();
+  if (!roleMayEver(caller.role, "approve")) throw new Forbidden("role");
   const inNotice = await db
     .selectFrom("notice_items as i")
     .innerJoin("notice_batches as b", "b.id", "i.batch_id")

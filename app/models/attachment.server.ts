@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { NotFound, Forbidden } from "~/domain/errors";
 import { transact } from "../../db/dialect/transact";
 import fs from "node:fs";
 import path from "node:path";
@@ -16,7 +17,6 @@ import {
 } from "~/domain/attachments";
 import { seesEverything, type Caller } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
-import { notFound } from "~/utils/auth.server";
 import { recordAudit } from "./audit.server";
 
 export type AttachmentView = {
@@ -67,10 +67,6 @@ export function attachmentPageOf(request: Request): AttachmentPage {
   return new URL(request.url).searchParams.get("from") === "edit" ? "edit" : "detail";
 }
 
-function forbidden(): Response {
-  return new Response("Forbidden", { status: 403 });
-}
-
 /** The application if the caller may see it (scope in the WHERE), else undefined. */
 async function applicationInScope(db: Db, caller: Caller, applicationId: number) {
   let q = db
@@ -86,7 +82,7 @@ async function applicationInScope(db: Db, caller: Caller, applicationId: number)
 
 /** The evidence files of an application the caller may see, oldest first; 404 outside scope. */
 export async function listAttachments(db: Db, caller: Caller, applicationId: number): Promise<AttachmentView[]> {
-  if (!(await applicationInScope(db, caller, applicationId))) throw notFound();
+  if (!(await applicationInScope(db, caller, applicationId))) throw new NotFound("attachment");
   const rows = await db
     .selectFrom("attachments")
     .select(["id", "kind", "original_name", "mime", "size", "uploaded_at"])
@@ -125,9 +121,9 @@ export async function checkUploadAllowed(
   applicationId: number,
 ): Promise<{ ok: true } | { ok: false; reason: AttachmentRefusal }> {
   const app = await applicationInScope(db, caller, applicationId);
-  if (!app) throw notFound();
+  if (!app) throw new NotFound("attachment");
   if (!attachmentsEditable(caller.role, app.status as Status)) {
-    if (caller.role === "town_officer") throw forbidden();
+    if (caller.role === "town_officer") throw new Forbidden("role");
     return { ok: false, reason: "status" };
   }
   if ((await liveCount(db, applicationId)) >= MAX_ATTACHMENTS_PER_APPLICATION) return { ok: false, reason: "count" };
@@ -300,10 +296,10 @@ async function attachmentInScope(db: Db, caller: Caller, attachmentId: number) {
 /** What the download route needs: 404 when out of scope, removed, or the file is missing on disk. */
 export async function getAttachmentFile(db: Db, caller: Caller, attachmentId: number) {
   const row = await attachmentInScope(db, caller, attachmentId);
-  if (!row) throw notFound();
+  if (!row) throw new NotFound("attachment");
   const filePath = path.join(uploadsDir(), row.storage_key);
   const stat = await fs.promises.stat(filePath).catch(() => null);
-  if (!stat?.isFile()) throw notFound();
+  if (!stat?.isFile()) throw new NotFound("attachment");
   return { id: row.id, originalName: row.original_name, mime: row.mime as AttachmentMime, size: stat.size, path: filePath };
 }
 
@@ -318,9 +314,9 @@ export async function removeAttachment(
 ): Promise<{ ok: true; applicationId: number; name: string } | { ok: false; reason: "status"; applicationId: number }> {
   return transact(db, async (trx) => {
     const row = await attachmentInScope(trx, caller, attachmentId);
-    if (!row) throw notFound();
+    if (!row) throw new NotFound("attachment");
     if (!attachmentsEditable(caller.role, row.status as Status)) {
-      if (caller.role === "town_officer") throw forbidden();
+      if (caller.role === "town_officer") throw new Forbidden("role");
       return { ok: false as const, reason: "status" as const, applicationId: row.application_id };
     }
     await trx.updateTable("attachments").set({ deleted_at: new Date().toISOString() }).where("id", "=", row.id).execute();

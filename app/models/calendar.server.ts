@@ -2,6 +2,7 @@
  * The working-day calendar's exceptions (calendar_exceptions): the holidays and make-up working
  * days the bureau keeps on /admin/calendar, read by every job that counts working days.
  */
+import { Forbidden } from "~/domain/errors";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/dialect/sql";
 import { exceptionMap, type CalendarExceptionKind, type CalendarExceptions } from "~/domain/calendar";
@@ -40,7 +41,7 @@ export async function loadCalendarExceptions(db: Db): Promise<CalendarExceptions
 }
 
 function assertAdmin(caller: Caller) {
-  if (!seesEverything(caller) || caller.role !== "admin") throw new Response("Forbidden", { status: 403 });
+  if (!seesEverything(caller) || caller.role !== "admin") throw new Forbidden("role");
 }
 
 export async function addCalendarException(db: Db, caller: Caller, entry: CalendarEntry): Promise<{ ok: true } | { ok: false; error: "date-taken" }> {

@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { Forbidden } from "~/domain/errors";
 import { transact } from "../../db/dialect/transact";
 import type { Db } from "../../db/client";
 import type { DB } from "../../db/schema";
@@ -65,7 +66,7 @@ export type ChecklistChange =
   | { ok: false; error: "code-taken" | "missing" };
 
 function assertBureau(actor: Caller) {
-  if (!seesEverything(actor)) throw new Response("Forbidden", { status: 403 });
+  if (!seesEverything(actor)) throw new Forbidden("role");
 }
 
 type Trx = Transaction<DB>;

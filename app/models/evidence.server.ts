@@ -2,6 +2,7 @@
  * Required evidence (必需证明材料): which kinds of file each tier requires before a firm can
  * submit, kept per tier by the bureau (/admin/checklists), and what an application still lacks.
  */
+import { Forbidden } from "~/domain/errors";
 import { transact } from "../../db/dialect/transact";
 import type { Db } from "../../db/client";
 import { ATTACHMENT_KINDS, inWorkOrder, missingEvidence, type AttachmentKind } from "~/domain/attachments";
@@ -50,7 +51,7 @@ export async function setEvidenceRequirements(
   actor: Caller,
   requirements: Partial<Record<TierCode, readonly AttachmentKind[]>>,
 ): Promise<{ changed: TierCode[] }> {
-  if (!seesEverything(actor)) throw new Response("Forbidden", { status: 403 });
+  if (!seesEverything(actor)) throw new Forbidden("role");
   return transact(db, async (trx) => {
     const before = await listEvidenceRequirements(trx);
     const now = new Date().toISOString();

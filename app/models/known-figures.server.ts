@@ -4,11 +4,11 @@
  * forms' prefill read. It is the firm's yearly figures (enterprise_figures) of the year before
  * the application's, with the year before that for the criteria that read two years.
  */
+import { NotFound } from "~/domain/errors";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { eligibilityPayloadOf } from "~/models/figures.server";
 import { getEnterprise } from "~/models/enterprise.server";
-import { notFound } from "~/utils/auth.server";
 
 export interface KnownFigures {
   /** Payload keys with the values the registry holds; absent when it holds none. */
@@ -24,9 +24,9 @@ export interface KnownFigures {
  * figures would be shown under the wrong year's label).
  */
 export async function knownEligibilityPayload(db: Db, caller: Caller, enterpriseId: number, year: number): Promise<KnownFigures> {
-  if (!Number.isSafeInteger(enterpriseId) || enterpriseId <= 0) throw notFound();
+  if (!Number.isSafeInteger(enterpriseId) || enterpriseId <= 0) throw new NotFound("enterprise");
   const firm = await getEnterprise(db, caller, enterpriseId);
-  if (!firm || firm.archivedAt) throw notFound();
+  if (!firm || firm.archivedAt) throw new NotFound("enterprise");
   const known = await eligibilityPayloadOf(db, caller, enterpriseId, year - 1);
   return { payload: known?.payload ?? {}, figuresYear: year - 1, aboveScale: firm.aboveScale };
 }

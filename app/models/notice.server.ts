@@ -4,6 +4,7 @@
  * resolution, and the scheduled closing of a batch whose window has passed. Rules in
  * app/domain/notice.ts; the lifecycle is told in README.md ("Public notice").
  */
+import { NotFound, Forbidden } from "~/domain/errors";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,10 +18,9 @@ import { TIERS, type TierCode } from "~/domain/tiers";
 import type { ReasonCode } from "~/domain/state-machine";
 import { recordAudit } from "~/models/audit.server";
 import { loadCalendarExceptions } from "~/models/calendar.server";
-import { approveAfterNotice, decideWithReason, forbidden, proposeApplication } from "~/models/application.server";
+import { approveAfterNotice, decideWithReason, proposeApplication } from "~/models/application.server";
 import type { ReceivedFile } from "~/models/attachment.server";
 import { createNotification, reviewers } from "~/models/notification.server";
-import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 import { currentClientAddress } from "~/utils/request-context.server";
 
@@ -31,7 +31,7 @@ class Rollback<T> extends Error {
 }
 
 function requireDecider(caller: Caller): void {
-  if (!seesEverything(caller) || (caller.role !== "reviewer" && caller.role !== "admin")) throw forbidden();
+  if (!seesEverything(caller) || (caller.role !== "reviewer" && caller.role !== "admin")) throw new Forbidden("role");
 }
 
 // ───────────────────────────── settings ─────────────────────────────
@@ -94,7 +94,7 @@ export async function proposeBatch(db: Db, caller: Caller, input: ProposeInput):
   let days: number | null = null;
   for (const a of input.applications) {
     const row = apps.find((r) => r.id === a.id);
-    if (!row) throw notFound();
+    if (!row) throw new NotFound("notice");
     const setting = settings.find((s) => s.tierCode === row.tier_code)!;
     if (!setting.enabled) return { ok: false, error: "notice-off", applicationId: a.id };
     if (days !== null && days !== setting.workingDays) return { ok: false, error: "mixed-days", applicationId: a.id };
@@ -222,7 +222,7 @@ export async function previewProposal(db: Db, caller: Caller, startsOn: string, 
 export async function getBatch(db: Db, caller: Caller, id: number) {
   requireDecider(caller);
   const b = await db.selectFrom("notice_batches").select(["id", "title", "starts_on", "ends_on"]).where("id", "=", id).executeTakeFirst();
-  if (!b) throw notFound();
+  if (!b) throw new NotFound("notice");
   return { id: b.id, title: b.title, startsOn: b.starts_on, endsOn: b.ends_on };
 }
 
@@ -230,7 +230,7 @@ export async function getBatch(db: Db, caller: Caller, id: number) {
 
 /** A notice id from the URL; anything but a plain positive number answers 404. */
 export function noticeIdOf(raw: string | undefined): number {
-  if (!raw || !/^[1-9]\d{0,14}$/.test(raw)) throw notFound();
+  if (!raw || !/^[1-9]\d{0,14}$/.test(raw)) throw new NotFound("notice");
   return Number(raw);
 }
 
@@ -312,7 +312,7 @@ export async function getPublicNotice(db: Db, id: number, today = todayInShangha
     .where("id", "=", id)
     .where("starts_on", "<=", today)
     .executeTakeFirst();
-  if (!b) throw notFound();
+  if (!b) throw new NotFound("notice");
   const items = await publicItems(db, [b.id]);
   return {
     id: b.id,
@@ -447,16 +447,16 @@ export async function listObjections(db: Db, caller: Caller, applicationId: numb
  * file missing on disk answers 404 (the public never gets back what was filed).
  */
 export async function getObjectionFile(db: Db, caller: Caller, objectionId: number) {
-  if (caller.role !== "reviewer" && caller.role !== "admin") throw notFound();
+  if (caller.role !== "reviewer" && caller.role !== "admin") throw new NotFound("notice");
   const row = await db
     .selectFrom("notice_objections")
     .select(["id", "reference", "file_name", "file_mime", "file_key"])
     .where("id", "=", objectionId)
     .executeTakeFirst();
-  if (!row?.file_key || !row.file_mime) throw notFound();
+  if (!row?.file_key || !row.file_mime) throw new NotFound("notice");
   const filePath = path.join(dataPaths().uploadsDir, row.file_key);
   const stat = await fs.promises.stat(filePath).catch(() => null);
-  if (!stat?.isFile()) throw notFound();
+  if (!stat?.isFile()) throw new NotFound("notice");
   return { id: row.id, reference: row.reference, originalName: row.file_name ?? "", mime: row.file_mime, size: stat.size, path: filePath };
 }
 
@@ -490,7 +490,7 @@ export type ResolveResult = { ok: true } | { ok: false; error: "conflict" };
 export async function resolveObjection(db: Db, caller: Caller, objectionId: number, input: ResolveInput): Promise<ResolveResult> {
   requireDecider(caller);
   const objection = await db.selectFrom("notice_objections").select(["id", "application_id", "status", "reference"]).where("id", "=", objectionId).executeTakeFirst();
-  if (!objection) throw notFound();
+  if (!objection) throw new NotFound("notice");
   if (objection.status !== "pending") return { ok: false, error: "conflict" };
   const now = new Date().toISOString();
   try {

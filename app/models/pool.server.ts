@@ -9,6 +9,7 @@
  * after `lockFirmsForPool` took the firm's row, which `addToPool` takes too — so a firm added to
  * the pool while its application moves is never left in a status the application contradicts.
  */
+import { NotFound } from "~/domain/errors";
 import { sql, type Kysely } from "kysely";
 import type { Db } from "../../db/client";
 import { isUniqueViolation, likeInsensitive, containsPattern, lockRowsById } from "../../db/dialect/sql";
@@ -28,7 +29,6 @@ import {
 import { seesEverything, type Caller } from "~/domain/scope";
 import type { Action, Status } from "~/domain/state-machine";
 import { LEVELS, countsTowardTarget, type TierCode } from "~/domain/tiers";
-import { notFound } from "~/utils/auth.server";
 import { recordAudit } from "./audit.server";
 
 type Trx = Kysely<DB>;
@@ -37,7 +37,7 @@ type Trx = Kysely<DB>;
 export function assertPoolCaller(caller: Caller): void {
   if (seesEverything(caller)) return;
   if (caller.role === "town_officer" && caller.townCode) return;
-  throw notFound();
+  throw new NotFound("pool-entry");
 }
 
 /** The caller's scope over `enterprises e`. */
@@ -483,7 +483,7 @@ export interface PoolEntryDetail extends PoolRow {
 /** One entry with its plan, visits and the firm's applications of the tier; 404 outside scope. */
 export async function getPoolEntry(db: Db, caller: Caller, id: number, today: string): Promise<PoolEntryDetail> {
   assertPoolCaller(caller);
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound("pool-entry");
   const row = await db
     .selectFrom("pool_entries as p")
     .innerJoin("enterprises as e", "e.id", "p.enterprise_id")
@@ -520,7 +520,7 @@ export async function getPoolEntry(db: Db, caller: Caller, id: number, today: st
     .where(firmScope(caller))
     .where("p.id", "=", id)
     .executeTakeFirst();
-  if (!row) throw notFound();
+  if (!row) throw new NotFound("pool-entry");
   const [tasks, visits, applications] = await Promise.all([
     db
       .selectFrom("pool_tasks")
@@ -598,7 +598,7 @@ export type PoolCommandResult =
 /** The entry's firm town and status, in scope; 404 otherwise. */
 async function entryInScope(db: Db, caller: Caller, id: number) {
   assertPoolCaller(caller);
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound("pool-entry");
   const row = await db
     .selectFrom("pool_entries as p")
     .innerJoin("enterprises as e", "e.id", "p.enterprise_id")
@@ -606,7 +606,7 @@ async function entryInScope(db: Db, caller: Caller, id: number) {
     .where(firmScope(caller))
     .where("p.id", "=", id)
     .executeTakeFirst();
-  if (!row) throw notFound();
+  if (!row) throw new NotFound("pool-entry");
   return row;
 }
 

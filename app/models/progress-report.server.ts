@@ -146,6 +146,9 @@ export async function reportXlsx(tables: ReportTables): Promise<Uint8Array<Array
 }
 
 /** Builds the report for the caller (district figures; by town in the caller's scope) and audits it. */
+/** A report ready to send: its bytes and its names. */
+export type ReportFile = Awaited<ReturnType<typeof exportProgressReport>>;
+
 export async function exportProgressReport(db: Db, caller: Caller, year: number, format: "csv" | "xlsx") {
   const report = await loadProgress(db, caller, year);
   const tables = reportTables(report);
@@ -157,20 +160,4 @@ export async function exportProgressReport(db: Db, caller: Caller, year: number,
     data: { year, format, towns: report.towns.length },
   });
   return { format, body, filename: `培育进度报表-${year}.${format}`, asciiFilename: `progress-report-${year}.${format}` };
-}
-
-const MIME = {
-  csv: "text/csv; charset=utf-8",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-} as const;
-
-/** A download: the Chinese file name for browsers that read filename*, an ASCII one for the rest. */
-export function downloadResponse(file: Awaited<ReturnType<typeof exportProgressReport>>): Response {
-  return new Response(file.body, {
-    headers: {
-      "Content-Type": MIME[file.format],
-      "Content-Disposition": `attachment; filename="${file.asciiFilename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-      "Cache-Control": "no-store",
-    },
-  });
 }

@@ -4,12 +4,12 @@
  * no request scans applications or awards. The firm lists behind each figure (drill-downs) read
  * the rows, scoped to the caller.
  */
+import { NotFound } from "~/domain/errors";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { paceNeeded, pipelineStanding, shanghaiYear, type Coverage } from "~/domain/counting";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { LEVELS, TIERS, TIER_CODES, countsTowardTarget, isLevel, type Level, type TierCode } from "~/domain/tiers";
-import { notFound } from "~/utils/auth.server";
 
 const CLEAN_BEAUTY = "clean-beauty-factory";
 /** Decided applications: they left the pipeline approved (incl. later revoked) or not. */
@@ -393,11 +393,11 @@ export async function loadProgress(
 export async function scopedTown(db: Db, caller: Caller, requested: string | null): Promise<string | null> {
   if (requested) {
     const exists = await db.selectFrom("towns").select("code").where("code", "=", requested).executeTakeFirst();
-    if (!exists) throw notFound();
+    if (!exists) throw new NotFound("town");
   }
   if (seesEverything(caller)) return requested;
-  if (caller.role !== "town_officer" || !caller.townCode) throw notFound();
-  if (requested && requested !== caller.townCode) throw notFound();
+  if (caller.role !== "town_officer" || !caller.townCode) throw new NotFound("town");
+  if (requested && requested !== caller.townCode) throw new NotFound("town");
   return caller.townCode;
 }
 

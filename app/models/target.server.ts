@@ -2,6 +2,7 @@
  * Yearly targets per tier (targets table). Reading is open to the bureau's roles; writing is for
  * reviewers and admins (checked here as well as in the route), and every change is audited.
  */
+import { Forbidden } from "~/domain/errors";
 import { transact } from "../../db/dialect/transact";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
@@ -54,7 +55,7 @@ export async function saveTargets(
   counts: Record<TierCode, number>,
   now = new Date(),
 ): Promise<TargetChange[]> {
-  if (!seesEverything(caller)) throw new Response("Forbidden", { status: 403 });
+  if (!seesEverything(caller)) throw new Forbidden("role");
   return transact(db, async (trx) => {
     const existing = await trx
       .selectFrom("targets")
@@ -146,7 +147,7 @@ export async function saveTownTargets(
   counts: Record<string, number>,
   now = new Date(),
 ): Promise<{ town: string; old: number | null; new: number }[]> {
-  if (!seesEverything(caller)) throw new Response("Forbidden", { status: 403 });
+  if (!seesEverything(caller)) throw new Forbidden("role");
   return transact(db, async (trx) => {
     const known = new Set((await trx.selectFrom("towns").select("code").execute()).map((t) => t.code));
     const existing = await trx

@@ -4,6 +4,7 @@
  * 0015), scopes lists like the registry, and starts renewal applications. A renewal is approved
  * by approveApplication (application.server.ts), which links the new award and ends the old one.
  */
+import { NotFound } from "~/domain/errors";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { getTier, isTierCode, type Level, type TierCode, TIER_CODES } from "~/domain/tiers";
@@ -21,7 +22,6 @@ import { recordAudit } from "~/models/audit.server";
 import { createNotification, firmUsers } from "~/models/notification.server";
 import { transact } from "../../db/dialect/transact";
 import { knownEligibilityPayload } from "~/models/known-figures.server";
-import { notFound } from "~/utils/auth.server";
 import { todayInShanghai } from "~/utils/format";
 import { loadTierValidity } from "~/models/tier-validity.server";
 
@@ -30,7 +30,7 @@ export { defaultValidUntil, loadTierValidity } from "~/models/tier-validity.serv
 
 /** Saves one tier's settings (admins and reviewers), audited with the values before and after. */
 export async function updateTierValidity(db: Db, caller: Caller, input: TierValidity): Promise<void> {
-  if (!seesEverything(caller)) throw notFound();
+  if (!seesEverything(caller)) throw new NotFound("award");
   const before = (await loadTierValidity(db)).get(input.tierCode)!;
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
@@ -202,7 +202,7 @@ export type StartRenewalResult =
  * does not lapse, or outside its renewal window.
  */
 export async function startRenewal(db: Db, caller: Caller, awardId: number, today = todayInShanghai()): Promise<StartRenewalResult> {
-  if (!Number.isSafeInteger(awardId) || awardId <= 0) throw notFound();
+  if (!Number.isSafeInteger(awardId) || awardId <= 0) throw new NotFound("award");
   let q = db
     .selectFrom("awards as w")
     .innerJoin("enterprises as e", "e.id", "w.enterprise_id")
@@ -215,7 +215,7 @@ export async function startRenewal(db: Db, caller: Caller, awardId: number, toda
         : q.where("e.town_code", "=", caller.townCode ?? "");
   }
   const award = await q.executeTakeFirst();
-  if (!award) throw notFound();
+  if (!award) throw new NotFound("award");
   const existing = await db
     .selectFrom("applications")
     .select(["id"])

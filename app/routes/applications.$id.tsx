@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { Forbidden } from "~/domain/errors";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
@@ -21,7 +22,6 @@ import {
   revokeApplication,
   roleMayEver,
   withdrawApplication,
-  forbidden,
   type CommandResult,
 } from "~/models/application.server";
 import { listAttachments } from "~/models/attachment.server";
@@ -83,7 +83,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "resolve-objection") return resolveObjectionAction(user, lang, app.id, formData);
   // A role that may never take this action is refused before its form is even read.
   if ((DETAIL_INTENTS as readonly string[]).includes(intent) && !roleMayEver(user.role, intent as Action)) {
-    throw forbidden();
+    throw new Forbidden("role");
   }
   const submission = parseWithZod(formData, { schema: detailActionSchema(lang, app.tierCode) });
   if (submission.status !== "success") {
@@ -125,7 +125,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
  * returned or rejected, in one transaction (resolveObjection). Bureau only.
  */
 async function resolveObjectionAction(user: Awaited<ReturnType<typeof requireUser>>, lang: ReturnType<typeof langFromCookieHeader>, applicationId: number, formData: FormData) {
-  if (user.role !== "reviewer" && user.role !== "admin") throw forbidden();
+  if (user.role !== "reviewer" && user.role !== "admin") throw new Forbidden("role");
   const objectionId = Number(formData.get("objection"));
   const own = (await listObjections(db(), user, applicationId)).find((o) => o.id === objectionId);
   // An objection of another application (or none) is not found from this page.

@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { Forbidden } from "~/domain/errors";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -12,7 +13,6 @@ import { REASON_NAMES, canTransition, isReasonCode } from "~/domain/state-machin
 import { getTier } from "~/domain/tiers";
 import {
   firmFigures,
-  forbidden,
   getApplicationDetail,
   getApplicationSummary,
   roleMayEver,
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   // Scope first (404), then role (403): an application out of reach is simply not there.
   const detail = await getApplicationDetail(db(), user, Number(params.id));
-  if (!roleMayEver(user.role, "edit")) throw forbidden();
+  if (!roleMayEver(user.role, "edit")) throw new Forbidden("role");
   if (!canTransition(user.role, detail.status, "edit")) throw redirect(`/applications/${detail.id}`);
   const [checklist, attachments, required] = await Promise.all([
     listChecklist(db(), detail.tierCode),
@@ -86,7 +86,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const app = await getApplicationSummary(db(), user, Number(params.id));
-  if (!roleMayEver(user.role, "edit")) throw forbidden();
+  if (!roleMayEver(user.role, "edit")) throw new Forbidden("role");
   const formData = await request.formData();
   const checklist = await listChecklist(db(), app.tierCode);
   const years = applicationYears(todayInShanghai());

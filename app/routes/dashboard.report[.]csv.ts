@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { defaultYear, targetYears } from "~/models/progress.server";
-import { exportProgressReport, downloadResponse } from "~/models/progress-report.server";
+import { exportProgressReport } from "~/models/progress-report.server";
+import { downloadResponse } from "~/utils/download.server";
 import { parseYearParam } from "~/schemas/progress.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

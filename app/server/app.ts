@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { admissionControl } from "./admission";
 import { createRemixHandler } from "./remix-handler";
+import { withDomainErrors } from "./domain-errors";
 import { admissionExemption } from "./route-needs";
 import { objectionRateLimit } from "./objection-limit";
 import { bodyCheck } from "./request-body";
@@ -120,7 +121,8 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
   if (limit > 0) app.use(admissionControl(limit, admissionExemption(build)));
 
   const remix = createRemixHandler({
-    build,
+    // Models throw NotFound / Forbidden / Conflict / Invalid; here they become 404/403/409/400.
+    build: withDomainErrors(build),
     mode: process.env.NODE_ENV ?? "production",
     getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientAddress: req.ip }),
   });

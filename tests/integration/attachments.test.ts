@@ -273,7 +273,7 @@ describe("scope", () => {
     expect(statusOf(up.result)).toBe(404);
     const del = await call(remove.action, makeRequest(`/attachments/${fileId}/delete`, { method: "POST", cookie: ent2 }), { id: String(fileId) });
     expect(statusOf(del.result)).toBe(404);
-    await expect(listAttachments(db(), { id: 6, role: "enterprise", enterpriseId: 2, townCode: null }, app1)).rejects.toMatchObject({ status: 404 });
+    await expect(listAttachments(db(), { id: 6, role: "enterprise", enterpriseId: 2, townCode: null }, app1)).rejects.toMatchObject({ kind: "not-found" });
     expect((await rowsOf(app1)).length).toBe(1);
     expect((await rowsOf(app1))[0].deleted_at).toBeNull();
   });

@@ -5,6 +5,8 @@
  * folder, so a new route without a row here fails the first test. Each scope is seeded with a
  * canary string; no response may carry the canary of a scope its caller cannot see.
  */
+import { isDomainError } from "../../app/domain/errors";
+import { domainErrorResponse } from "../../app/server/domain-errors";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -221,6 +223,7 @@ async function invoke(fn: (args: any) => unknown, request: Request, params: Reco
     return await fn({ request, params, context: {} });
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
+    if (isDomainError(thrown)) return domainErrorResponse(thrown);
     throw thrown;
   }
 }

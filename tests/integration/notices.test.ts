@@ -84,7 +84,7 @@ describe("settings", () => {
     const audit = await db().selectFrom("audit_log").select(["actor_id", "subject"]).where("action", "=", "notice.settings").execute();
     expect(audit).toContainEqual({ actor_id: reviewer.id, subject: "tier:green-factory" });
     await setNoticeSetting(db(), reviewer, { tierCode: "green-factory", enabled: false, workingDays: 5 });
-    await expect(setNoticeSetting(db(), await callerOf("officer-jintang"), { tierCode: "listed", enabled: true, workingDays: 5 })).rejects.toMatchObject({ status: 403 });
+    await expect(setNoticeSetting(db(), await callerOf("officer-jintang"), { tierCode: "listed", enabled: true, workingDays: 5 })).rejects.toMatchObject({ kind: "forbidden" });
   });
 });
 
@@ -165,7 +165,7 @@ describe("proposing, the public pages and objections", () => {
     const [a] = pool;
     await expect(
       proposeBatch(db(), await callerOf("officer-jintang"), { title: "t", startsOn: TODAY, office: "o", phone: "0580-2022000", applications: [{ id: a!.id, version: a!.version }] }),
-    ).rejects.toMatchObject({ status: 403 });
+    ).rejects.toMatchObject({ kind: "forbidden" });
     expect((await statusOfApp(a!.id)).status).toBe("submitted");
   });
 

@@ -253,8 +253,8 @@ describe("plans, visits and manual changes", () => {
     expect(detail.tasks[0]).toMatchObject({ status: "done", doneOn: TODAY });
     expect(detail.visits[0]).toMatchObject({ findings: "车间改造进度过半" });
     // Out of scope: another town's officer and an enterprise get 404.
-    await expect(getPoolEntry(db(), await callerOf("officer-yancang"), entryId, TODAY)).rejects.toMatchObject({ status: 404 });
-    await expect(getPoolEntry(db(), await callerOf("ent-jintang"), entryId, TODAY)).rejects.toMatchObject({ status: 404 });
+    await expect(getPoolEntry(db(), await callerOf("officer-yancang"), entryId, TODAY)).rejects.toMatchObject({ kind: "not-found" });
+    await expect(getPoolEntry(db(), await callerOf("ent-jintang"), entryId, TODAY)).rejects.toMatchObject({ kind: "not-found" });
     expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, error: "reason-required" });
     expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: "firm-declined", exitNote: null, today: TODAY })).toEqual({ ok: true });
     expect(await changePoolStatus(db(), officer, entryId, { version: detail.version + 1, to: "cultivating", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, error: "exited" });

@@ -1,4 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { isDomainError } from "../../app/domain/errors";
+import { domainErrorResponse } from "../../app/server/domain-errors";
 import { createSession } from "~/models/session.server";
 import { db } from "~/utils/db.server";
 
@@ -29,8 +31,9 @@ export function makeRequest(
 type Handler = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 
 /**
- * Calls a loader or action as Remix would. A thrown Response (redirect, 403, 404) is returned,
- * so tests can assert on it like on any answer.
+ * Calls a loader or action as the server does. A thrown Response (redirect, 403, 404) is
+ * returned, so tests can assert on it like on any answer; a domain error thrown by a model is
+ * answered as the server answers it (server/domain-errors.ts).
  */
 export async function call(handler: Handler, request: Request, params: Record<string, string> = {}) {
   try {
@@ -38,6 +41,7 @@ export async function call(handler: Handler, request: Request, params: Record<st
     return { thrown: false as const, result };
   } catch (error) {
     if (error instanceof Response) return { thrown: true as const, result: error };
+    if (isDomainError(error)) return { thrown: true as const, result: domainErrorResponse(error) };
     throw error;
   }
 }
