@@ -240,6 +240,15 @@ export interface PipelineLevelCountsTable {
 }
 
 /** The same district-wide, slotted by firm as application_status_totals (0017); sum to read. */
+/** 0021: current and renewed awards per (tier, end of validity, kind, slot), for the renewal table. */
+export interface AwardExpiryCountsTable {
+  tier_code: string;
+  valid_until: string;
+  kind: "current" | "renewed";
+  slot: number;
+  n: number;
+}
+
 export interface PipelineLevelTotalsTable {
   year: number;
   tier_code: string;
@@ -450,6 +459,7 @@ export interface DB {
   award_level_totals: AwardLevelTotalsTable;
   pipeline_level_counts: PipelineLevelCountsTable;
   pipeline_level_totals: PipelineLevelTotalsTable;
+  award_expiry_counts: AwardExpiryCountsTable;
   calendar_exceptions: CalendarExceptionsTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;

@@ -31,6 +31,7 @@ import { createDb, migrateToLatest, openSqlite } from "../db/client";
 import { REBUILD_COVERAGE_SQL } from "../db/migrations/0005_performance";
 import { REBUILD_AWARD_SLOTS_SQL, REBUILD_STATUS_SLOTS_SQL } from "../db/migrations/0008_counter_slots";
 import { REBUILD_PIPELINE_LEVELS_SQLITE_SQL } from "../db/migrations/0017_pipeline_level_counters";
+import { REBUILD_AWARD_EXPIRY_SQL } from "../db/migrations/0021_award_expiry_counters";
 import { DEMO_PASSWORD } from "./demo";
 import { seedReference } from "./reference";
 import {
@@ -84,6 +85,7 @@ export const REBUILT_INSERT_TRIGGERS = new Set([
   "status_totals_insert", // 0008: REBUILD_STATUS_SLOTS_SQL
   "award_totals_insert", // 0008: REBUILD_AWARD_SLOTS_SQL
   "pipeline_levels_insert", // 0017: REBUILD_PIPELINE_LEVELS_SQLITE_SQL
+  "award_expiry_insert", // 0021: REBUILD_AWARD_EXPIRY_SQL
 ]);
 
 /**
@@ -109,6 +111,7 @@ function rebuildProgressCounters(sqlite: Database.Database, tally: ProgressTally
   sqlite.exec(REBUILD_COVERAGE_SQL);
   sqlite.exec(REBUILD_STATUS_SLOTS_SQL);
   sqlite.exec(REBUILD_PIPELINE_LEVELS_SQLITE_SQL);
+  sqlite.exec(REBUILD_AWARD_EXPIRY_SQL);
 }
 
 /**

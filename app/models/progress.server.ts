@@ -597,7 +597,8 @@ export interface CounterDifference {
     | "application_status_totals"
     | "award_level_totals"
     | "pipeline_level_counts"
-    | "pipeline_level_totals";
+    | "pipeline_level_totals"
+    | "award_expiry_counts";
   key: string;
   counter: number;
   actual: number;
@@ -683,5 +684,15 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     WHERE status IN ('submitted', 'returned', 'publicized') AND renews_award_id IS NULL
     GROUP BY year, tier_code, coalesce(level_sought, '')`.execute(db);
   compare("pipeline_level_totals", levelTotals.rows, levelTotalsActual.rows);
+  const expiryCounters = await sql<{ key: string; n: number }>`
+    SELECT tier_code || '/' || valid_until || '/' || kind AS key, sum(n) AS n FROM award_expiry_counts
+    GROUP BY tier_code, valid_until, kind`.execute(db);
+  const expiryActual = await sql<{ key: string; n: number }>`
+    SELECT tier_code || '/' || valid_until || '/current' AS key, count(*) AS n FROM awards
+    WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until IS NOT NULL GROUP BY tier_code, valid_until
+    UNION ALL
+    SELECT w.tier_code || '/' || w.valid_until || '/renewed', count(*) FROM awards r JOIN awards w ON w.id = r.renews_award_id
+    WHERE w.revoked_on IS NULL AND w.valid_until IS NOT NULL GROUP BY w.tier_code, w.valid_until`.execute(db);
+  compare("award_expiry_counts", expiryCounters.rows, expiryActual.rows);
   return diffs;
 }

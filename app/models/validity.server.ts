@@ -5,6 +5,7 @@
  * by approveApplication (application.server.ts), which links the new award and ends the old one.
  */
 import { NotFound } from "~/domain/errors";
+import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { getTier, isTierCode, type Level, type TierCode, TIER_CODES } from "~/domain/tiers";
@@ -258,47 +259,30 @@ export interface RenewalSummary {
 
 /**
  * Per tier: the renewals due in `year` (validity ending that year), done, and lapsed.
- * District-wide counts, read without touching the decided history: the current awards through
- * awards_current_valid_until (due; lapsed once the window closed), and the renewal awards
- * through awards_one_renewal (done: each ended the award it renews).
+ * District-wide counts from 0021's award_expiry_counts, never from the award rows: the current
+ * awards (due; lapsed once their window closed before today) and the awards a renewal renews
+ * (due and done), per day the validity ends, summed over the year.
  */
 export async function renewalSummary(db: Db, year: number, today = todayInShanghai()): Promise<RenewalSummary[]> {
-  const from = `${year}-01-01`;
-  const to = `${year}-12-31`;
-  const [validity, current, renewed] = await Promise.all([
-    loadTierValidity(db),
-    db
-      .selectFrom("awards as w")
-      .select(["w.tier_code as tier", "w.valid_until as validUntil"])
-      .where("w.revoked_on", "is", null)
-      .where("w.ended_on", "is", null)
-      .where("w.valid_until", ">=", from)
-      .where("w.valid_until", "<=", to)
-      .execute(),
-    db
-      .selectFrom("awards as r")
-      .innerJoin("awards as w", "w.id", "r.renews_award_id")
-      .select(["w.tier_code as tier"])
-      .where("r.renews_award_id", "is not", null)
-      .where("w.revoked_on", "is", null)
-      .where("w.valid_until", ">=", from)
-      .where("w.valid_until", "<=", to)
-      .execute(),
-  ]);
-  const out = new Map<TierCode, RenewalSummary>(TIER_CODES.map((t) => [t, { tier: t, due: 0, done: 0, lapsed: 0 }]));
-  for (const r of current) {
-    if (!isTierCode(r.tier)) continue;
-    const s = out.get(r.tier)!;
-    s.due++;
-    if (today > renewalWindow(r.validUntil!, validity.get(r.tier)!).closes) s.lapsed++;
+  const validity = await loadTierValidity(db);
+  const lapsing = TIER_CODES.filter((t) => validity.get(t)!.validityMonths !== null);
+  if (lapsing.length === 0) return [];
+  // Lapsed: the window closed before today, that is the validity ended before today − renewAfterDays.
+  const cutoff = sql.join(lapsing.map((t) => sql`WHEN ${t} THEN ${addDays(today, -validity.get(t)!.renewAfterDays)}`), sql` `);
+  const rows = await sql<{ tier: string; kind: string; n: number | string; lapsed: number | string }>`
+    SELECT tier_code AS tier, kind, sum(n) AS n, sum(CASE WHEN valid_until < (CASE tier_code ${cutoff} END) THEN n ELSE 0 END) AS lapsed
+    FROM award_expiry_counts
+    WHERE tier_code IN (${sql.join(lapsing)}) AND valid_until >= ${`${year}-01-01`} AND valid_until <= ${`${year}-12-31`}
+    GROUP BY tier_code, kind`.execute(db);
+  const out = new Map<TierCode, RenewalSummary>(lapsing.map((t) => [t, { tier: t, due: 0, done: 0, lapsed: 0 }]));
+  for (const r of rows.rows) {
+    const s = isTierCode(r.tier) ? out.get(r.tier) : undefined;
+    if (!s) continue;
+    s.due += Number(r.n);
+    if (r.kind === "renewed") s.done += Number(r.n);
+    else s.lapsed += Number(r.lapsed);
   }
-  for (const r of renewed) {
-    if (!isTierCode(r.tier)) continue;
-    const s = out.get(r.tier)!;
-    s.due++;
-    s.done++;
-  }
-  return [...out.values()].filter((s) => validity.get(s.tier)!.validityMonths !== null);
+  return [...out.values()];
 }
 
 /**

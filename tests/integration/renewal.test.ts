@@ -475,3 +475,85 @@ describe("expiry reminders", () => {
     }
   });
 });
+
+describe("the renewal table's counters (award_expiry_counts)", () => {
+  /** The table as the awards' rows say it, without the counters. */
+  async function fromRows(year: number): Promise<Map<string, { due: number; done: number; lapsed: number }>> {
+    const validity = await loadTierValidity(db());
+    const out = new Map<string, { due: number; done: number; lapsed: number }>();
+    const of = (tier: string) => out.get(tier) ?? out.set(tier, { due: 0, done: 0, lapsed: 0 }).get(tier)!;
+    const current = await sql<{ tier: string; until: string }>`SELECT tier_code AS tier, valid_until AS until FROM awards
+      WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until BETWEEN ${`${year}-01-01`} AND ${`${year}-12-31`}`.execute(db());
+    for (const r of current.rows) {
+      const v = validity.get(r.tier as never);
+      if (!v || v.validityMonths === null) continue;
+      of(r.tier).due++;
+      if (today > addDays(r.until, v.renewAfterDays)) of(r.tier).lapsed++;
+    }
+    const renewed = await sql<{ tier: string }>`SELECT w.tier_code AS tier FROM awards r JOIN awards w ON w.id = r.renews_award_id
+      WHERE w.revoked_on IS NULL AND w.valid_until BETWEEN ${`${year}-01-01`} AND ${`${year}-12-31`}`.execute(db());
+    for (const r of renewed.rows) {
+      const v = validity.get(r.tier as never);
+      if (!v || v.validityMonths === null) continue;
+      of(r.tier).due++;
+      of(r.tier).done++;
+    }
+    return out;
+  }
+  async function expectCountersTrue() {
+    expect(await verifyCounters(db())).toEqual([]);
+    for (const year of [thisYear - 1, thisYear, thisYear + 1]) {
+      const rows = await fromRows(year);
+      for (const s of await renewalSummary(db(), year)) {
+        expect({ tier: s.tier, due: s.due, done: s.done, lapsed: s.lapsed }, `${year}`).toEqual({ tier: s.tier, ...(rows.get(s.tier) ?? { due: 0, done: 0, lapsed: 0 }) });
+      }
+    }
+  }
+
+  it("follow every insert, renewal, end, revocation and change of validity, tier or firm", async () => {
+    const firm = await newFirm(townA);
+    const other = await newFirm(townB);
+    const lapsedDay = `${thisYear}-01-01` < addDays(today, -120) ? addDays(today, -120) : `${thisYear}-01-01`;
+    const a = await newAward(firm, "quality-factory", lapsedDay, 2007);
+    const b = await newAward(firm, "specialized-new", `${thisYear}-11-30`, 2007, "provincial");
+    const c = await newAward(other, "quality-factory", `${thisYear + 1}-03-01`, 2007);
+    await expectCountersTrue();
+    // A renewal of a, as approval writes it: the new award naming a, then a ended.
+    const renewal = (of: number, until: string, year: number) =>
+      db()
+        .insertInto("awards")
+        .values({ enterprise_id: firm, tier_code: "quality-factory", level: "district" as never, year, recognized_on: today, valid_until: until, renews_award_id: of, created_at: new Date().toISOString() })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+        .then((row) => Number(row.id));
+    const r = await renewal(a, `${thisYear + 3}-06-30`, 2008);
+    await db().updateTable("awards").set({ ended_on: today }).where("id", "=", a).execute();
+    await expectCountersTrue();
+    // Revoking the renewed award takes it out of "renewed"; restoring puts it back.
+    await db().updateTable("awards").set({ revoked_on: today }).where("id", "=", a).execute();
+    await expectCountersTrue();
+    await db().updateTable("awards").set({ revoked_on: null }).where("id", "=", a).execute();
+    await expectCountersTrue();
+    // Validity moved into next year, tier changed, firm changed (another slot).
+    await db().updateTable("awards").set({ valid_until: `${thisYear + 1}-01-15` }).where("id", "=", b).execute();
+    await db().updateTable("awards").set({ tier_code: "green-factory" }).where("id", "=", c).execute();
+    await db().updateTable("awards").set({ enterprise_id: other }).where("id", "=", b).execute();
+    await expectCountersTrue();
+    // The renewal itself revoked: a stays renewed (its renewal exists); then b renewed and revoked.
+    await db().updateTable("awards").set({ revoked_on: today }).where("id", "=", r).execute();
+    await expectCountersTrue();
+    const r2 = await renewal(b, `${thisYear + 4}-01-01`, 2009);
+    await db().updateTable("awards").set({ ended_on: today }).where("id", "=", b).execute();
+    await db().updateTable("awards").set({ revoked_on: today }).where("id", "=", b).execute();
+    await expectCountersTrue();
+    // Awards are never deleted by the registry; if the database allows it, the counters follow.
+    for (const id of [r2, r, a, b, c]) {
+      const deleted = await db().deleteFrom("awards").where("id", "=", id).execute().then(
+        () => true,
+        () => false,
+      );
+      if (!deleted) break;
+      await expectCountersTrue();
+    }
+  });
+});
