@@ -41,6 +41,7 @@ export const COPY_ORDER = [
   "award_level_totals",
   "pipeline_level_counts",
   "pipeline_level_totals",
+  "award_expiry_counts",
   "job_leases",
   "calendar_exceptions",
   "notifications",
