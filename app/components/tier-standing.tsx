@@ -41,6 +41,8 @@ function StandingCard({ s, year }: { s: Standing; year: number }) {
   const tier = getTier(s.tierCode);
   const name = t.pick({ zh: tier.nameZh, en: tier.nameEn });
   const titleId = `standing-${s.tierCode}`;
+  // Held at the tier's highest level (洁美 has one level only): there is nothing higher to apply for.
+  const heldAtTop = s.verdict === "held" && s.holding?.level === tier.levels[0];
   return (
     <li className="card standing" aria-labelledby={titleId} data-tier={s.tierCode} data-verdict={s.verdict}>
       <h3 id={titleId} className="standing__title">
@@ -87,7 +89,18 @@ function StandingCard({ s, year }: { s: Standing; year: number }) {
           </ul>
         </>
       ) : null}
-      {s.verdict !== "open" && s.verdict !== "not-offered" ? (
+      {heldAtTop ? (
+        <p className="muted">
+          {t("standing.heldTop")}
+          {s.holding?.validUntil ? (
+            <>
+              {" "}
+              <Link to="/awards/expiring">{t("standing.renewLink")} →</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {s.verdict !== "open" && s.verdict !== "not-offered" && !heldAtTop ? (
         <p>
           <Link
             className={`button button--small${s.verdict === "meets" || s.verdict === "to-confirm" ? " button--primary" : ""}`}

@@ -95,6 +95,9 @@ describe("what can we apply for", () => {
     // Held, with its level and date.
     expect(await card("洁美工厂").textContent()).toContain(`已获区级认定（${YEAR - 1} 年，认定日期 ${YEAR - 1}-11-20）`);
     expect(await card("洁美工厂").getByText("已认定", { exact: true }).count()).toBe(1);
+    // 洁美 has one level: held, nothing higher to apply for, so no button leads to a refusal.
+    expect(await card("洁美工厂").textContent()).toContain("已获本类别最高级别，无需再次申报。");
+    expect(await card("洁美工厂").getByRole("link", { name: /开始申报/ }).count()).toBe(0);
     // Near: the R&D share, need and have, with the actual year; what the data cannot say is to confirm.
     const specialized = card("专精特新中小企业");
     expect(await specialized.getByText("接近条件", { exact: true }).count()).toBe(1);
