@@ -45,6 +45,7 @@ export function EnterpriseForm({
   duplicate,
   conflictHref,
   cancelHref,
+  figuresYear,
 }: {
   mode: EnterpriseFormMode;
   lastResult?: SubmissionResult<string[]> | null;
@@ -57,6 +58,8 @@ export function EnterpriseForm({
   duplicate?: { id: number; name: string } | null;
   conflictHref?: string | null;
   cancelHref: string;
+  /** The year the figure fields write (the firm's latest); without it they read 上年 (a new firm's last year). */
+  figuresYear?: number;
 }) {
   const t = useT();
   const navigation = useNavigation();
@@ -131,8 +134,8 @@ export function EnterpriseForm({
         <legend>{t("ent.section.figures")}</legend>
         <div className="form-grid">
           <TextField label={t("ent.field.employees")} field={fields.employees} inputMode="numeric" maxLength={12} />
-          <TextField label={t("ent.field.revenue")} field={fields.revenueWan} inputMode="decimal" hint={moneyHint} maxLength={20} />
-          <TextField label={t("ent.field.rdExpense")} field={fields.rdExpenseWan} inputMode="decimal" hint={moneyHint} maxLength={20} />
+          <TextField label={figuresYear ? t("ent.field.revenueYear", { year: figuresYear }) : t("ent.field.revenue")} field={fields.revenueWan} inputMode="decimal" hint={moneyHint} maxLength={20} />
+          <TextField label={figuresYear ? t("ent.field.rdExpenseYear", { year: figuresYear }) : t("ent.field.rdExpense")} field={fields.rdExpenseWan} inputMode="decimal" hint={moneyHint} maxLength={20} />
         </div>
       </fieldset>
 

@@ -273,3 +273,12 @@ export async function writeImportedFigures(
   for (let i = 0; i < inserts.length; i += 200) await trx.insertInto("enterprise_figures").values(inserts.slice(i, i + 200)).execute();
   return written;
 }
+
+/**
+ * The year whose figures the firm's own form writes (its latest year), or last year when it has
+ * none yet: the year the form's figure fields are labelled with.
+ */
+export async function figuresYearOfForm(db: Db, enterpriseId: number, today = todayInShanghai()): Promise<number> {
+  const row = await db.selectFrom("enterprise_figures").select((eb) => eb.fn.max("year").as("year")).where("enterprise_id", "=", enterpriseId).executeTakeFirst();
+  return row?.year ? Number(row.year) : Number(today.slice(0, 4)) - 1;
+}

@@ -263,11 +263,11 @@ export default function EnterpriseProfilePage() {
             {profile.contactPhone ? <a href={`tel:${profile.contactPhone}`}>{profile.contactPhone}</a> : null}
           </Fact>
         </dl>
-        <h3>{t("ent.section.figures")}</h3>
+        <h3>{figures.length ? t("ent.section.figuresOf", { year: figures[0]!.year }) : t("ent.section.figures")}</h3>
         <dl className="facts">
           <Fact label={t.lang === "en" ? `${t("ent.field.employees")} (${t("ent.field.employeesUnit")})` : `${t("ent.field.employees")}（${t("ent.field.employeesUnit")}）`}>{formatInteger(profile.employees)}</Fact>
-          <Fact label={t("ent.field.revenue")}>{wan(profile.revenueYuan)}</Fact>
-          <Fact label={t("ent.field.rdExpense")}>{wan(profile.rdExpenseYuan)}</Fact>
+          <Fact label={figures.length ? t("ent.field.revenueYear", { year: figures[0]!.year }) : t("ent.field.revenue")}>{wan(profile.revenueYuan)}</Fact>
+          <Fact label={figures.length ? t("ent.field.rdExpenseYear", { year: figures[0]!.year }) : t("ent.field.rdExpense")}>{wan(profile.rdExpenseYuan)}</Fact>
           <Fact label={t("ent.field.createdAt")}>{formatDate(profile.createdAt)}</Fact>
           <Fact label={t("ent.field.updatedAt")}>{formatDateTime(profile.updatedAt)}</Fact>
         </dl>

@@ -1,4 +1,5 @@
 import { parseWithZod } from "@conform-to/zod/v4";
+import { figuresYearOfForm } from "~/models/figures.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const enterprise = await getEnterprise(db(), user, id);
   if (!enterprise) throw notFound();
   await requireRole(request, user, EDITORS);
-  const [towns, industries] = await Promise.all([listTowns(db()), listIndustries(db())]);
+  const [towns, industries, figuresYear] = await Promise.all([listTowns(db()), listIndustries(db()), figuresYearOfForm(db(), id)]);
   const town = towns.find((x) => x.code === enterprise.townCode);
   const industry = industries.find((x) => x.code === enterprise.industryCode);
   return {
@@ -58,6 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     name: enterprise.name,
     mode: seesEverything(user) ? ("full" as const) : ("profile" as const),
     defaults: formDefaults(enterprise),
+    figuresYear,
     locked: {
       uscc: enterprise.uscc,
       name: enterprise.name,
@@ -141,6 +143,7 @@ export default function EditEnterprisePage() {
           duplicate={actionData?.duplicate}
           conflictHref={actionData?.conflict ? `/enterprises/${id}/edit` : null}
           cancelHref={`/enterprises/${id}`}
+          figuresYear={loaderData.figuresYear}
         />
       </div>
     </section>

@@ -262,3 +262,19 @@ describe("/enterprises/:id/figures", () => {
     expect(statusOf(hugeId.result)).toBe(404);
   });
 });
+
+describe("the year the firm's figure fields are labelled with", () => {
+  it("is the latest year of its figures, on the edit form and the profile; last year for a firm without any", async () => {
+    const { figuresYearOfForm } = await import("~/models/figures.server");
+    const edit = await import("~/routes/enterprises.$id_.edit");
+    const latest = await db().selectFrom("enterprise_figures").select((eb) => eb.fn.max("year").as("y")).where("enterprise_id", "=", firmA).executeTakeFirstOrThrow();
+    expect(await figuresYearOfForm(db(), firmA)).toBe(Number(latest.y));
+    expect(await figuresYearOfForm(db(), -1, "2031-05-01")).toBe(2030);
+    const cookie = await sessionCookieFor("reviewer");
+    const page = dataOf((await call(edit.loader as never, makeRequest(`/enterprises/${firmA}/edit`, { cookie }), { id: String(firmA) })).result) as { figuresYear: number };
+    expect(page.figuresYear).toBe(Number(latest.y));
+    const profile = dataOf((await call(profileRoute.loader as never, makeRequest(`/enterprises/${firmA}`, { cookie }), { id: String(firmA) })).result) as { figures: { year: number }[] };
+    // The profile labels its figure facts with the first (latest) year of its table.
+    expect(profile.figures[0]!.year).toBe(Number(latest.y));
+  });
+});
