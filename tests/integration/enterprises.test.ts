@@ -7,7 +7,7 @@ import * as profile from "~/routes/enterprises.$id";
 import * as edit from "~/routes/enterprises.$id_.edit";
 import { EXPORT_HEADERS, XLSX_DATA_SHEET, XLSX_META_SHEET } from "~/models/enterprise-export.server";
 import { listEnterprises } from "~/models/enterprise-list.server";
-import { listUncoveredFirms } from "~/models/progress.server";
+import { listUncoveredFirms } from "~/models/progress-firms.server";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
