@@ -11,7 +11,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import { pathToFileURL } from "node:url";
-import { verifyCounters } from "../app/models/progress.server";
+import { verifyCounters } from "../app/models/progress-check.server";
 import { dataPaths, migrateToLatest, openDatabase, redactUrl } from "./client";
 import { syncIdSequences } from "./dialect/sql";
 import type { DB } from "./schema";

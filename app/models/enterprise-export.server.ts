@@ -11,7 +11,7 @@ import {
   type EnterpriseExportRow,
   type EnterpriseListQuery,
   type HeldTier,
-} from "~/models/enterprise.server";
+} from "~/models/enterprise-list.server";
 import { listIndustries, listTowns, type IndustryOption, type TownOption } from "~/models/reference.server";
 import { formatAsOf, formatDate, formatDateTime, todayInShanghai } from "~/utils/format";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";

@@ -1,8 +1,9 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TierSettings } from "~/components/tier-settings";
 import { getTier } from "~/domain/tiers";
 import { listNoticeSettings, setNoticeSetting } from "~/models/notice.server";
 import { noticeSettingSchema } from "~/schemas/notice.server";
@@ -48,75 +49,55 @@ export default function NoticeSettingsPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const failed = result && !result.ok ? result : null;
+  const mineOf = (tierCode: string) => (failed && failed.tier === tierCode ? failed : null);
   return (
-    <div>
-      <h1>{t("noticeAdmin.title")}</h1>
-      <p className="muted">{t("noticeAdmin.intro")}</p>
-      {result?.ok ? (
-        <p className="alert alert--success" role="status">
-          {result.message}
-        </p>
-      ) : null}
-      {failed && !rows.some((r) => r.tierCode === failed.tier) ? (
-        <p className="alert alert--error" role="alert">
-          {failed.error}
-        </p>
-      ) : null}
-      <div className="table-scroll">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t("propose.col.tier")}</th>
-              <th scope="col">{t("noticeAdmin.enabled")}</th>
-              <th scope="col">{t("noticeAdmin.days")}</th>
-              <th scope="col"></th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => {
-              const tier = getTier(r.tierCode);
-              const mine = failed && failed.tier === r.tierCode ? failed : null;
-              const formId = `notice-${r.tierCode}`;
-              const name = t.pick({ zh: tier.nameZh, en: tier.nameEn });
-              return (
-                <tr key={`${r.tierCode}-${mine ? "e" : "v"}-${r.enabled}-${r.workingDays}`}>
-                  <th scope="row">{name}</th>
-                  <td>
-                    <input form={formId} type="checkbox" name="enabled" aria-label={`${name} ${t("noticeAdmin.enabled")}`} defaultChecked={mine ? mine.enabled : r.enabled} />
-                  </td>
-                  <td>
-                    <input
-                      form={formId}
-                      name="workingDays"
-                      inputMode="numeric"
-                      size={4}
-                      maxLength={20}
-                      aria-label={`${name} ${t("noticeAdmin.days")}`}
-                      defaultValue={mine ? mine.days : String(r.workingDays)}
-                      aria-invalid={mine ? true : undefined}
-                      aria-describedby={mine ? `${formId}-error` : undefined}
-                    />
-                    {mine ? (
-                      <span className="field-error" id={`${formId}-error`} role="alert">
-                        {mine.error}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <Form method="post" id={formId}>
-                      <input type="hidden" name="tier" value={r.tierCode} />
-                      <button type="submit" aria-label={`${t("noticeAdmin.save")} ${name}`}>
-                        {t("noticeAdmin.save")}
-                      </button>
-                    </Form>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    </div>
+    <TierSettings
+      title={t("noticeAdmin.title")}
+      intro={t("noticeAdmin.intro")}
+      saved={result?.ok ? result.message : null}
+      alert={
+        failed && !rows.some((r) => r.tierCode === failed.tier) ? (
+          <p className="alert alert--error" role="alert">
+            {failed.error}
+          </p>
+        ) : null
+      }
+      scroll
+      rows={rows}
+      heads={[t("propose.col.tier"), t("noticeAdmin.enabled"), t("noticeAdmin.days")]}
+      formIdPrefix="notice"
+      rowKey={(r) => `${r.tierCode}-${mineOf(r.tierCode) ? "e" : "v"}-${r.enabled}-${r.workingDays}`}
+      saveLabel={t("noticeAdmin.save")}
+      saveAriaLabel={(name) => `${t("noticeAdmin.save")} ${name}`}
+      cells={(r, formId, name) => {
+        const mine = mineOf(r.tierCode);
+        return (
+          <>
+            <td>
+              <input form={formId} type="checkbox" name="enabled" aria-label={`${name} ${t("noticeAdmin.enabled")}`} defaultChecked={mine ? mine.enabled : r.enabled} />
+            </td>
+            <td>
+              <input
+                form={formId}
+                name="workingDays"
+                inputMode="numeric"
+                size={4}
+                maxLength={20}
+                aria-label={`${name} ${t("noticeAdmin.days")}`}
+                defaultValue={mine ? mine.days : String(r.workingDays)}
+                aria-invalid={mine ? true : undefined}
+                aria-describedby={mine ? `${formId}-error` : undefined}
+              />
+              {mine ? (
+                <span className="field-error" id={`${formId}-error`} role="alert">
+                  {mine.error}
+                </span>
+              ) : null}
+            </td>
+          </>
+        );
+      }}
+    />
   );
 }
 

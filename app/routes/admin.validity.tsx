@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TierSettings } from "~/components/tier-settings";
 import { getTier, TIERS } from "~/domain/tiers";
 import { loadTierValidity, updateTierValidity } from "~/models/validity.server";
 import { parseValidityForm } from "~/schemas/validity.server";
@@ -34,67 +35,47 @@ export default function ValiditySettingsPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const failed = result && !result.ok ? result : null;
+  const mineOf = (tierCode: string) => (failed && failed.values.tier === tierCode ? failed : null);
   return (
-    <div>
-      <h1>{t("val.settings.title")}</h1>
-      <p className="muted">{t("val.settings.intro")}</p>
-      {result?.ok ? (
-        <p className="alert alert--success" role="status">
-          {result.message}
-        </p>
-      ) : null}
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("val.tier")}</th>
-            <th scope="col">{t("val.settings.months")}</th>
-            <th scope="col">{t("val.settings.before")}</th>
-            <th scope="col">{t("val.settings.after")}</th>
-            <th scope="col"></th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const tier = getTier(r.tierCode);
-            const mine = failed && failed.values.tier === r.tierCode ? failed : null;
-            const value = (k: "months" | "before" | "after", fallback: string) => (mine ? mine.values[k] : fallback);
-            const formId = `validity-${r.tierCode}`;
-            const error = (k: "months" | "before" | "after") =>
-              mine?.fieldErrors[k] ? (
-                <span className="field-error" id={`${formId}-${k}-error`} role="alert">
-                  {mine.fieldErrors[k]}
-                </span>
-              ) : null;
-            return (
-              <tr key={`${r.tierCode}-${mine ? "e" : "v"}-${r.validityMonths}-${r.renewBeforeDays}-${r.renewAfterDays}`}>
-                <th scope="row">{t.pick({ zh: tier.nameZh, en: tier.nameEn })}</th>
-                <td>
-                  <input form={formId} name="months" inputMode="numeric" size={5} aria-label={t("val.settings.months")} placeholder={t("val.settings.noLapse")}
-                    defaultValue={value("months", r.validityMonths === null ? "" : String(r.validityMonths))} aria-invalid={mine?.fieldErrors.months ? true : undefined} />
-                  {error("months")}
-                </td>
-                <td>
-                  <input form={formId} name="before" inputMode="numeric" size={5} aria-label={t("val.settings.before")}
-                    defaultValue={value("before", String(r.renewBeforeDays))} aria-invalid={mine?.fieldErrors.before ? true : undefined} />
-                  {error("before")}
-                </td>
-                <td>
-                  <input form={formId} name="after" inputMode="numeric" size={5} aria-label={t("val.settings.after")}
-                    defaultValue={value("after", String(r.renewAfterDays))} aria-invalid={mine?.fieldErrors.after ? true : undefined} />
-                  {error("after")}
-                </td>
-                <td>
-                  <Form method="post" id={formId}>
-                    <input type="hidden" name="tier" value={r.tierCode} />
-                    <button type="submit">{t("val.settings.save")}</button>
-                  </Form>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <TierSettings
+      title={t("val.settings.title")}
+      intro={t("val.settings.intro")}
+      saved={result?.ok ? result.message : null}
+      rows={rows}
+      heads={[t("val.tier"), t("val.settings.months"), t("val.settings.before"), t("val.settings.after")]}
+      formIdPrefix="validity"
+      rowKey={(r) => `${r.tierCode}-${mineOf(r.tierCode) ? "e" : "v"}-${r.validityMonths}-${r.renewBeforeDays}-${r.renewAfterDays}`}
+      saveLabel={t("val.settings.save")}
+      cells={(r, formId) => {
+        const mine = mineOf(r.tierCode);
+        const value = (k: "months" | "before" | "after", fallback: string) => (mine ? mine.values[k] : fallback);
+        const error = (k: "months" | "before" | "after") =>
+          mine?.fieldErrors[k] ? (
+            <span className="field-error" id={`${formId}-${k}-error`} role="alert">
+              {mine.fieldErrors[k]}
+            </span>
+          ) : null;
+        return (
+          <>
+            <td>
+              <input form={formId} name="months" inputMode="numeric" size={5} aria-label={t("val.settings.months")} placeholder={t("val.settings.noLapse")}
+                defaultValue={value("months", r.validityMonths === null ? "" : String(r.validityMonths))} aria-invalid={mine?.fieldErrors.months ? true : undefined} />
+              {error("months")}
+            </td>
+            <td>
+              <input form={formId} name="before" inputMode="numeric" size={5} aria-label={t("val.settings.before")}
+                defaultValue={value("before", String(r.renewBeforeDays))} aria-invalid={mine?.fieldErrors.before ? true : undefined} />
+              {error("before")}
+            </td>
+            <td>
+              <input form={formId} name="after" inputMode="numeric" size={5} aria-label={t("val.settings.after")}
+                defaultValue={value("after", String(r.renewAfterDays))} aria-invalid={mine?.fieldErrors.after ? true : undefined} />
+              {error("after")}
+            </td>
+          </>
+        );
+      }}
+    />
   );
 }
 

@@ -12,15 +12,8 @@ import { formatWan } from "~/domain/money";
 import { seesEverything } from "~/domain/scope";
 import { STATUS_NAMES, type Status } from "~/domain/state-machine";
 import { LEVEL_NAMES, getTier } from "~/domain/tiers";
-import {
-  getEnterprise,
-  getEnterpriseProfile,
-  parseEnterpriseId,
-  setEnterpriseArchived,
-  type ApplicationSummary,
-  type AwardState,
-  type AwardView,
-} from "~/models/enterprise.server";
+import { getEnterprise, parseEnterpriseId, setEnterpriseArchived } from "~/models/enterprise.server";
+import { getEnterpriseProfile, type ApplicationSummary, type AwardState, type AwardView } from "~/models/enterprise-profile.server";
 import { getFiguresOverview } from "~/models/figures.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
 import { FiguresTable } from "~/components/figures-table";

@@ -11,7 +11,7 @@ import { TierBadges } from "~/components/tier-badges";
 import { seesEverything } from "~/domain/scope";
 import { LEVEL_NAMES, LEVELS, TIERS } from "~/domain/tiers";
 import { describeFilters } from "~/models/enterprise-export.server";
-import { listEnterprises, type EnterpriseListRow } from "~/models/enterprise.server";
+import { listEnterprises, type EnterpriseListRow } from "~/models/enterprise-list.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { requireUser } from "~/utils/auth.server";

@@ -3,7 +3,7 @@ import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { columnHelper, DataTable, type DataTableColumn } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getTier, LEVEL_NAMES } from "~/domain/tiers";
-import { countAwarded, listAwardedFirms, type AwardedFirm } from "~/models/progress.server";
+import { countAwarded, listAwardedFirms, type AwardedFirm } from "~/models/progress-firms.server";
 import { parseFirmsQuery } from "~/schemas/progress.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

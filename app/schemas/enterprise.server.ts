@@ -3,8 +3,8 @@ import { parseWan } from "~/domain/money";
 import { validatePhone } from "~/domain/phone";
 import { isLevel, isTierCode } from "~/domain/tiers";
 import { validateUscc } from "~/domain/uscc";
-import type { EnterpriseListQuery, EnterpriseProfileInput, EnterpriseInput } from "~/models/enterprise.server";
-import { ARCHIVED_MODES, SORT_KEYS } from "~/models/enterprise.server";
+import type { EnterpriseProfileInput, EnterpriseInput } from "~/models/enterprise.server";
+import { ARCHIVED_MODES, SORT_KEYS, type EnterpriseListQuery } from "~/models/enterprise-list.server";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
 /**

@@ -26,7 +26,7 @@ export interface BenchFixtures {
   exportFirms: number;
 }
 
-/** The registry's cursor format (app/models/enterprise.server.ts): base64url of [sortValue, id]. */
+/** The registry's cursor format (app/models/enterprise-list.server.ts): base64url of [sortValue, id]. */
 export function enterpriseCursor(value: string, id: number): string {
   return Buffer.from(JSON.stringify([value, id]), "utf8").toString("base64url");
 }

@@ -10,7 +10,7 @@ import { renderToString } from "react-dom/server";
 import { databaseConfig, openDatabase } from "../../db/client";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
 import { LEVEL_NAMES, LEVELS, TIERS, getTier } from "~/domain/tiers";
-import { listEnterprises, type EnterpriseListRow } from "~/models/enterprise.server";
+import { listEnterprises, type EnterpriseListRow } from "~/models/enterprise-list.server";
 import { listIndustries, listTowns, type IndustryOption, type TownOption } from "~/models/reference.server";
 import { findSessionUser } from "~/models/session.server";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";

@@ -226,8 +226,8 @@ async function rawSqlReference(target: string, fx: BenchFixtures) {
   const pool = postgres ? new pg.Pool({ connectionString: target, max: 2 }) : null;
   const { db, take } = capturingDb(sqlite ?? pool!);
   const timer = sqlite ? sqliteTimer(sqlite) : await postgresTimer(pool!);
-  const { listEnterprises } = await import("~/models/enterprise.server");
-  const { getEnterpriseProfile } = await import("~/models/enterprise.server");
+  const { listEnterprises } = await import("~/models/enterprise-list.server");
+  const { getEnterpriseProfile } = await import("~/models/enterprise-profile.server");
   const { listApplications, getApplicationDetail } = await import("~/models/application.server");
   const { LEAGUE_PAGE_SIZE, loadDistrictProgress, loadProgress, targetYears } = await import("~/models/progress.server");
   const { listTowns, listIndustries } = await import("~/models/reference.server");

@@ -7,7 +7,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyCounters } from "~/models/progress.server";
+import { verifyCounters } from "~/models/progress-check.server";
 import { signInTo, startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";
 

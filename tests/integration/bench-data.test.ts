@@ -13,7 +13,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
-import { verifyCounters } from "~/models/progress.server";
+import { verifyCounters } from "~/models/progress-check.server";
 import { generateSynthetic, SYNTHETIC_SIZES } from "../../seeds/synthetic";
 import { generateSyntheticPg } from "../../seeds/synthetic-pg";
 import { prepareFixtures } from "../bench/fixtures";

@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { closeDueNotices, proposeBatch, resolveObjection, setNoticeSetting, listNoticeSettings } from "~/models/notice.server";
 import { approveAfterNotice, approveApplication } from "~/models/application.server";
-import { loadDistrictProgress, verifyCounters } from "~/models/progress.server";
+import { loadDistrictProgress } from "~/models/progress.server";
+import { verifyCounters } from "~/models/progress-check.server";
 import * as listPage from "~/routes/notices._index";
 import * as batchPage from "~/routes/notices.$id";
 import * as objectionPage from "~/routes/notices.$id_.objection";

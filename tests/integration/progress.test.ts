@@ -6,15 +6,9 @@ import type { Caller } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
 import { generateUscc } from "~/domain/uscc";
 import { TIER_CODES, type Level, type TierCode } from "~/domain/tiers";
-import {
-  defaultYear,
-  listAwardedFirms,
-  listUncoveredFirms,
-  loadCoverage,
-  loadProgress,
-  targetYears,
-  verifyCounters,
-} from "~/models/progress.server";
+import { verifyCounters } from "~/models/progress-check.server";
+import { listAwardedFirms, listUncoveredFirms } from "~/models/progress-firms.server";
+import { defaultYear, loadCoverage, loadProgress, targetYears } from "~/models/progress.server";
 import * as apiProgress from "~/routes/api.progress";
 import * as dashboard from "~/routes/dashboard._index";
 import * as appsList from "~/routes/applications._index";

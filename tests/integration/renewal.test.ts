@@ -10,7 +10,7 @@ import * as api from "~/routes/api.awards.expiring";
 import { approveApplication } from "~/models/application.server";
 import { previewAwardImport } from "~/models/award-import.server";
 import { readSheet } from "~/models/import-file.server";
-import { verifyCounters } from "~/models/progress.server";
+import { verifyCounters } from "~/models/progress-check.server";
 import { listExpiringAwards, loadTierValidity, startRenewal, updateTierValidity, renewalSummary } from "~/models/validity.server";
 import { addDays, addMonths } from "~/domain/validity";
 import type { Caller } from "~/domain/scope";

@@ -8,7 +8,7 @@ import { createDb } from "../../db/client";
 import { REBUILD_COVERAGE_SQL } from "../../db/migrations/0005_performance";
 import { REBUILD_STATUS_SLOTS_SQL } from "../../db/migrations/0008_counter_slots";
 import { isValidUscc } from "~/domain/uscc";
-import { verifyCounters } from "~/models/progress.server";
+import { verifyCounters } from "~/models/progress-check.server";
 import { SYNTHETIC_SIZES, generateSynthetic } from "../../seeds/synthetic";
 import { prepareFixtures } from "../bench/fixtures";
 
