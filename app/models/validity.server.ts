@@ -4,7 +4,7 @@
  * 0015), scopes lists like the registry, and starts renewal applications. A renewal is approved
  * by approveApplication (application.server.ts), which links the new award and ends the old one.
  */
-import { NotFound } from "~/domain/errors";
+import { NotFound, type Failure } from "~/domain/errors";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { getTier, isTierCode, type Level, type TierCode, TIER_CODES } from "~/domain/tiers";
@@ -193,7 +193,7 @@ export async function listExpiringAwards(
 
 export type StartRenewalResult =
   | { ok: true; applicationId: number; created: boolean }
-  | { ok: false; error: "not-renewable" | "outside-window" | "duplicate"; existingId?: number };
+  | Failure<"not-renewable" | "outside-window" | "duplicate", { existingId?: number }>;
 
 /**
  * Starts (or finds) the renewal application of an award the caller may see: a draft of the
@@ -223,12 +223,12 @@ export async function startRenewal(db: Db, caller: Caller, awardId: number, toda
     .where("status", "in", ["draft", "submitted", "returned"])
     .executeTakeFirst();
   if (existing) return { ok: true, applicationId: Number(existing.id), created: false };
-  if (caller.role === "town_officer") return { ok: false, error: "not-renewable" };
+  if (caller.role === "town_officer") return { ok: false, reason: "not-renewable" };
   if (!isTierCode(award.tier_code) || award.revoked_on !== null || award.ended_on !== null || award.valid_until === null || award.archived_at !== null) {
-    return { ok: false, error: "not-renewable" };
+    return { ok: false, reason: "not-renewable" };
   }
   const v = (await loadTierValidity(db)).get(award.tier_code)!;
-  if (!inRenewalWindow(award.valid_until, today, v)) return { ok: false, error: "outside-window" };
+  if (!inRenewalWindow(award.valid_until, today, v)) return { ok: false, reason: "outside-window" };
   const year = Number(today.slice(0, 4));
   const known = await knownEligibilityPayload(db, caller, Number(award.enterprise_id), year);
   const result = await createApplication(db, caller, Number(award.enterprise_id), award.tier_code, {
@@ -239,8 +239,8 @@ export async function startRenewal(db: Db, caller: Caller, awardId: number, toda
     renewsAwardId: awardId,
   });
   if (!result.ok) {
-    if (result.error === "duplicate") return { ok: false, error: "duplicate", existingId: "existingId" in result ? result.existingId : undefined };
-    return { ok: false, error: "not-renewable" };
+    if (result.reason === "duplicate") return { ok: false, reason: "duplicate", existingId: "existingId" in result ? result.existingId : undefined };
+    return { ok: false, reason: "not-renewable" };
   }
   await recordAudit(db, { actorId: caller.id, action: "renewal.start", subject: `award:${awardId}`, data: { applicationId: result.id } });
   return { ok: true, applicationId: result.id, created: true };

@@ -43,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const result = await startRenewal(db(), user, Number(raw));
   if (result.ok) return redirect(`/applications/${result.applicationId}/edit`);
-  if (result.error === "outside-window") {
+  if (result.reason === "outside-window") {
     const award = await db().selectFrom("awards").select("tier_code").where("id", "=", Number(raw)).executeTakeFirst();
     const v = award ? (await loadTierValidity(db())).get(award.tier_code as never) : undefined;
     return data(
@@ -52,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   return data(
-    { error: translate(lang, result.error === "duplicate" ? "val.err.duplicate" : "val.err.notRenewable"), award: raw },
+    { error: translate(lang, result.reason === "duplicate" ? "val.err.duplicate" : "val.err.notRenewable"), award: raw },
     { status: 409 },
   );
 }
