@@ -635,6 +635,12 @@ export async function findEnterpriseByUscc(db: Db, uscc: string): Promise<Duplic
   return row ?? null;
 }
 
+/** A firm's credit code whatever the caller's scope (the admins' account form), or null. */
+export async function enterpriseUsccOf(db: Db, id: number): Promise<string | null> {
+  const row = await db.selectFrom("enterprises").select("uscc").where("id", "=", id).executeTakeFirst();
+  return row?.uscc ?? null;
+}
+
 const PROFILE_COLUMNS = {
   address: "address",
   legalRep: "legal_rep",

@@ -47,6 +47,13 @@ function firmScope(caller: Caller) {
   return sql<boolean>`1 = 0`;
 }
 
+/** The names of the firms of `ids` the caller may see (the others are left out). */
+export async function firmNamesInScope(db: Db, caller: Caller, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("enterprises as e").select(["e.id", "e.name"]).where("e.id", "in", [...ids]).where(firmScope(caller)).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 // ───────────────────────────── the list ─────────────────────────────
 
 export const POOL_SORTS = ["name", "tier", "year", "town", "status", "entered", "officer", "overdue"] as const;

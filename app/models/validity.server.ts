@@ -195,6 +195,26 @@ export type StartRenewalResult =
   | { ok: true; applicationId: number; created: boolean }
   | Failure<"not-renewable" | "outside-window" | "duplicate", { existingId?: number }>;
 
+/** One award joined to its firm (`w`, `e`), only when the caller may see the firm. */
+function awardInScope(db: Db, caller: Caller, awardId: number) {
+  let q = db.selectFrom("awards as w").innerJoin("enterprises as e", "e.id", "w.enterprise_id").where("w.id", "=", awardId);
+  if (!seesEverything(caller)) {
+    q =
+      caller.role === "enterprise"
+        ? q.where("e.id", "=", caller.enterpriseId ?? -1)
+        : q.where("e.town_code", "=", caller.townCode ?? "");
+  }
+  return q;
+}
+
+/** The renewal window of an award's tier (days before and after its end), or null outside the caller's scope. */
+export async function renewalWindowOf(db: Db, caller: Caller, awardId: number): Promise<{ renewBeforeDays: number; renewAfterDays: number } | null> {
+  if (!Number.isSafeInteger(awardId) || awardId <= 0) return null;
+  const award = await awardInScope(db, caller, awardId).select("w.tier_code").executeTakeFirst();
+  const v = award && isTierCode(award.tier_code) ? (await loadTierValidity(db)).get(award.tier_code) : undefined;
+  return v ? { renewBeforeDays: v.renewBeforeDays, renewAfterDays: v.renewAfterDays } : null;
+}
+
 /**
  * Starts (or finds) the renewal application of an award the caller may see: a draft of the
  * current year for the same tier and level, prefilled from what the registry knows of the firm.
@@ -203,18 +223,9 @@ export type StartRenewalResult =
  */
 export async function startRenewal(db: Db, caller: Caller, awardId: number, today = todayInShanghai()): Promise<StartRenewalResult> {
   if (!Number.isSafeInteger(awardId) || awardId <= 0) throw new NotFound("award");
-  let q = db
-    .selectFrom("awards as w")
-    .innerJoin("enterprises as e", "e.id", "w.enterprise_id")
+  const award = await awardInScope(db, caller, awardId)
     .select(["w.id", "w.enterprise_id", "w.tier_code", "w.level", "w.valid_until", "w.revoked_on", "w.ended_on", "e.town_code", "e.archived_at"])
-    .where("w.id", "=", awardId);
-  if (!seesEverything(caller)) {
-    q =
-      caller.role === "enterprise"
-        ? q.where("e.id", "=", caller.enterpriseId ?? -1)
-        : q.where("e.town_code", "=", caller.townCode ?? "");
-  }
-  const award = await q.executeTakeFirst();
+    .executeTakeFirst();
   if (!award) throw new NotFound("award");
   const existing = await db
     .selectFrom("applications")
