@@ -25,6 +25,7 @@ import {
 import { getTier, type Level, type TierCode } from "~/domain/tiers";
 import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
+import { recordAudit } from "~/models/audit.server";
 import { listChecklist } from "~/models/checklist.server";
 import { notifyApplicationTransition } from "~/models/notification.server";
 import { followApplication, lockFirmsForPool } from "~/models/pool.server";
@@ -704,6 +705,10 @@ export async function createApplication(
         .returning("id")
         .executeTakeFirstOrThrow();
       await appendEvent(trx, row.id, caller.id, now, { action: "create", from: null, to: "draft" });
+      // A renewal is audited in the transaction that starts it: no renewal without its row.
+      if (input.renewsAwardId) {
+        await recordAudit(trx, { actorId: caller.id, action: "renewal.start", subject: `award:${input.renewsAwardId}`, data: { applicationId: row.id } });
+      }
       if (input.submit) {
         await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
         await notifyApplicationTransition(trx, { id: row.id, enterpriseId, tierCode, year: input.year }, "submit", 2, now);

@@ -5,6 +5,7 @@
 import { Forbidden, type Failure } from "~/domain/errors";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/dialect/sql";
+import { transact } from "../../db/dialect/transact";
 import { exceptionMap, type CalendarExceptionKind, type CalendarExceptions } from "~/domain/calendar";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { recordAudit } from "~/models/audit.server";
@@ -47,7 +48,7 @@ function assertAdmin(caller: Caller) {
 export async function addCalendarException(db: Db, caller: Caller, entry: CalendarEntry): Promise<{ ok: true } | Failure<"date-taken">> {
   assertAdmin(caller);
   try {
-    await db.transaction().execute(async (trx) => {
+    await transact(db, async (trx) => {
       await trx
         .insertInto("calendar_exceptions")
         .values({ date: entry.date, kind: entry.kind, name_zh: entry.nameZh, name_en: entry.nameEn, updated_by: caller.id, updated_at: new Date().toISOString() })
@@ -68,7 +69,7 @@ function isPrimaryKeyViolation(error: unknown): boolean {
 
 export async function removeCalendarException(db: Db, caller: Caller, date: string): Promise<{ ok: true; entry: CalendarEntry } | Failure<"missing">> {
   assertAdmin(caller);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const row = await trx.selectFrom("calendar_exceptions").select(["date", "kind", "name_zh", "name_en"]).where("date", "=", date).executeTakeFirst();
     if (!row) return { ok: false as const, reason: "missing" as const };
     await trx.deleteFrom("calendar_exceptions").where("date", "=", date).execute();

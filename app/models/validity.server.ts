@@ -33,7 +33,7 @@ export async function updateTierValidity(db: Db, caller: Caller, input: TierVali
   if (!seesEverything(caller)) throw new NotFound("award");
   const before = (await loadTierValidity(db)).get(input.tierCode)!;
   const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx
       .insertInto("tier_validity")
       .values({
@@ -253,7 +253,6 @@ export async function startRenewal(db: Db, caller: Caller, awardId: number, toda
     if (result.reason === "duplicate") return { ok: false, reason: "duplicate", existingId: "existingId" in result ? result.existingId : undefined };
     return { ok: false, reason: "not-renewable" };
   }
-  await recordAudit(db, { actorId: caller.id, action: "renewal.start", subject: `award:${awardId}`, data: { applicationId: result.id } });
   return { ok: true, applicationId: result.id, created: true };
 }
 

@@ -8,7 +8,6 @@ import { FormAlert, SelectField, TextField, useSuccessKey } from "~/components/f
 import { checkPassword, PASSWORD_MESSAGES } from "~/domain/password";
 import { ROLES } from "~/domain/state-machine";
 import { normalizeUscc } from "~/domain/uscc";
-import { recordAudit } from "~/models/audit.server";
 import { enterpriseUsccOf, findEnterpriseByUscc } from "~/models/enterprise.server";
 import { listTowns, townExists } from "~/models/reference.server";
 import { getUserRow, setPassword, setUserDisabled, updateUser } from "~/models/user.server";
@@ -63,16 +62,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (id === admin.id && value.role !== "admin") {
         return data({ result: submission.reply({ fieldErrors: { role: [translate(lang, "users.cannotDisableSelf")] } }) }, { status: 400 });
       }
-      await updateUser(db(), id, { displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null });
-      await recordAudit(db(), {
-        actorId: admin.id,
-        action: "user.update",
-        subject: `user:${id}`,
-        data: {
-          before: { displayName: user.displayName, role: user.role, enterpriseId: user.enterpriseId, townCode: user.townCode },
-          after: { displayName: value.displayName, role: value.role, enterpriseId, townCode: value.role === "town_officer" ? value.townCode : null },
-        },
-      });
+      await updateUser(db(), admin.id, id, { displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null });
       return redirect(`/admin/users/${id}?done=saved`);
     }
     case "disable":
@@ -80,8 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (id === admin.id) {
         return data({ result: submission.reply({ formErrors: [translate(lang, "users.cannotDisableSelf")] }) }, { status: 400 });
       }
-      await setUserDisabled(db(), id, value.intent === "disable");
-      await recordAudit(db(), { actorId: admin.id, action: "user.update", subject: `user:${id}`, data: { disabled: value.intent === "disable" } });
+      await setUserDisabled(db(), admin.id, id, value.intent === "disable");
       return redirect(`/admin/users/${id}?done=${value.intent}d`);
     }
     case "reset-password": {
@@ -89,8 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (problem) {
         return data({ result: submission.reply({ fieldErrors: { password: [pick(lang, PASSWORD_MESSAGES[problem])] }, hideFields: ["password"] }) }, { status: 400 });
       }
-      await setPassword(db(), id, value.password, { forceChange: true });
-      await recordAudit(db(), { actorId: admin.id, action: "password.reset", subject: `user:${id}` });
+      await setPassword(db(), id, value.password, { actorId: admin.id, forceChange: true });
       return redirect(`/admin/users/${id}?done=reset`);
     }
   }

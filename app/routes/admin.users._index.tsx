@@ -6,7 +6,6 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { columnHelper, DataTable } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, SelectField, TextField } from "~/components/forms";
-import { recordAudit } from "~/models/audit.server";
 import { findEnterpriseByUscc } from "~/models/enterprise.server";
 import { listTowns, townExists } from "~/models/reference.server";
 import { createUser, listUsers, usernameTaken, type UserRow } from "~/models/user.server";
@@ -56,17 +55,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (Object.keys(fieldErrors).length) {
     return data({ result: submission.reply({ fieldErrors, hideFields: ["password"] }) }, { status: 400 });
   }
-  const id = await createUser(
+  await createUser(
     db(),
+    admin.id,
     { username: value.username, displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null },
     value.password,
   );
-  await recordAudit(db(), {
-    actorId: admin.id,
-    action: "user.create",
-    subject: `user:${id}`,
-    data: { username: value.username, role: value.role, enterpriseId, townCode: value.role === "town_officer" ? value.townCode : null },
-  });
   return redirect(`/admin/users?created=${encodeURIComponent(value.username)}`);
 }
 
