@@ -25,6 +25,7 @@ import {
 import { getTier, type Level, type TierCode } from "~/domain/tiers";
 import type { FirmFigures } from "~/domain/plausibility";
 import { evaluateEligibility, type EligibilityResult } from "~/domain/eligibility";
+import { recordAudit } from "~/models/audit.server";
 import { listChecklist } from "~/models/checklist.server";
 import { notifyApplicationTransition } from "~/models/notification.server";
 import { followApplication, lockFirmsForPool } from "~/models/pool.server";
@@ -37,15 +38,15 @@ import { defaultValidUntil } from "~/models/tier-validity.server";
 
 export type CommandResult =
   | { ok: true; id: number }
-  | { ok: false; error: "conflict" }
-  | { ok: false; error: "duplicate"; existingId: number }
-  | { ok: false; error: "award-exists" }
+  | { ok: false; reason: "conflict" }
+  | { ok: false; reason: "duplicate"; existingId: number }
+  | { ok: false; reason: "award-exists" }
   /** Submission refused: required evidence kinds without a file, in the order of the work. */
-  | { ok: false; error: "evidence-missing"; missing: AttachmentKind[] };
+  | { ok: false; reason: "evidence-missing"; missing: AttachmentKind[] };
 
 class Rollback extends Error {
   constructor(readonly result: CommandResult) {
-    super(result.ok ? "ok" : result.error);
+    super(result.ok ? "ok" : result.reason);
   }
 }
 
@@ -609,7 +610,7 @@ async function transition(
   const app = await getApplicationSummary(db, caller, id);
   if (!roleMayEver(caller.role, action)) throw new Forbidden("role");
   if (!canTransition(caller.role, app.status, action) || app.version !== expectedVersion) {
-    return { ok: false, error: "conflict" };
+    return { ok: false, reason: "conflict" };
   }
   const to = nextStatus(app.status, action)!;
   const now = new Date().toISOString();
@@ -633,7 +634,7 @@ async function transition(
         .where("status", "=", app.status)
         .where("version", "=", expectedVersion)
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, error: "conflict" });
+      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, reason: "conflict" });
       await appendEvent(trx, id, caller.id, now, {
         action,
         from: app.status,
@@ -648,7 +649,7 @@ async function transition(
     });
   } catch (error) {
     if (error instanceof Rollback) return error.result;
-    if (isUniqueViolation(error, "awards")) return { ok: false, error: "award-exists" };
+    if (isUniqueViolation(error, "awards")) return { ok: false, reason: "award-exists" };
     throw error;
   }
   return { ok: true, id };
@@ -676,7 +677,7 @@ export async function createApplication(
   if (input.submit) {
     // A new application has no files yet: it can be submitted at once only where none are required.
     const missing = await requiredEvidence(db, tierCode);
-    if (missing.length) return { ok: false, error: "evidence-missing", missing };
+    if (missing.length) return { ok: false, reason: "evidence-missing", missing };
   }
   const now = new Date().toISOString();
   const snapshot = input.submit ? await eligibilitySnapshot(db, tierCode, input.payload, input.levelSought, input.year) : null;
@@ -704,6 +705,10 @@ export async function createApplication(
         .returning("id")
         .executeTakeFirstOrThrow();
       await appendEvent(trx, row.id, caller.id, now, { action: "create", from: null, to: "draft" });
+      // A renewal is audited in the transaction that starts it: no renewal without its row.
+      if (input.renewsAwardId) {
+        await recordAudit(trx, { actorId: caller.id, action: "renewal.start", subject: `award:${input.renewsAwardId}`, data: { applicationId: row.id } });
+      }
       if (input.submit) {
         await appendEvent(trx, row.id, caller.id, now, { action: "submit", from: "draft", to: "submitted" });
         await notifyApplicationTransition(trx, { id: row.id, enterpriseId, tierCode, year: input.year }, "submit", 2, now);
@@ -715,7 +720,7 @@ export async function createApplication(
   } catch (error) {
     if (isUniqueViolation(error, "applications")) {
       const existing = await findOpenApplication(db, caller, enterpriseId, tierCode, input.year);
-      if (existing) return { ok: false, error: "duplicate", existingId: existing.id };
+      if (existing) return { ok: false, reason: "duplicate", existingId: existing.id };
     }
     throw error;
   }
@@ -755,7 +760,7 @@ export async function saveApplication(
         extra: input.submit
           ? async (trx) => {
               const missing = await missingEvidenceOf(trx, app.id, app.tierCode);
-              if (missing.length) throw new Rollback({ ok: false, error: "evidence-missing", missing });
+              if (missing.length) throw new Rollback({ ok: false, reason: "evidence-missing", missing });
             }
           : undefined,
       };
@@ -764,7 +769,7 @@ export async function saveApplication(
     // Changing the year onto another open application of the same tier.
     if (isUniqueViolation(error, "applications")) {
       const existing = await findOpenApplication(db, caller, current.enterpriseId, current.tierCode, input.year);
-      if (existing) return { ok: false, error: "duplicate", existingId: existing.id };
+      if (existing) return { ok: false, reason: "duplicate", existingId: existing.id };
     }
     throw error;
   }
@@ -814,7 +819,7 @@ export async function approveApplication(
     .where("a.status", "=", "publicized")
     .where("b.ends_on", ">=", todayInShanghai())
     .executeTakeFirst();
-  if (inNotice) return { ok: false, error: "conflict" };
+  if (inNotice) return { ok: false, reason: "conflict" };
   return transition(db, caller, id, "approve", input.version, async (app, now) => {
     // The bureau's validity of the tier (0015), unless the decision gives the date.
     const validUntil = input.validUntil ?? (await defaultValidUntil(db, app.tierCode, input.recognizedOn, app.year));
@@ -857,7 +862,7 @@ export async function approveApplication(
             .where("ended_on", "is", null)
             .where("revoked_on", "is", null)
             .executeTakeFirst();
-          if (Number(ended.numUpdatedRows) !== 1) throw new Rollback({ ok: false, error: "award-exists" });
+          if (Number(ended.numUpdatedRows) !== 1) throw new Rollback({ ok: false, reason: "award-exists" });
         }
       },
     };

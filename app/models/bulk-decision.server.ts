@@ -156,7 +156,7 @@ export async function applyBulkDecision(
             : await decideWithReason(trx, caller, item.id, "return", { version: item.version, reasonCode: input.reasonCode, comment: input.comment });
         if (!result.ok) {
           const name = byId.get(item.id)!.enterpriseName;
-          throw new Rollback(result.error === "award-exists" ? { ok: false, reason: "award-exists", name } : { ok: false, reason: "changed", names: [name] });
+          throw new Rollback(result.reason === "award-exists" ? { ok: false, reason: "award-exists", name } : { ok: false, reason: "changed", names: [name] });
         }
       }
       await recordAudit(trx, {

@@ -2,9 +2,10 @@
  * The working-day calendar's exceptions (calendar_exceptions): the holidays and make-up working
  * days the bureau keeps on /admin/calendar, read by every job that counts working days.
  */
-import { Forbidden } from "~/domain/errors";
+import { Forbidden, type Failure } from "~/domain/errors";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/dialect/sql";
+import { transact } from "../../db/dialect/transact";
 import { exceptionMap, type CalendarExceptionKind, type CalendarExceptions } from "~/domain/calendar";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { recordAudit } from "~/models/audit.server";
@@ -44,10 +45,10 @@ function assertAdmin(caller: Caller) {
   if (!seesEverything(caller) || caller.role !== "admin") throw new Forbidden("role");
 }
 
-export async function addCalendarException(db: Db, caller: Caller, entry: CalendarEntry): Promise<{ ok: true } | { ok: false; error: "date-taken" }> {
+export async function addCalendarException(db: Db, caller: Caller, entry: CalendarEntry): Promise<{ ok: true } | Failure<"date-taken">> {
   assertAdmin(caller);
   try {
-    await db.transaction().execute(async (trx) => {
+    await transact(db, async (trx) => {
       await trx
         .insertInto("calendar_exceptions")
         .values({ date: entry.date, kind: entry.kind, name_zh: entry.nameZh, name_en: entry.nameEn, updated_by: caller.id, updated_at: new Date().toISOString() })
@@ -56,7 +57,7 @@ export async function addCalendarException(db: Db, caller: Caller, entry: Calend
     });
     return { ok: true };
   } catch (error) {
-    if (isUniqueViolation(error, "calendar_exceptions") || isPrimaryKeyViolation(error)) return { ok: false, error: "date-taken" };
+    if (isUniqueViolation(error, "calendar_exceptions") || isPrimaryKeyViolation(error)) return { ok: false, reason: "date-taken" };
     throw error;
   }
 }
@@ -66,11 +67,11 @@ function isPrimaryKeyViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
-export async function removeCalendarException(db: Db, caller: Caller, date: string): Promise<{ ok: true; entry: CalendarEntry } | { ok: false; error: "missing" }> {
+export async function removeCalendarException(db: Db, caller: Caller, date: string): Promise<{ ok: true; entry: CalendarEntry } | Failure<"missing">> {
   assertAdmin(caller);
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const row = await trx.selectFrom("calendar_exceptions").select(["date", "kind", "name_zh", "name_en"]).where("date", "=", date).executeTakeFirst();
-    if (!row) return { ok: false as const, error: "missing" as const };
+    if (!row) return { ok: false as const, reason: "missing" as const };
     await trx.deleteFrom("calendar_exceptions").where("date", "=", date).execute();
     const entry = { date: row.date, kind: row.kind, nameZh: row.name_zh, nameEn: row.name_en };
     await recordAudit(trx, { actorId: caller.id, action: "calendar.remove", subject: `calendar:${date}`, data: entry });

@@ -1,5 +1,5 @@
 import type { Transaction } from "kysely";
-import { Forbidden } from "~/domain/errors";
+import { Forbidden, type Failure } from "~/domain/errors";
 import { transact } from "../../db/dialect/transact";
 import type { Db } from "../../db/client";
 import type { DB } from "../../db/schema";
@@ -63,7 +63,7 @@ export async function listChecklistForAdmin(db: Db, tierCode: ChecklistTierCode)
 
 export type ChecklistChange =
   | { ok: true; label: string }
-  | { ok: false; error: "code-taken" | "missing" };
+  | Failure<"code-taken" | "missing">;
 
 function assertBureau(actor: Caller) {
   if (!seesEverything(actor)) throw new Forbidden("role");
@@ -107,7 +107,7 @@ export async function addChecklistItem(
       .where("tier_code", "=", tierCode)
       .where("code", "=", input.code)
       .executeTakeFirst();
-    if (taken) return { ok: false, error: "code-taken" } as const;
+    if (taken) return { ok: false, reason: "code-taken" } as const;
     const now = new Date().toISOString();
     await trx
       .insertInto("tier_checklist_items")
@@ -139,7 +139,7 @@ export async function updateChecklistItem(
   assertBureau(actor);
   return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
-    if (!item) return { ok: false, error: "missing" } as const;
+    if (!item) return { ok: false, reason: "missing" } as const;
     await trx
       .updateTable("tier_checklist_items")
       .set({
@@ -171,7 +171,7 @@ export async function moveChecklistItem(
   assertBureau(actor);
   return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
-    if (!item || item.archived_at) return { ok: false, error: "missing" } as const;
+    if (!item || item.archived_at) return { ok: false, reason: "missing" } as const;
     const active = await trx
       .selectFrom("tier_checklist_items")
       .select(["id", "code"])
@@ -204,7 +204,7 @@ export async function setChecklistItemArchived(
   assertBureau(actor);
   return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
-    if (!item) return { ok: false, error: "missing" } as const;
+    if (!item) return { ok: false, reason: "missing" } as const;
     if (Boolean(item.archived_at) === archived) return { ok: true, label: item.label_zh } as const;
     const now = new Date().toISOString();
     await trx

@@ -149,6 +149,12 @@ export async function findEnterpriseByUscc(db: Db, uscc: string): Promise<Duplic
   return row ?? null;
 }
 
+/** A firm's credit code whatever the caller's scope (the admins' account form), or null. */
+export async function enterpriseUsccOf(db: Db, id: number): Promise<string | null> {
+  const row = await db.selectFrom("enterprises").select("uscc").where("id", "=", id).executeTakeFirst();
+  return row?.uscc ?? null;
+}
+
 const PROFILE_COLUMNS = {
   address: "address",
   legalRep: "legal_rep",
@@ -208,14 +214,17 @@ export async function createEnterprise(db: Db, caller: Caller, input: Enterprise
   if (existing) return { ok: false, reason: "duplicate", duplicate: existing };
   const at = now.toISOString();
   try {
-    const row = await db
-      .insertInto("enterprises")
-      .values(newEnterpriseRow(input, at))
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await recordNewFirmFigures(db, caller, [{ id: row.id, employees: input.employees, revenue_yuan: input.revenueYuan, rd_expense_yuan: input.rdExpenseYuan }], now);
-    await recordAudit(db, { actorId: caller.id, action: "enterprise.create", subject: `enterprise:${row.id}`, data: { uscc: input.uscc } });
-    return { ok: true, id: row.id };
+    const id = await transact(db, async (trx) => {
+      const row = await trx
+        .insertInto("enterprises")
+        .values(newEnterpriseRow(input, at))
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await recordNewFirmFigures(trx, caller, [{ id: row.id, employees: input.employees, revenue_yuan: input.revenueYuan, rd_expense_yuan: input.rdExpenseYuan }], now);
+      await recordAudit(trx, { actorId: caller.id, action: "enterprise.create", subject: `enterprise:${row.id}`, data: { uscc: input.uscc } });
+      return row.id;
+    });
+    return { ok: true, id };
   } catch (error) {
     // Two reviewers registering the same code at once: the unique index decides, the loser is told.
     if (isUniqueViolation(error)) {
@@ -354,19 +363,21 @@ export async function setEnterpriseArchived(
   const current = await getEnterprise(db, caller, id);
   if (!current) return "not-found";
   if ((current.archivedAt !== null) === archived) return "unchanged";
-  await db
-    .updateTable("enterprises")
-    .set({
-      archived_at: archived ? now.toISOString() : null,
-      version: sql<number>`version + 1`,
-      updated_at: now.toISOString(),
-    })
-    .where("id", "=", id)
-    .execute();
-  await recordAudit(db, {
-    actorId: caller.id,
-    action: archived ? "enterprise.archive" : "enterprise.restore",
-    subject: `enterprise:${id}`,
+  await transact(db, async (trx) => {
+    await trx
+      .updateTable("enterprises")
+      .set({
+        archived_at: archived ? now.toISOString() : null,
+        version: sql<number>`version + 1`,
+        updated_at: now.toISOString(),
+      })
+      .where("id", "=", id)
+      .execute();
+    await recordAudit(trx, {
+      actorId: caller.id,
+      action: archived ? "enterprise.archive" : "enterprise.restore",
+      subject: `enterprise:${id}`,
+    });
   });
   return "ok";
 }

@@ -76,7 +76,7 @@ export interface ProposeInput {
 
 export type ProposeResult =
   | { ok: true; batchId: number; endsOn: string }
-  | { ok: false; error: "conflict" | "notice-off" | "mixed-days"; applicationId?: number };
+  | { ok: false; reason: "conflict" | "notice-off" | "mixed-days"; applicationId?: number };
 
 /**
  * Creates a batch and moves each application into it (submitted → publicized), all or nothing.
@@ -96,11 +96,11 @@ export async function proposeBatch(db: Db, caller: Caller, input: ProposeInput):
     const row = apps.find((r) => r.id === a.id);
     if (!row) throw new NotFound("notice");
     const setting = settings.find((s) => s.tierCode === row.tier_code)!;
-    if (!setting.enabled) return { ok: false, error: "notice-off", applicationId: a.id };
-    if (days !== null && days !== setting.workingDays) return { ok: false, error: "mixed-days", applicationId: a.id };
+    if (!setting.enabled) return { ok: false, reason: "notice-off", applicationId: a.id };
+    if (days !== null && days !== setting.workingDays) return { ok: false, reason: "mixed-days", applicationId: a.id };
     days = setting.workingDays;
   }
-  if (days === null) return { ok: false, error: "conflict" };
+  if (days === null) return { ok: false, reason: "conflict" };
   const endsOn = noticeEndDate(input.startsOn, days, await loadCalendarExceptions(db));
   const now = new Date().toISOString();
   try {
@@ -117,7 +117,7 @@ export async function proposeBatch(db: Db, caller: Caller, input: ProposeInput):
         const result = await proposeApplication(trx, caller, a.id, a.version, async (inner) => {
           await inner.insertInto("notice_items").values({ batch_id: batch.id, application_id: a.id, position: pos }).execute();
         });
-        if (!result.ok) throw new Rollback({ ok: false as const, error: "conflict" as const, applicationId: a.id });
+        if (!result.ok) throw new Rollback({ ok: false as const, reason: "conflict" as const, applicationId: a.id });
       }
       await recordAudit(trx, {
         actorId: caller.id,
@@ -181,8 +181,8 @@ export interface ProposalConflict {
 
 export type ProposalPreview =
   | { ok: true; endsOn: string; workingDays: number }
-  | { ok: false; error: "conflicts"; conflicts: ProposalConflict[] }
-  | { ok: false; error: "notice-off" | "mixed-days"; applicationId: number };
+  | { ok: false; reason: "conflicts"; conflicts: ProposalConflict[] }
+  | { ok: false; reason: "notice-off" | "mixed-days"; applicationId: number };
 
 /**
  * What proposing the selected applications from `startsOn` would do, without writing: every
@@ -205,16 +205,16 @@ export async function previewProposal(db: Db, caller: Caller, startsOn: string, 
     if (!row) conflicts.push({ id: a.id, status: null, firm: null, tierCode: null });
     else if (row.status !== "submitted" || row.version !== a.version) conflicts.push({ id: a.id, status: row.status, firm: row.name, tierCode: row.tier_code as TierCode });
   }
-  if (conflicts.length) return { ok: false, error: "conflicts", conflicts };
+  if (conflicts.length) return { ok: false, reason: "conflicts", conflicts };
   const settings = await listNoticeSettings(db);
   let days: number | null = null;
   for (const a of applications) {
     const setting = settings.find((s) => s.tierCode === rows.find((r) => r.id === a.id)!.tier_code)!;
-    if (!setting.enabled) return { ok: false, error: "notice-off", applicationId: a.id };
-    if (days !== null && days !== setting.workingDays) return { ok: false, error: "mixed-days", applicationId: a.id };
+    if (!setting.enabled) return { ok: false, reason: "notice-off", applicationId: a.id };
+    if (days !== null && days !== setting.workingDays) return { ok: false, reason: "mixed-days", applicationId: a.id };
     days = setting.workingDays;
   }
-  if (days === null) return { ok: false, error: "conflicts", conflicts: [] };
+  if (days === null) return { ok: false, reason: "conflicts", conflicts: [] };
   return { ok: true, endsOn: noticeEndDate(startsOn, days, await loadCalendarExceptions(db)), workingDays: days };
 }
 
@@ -338,7 +338,7 @@ export interface ObjectionInput {
   file?: ReceivedFile | null;
 }
 
-export type ObjectionResult = { ok: true; reference: string } | { ok: false; error: "window-closed" | "window-upcoming" | "application" };
+export type ObjectionResult = { ok: true; reference: string } | { ok: false; reason: "window-closed" | "window-upcoming" | "application" };
 
 function newReference(batchId: number): string {
   return `GS${batchId}-${randomBytes(4).toString("hex").toUpperCase()}`;
@@ -347,10 +347,10 @@ function newReference(batchId: number): string {
 /** Files an objection (public, no sign-in) while the window is open; audited; reviewers notified. */
 export async function fileObjection(db: Db, batchId: number, input: ObjectionInput, today = todayInShanghai()): Promise<ObjectionResult> {
   const batch = await getPublicNotice(db, batchId, today);
-  if (batch.window === "closed") return { ok: false, error: "window-closed" };
-  if (batch.window === "upcoming") return { ok: false, error: "window-upcoming" };
+  if (batch.window === "closed") return { ok: false, reason: "window-closed" };
+  if (batch.window === "upcoming") return { ok: false, reason: "window-upcoming" };
   const item = batch.items.find((i) => i.applicationId === input.applicationId);
-  if (!item) return { ok: false, error: "application" };
+  if (!item) return { ok: false, reason: "application" };
   const app = await db.selectFrom("applications").select(["enterprise_id", "tier_code", "year"]).where("id", "=", item.applicationId).executeTakeFirstOrThrow();
   const reference = newReference(batchId);
   const now = new Date().toISOString();
@@ -481,7 +481,7 @@ export type ResolveInput =
   | { outcome: "dismissed"; resolution: string }
   | { outcome: "upheld"; resolution: string; decision: "return" | "reject"; reasonCode: ReasonCode; version: number };
 
-export type ResolveResult = { ok: true } | { ok: false; error: "conflict" };
+export type ResolveResult = { ok: true } | { ok: false; reason: "conflict" };
 
 /**
  * Resolves a pending objection: dismissed (with a reason), or upheld — the application is then
@@ -491,7 +491,7 @@ export async function resolveObjection(db: Db, caller: Caller, objectionId: numb
   requireDecider(caller);
   const objection = await db.selectFrom("notice_objections").select(["id", "application_id", "status", "reference"]).where("id", "=", objectionId).executeTakeFirst();
   if (!objection) throw new NotFound("notice");
-  if (objection.status !== "pending") return { ok: false, error: "conflict" };
+  if (objection.status !== "pending") return { ok: false, reason: "conflict" };
   const now = new Date().toISOString();
   try {
     await transact(db, async (trx) => {
@@ -501,14 +501,14 @@ export async function resolveObjection(db: Db, caller: Caller, objectionId: numb
         .where("id", "=", objectionId)
         .where("status", "=", "pending")
         .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, error: "conflict" });
+      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, reason: "conflict" });
       if (input.outcome === "upheld") {
         const result = await decideWithReason(trx, caller, objection.application_id, input.decision, {
           version: input.version,
           reasonCode: input.reasonCode,
           comment: input.resolution,
         });
-        if (!result.ok) throw new Rollback({ ok: false, error: "conflict" });
+        if (!result.ok) throw new Rollback({ ok: false, reason: "conflict" });
       }
       await recordAudit(trx, {
         actorId: caller.id,

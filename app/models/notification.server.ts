@@ -7,6 +7,7 @@
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
+import { transact } from "../../db/dialect/transact";
 import type { Caller } from "~/domain/scope";
 import type { Action } from "~/domain/state-machine";
 import type { TierCode } from "~/domain/tiers";
@@ -263,7 +264,7 @@ export async function getEmailSettings(db: Db, caller: Caller): Promise<EmailSet
 
 export async function saveEmailSettings(db: Db, caller: Caller, settings: EmailSettings): Promise<void> {
   const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx
       .insertInto("notification_settings")
       .values({ user_id: caller.id, email: settings.email, email_mode: settings.mode, updated_at: now })

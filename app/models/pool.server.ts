@@ -47,6 +47,13 @@ function firmScope(caller: Caller) {
   return sql<boolean>`1 = 0`;
 }
 
+/** The names of the firms of `ids` the caller may see (the others are left out). */
+export async function firmNamesInScope(db: Db, caller: Caller, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("enterprises as e").select(["e.id", "e.name"]).where("e.id", "in", [...ids]).where(firmScope(caller)).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 // ───────────────────────────── the list ─────────────────────────────
 
 export const POOL_SORTS = ["name", "tier", "year", "town", "status", "entered", "officer", "overdue"] as const;
@@ -300,10 +307,10 @@ export async function addToPool(
   caller: Caller,
   input: AddToPoolInput,
   now = new Date(),
-): Promise<{ ok: true; result: AddToPoolResult } | { ok: false; error: PoolInputError }> {
+): Promise<{ ok: true; result: AddToPoolResult } | { ok: false; reason: PoolInputError }> {
   assertPoolCaller(caller);
   const routeError = checkRoute(input.tierCode, input.route);
-  if (routeError) return { ok: false, error: routeError };
+  if (routeError) return { ok: false, reason: routeError };
   const ids = [...new Set(input.enterpriseIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
   const at = now.toISOString();
   try {
@@ -321,7 +328,7 @@ export async function addToPool(
       const townOf = new Map(firms.map((f) => [f.id, f.town_code]));
       if (input.officerId !== null) {
         for (const town of new Set(townOf.values())) {
-          if (!(await officerFits(trx, input.officerId, town))) return { ok: false as const, error: "officer-invalid" as const };
+          if (!(await officerFits(trx, input.officerId, town))) return { ok: false as const, reason: "officer-invalid" as const };
         }
       }
       const result: AddToPoolResult = { added: [], skipped: [] };
@@ -593,7 +600,7 @@ export async function getPoolEntry(db: Db, caller: Caller, id: number, today: st
 
 export type PoolCommandResult =
   | { ok: true }
-  | { ok: false; error: "conflict" | PoolChangeError | PoolInputError | "task-not-found" };
+  | { ok: false; reason: "conflict" | PoolChangeError | PoolInputError | "task-not-found" };
 
 /** The entry's firm town and status, in scope; 404 otherwise. */
 async function entryInScope(db: Db, caller: Caller, id: number) {
@@ -619,11 +626,11 @@ export async function updatePoolEntry(
 ): Promise<PoolCommandResult> {
   const entry = await entryInScope(db, caller, id);
   const routeError = checkRoute(entry.tier_code as TierCode, input.route);
-  if (routeError) return { ok: false, error: routeError };
-  if (entry.status === "exited") return { ok: false, error: "exited" };
+  if (routeError) return { ok: false, reason: routeError };
+  if (entry.status === "exited") return { ok: false, reason: "exited" };
   const now = new Date().toISOString();
   return transact(db, async (trx) => {
-    if (input.officerId !== null && !(await officerFits(trx, input.officerId, entry.town_code))) return { ok: false, error: "officer-invalid" };
+    if (input.officerId !== null && !(await officerFits(trx, input.officerId, entry.town_code))) return { ok: false, reason: "officer-invalid" };
     const updated = await trx
       .updateTable("pool_entries")
       .set({
@@ -638,7 +645,7 @@ export async function updatePoolEntry(
       .where("version", "=", input.version)
       .where("status", "<>", "exited")
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, error: "conflict" };
+    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, reason: "conflict" };
     await recordAudit(trx, {
       actorId: caller.id,
       action: "pool.update",
@@ -658,7 +665,7 @@ export async function changePoolStatus(
 ): Promise<PoolCommandResult> {
   const entry = await entryInScope(db, caller, id);
   const check = checkPoolChange(entry.status, input.to, { reason: input.exitReason, note: input.exitNote });
-  if (!check.ok) return check;
+  if (!check.ok) return { ok: false, reason: check.error };
   const now = new Date().toISOString();
   const exiting = input.to === "exited";
   return transact(db, async (trx) => {
@@ -676,7 +683,7 @@ export async function changePoolStatus(
       .where("version", "=", input.version)
       .where("status", "=", entry.status)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, error: "conflict" };
+    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, reason: "conflict" };
     await recordAudit(trx, {
       actorId: caller.id,
       action: "pool.status",
@@ -695,9 +702,9 @@ export interface TaskInput {
 }
 
 /** Adds a task to an entry's plan (一企一策); audited. */
-export async function addPoolTask(db: Db, caller: Caller, entryId: number, input: TaskInput): Promise<{ ok: true; id: number } | { ok: false; error: "exited" }> {
+export async function addPoolTask(db: Db, caller: Caller, entryId: number, input: TaskInput): Promise<{ ok: true; id: number } | { ok: false; reason: "exited" }> {
   const entry = await entryInScope(db, caller, entryId);
-  if (entry.status === "exited") return { ok: false, error: "exited" };
+  if (entry.status === "exited") return { ok: false, reason: "exited" };
   const now = new Date().toISOString();
   return transact(db, async (trx) => {
     const row = await trx
@@ -734,7 +741,7 @@ export async function setPoolTaskStatus(
   const now = new Date().toISOString();
   return transact(db, async (trx) => {
     const task = await trx.selectFrom("pool_tasks").select(["status"]).where("id", "=", taskId).where("entry_id", "=", entryId).executeTakeFirst();
-    if (!task) return { ok: false, error: "task-not-found" };
+    if (!task) return { ok: false, reason: "task-not-found" };
     if (task.status === status) return { ok: true };
     await trx
       .updateTable("pool_tasks")

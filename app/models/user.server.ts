@@ -3,6 +3,7 @@ import { transact } from "../../db/dialect/transact";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { likeInsensitive, sameUsername } from "../../db/dialect/sql";
+import { recordAudit } from "./audit.server";
 
 /**
  * Password hashing runs in libuv's threads, off the event loop, but it still needs a core: each
@@ -135,23 +136,32 @@ export interface UserInput {
   townCode: string | null;
 }
 
-/** Creates an account whose first sign-in must choose a new password. */
-export async function createUser(db: Db, input: UserInput, password: string): Promise<number> {
-  const row = await db
-    .insertInto("users")
-    .values({
-      username: input.username,
-      display_name: input.displayName,
-      role: input.role,
-      enterprise_id: input.role === "enterprise" ? input.enterpriseId : null,
-      town_code: input.role === "town_officer" ? input.townCode : null,
-      password_hash: await hashPassword(password),
-      must_change_password: 1,
-      created_at: new Date().toISOString(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+/**
+ * Creates an account whose first sign-in must choose a new password. Every command on accounts
+ * writes its audit row in its own transaction: no change without its row, and no row without it.
+ */
+export async function createUser(db: Db, actorId: number, input: UserInput, password: string): Promise<number> {
+  const passwordHash = await hashPassword(password);
+  const enterpriseId = input.role === "enterprise" ? input.enterpriseId : null;
+  const townCode = input.role === "town_officer" ? input.townCode : null;
+  return transact(db, async (trx) => {
+    const row = await trx
+      .insertInto("users")
+      .values({
+        username: input.username,
+        display_name: input.displayName,
+        role: input.role,
+        enterprise_id: enterpriseId,
+        town_code: townCode,
+        password_hash: passwordHash,
+        must_change_password: 1,
+        created_at: new Date().toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, { actorId, action: "user.create", subject: `user:${row.id}`, data: { username: input.username, role: input.role, enterpriseId, townCode } });
+    return row.id;
+  });
 }
 
 export async function usernameTaken(db: Db, username: string, exceptId?: number): Promise<boolean> {
@@ -160,36 +170,46 @@ export async function usernameTaken(db: Db, username: string, exceptId?: number)
   return (await q.executeTakeFirst()) !== undefined;
 }
 
-export async function updateUser(db: Db, id: number, input: Omit<UserInput, "username">): Promise<void> {
-  await db
-    .updateTable("users")
-    .set({
-      display_name: input.displayName,
-      role: input.role,
-      enterprise_id: input.role === "enterprise" ? input.enterpriseId : null,
-      town_code: input.role === "town_officer" ? input.townCode : null,
-    })
-    .where("id", "=", id)
-    .execute();
+/** Changes an account's name, role and scope, audited with the values before and after. */
+export async function updateUser(db: Db, actorId: number, id: number, input: Omit<UserInput, "username">): Promise<void> {
+  const after = {
+    displayName: input.displayName,
+    role: input.role,
+    enterpriseId: input.role === "enterprise" ? input.enterpriseId : null,
+    townCode: input.role === "town_officer" ? input.townCode : null,
+  };
+  await transact(db, async (trx) => {
+    const row = await trx.selectFrom("users").select(["display_name", "role", "enterprise_id", "town_code"]).where("id", "=", id).executeTakeFirst();
+    if (!row) return;
+    await trx
+      .updateTable("users")
+      .set({ display_name: after.displayName, role: after.role, enterprise_id: after.enterpriseId, town_code: after.townCode })
+      .where("id", "=", id)
+      .execute();
+    const before = { displayName: row.display_name, role: row.role, enterpriseId: row.enterprise_id, townCode: row.town_code };
+    await recordAudit(trx, { actorId, action: "user.update", subject: `user:${id}`, data: { before, after } });
+  });
 }
 
 /** Disabling an account also ends all its sessions at once. */
-export async function setUserDisabled(db: Db, id: number, disabled: boolean): Promise<void> {
+export async function setUserDisabled(db: Db, actorId: number, id: number, disabled: boolean): Promise<void> {
   await transact(db, async (trx) => {
     await trx.updateTable("users").set({ disabled_at: disabled ? new Date().toISOString() : null }).where("id", "=", id).execute();
     if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+    await recordAudit(trx, { actorId, action: "user.update", subject: `user:${id}`, data: { disabled } });
   });
 }
 
 /**
  * Sets a new password. An admin's reset forces a change at next sign-in and ends the user's
- * sessions; a user's own change clears that flag and keeps only the current session.
+ * sessions; a user's own change clears that flag and keeps only the current session. Audited as
+ * a reset or a change by `actorId`, in the same transaction.
  */
 export async function setPassword(
   db: Db,
   id: number,
   password: string,
-  options: { forceChange: boolean; keepSessionId?: string },
+  options: { actorId: number; forceChange: boolean; keepSessionId?: string },
 ): Promise<void> {
   const passwordHash = await hashPassword(password);
   await transact(db, async (trx) => {
@@ -201,6 +221,7 @@ export async function setPassword(
     let del = trx.deleteFrom("sessions").where("user_id", "=", id);
     if (options.keepSessionId) del = del.where("id", "!=", options.keepSessionId);
     await del.execute();
+    await recordAudit(trx, { actorId: options.actorId, action: options.forceChange ? "password.reset" : "password.change", subject: `user:${id}` });
   });
 }
 

@@ -4,7 +4,7 @@
  * 0015), scopes lists like the registry, and starts renewal applications. A renewal is approved
  * by approveApplication (application.server.ts), which links the new award and ends the old one.
  */
-import { NotFound } from "~/domain/errors";
+import { NotFound, type Failure } from "~/domain/errors";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
@@ -34,7 +34,7 @@ export async function updateTierValidity(db: Db, caller: Caller, input: TierVali
   if (!seesEverything(caller)) throw new NotFound("award");
   const before = (await loadTierValidity(db)).get(input.tierCode)!;
   const now = new Date().toISOString();
-  await db.transaction().execute(async (trx) => {
+  await transact(db, async (trx) => {
     await trx
       .insertInto("tier_validity")
       .values({
@@ -194,7 +194,27 @@ export async function listExpiringAwards(
 
 export type StartRenewalResult =
   | { ok: true; applicationId: number; created: boolean }
-  | { ok: false; error: "not-renewable" | "outside-window" | "duplicate"; existingId?: number };
+  | Failure<"not-renewable" | "outside-window" | "duplicate", { existingId?: number }>;
+
+/** One award joined to its firm (`w`, `e`), only when the caller may see the firm. */
+function awardInScope(db: Db, caller: Caller, awardId: number) {
+  let q = db.selectFrom("awards as w").innerJoin("enterprises as e", "e.id", "w.enterprise_id").where("w.id", "=", awardId);
+  if (!seesEverything(caller)) {
+    q =
+      caller.role === "enterprise"
+        ? q.where("e.id", "=", caller.enterpriseId ?? -1)
+        : q.where("e.town_code", "=", caller.townCode ?? "");
+  }
+  return q;
+}
+
+/** The renewal window of an award's tier (days before and after its end), or null outside the caller's scope. */
+export async function renewalWindowOf(db: Db, caller: Caller, awardId: number): Promise<{ renewBeforeDays: number; renewAfterDays: number } | null> {
+  if (!Number.isSafeInteger(awardId) || awardId <= 0) return null;
+  const award = await awardInScope(db, caller, awardId).select("w.tier_code").executeTakeFirst();
+  const v = award && isTierCode(award.tier_code) ? (await loadTierValidity(db)).get(award.tier_code) : undefined;
+  return v ? { renewBeforeDays: v.renewBeforeDays, renewAfterDays: v.renewAfterDays } : null;
+}
 
 /**
  * Starts (or finds) the renewal application of an award the caller may see: a draft of the
@@ -204,18 +224,9 @@ export type StartRenewalResult =
  */
 export async function startRenewal(db: Db, caller: Caller, awardId: number, today = todayInShanghai()): Promise<StartRenewalResult> {
   if (!Number.isSafeInteger(awardId) || awardId <= 0) throw new NotFound("award");
-  let q = db
-    .selectFrom("awards as w")
-    .innerJoin("enterprises as e", "e.id", "w.enterprise_id")
+  const award = await awardInScope(db, caller, awardId)
     .select(["w.id", "w.enterprise_id", "w.tier_code", "w.level", "w.valid_until", "w.revoked_on", "w.ended_on", "e.town_code", "e.archived_at"])
-    .where("w.id", "=", awardId);
-  if (!seesEverything(caller)) {
-    q =
-      caller.role === "enterprise"
-        ? q.where("e.id", "=", caller.enterpriseId ?? -1)
-        : q.where("e.town_code", "=", caller.townCode ?? "");
-  }
-  const award = await q.executeTakeFirst();
+    .executeTakeFirst();
   if (!award) throw new NotFound("award");
   const existing = await db
     .selectFrom("applications")
@@ -224,12 +235,12 @@ export async function startRenewal(db: Db, caller: Caller, awardId: number, toda
     .where("status", "in", ["draft", "submitted", "returned"])
     .executeTakeFirst();
   if (existing) return { ok: true, applicationId: Number(existing.id), created: false };
-  if (caller.role === "town_officer") return { ok: false, error: "not-renewable" };
+  if (caller.role === "town_officer") return { ok: false, reason: "not-renewable" };
   if (!isTierCode(award.tier_code) || award.revoked_on !== null || award.ended_on !== null || award.valid_until === null || award.archived_at !== null) {
-    return { ok: false, error: "not-renewable" };
+    return { ok: false, reason: "not-renewable" };
   }
   const v = (await loadTierValidity(db)).get(award.tier_code)!;
-  if (!inRenewalWindow(award.valid_until, today, v)) return { ok: false, error: "outside-window" };
+  if (!inRenewalWindow(award.valid_until, today, v)) return { ok: false, reason: "outside-window" };
   const year = Number(today.slice(0, 4));
   const known = await knownEligibilityPayload(db, caller, Number(award.enterprise_id), year);
   const result = await createApplication(db, caller, Number(award.enterprise_id), award.tier_code, {
@@ -240,10 +251,9 @@ export async function startRenewal(db: Db, caller: Caller, awardId: number, toda
     renewsAwardId: awardId,
   });
   if (!result.ok) {
-    if (result.error === "duplicate") return { ok: false, error: "duplicate", existingId: "existingId" in result ? result.existingId : undefined };
-    return { ok: false, error: "not-renewable" };
+    if (result.reason === "duplicate") return { ok: false, reason: "duplicate", existingId: "existingId" in result ? result.existingId : undefined };
+    return { ok: false, reason: "not-renewable" };
   }
-  await recordAudit(db, { actorId: caller.id, action: "renewal.start", subject: `award:${awardId}`, data: { applicationId: result.id } });
   return { ok: true, applicationId: result.id, created: true };
 }
 

@@ -5,7 +5,6 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, TextField } from "~/components/forms";
-import { recordAudit } from "~/models/audit.server";
 import { setPassword, verifyPassword } from "~/models/user.server";
 import { changePasswordSchema } from "~/schemas/user.server";
 import { homeFor, requireUser } from "~/utils/auth.server";
@@ -35,8 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   // Other sessions of this user end; the one in use stays signed in.
-  await setPassword(db(), user.id, submission.value.newPassword, { forceChange: false, keepSessionId: user.sessionId });
-  await recordAudit(db(), { actorId: user.id, action: "password.change", subject: `user:${user.id}` });
+  await setPassword(db(), user.id, submission.value.newPassword, { actorId: user.id, forceChange: false, keepSessionId: user.sessionId });
   return redirect(user.mustChangePassword ? homeFor(user) : "/account/password?done=1");
 }
 

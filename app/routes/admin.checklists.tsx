@@ -91,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
       break;
   }
   if (!outcome.ok) {
-    if (outcome.error === "code-taken") {
+    if (outcome.reason === "code-taken") {
       const code = value.intent === "add" ? value.code : "";
       return data(
         { formId, result: submission.reply({ fieldErrors: { code: [translate(lang, "checklist.error.codeTaken", { code })] } }) },

@@ -8,8 +8,8 @@ import { FormAlert, SelectField, TextField, useSuccessKey } from "~/components/f
 import { checkPassword, PASSWORD_MESSAGES } from "~/domain/password";
 import { ROLES } from "~/domain/state-machine";
 import { normalizeUscc } from "~/domain/uscc";
-import { recordAudit } from "~/models/audit.server";
-import { listTowns } from "~/models/reference.server";
+import { enterpriseUsccOf, findEnterpriseByUscc } from "~/models/enterprise.server";
+import { listTowns, townExists } from "~/models/reference.server";
 import { getUserRow, setPassword, setUserDisabled, updateUser } from "~/models/user.server";
 import { userIntentSchema } from "~/schemas/user.server";
 import { notFound, requireUser } from "~/utils/auth.server";
@@ -31,9 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireUser(request, { roles: ["admin"] });
   const user = await getUserRow(db(), parseId(params.id));
   if (!user) throw notFound();
-  const enterpriseUscc = user.enterpriseId
-    ? (await db().selectFrom("enterprises").select("uscc").where("id", "=", user.enterpriseId).executeTakeFirst())?.uscc ?? ""
-    : "";
+  const enterpriseUscc = user.enterpriseId ? ((await enterpriseUsccOf(db(), user.enterpriseId)) ?? "") : "";
   return { user, enterpriseUscc, towns: await listTowns(db()) };
 }
 
@@ -52,29 +50,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "update": {
       let enterpriseId: number | null = null;
       if (value.role === "enterprise") {
-        const firm = await db().selectFrom("enterprises").select("id").where("uscc", "=", normalizeUscc(value.enterpriseUscc ?? "")).executeTakeFirst();
+        const firm = await findEnterpriseByUscc(db(), normalizeUscc(value.enterpriseUscc ?? ""));
         if (!firm) {
           return data({ result: submission.reply({ fieldErrors: { enterpriseUscc: [translate(lang, "users.enterpriseUnknown")] } }) }, { status: 400 });
         }
         enterpriseId = firm.id;
       }
       if (value.role === "town_officer") {
-        const town = await db().selectFrom("towns").select("code").where("code", "=", value.townCode ?? "").executeTakeFirst();
-        if (!town) return data({ result: submission.reply({ fieldErrors: { townCode: [translate(lang, "users.townRequired")] } }) }, { status: 400 });
+        if (!(await townExists(db(), value.townCode ?? ""))) return data({ result: submission.reply({ fieldErrors: { townCode: [translate(lang, "users.townRequired")] } }) }, { status: 400 });
       }
       if (id === admin.id && value.role !== "admin") {
         return data({ result: submission.reply({ fieldErrors: { role: [translate(lang, "users.cannotDisableSelf")] } }) }, { status: 400 });
       }
-      await updateUser(db(), id, { displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null });
-      await recordAudit(db(), {
-        actorId: admin.id,
-        action: "user.update",
-        subject: `user:${id}`,
-        data: {
-          before: { displayName: user.displayName, role: user.role, enterpriseId: user.enterpriseId, townCode: user.townCode },
-          after: { displayName: value.displayName, role: value.role, enterpriseId, townCode: value.role === "town_officer" ? value.townCode : null },
-        },
-      });
+      await updateUser(db(), admin.id, id, { displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null });
       return redirect(`/admin/users/${id}?done=saved`);
     }
     case "disable":
@@ -82,8 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (id === admin.id) {
         return data({ result: submission.reply({ formErrors: [translate(lang, "users.cannotDisableSelf")] }) }, { status: 400 });
       }
-      await setUserDisabled(db(), id, value.intent === "disable");
-      await recordAudit(db(), { actorId: admin.id, action: "user.update", subject: `user:${id}`, data: { disabled: value.intent === "disable" } });
+      await setUserDisabled(db(), admin.id, id, value.intent === "disable");
       return redirect(`/admin/users/${id}?done=${value.intent}d`);
     }
     case "reset-password": {
@@ -91,8 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (problem) {
         return data({ result: submission.reply({ fieldErrors: { password: [pick(lang, PASSWORD_MESSAGES[problem])] }, hideFields: ["password"] }) }, { status: 400 });
       }
-      await setPassword(db(), id, value.password, { forceChange: true });
-      await recordAudit(db(), { actorId: admin.id, action: "password.reset", subject: `user:${id}` });
+      await setPassword(db(), id, value.password, { actorId: admin.id, forceChange: true });
       return redirect(`/admin/users/${id}?done=reset`);
     }
   }

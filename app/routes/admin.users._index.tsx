@@ -6,8 +6,8 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { columnHelper, DataTable } from "~/components/data-table";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, SelectField, TextField } from "~/components/forms";
-import { recordAudit } from "~/models/audit.server";
-import { listTowns } from "~/models/reference.server";
+import { findEnterpriseByUscc } from "~/models/enterprise.server";
+import { listTowns, townExists } from "~/models/reference.server";
 import { createUser, listUsers, usernameTaken, type UserRow } from "~/models/user.server";
 import { createUserSchema } from "~/schemas/user.server";
 import { normalizeUscc } from "~/domain/uscc";
@@ -45,28 +45,22 @@ export async function action({ request }: ActionFunctionArgs) {
   if (await usernameTaken(db(), value.username)) fieldErrors.username = [translate(lang, "users.usernameTaken")];
   let enterpriseId: number | null = null;
   if (value.role === "enterprise") {
-    const firm = await db().selectFrom("enterprises").select("id").where("uscc", "=", normalizeUscc(value.enterpriseUscc ?? "")).executeTakeFirst();
+    const firm = await findEnterpriseByUscc(db(), normalizeUscc(value.enterpriseUscc ?? ""));
     if (!firm) fieldErrors.enterpriseUscc = [translate(lang, "users.enterpriseUnknown")];
     enterpriseId = firm?.id ?? null;
   }
   if (value.role === "town_officer") {
-    const town = await db().selectFrom("towns").select("code").where("code", "=", value.townCode ?? "").executeTakeFirst();
-    if (!town) fieldErrors.townCode = [translate(lang, "users.townRequired")];
+    if (!(await townExists(db(), value.townCode ?? ""))) fieldErrors.townCode = [translate(lang, "users.townRequired")];
   }
   if (Object.keys(fieldErrors).length) {
     return data({ result: submission.reply({ fieldErrors, hideFields: ["password"] }) }, { status: 400 });
   }
-  const id = await createUser(
+  await createUser(
     db(),
+    admin.id,
     { username: value.username, displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null },
     value.password,
   );
-  await recordAudit(db(), {
-    actorId: admin.id,
-    action: "user.create",
-    subject: `user:${id}`,
-    data: { username: value.username, role: value.role, enterpriseId, townCode: value.role === "town_officer" ? value.townCode : null },
-  });
   return redirect(`/admin/users?created=${encodeURIComponent(value.username)}`);
 }
 

@@ -126,10 +126,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data(
       {
         result: submission.reply({ formErrors: [commandFailureMessage(lang, result, { tierCode: app.tierCode, year: v.year })] }),
-        existingId: result.error === "duplicate" ? result.existingId : null,
+        existingId: result.reason === "duplicate" ? result.existingId : null,
       },
       // Missing files are the firm's to add (400); the others are someone else's change (409).
-      { status: result.error === "evidence-missing" ? 400 : 409 },
+      { status: result.reason === "evidence-missing" ? 400 : 409 },
     );
   }
   return redirect(`/applications/${app.id}?done=${v.intent}`);

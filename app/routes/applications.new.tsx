@@ -118,7 +118,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(
       {
         result: submission.reply({ formErrors: [commandFailureMessage(lang, result, { tierCode: tierParam, year: v.year })] }),
-        existingId: result.error === "duplicate" ? result.existingId : null,
+        existingId: result.reason === "duplicate" ? result.existingId : null,
       },
       { status: 409 },
     );

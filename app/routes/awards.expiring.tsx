@@ -5,7 +5,7 @@ import { columnHelper, DataTable, type DataTableColumn } from "~/components/data
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ValidityText } from "~/components/validity-text";
 import { getTier, LEVEL_NAMES, TIERS } from "~/domain/tiers";
-import { EXPIRING_LIMIT, listExpiringAwards, loadTierValidity, startRenewal, type ExpiringAward } from "~/models/validity.server";
+import { EXPIRING_LIMIT, listExpiringAwards, renewalWindowOf, startRenewal, type ExpiringAward } from "~/models/validity.server";
 import { DEFAULT_WITHIN, parseExpiringQuery } from "~/schemas/validity.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -43,16 +43,15 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const result = await startRenewal(db(), user, Number(raw));
   if (result.ok) return redirect(`/applications/${result.applicationId}/edit`);
-  if (result.error === "outside-window") {
-    const award = await db().selectFrom("awards").select("tier_code").where("id", "=", Number(raw)).executeTakeFirst();
-    const v = award ? (await loadTierValidity(db())).get(award.tier_code as never) : undefined;
+  if (result.reason === "outside-window") {
+    const v = await renewalWindowOf(db(), user, Number(raw));
     return data(
       { error: translate(lang, "val.err.outsideWindow", { before: v?.renewBeforeDays ?? 180, after: v?.renewAfterDays ?? 90 }), award: raw },
       { status: 409 },
     );
   }
   return data(
-    { error: translate(lang, result.error === "duplicate" ? "val.err.duplicate" : "val.err.notRenewable"), award: raw },
+    { error: translate(lang, result.reason === "duplicate" ? "val.err.duplicate" : "val.err.notRenewable"), award: raw },
     { status: 409 },
   );
 }

@@ -52,8 +52,8 @@ function commandError(lang: Lang, intent: string, result: Exclude<PoolCommandRes
     "officer-invalid": ["officerId", "pool.err.officer"],
     "task-not-found": ["", "pool.err.task"],
   };
-  const [field, key] = keyed[result.error] ?? ["", "pool.err.conflict"];
-  const status = result.error === "conflict" ? 409 : 400;
+  const [field, key] = keyed[result.reason] ?? ["", "pool.err.conflict"];
+  const status = result.reason === "conflict" ? 409 : 400;
   return data(
     { intent, result: reply(field === "" ? { formErrors: [translate(lang, key)] } : { fieldErrors: { [field]: [translate(lang, key)] } }) },
     { status },

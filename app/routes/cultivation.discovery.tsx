@@ -9,7 +9,7 @@ import { POOL_ROUTES, routeRequired, type PoolRoute } from "~/domain/pool";
 import { seesEverything } from "~/domain/scope";
 import { getTier } from "~/domain/tiers";
 import { assertDiscoveryCaller, discoveryRunsFor, kickDiscoveryWorker, readCandidates, startDiscoveryRun, type Candidate } from "~/models/discovery.server";
-import { addToPool } from "~/models/pool.server";
+import { addToPool, firmNamesInScope } from "~/models/pool.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
 import { discoveryQueryString, parseAddIds, parseDiscoveryPage, parseDiscoveryQuery } from "~/schemas/discovery.server";
 import { requireUser } from "~/utils/auth.server";
@@ -102,11 +102,7 @@ export async function action({ request }: ActionFunctionArgs) {
     enteredOn: today,
     notes: null,
   });
-  const names = new Map(
-    added.ok && added.result.added.length
-      ? (await db().selectFrom("enterprises").select(["id", "name"]).where("id", "in", added.result.added.map((a) => a.enterpriseId)).execute()).map((r) => [r.id, r.name])
-      : [],
-  );
+  const names = added.ok ? await firmNamesInScope(db(), user, added.result.added.map((a) => a.enterpriseId)) : new Map<number, string>();
   if (!added.ok) return data({ ok: false as const, field: "route", message: translate(lang, "discovery.bad.route") }, { status: 400 });
   return {
     ok: true as const,

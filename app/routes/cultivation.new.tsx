@@ -59,8 +59,8 @@ export async function action({ request }: ActionFunctionArgs) {
     notes: v.notes,
   });
   if (!added.ok) {
-    if (added.error === "route-required") return fieldError("route", "pool.err.route");
-    if (added.error === "route-not-allowed") return fieldError("route", "pool.err.routeNotAllowed");
+    if (added.reason === "route-required") return fieldError("route", "pool.err.route");
+    if (added.reason === "route-not-allowed") return fieldError("route", "pool.err.routeNotAllowed");
     return fieldError("officerId", "pool.err.officer");
   }
   const entry = added.result.added[0];

@@ -7,7 +7,7 @@ import { FormAlert, TextField } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { recordAudit } from "~/models/audit.server";
 import { loginThrottled, THROTTLE_WINDOW_MS } from "~/models/login-throttle.server";
-import { findUserIdByUsername, verifyLogin } from "~/models/user.server";
+import { findUserIdByUsername, getUserRow, verifyLogin } from "~/models/user.server";
 import { loginSchema } from "~/schemas/login.server";
 import { getUser, homeFor, safeRedirect, signIn } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -66,12 +66,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 async function homeOf(userId: number): Promise<string> {
-  const row = await db()
-    .selectFrom("users")
-    .select(["role", "enterprise_id"])
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return homeFor({ role: row.role, enterpriseId: row.enterprise_id });
+  const row = await getUserRow(db(), userId);
+  if (!row) throw new Error(`account ${userId} vanished while signing in`);
+  return homeFor({ role: row.role, enterpriseId: row.enterpriseId });
 }
 
 export default function LoginPage() {

@@ -87,14 +87,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       file: upload.received(),
     });
     if (!outcome.ok) {
-      if (outcome.error === "application") {
+      if (outcome.reason === "application") {
         return data(
           { result: submission.reply({ fieldErrors: { application: [translate(lang, "objection.error.application")] } }), reference: null },
           { status: 400 },
         );
       }
       const message =
-        outcome.error === "window-closed"
+        outcome.reason === "window-closed"
           ? translate(lang, "objection.closed", { end: notice.endsOn, office: notice.office, phone: notice.phone })
           : translate(lang, "objection.upcoming", { start: notice.startsOn });
       return data({ result: submission.reply({ formErrors: [message] }), reference: null }, { status: 409 });

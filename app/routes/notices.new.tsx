@@ -52,14 +52,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   const preview = await previewProposal(db(), user, v.startsOn, v.pick);
   if (!preview.ok) {
-    if (preview.error === "conflicts") {
+    if (preview.reason === "conflicts") {
       const lines = conflictLines(lang, preview.conflicts);
       return data(
         { result: submission.reply({ fieldErrors: { pick: [t(lines.length ? "propose.error.conflicts" : "propose.error.pick")] } }), preview: null, conflicts: lines },
         { status: 409 },
       );
     }
-    const message = t(preview.error === "mixed-days" ? "propose.error.mixed" : "propose.error.off");
+    const message = t(preview.reason === "mixed-days" ? "propose.error.mixed" : "propose.error.off");
     return data({ result: submission.reply({ fieldErrors: { pick: [message] } }), preview: null, conflicts: [] as string[] }, { status: 400 });
   }
   const picked = v.pick.map((p) => `${p.id}:${p.version}`).join(",");
@@ -73,8 +73,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const outcome = await proposeBatch(db(), user, { title: v.title, startsOn: v.startsOn, office: v.office, phone: v.phone, applications: v.pick });
   if (!outcome.ok) {
     const again = await previewProposal(db(), user, v.startsOn, v.pick);
-    const lines = !again.ok && again.error === "conflicts" ? conflictLines(lang, again.conflicts) : [];
-    const message = outcome.error === "mixed-days" ? t("propose.error.mixed") : outcome.error === "notice-off" ? t("propose.error.off") : t("propose.error.conflicts");
+    const lines = !again.ok && again.reason === "conflicts" ? conflictLines(lang, again.conflicts) : [];
+    const message = outcome.reason === "mixed-days" ? t("propose.error.mixed") : outcome.reason === "notice-off" ? t("propose.error.off") : t("propose.error.conflicts");
     return data({ result: submission.reply({ fieldErrors: { pick: [message] } }), preview: null, conflicts: lines }, { status: 409 });
   }
   return redirect(`/notices/new?published=${outcome.batchId}`, 303);

@@ -4,6 +4,7 @@ import { columnHelper, DataTable, type DataTableColumn } from "~/components/data
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getTier, LEVEL_NAMES } from "~/domain/tiers";
 import { countAwarded, listAwardedFirms, type AwardedFirm } from "~/models/progress-firms.server";
+import { getTownNames } from "~/models/reference.server";
 import { parseFirmsQuery } from "~/schemas/progress.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
@@ -19,14 +20,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = await listAwardedFirms(db(), user, q);
   const counts = await countAwarded(db(), user, q.year, q.tier, q.town);
   const town = q.town ?? (user.role === "town_officer" ? user.townCode : null);
-  const townNames = town
-    ? await db().selectFrom("towns").select(["name_zh", "name_en"]).where("code", "=", town).executeTakeFirst()
-    : undefined;
+  const townName = town ? await getTownNames(db(), town) : null;
   return {
     year: q.year,
     tier: q.tier,
     town,
-    townName: townNames ? { zh: townNames.name_zh, en: townNames.name_en } : null,
+    townName,
     includeBelow: q.includeBelow,
     counted: counts.counted,
     below: counts.below,

@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { FormAlert, TextField } from "~/components/forms";
 import { TIER_CODES, TIERS, type TierCode } from "~/domain/tiers";
 import { listTargets, loadTownSplit, saveTargets, saveTownTargets, type YearTargets } from "~/models/target.server";
+import { listTownCodes } from "~/models/reference.server";
 import { TownSplitSection } from "~/components/town-split";
 import { splitSchema } from "~/schemas/pool.server";
 import { parseYearParam } from "~/schemas/progress.server";
@@ -53,8 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const formData = await request.formData();
   if (formData.get("intent") === "split") {
-    const towns = await db().selectFrom("towns").select("code").execute();
-    const submission = parseWithZod(formData, { schema: splitSchema(lang, towns.map((t) => t.code)) });
+    const submission = parseWithZod(formData, { schema: splitSchema(lang, await listTownCodes(db())) });
     if (submission.status !== "success") {
       return data({ intent: "split" as const, result: submission.reply(), message: null }, { status: 400 });
     }

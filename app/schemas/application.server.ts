@@ -379,10 +379,10 @@ export type DetailActionValue = z.infer<ReturnType<typeof detailActionSchema>>;
 /** The sentence a refused command answers with (409): changed by someone else, a duplicate, … */
 export function commandFailureMessage(
   lang: Lang,
-  result: { ok: false; error: "conflict" | "duplicate" | "award-exists" | "evidence-missing"; missing?: readonly string[] },
+  result: { ok: false; reason: "conflict" | "duplicate" | "award-exists" | "evidence-missing"; missing?: readonly string[] },
   app: { tierCode: TierCode; year: number },
 ): string {
-  switch (result.error) {
+  switch (result.reason) {
     case "evidence-missing":
       return evidenceMissingMessage(lang, result.missing ?? []);
     case "duplicate": {

@@ -60,7 +60,7 @@ beforeAll(async () => {
       phone: "0580-2022000",
       applications: [{ id: objected.id, version: objected.version }],
     });
-    if (!r.ok) throw new Error(`propose failed: ${r.error}`);
+    if (!r.ok) throw new Error(`propose failed: ${r.reason}`);
   } finally {
     await open.db.destroy();
   }

@@ -71,7 +71,7 @@ describe("lifecycle jobs killed mid-run", () => {
       if (created.ok) ids.push({ id: created.id, version: 2 });
     }
     const proposed = await proposeBatch(db(), reviewer, { title: "崩溃测试公示", startsOn: "2026-01-05", office: "区经信局", phone: "0580-8888888", applications: ids });
-    if (!proposed.ok) throw new Error(`not proposed: ${proposed.error}`);
+    if (!proposed.ok) throw new Error(`not proposed: ${proposed.reason}`);
     const appIds = ids.map((a) => a.id);
     const approvedCount = async () =>
       Number((await db().selectFrom("applications").select((eb) => eb.fn.countAll<number>().as("n")).where("id", "in", appIds).where("status", "=", "approved").executeTakeFirstOrThrow()).n);

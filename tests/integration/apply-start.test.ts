@@ -277,7 +277,7 @@ describe("required evidence", () => {
     const gid = Number(/\/applications\/(\d+)/.exec(result.headers.get("Location")!)![1]);
     const { saveApplication } = await import("~/models/application.server");
     const r = await saveApplication(db(), await callerOf(USER), gid, { year: YEAR, levelSought: "municipal", payload: {}, version: 1, submit: true });
-    expect(r).toEqual({ ok: false, error: "evidence-missing", missing: ["business-licence", "discharge-permit", "energy-audit", "self-assessment"] });
+    expect(r).toEqual({ ok: false, reason: "evidence-missing", missing: ["business-licence", "discharge-permit", "energy-audit", "self-assessment"] });
     expect(await appRow(gid)).toMatchObject({ status: "draft", version: 1 });
     // The helper used by the other tests attaches them and submits.
     const ok = await postEdit(USER, gid, greenForm({ version: "1" }));

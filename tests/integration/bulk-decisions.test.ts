@@ -120,7 +120,7 @@ describe("bulk approval", () => {
         expect(statusOf(bulkResult.result)).toBe(409);
         expect(awards).toHaveLength(1);
       } else {
-        expect(singleResult).toEqual({ ok: false, error: "conflict" });
+        expect(singleResult).toEqual({ ok: false, reason: "conflict" });
         expect(statusOf(bulkResult.result)).toBe(303);
         expect(awards).toHaveLength(20);
       }

@@ -116,14 +116,14 @@ describe("proposing, the public pages and objections", () => {
 
     // While the window is open, no one approves by hand.
     const { version } = await statusOfApp(apps[0]!.id);
-    expect(await approveApplication(db(), reviewer, apps[0]!.id, { version, level: "district", recognizedOn: TODAY, documentNo: "定经信〔2026〕1号" })).toEqual({ ok: false, error: "conflict" });
+    expect(await approveApplication(db(), reviewer, apps[0]!.id, { version, level: "district", recognizedOn: TODAY, documentNo: "定经信〔2026〕1号" })).toEqual({ ok: false, reason: "conflict" });
     expect((await statusOfApp(apps[0]!.id)).status).toBe("publicized");
     expect(await awardsFor(apps[0]!.id)).toHaveLength(0);
 
     // A second proposal of the same applications finds them no longer submitted: nothing written.
     const batches = await db().selectFrom("notice_batches").select("id").execute();
     const again = await proposeBatch(db(), reviewer, { title: "重复", startsOn: TODAY, office: "x", phone: "0580-2022000", applications: apps.map((a) => ({ id: a.id, version: a.version })) });
-    expect(again).toMatchObject({ ok: false, error: "conflict" });
+    expect(again).toMatchObject({ ok: false, reason: "conflict" });
     expect(await db().selectFrom("notice_batches").select("id").execute()).toHaveLength(batches.length);
 
     // The public list and the batch page, anonymous.
@@ -160,7 +160,7 @@ describe("proposing, the public pages and objections", () => {
       .executeTakeFirst();
     if (other) {
       const r = await proposeBatch(db(), await callerOf("reviewer"), { title: "t", startsOn: TODAY, office: "o", phone: "0580-2022000", applications: [other] });
-      expect(r).toMatchObject({ ok: false, error: "notice-off" });
+      expect(r).toMatchObject({ ok: false, reason: "notice-off" });
       expect((await statusOfApp(other.id)).status).toBe("submitted");
     }
     const [a] = pool;
@@ -239,7 +239,7 @@ describe("proposing, the public pages and objections", () => {
     const resolved = await db().selectFrom("notice_objections").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
     expect(resolved).toMatchObject({ status: "upheld", resolution: "经核实，异议属实。", resolved_by: reviewer.id });
     // Resolving twice is refused.
-    expect(await resolveObjection(db(), reviewer, row.id, { outcome: "dismissed", resolution: "x" })).toEqual({ ok: false, error: "conflict" });
+    expect(await resolveObjection(db(), reviewer, row.id, { outcome: "dismissed", resolution: "x" })).toEqual({ ok: false, reason: "conflict" });
     expect(await verifyCounters(db())).toEqual([]);
   });
 

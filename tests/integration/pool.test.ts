@@ -85,8 +85,8 @@ describe("adding to the pool", () => {
 
   it("升规 entries need a route; other tiers take none", async () => {
     const [firm] = await freeFirms("jintang", "scaled-up", 1);
-    expect(await add("reviewer", [firm!], "scaled-up")).toEqual({ ok: false, error: "route-required" });
-    expect(await add("reviewer", [firm!], "listed", "nurture")).toEqual({ ok: false, error: "route-not-allowed" });
+    expect(await add("reviewer", [firm!], "scaled-up")).toEqual({ ok: false, reason: "route-required" });
+    expect(await add("reviewer", [firm!], "listed", "nurture")).toEqual({ ok: false, reason: "route-not-allowed" });
     const ok = await add("reviewer", [firm!], "scaled-up", "nurture");
     expect(ok.ok && ok.result.added).toHaveLength(1);
   });
@@ -255,9 +255,9 @@ describe("plans, visits and manual changes", () => {
     // Out of scope: another town's officer and an enterprise get 404.
     await expect(getPoolEntry(db(), await callerOf("officer-yancang"), entryId, TODAY)).rejects.toMatchObject({ kind: "not-found" });
     await expect(getPoolEntry(db(), await callerOf("ent-jintang"), entryId, TODAY)).rejects.toMatchObject({ kind: "not-found" });
-    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, error: "reason-required" });
+    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, reason: "reason-required" });
     expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: "firm-declined", exitNote: null, today: TODAY })).toEqual({ ok: true });
-    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version + 1, to: "cultivating", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, error: "exited" });
+    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version + 1, to: "cultivating", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, reason: "exited" });
     const list = await listPool(db(), officer, { status: "exited" }, TODAY);
     expect(list.rows.find((r) => r.id === entryId)).toMatchObject({ status: "exited", exitReason: "firm-declined" });
     const audit = await db().selectFrom("audit_log").select("action").where("subject", "=", `pool:${entryId}`).execute();

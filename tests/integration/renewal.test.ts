@@ -267,15 +267,15 @@ describe("the expiring list and its API", () => {
 
   it("refuses renewals outside the window, of revoked awards, and out of scope (404)", async () => {
     const firmCaller: Caller = { id: entA.id, role: "enterprise", enterpriseId: firmC, townCode: null };
-    expect(await startRenewal(db(), firmCaller, farC)).toEqual({ ok: false, error: "outside-window" });
-    expect(await startRenewal(db(), firmCaller, lapsedC)).toEqual({ ok: false, error: "outside-window" });
+    expect(await startRenewal(db(), firmCaller, farC)).toEqual({ ok: false, reason: "outside-window" });
+    expect(await startRenewal(db(), firmCaller, lapsedC)).toEqual({ ok: false, reason: "outside-window" });
     const revoked = await newAward(firmC, "green-factory", addDays(today, 5), 2006, "municipal");
     await db().updateTable("awards").set({ revoked_on: today }).where("id", "=", revoked).execute();
-    expect(await startRenewal(db(), firmCaller, revoked)).toEqual({ ok: false, error: "not-renewable" });
+    expect(await startRenewal(db(), firmCaller, revoked)).toEqual({ ok: false, reason: "not-renewable" });
     await expect(startRenewal(db(), entA, expiredC)).rejects.toMatchObject({ kind: "not-found" });
     await expect(startRenewal(db(), officerB, expiredC)).rejects.toMatchObject({ kind: "not-found" });
     await expect(startRenewal(db(), firmCaller, -1)).rejects.toMatchObject({ kind: "not-found" });
-    expect(await startRenewal(db(), officerA, expiredC)).toEqual({ ok: false, error: "not-renewable" });
+    expect(await startRenewal(db(), officerA, expiredC)).toEqual({ ok: false, reason: "not-renewable" });
   });
 });
 

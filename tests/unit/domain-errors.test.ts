@@ -70,4 +70,18 @@ describe("domain errors, mapped to HTTP in one place", () => {
       .filter((name) => /new Response\(|throw json\(|throw redirect\(/.test(fs.readFileSync(path.join(dir, name), "utf8")));
     expect(offenders).toEqual([]);
   });
+
+  it("no route queries the database itself: it calls a model", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const dir = path.resolve(__dirname, "../../app/routes");
+    const query = /\b(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/;
+    const names = fs.readdirSync(dir).filter((name) => /\.tsx?$/.test(name));
+    expect(names.length).toBeGreaterThan(20);
+    const offenders = names.filter((name) => query.test(fs.readFileSync(path.join(dir, name), "utf8")));
+    expect(offenders).toEqual([]);
+    // The check itself sees a query written the way routes used to.
+    expect(query.test('await db().selectFrom("towns").select("code").execute();')).toBe(true);
+    expect(query.test("await db().executeQuery(sql`select 1`.compile(db()));")).toBe(true);
+  });
 });
