@@ -12,8 +12,8 @@ import { runStatements, type Statement } from "./ddl";
  *   of validity;
  * - kind 'renewed': awards not revoked with that end of validity that a renewal award renews
  *   (`awards.renews_award_id`; one renewal per award, 0015's awards_one_renewal).
- * A reader sums the days of a year, and counts as lapsed the current ones whose renewal window
- * closed before today. Slotted by firm (enterprise_id % 8) like 0008's totals, so that
+ * A reader sums the days of a year per tier and kind (a range of the key), and counts as lapsed
+ * the current ones whose renewal window closed before today. Slotted by firm (enterprise_id % 8) like 0008's totals, so that
  * approvals of different firms on one day do not queue on one row on PostgreSQL.
  *
  * Triggers keep it in the same transaction as every insert, delete and change of an award's
@@ -29,7 +29,7 @@ const hasRenewal = (r: "NEW" | "OLD") => `EXISTS (SELECT 1 FROM awards x WHERE x
 const countUp = (kind: string, tier: string, until: string, slotOf: string, from: string, where: string) => `
   INSERT INTO award_expiry_counts (tier_code, valid_until, kind, slot, n)
   SELECT ${tier}, ${until}, '${kind}', ${slotOf}, 1${from} WHERE ${where}
-  ON CONFLICT (tier_code, valid_until, kind, slot) DO UPDATE SET n = n + 1;`;
+  ON CONFLICT (tier_code, kind, valid_until, slot) DO UPDATE SET n = n + 1;`;
 const down = (kind: string, tier: string, until: string, slotOf: string, where: string) => `
   UPDATE award_expiry_counts SET n = n - 1
   WHERE ${where} AND tier_code = ${tier} AND valid_until = ${until} AND kind = '${kind}' AND slot = ${slotOf};`;
@@ -71,7 +71,7 @@ const statements: Statement[] = [
     kind TEXT NOT NULL CHECK (kind IN ('current', 'renewed')),
     slot INTEGER NOT NULL CHECK (slot >= 0 AND slot < ${COUNTER_SLOTS}),
     n INTEGER NOT NULL CHECK (n >= 0),
-    PRIMARY KEY (tier_code, valid_until, kind, slot)
+    PRIMARY KEY (tier_code, kind, valid_until, slot)
   ) STRICT, WITHOUT ROWID`,
   `CREATE TRIGGER award_expiry_insert AFTER INSERT ON awards
    BEGIN ${selfIn("NEW")} ${renewedIn("NEW")} END`,
