@@ -287,43 +287,46 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
 
     // Two index builds at a time (two cores here); each may use parallel workers of its own.
     const queue = [...indexes];
-    await Promise.all(
-      [0, 1].map(async () => {
-        const client = await pool.connect();
-        try {
-          await client.query(`SET maintenance_work_mem = '256MB'`);
-          for (let i = queue.shift(); i; i = queue.shift()) await client.query(i.sql);
-        } finally {
-          client.release();
+    const buildIndexes = () =>
+      Promise.all(
+        [0, 1].map(async () => {
+          const client = await pool.connect();
+          try {
+            await client.query(`SET maintenance_work_mem = '256MB'`);
+            for (let i = queue.shift(); i; i = queue.shift()) await client.query(i.sql);
+          } finally {
+            client.release();
+          }
+        }),
+      );
+    // What the insert triggers would have counted, meanwhile on a third connection: the rebuilds
+    // read whole tables, which CREATE INDEX lets them do.
+    const rebuildCounters = async () => {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(`DELETE FROM progress_application_counts`);
+        await client.query(`DELETE FROM progress_award_counts`);
+        const tallied = rows.tally.rows();
+        for (const table of ["progress_application_counts", "progress_award_counts"] as const) {
+          const values = tallied.filter((r) => r.table === table).map((r) => r.values);
+          const last = table === "progress_application_counts" ? "status" : "level";
+          for (let i = 0; i < values.length; i += 1000) {
+            await insertRows(client, table, ["year", "tier_code", "town_code", last, "n"], values.slice(i, i + 1000));
+          }
         }
-      }),
-    );
-    lap("indexes");
-
-    // What the insert triggers would have counted.
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      await client.query(`DELETE FROM progress_application_counts`);
-      await client.query(`DELETE FROM progress_award_counts`);
-      const tallied = rows.tally.rows();
-      for (const table of ["progress_application_counts", "progress_award_counts"] as const) {
-        const values = tallied.filter((r) => r.table === table).map((r) => r.values);
-        const last = table === "progress_application_counts" ? "status" : "level";
-        for (let i = 0; i < values.length; i += 1000) {
-          await insertRows(client, table, ["year", "tier_code", "town_code", last, "n"], values.slice(i, i + 1000));
+        for (const rebuild of [REBUILD_COVERAGE_SQL, REBUILD_STATUS_SLOTS_SQL, REBUILD_AWARD_SLOTS_SQL, REBUILD_PIPELINE_LEVELS_SQL]) {
+          for (const statement of rebuild.split(";").filter((s) => s.trim())) await client.query(statement);
         }
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      } finally {
+        client.release();
       }
-      for (const rebuild of [REBUILD_COVERAGE_SQL, REBUILD_STATUS_SLOTS_SQL, REBUILD_AWARD_SLOTS_SQL, REBUILD_PIPELINE_LEVELS_SQL]) {
-        for (const statement of rebuild.split(";").filter((s) => s.trim())) await client.query(statement);
-      }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK");
-      throw error;
-    } finally {
-      client.release();
-    }
+    };
+    await Promise.all([buildIndexes(), rebuildCounters()]);
     {
       const { db } = openDatabase({ dialect: "postgres", url, poolSize: 1 });
       try {
@@ -332,7 +335,7 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
         await db.destroy();
       }
     }
-    lap("counters and id sequences");
+    lap("indexes, counters and id sequences");
     // Visibility map and statistics: index-only scans and the planner's estimates as on a
     // database that has been running for a while.
     await Promise.all(BIG_TABLES.map((t) => pool.query(`VACUUM (ANALYZE) ${t}`)));
