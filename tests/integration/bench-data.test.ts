@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../db/client";
+import { migrateToLatest, openDatabase } from "../../db/client";
 import { verifyCounters } from "~/models/progress-check.server";
 import { generateSynthetic, SYNTHETIC_SIZES } from "../../seeds/synthetic";
 import { generateSyntheticPg } from "../../seeds/synthetic-pg";
@@ -152,5 +152,34 @@ describe.runIf(base !== null)("the bench's synthetic data in PostgreSQL", () => 
     } finally {
       await db.destroy();
     }
+  });
+
+  it("leaves the schema as the migrations make it: every index of the big tables, and the JSON check", async () => {
+    const schemaOf = async (databaseUrl: string) => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const indexes = await client.query<{ def: string }>(
+          `SELECT indexdef AS def FROM pg_indexes WHERE tablename IN ('enterprises', 'applications', 'awards', 'application_events') ORDER BY indexname`,
+        );
+        const json = await client.query<{ def: string; valid: boolean; invalid: boolean }>(
+          `SELECT pg_get_functiondef('registry_json_valid(text)'::regprocedure) AS def, registry_json_valid('{"a":1}') AS valid, registry_json_valid('{"a":') AS invalid`,
+        );
+        return { indexes: indexes.rows.map((r) => r.def), json: json.rows[0] };
+      } finally {
+        await client.end();
+      }
+    };
+    const fresh = await createDatabase(base!, `${process.env.REGISTRY_TEST_PREFIX}_bench_schema`);
+    const { db } = openDatabase({ dialect: "postgres", url: fresh, poolSize: 1 });
+    try {
+      await migrateToLatest(db);
+    } finally {
+      await db.destroy();
+    }
+    const loaded = await schemaOf(url);
+    expect(loaded.indexes.length).toBeGreaterThan(20);
+    expect(loaded.json).toMatchObject({ valid: true, invalid: false });
+    expect(loaded).toEqual(await schemaOf(fresh));
   });
 });
