@@ -18,6 +18,7 @@ import * as m0016 from "./0016_public_notice";
 import * as m0017 from "./0017_pipeline_level_counters";
 import * as m0018 from "./0018_objection_files";
 import * as m0019 from "./0019_discovery_runs";
+import * as m0020 from "./0020_discovery_results_lean";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   "0017_pipeline_level_counters": m0017,
   "0018_objection_files": m0018,
   "0019_discovery_runs": m0019,
+  "0020_discovery_results_lean": m0020,
 };
 
 export const migrationProvider: MigrationProvider = {
