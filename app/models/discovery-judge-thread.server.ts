@@ -11,7 +11,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CriterionText } from "../domain/discovery";
-import type { FirmRow, JudgeContext, JudgedFirm } from "./discovery-judge.server";
+import type { FirmTuple, JudgeContext, JudgedFirm } from "./discovery-judge.server";
 
 /** The thread's own heap: two batches of firms and their candidates need a few tens of MB. */
 export const DISCOVERY_JUDGE_HEAP_MB = 256;
@@ -41,7 +41,7 @@ export interface JudgedBatch {
 
 export interface DiscoveryJudge {
   /** Judges one batch; one at a time (a call waits for the one before it). */
-  judge(firms: FirmRow[], context: JudgeContext, dictionary: Record<string, CriterionText>): Promise<JudgedBatch>;
+  judge(firms: FirmTuple[], context: JudgeContext, dictionary: Record<string, CriterionText>): Promise<JudgedBatch>;
   /** Ends the thread. */
   close(): Promise<void>;
   /** The thread itself (tests end it to see the run fail cleanly). */
@@ -72,7 +72,7 @@ export function startDiscoveryJudge(): DiscoveryJudge {
     fail(new Error(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "the judging thread ran out of memory" : `the judging thread failed: ${error.message}`)),
   );
   worker.on("exit", (code) => fail(new Error(`the judging thread ended (exit code ${code})`)));
-  const judgeOne = (firms: FirmRow[], context: JudgeContext, dictionary: Record<string, CriterionText>) =>
+  const judgeOne = (firms: FirmTuple[], context: JudgeContext, dictionary: Record<string, CriterionText>) =>
     new Promise<JudgedBatch>((resolve, reject) => {
       if (broken) return reject(broken);
       pending = { resolve, reject };

@@ -9,20 +9,33 @@ import { compactCriteria, discoverFirm, type CriterionText, type DiscoveryVerdic
 import { FIGURE_FIELDS, type Figures } from "../domain/figures";
 import type { TierCode } from "../domain/tiers";
 
-/** A firm as the run reads it: enterprises joined with its figures of year − 1 (f_) and year − 2 (g_). */
-export type FirmRow = Record<string, number | string | boolean | null> & {
-  id: number;
-  name: string;
-  town_code: string;
-  industry_code: string;
-  above_scale: number;
-  archived_at: string | null;
-  /** EXISTS: 0/1 on SQLite, a boolean on PostgreSQL. */
-  held: number | boolean;
-  open_application: number | boolean;
-  f_id: number | null;
-  g_id: number | null;
-};
+/**
+ * The columns of a firm as the run reads it, in order: enterprises joined with its figures of
+ * year − 1 (f_) and year − 2 (g_), and whether it has an open application of the tier or holds
+ * it (EXISTS: 0/1 on SQLite, a boolean on PostgreSQL). A firm travels as a tuple of these values
+ * (`FirmTuple`): read so from SQLite, and cheaper to hand to the judging thread than an object.
+ */
+export const FIRM_COLUMNS: readonly string[] = [
+  "id",
+  "name",
+  "town_code",
+  "industry_code",
+  "above_scale",
+  "archived_at",
+  "f_id",
+  "g_id",
+  "open_application",
+  "held",
+  ...FIGURE_FIELDS.flatMap((f) => [`f_${f.column}`, `g_${f.column}`]),
+];
+export type FirmTuple = (number | string | boolean | null)[];
+/** Where each value sits in a FirmTuple (figure i: f_ at `figures + 2i`, g_ right after). */
+export const FIRM = { id: 0, name: 1, town: 2, industry: 3, aboveScale: 4, archivedAt: 5, fId: 6, gId: 7, open: 8, held: 9, figures: 10 } as const;
+
+/** A firm read as an object (PostgreSQL) as a tuple. */
+export function firmTuple(row: Record<string, unknown>): FirmTuple {
+  return FIRM_COLUMNS.map((c) => row[c] as FirmTuple[number]);
+}
 
 /** A candidate as discovery_results stores it. */
 export interface JudgedFirm {
@@ -46,13 +59,15 @@ export interface JudgeContext {
   today: string;
 }
 
+/** The figure columns of the run's read, in FIRM_COLUMNS' order. */
 export const FIGURE_SELECT = FIGURE_FIELDS.map((f) => `f.${f.column} AS f_${f.column}, g.${f.column} AS g_${f.column}`).join(", ");
 
-function figuresFrom(row: FirmRow, prefix: "f_" | "g_"): Figures {
+/** A year's figures of a tuple: `year` 0 for f_ (year − 1), 1 for g_ (year − 2). */
+function figuresFrom(row: FirmTuple, year: 0 | 1): Figures {
   const out = {} as Figures;
-  for (const field of FIGURE_FIELDS) {
-    const v = row[prefix + field.column];
-    out[field.key] = v === null || v === undefined ? null : Number(v);
+  for (let i = 0; i < FIGURE_FIELDS.length; i++) {
+    const v = row[FIRM.figures + 2 * i + year];
+    out[FIGURE_FIELDS[i]!.key] = v === null || v === undefined ? null : Number(v);
   }
   return out;
 }
@@ -62,8 +77,10 @@ function figuresFrom(row: FirmRow, prefix: "f_" | "g_"): Figures {
  * tier nor with an open application of it (its standing is then "held" / "open", never a
  * candidate: standing.ts).
  */
-export function isJudged(f: FirmRow): boolean {
-  return f.archived_at === null && f.f_id !== null && f.held !== true && f.held !== 1 && f.open_application !== true && f.open_application !== 1;
+export function isJudged(f: FirmTuple): boolean {
+  const held = f[FIRM.held];
+  const open = f[FIRM.open];
+  return f[FIRM.archivedAt] === null && f[FIRM.fId] !== null && held !== true && held !== 1 && open !== true && open !== 1;
 }
 
 const empty: never[] = [];
@@ -72,7 +89,7 @@ const empty: never[] = [];
  * The candidates among `firms`, in their order. Criterion labels and needs go to `dictionary`
  * (added to as keys first appear), each firm keeping only its own values.
  */
-export function judgeFirms(firms: readonly FirmRow[], context: JudgeContext, dictionary: Record<string, CriterionText>): JudgedFirm[] {
+export function judgeFirms(firms: readonly FirmTuple[], context: JudgeContext, dictionary: Record<string, CriterionText>): JudgedFirm[] {
   const results: JudgedFirm[] = [];
   for (const f of firms) {
     if (!isJudged(f)) continue;
@@ -80,24 +97,24 @@ export function judgeFirms(firms: readonly FirmRow[], context: JudgeContext, dic
       tierCode: context.tier,
       year: context.year,
       today: context.today,
-      figures: figuresFrom(f, "f_"),
-      previous: f.g_id === null ? null : figuresFrom(f, "g_"),
+      figures: figuresFrom(f, 0),
+      previous: f[FIRM.gId] === null ? null : figuresFrom(f, 1),
       holdings: empty,
       applications: empty,
-      aboveScale: Number(f.above_scale) === 1,
+      aboveScale: Number(f[FIRM.aboveScale]) === 1,
     });
     if (!finding) continue;
     results.push({
       run_id: context.runId,
-      enterprise_id: Number(f.id),
+      enterprise_id: Number(f[FIRM.id]),
       verdict: finding.verdict,
       missing_count: finding.missing.length,
       confirm_count: finding.toConfirm.length,
       missing: JSON.stringify(compactCriteria(finding.missing, dictionary)),
       to_confirm: JSON.stringify(compactCriteria(finding.toConfirm, dictionary)),
-      town_code: f.town_code,
-      industry_code: f.industry_code,
-      name: f.name,
+      town_code: String(f[FIRM.town]),
+      industry_code: String(f[FIRM.industry]),
+      name: String(f[FIRM.name]),
     });
   }
   return results;

@@ -5,13 +5,13 @@
  * marked failed by its worker, never the server.
  */
 import { parentPort } from "node:worker_threads";
-import { judgeFirms, type FirmRow, type JudgeContext } from "./discovery-judge.server";
+import { judgeFirms, type FirmTuple, type JudgeContext } from "./discovery-judge.server";
 import type { CriterionText } from "../domain/discovery";
 
 export interface JudgeRequest {
   context: JudgeContext;
   dictionary: Record<string, CriterionText>;
-  firms: FirmRow[];
+  firms: FirmTuple[];
 }
 
 parentPort!.on("message", (request: JudgeRequest) => {
