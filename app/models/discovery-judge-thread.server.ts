@@ -1,10 +1,11 @@
 /**
  * The thread that judges a large discovery run's batches (discovery-judge.worker.ts), so that
  * the run's worker reads the next batch and writes the last one while this one is judged: the
- * judging (about a fifth of a run's CPU at province scale) leaves the thread that serves pages
- * and runs beside the database's work on the second core. One thread per run, ended with it;
+ * judging (14 of a province-scale run's 36 s of CPU) leaves the thread that serves pages and
+ * runs beside the database's work on the second core. One thread per run, ended with it;
  * it runs with a heap limit of its own, and a thread that fails or ends rejects the batch it
- * was judging, which fails the run (claimed again later like any failed worker), never the server.
+ * was judging, which fails the run (marked failed with the reason; a new run can be started),
+ * never the server.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -13,7 +14,7 @@ import { Worker } from "node:worker_threads";
 import type { CriterionText } from "../domain/discovery";
 import type { FirmTuple, JudgeContext, JudgedFirm } from "./discovery-judge.server";
 
-/** The thread's own heap: two batches of firms and their candidates need a few tens of MB. */
+/** The thread's own heap limit: it holds one batch of firms and its candidates at a time. */
 export const DISCOVERY_JUDGE_HEAP_MB = 256;
 
 /** The folder with the registry's package.json, from the source tree or from the server build. */

@@ -93,7 +93,8 @@ export interface DiscoveryRunView {
 export const DISCOVERY_BATCH = 2000;
 /**
  * Runs over at least this many firms are judged in a thread of their own (starting it costs
- * about a second, more than a demo's whole run); smaller ones in the worker's thread.
+ * one to two seconds before it answers, more than a demo's whole run); smaller ones in the
+ * worker's thread.
  */
 export const DISCOVERY_THREAD_FROM = 20_000;
 /** How long a worker's claim on a run lasts without a batch renewing it. */
