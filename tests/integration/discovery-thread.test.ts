@@ -46,7 +46,12 @@ async function judgedFirmByFirm(tier: TierCode, year: number, today: string) {
   const firms = await db().selectFrom("enterprises").select(["id", "above_scale"]).where("archived_at", "is", null).orderBy("id").execute();
   const found = new Map<number, NonNullable<ReturnType<typeof discoverFirm>>>();
   for (const firm of firms) {
-    const figures = await db().selectFrom("enterprise_figures").selectAll().where("enterprise_id", "=", firm.id).where("year", "in", [year - 1, year - 2]).execute();
+    const figures = await db()
+      .selectFrom("enterprise_figures")
+      .selectAll()
+      .where("enterprise_id", "=", firm.id)
+      .where("year", "in", [year - 1, year - 2])
+      .execute();
     const awards = await db()
       .selectFrom("awards")
       .select(["level", "year", "recognized_on", "valid_until"])
