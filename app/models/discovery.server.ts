@@ -14,25 +14,26 @@
  * left "running". The run that finishes supersedes the older runs of its tier, year and scope.
  */
 import crypto from "node:crypto";
+import type { Worker } from "node:worker_threads";
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
+import { rawSqliteOf } from "../../db/dialect/sqlite";
 import { transact } from "../../db/dialect/transact";
 import {
-  compactCriteria,
-  discoverFirm,
   discoveryRuleVersion,
   parseCriteriaDictionary,
   parseStoredCriteria,
   type CriterionText,
   type DiscoveryVerdict,
 } from "~/domain/discovery";
-import { FIGURE_FIELDS, type Figures } from "~/domain/figures";
 import { seesEverything, type Caller } from "~/domain/scope";
 import type { MissingCriterion } from "~/domain/standing";
 import type { TierCode } from "~/domain/tiers";
 import { recordAudit } from "~/models/audit.server";
 import { todayInShanghai } from "~/utils/format";
 import { assertPoolCaller } from "./pool.server";
+import { FIGURE_SELECT, FIRM, firmTuple, judgeFirms, isJudged, type FirmTuple, type JudgeContext, type JudgedFirm } from "./discovery-judge.server";
+import { startDiscoveryJudge, type DiscoveryJudge, type JudgedBatch } from "./discovery-judge-thread.server";
 
 /** Town officers (their town) and the bureau (the district); a firm's own account sees nothing. */
 export const assertDiscoveryCaller = assertPoolCaller;
@@ -90,6 +91,12 @@ export interface DiscoveryRunView {
 
 /** Firms judged per batch: each batch is one read, one judging loop and one write transaction. */
 export const DISCOVERY_BATCH = 2000;
+/**
+ * Runs over at least this many firms are judged in a thread of their own (starting it costs
+ * one to two seconds before it answers, more than a demo's whole run); smaller ones in the
+ * worker's thread.
+ */
+export const DISCOVERY_THREAD_FROM = 20_000;
 /** How long a worker's claim on a run lasts without a batch renewing it. */
 export const DISCOVERY_LEASE_MS = 30_000;
 /** Claims of one run before a run that keeps losing its worker is failed. */
@@ -398,31 +405,6 @@ export async function claimDiscoveryRun(db: Db, holder: string, now = new Date()
   }
 }
 
-type FirmRow = Record<string, number | string | boolean | null> & {
-  id: number;
-  name: string;
-  town_code: string;
-  industry_code: string;
-  above_scale: number;
-  archived_at: string | null;
-  /** EXISTS: 0/1 on SQLite, a boolean on PostgreSQL. */
-  held: number | boolean;
-  open_application: number | boolean;
-  f_id: number | null;
-  g_id: number | null;
-};
-
-const FIGURE_SELECT = FIGURE_FIELDS.map((f) => `f.${f.column} AS f_${f.column}, g.${f.column} AS g_${f.column}`).join(", ");
-
-function figuresFrom(row: FirmRow, prefix: "f_" | "g_"): Figures {
-  const out = {} as Figures;
-  for (const field of FIGURE_FIELDS) {
-    const v = row[prefix + field.column];
-    out[field.key] = v === null || v === undefined ? null : Number(v);
-  }
-  return out;
-}
-
 export interface WorkOptions {
   batchSize?: number;
   leaseMs?: number;
@@ -431,7 +413,16 @@ export interface WorkOptions {
   onBatch?: (done: number, total: number) => void;
   /** Stops after this many batches, the lease left to expire (tests of a worker that dies). */
   stopAfterBatches?: number;
+  /**
+   * Where the batches are judged: "thread" in a judging thread beside the reads and writes,
+   * "here" in this thread; by default the thread from DISCOVERY_THREAD_FROM firms on.
+   */
+  judgeIn?: "thread" | "here";
+  /** Called with the judging thread when one is started (tests end it to see the run fail). */
+  onJudgeThread?: (worker: Worker) => void;
 }
+
+const RESULT_COLUMNS = ["run_id", "enterprise_id", "verdict", "missing_count", "confirm_count", "missing", "to_confirm", "town_code", "industry_code", "name"] as const satisfies readonly (keyof JudgedFirm)[];
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -446,6 +437,7 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
   const batchSize = options.batchSize ?? DISCOVERY_BATCH;
   const leaseMs = options.leaseMs ?? DISCOVERY_LEASE_MS;
   const run = { ...claimed };
+  let judge: DiscoveryJudge | null = null;
   try {
     const today = todayInShanghai(new Date(run.started_at));
     const tier = run.tier_code as TierCode;
@@ -467,79 +459,77 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
         .executeTakeFirst();
       if (Number(set.numUpdatedRows) !== 1) return "lost";
     }
-    const empty: never[] = [];
-    const dictionary: Record<string, CriterionText> = parseCriteriaDictionary(run.criteria) ?? {};
+    let dictionary: Record<string, CriterionText> = parseCriteriaDictionary(run.criteria) ?? {};
     let cursor = Number(run.cursor);
     let done = Number(run.done);
     let meets = Number(run.meets);
     let near = Number(run.near);
     let batches = 0;
+    const context: JudgeContext = { runId: Number(run.id), tier, year, today };
+    // Archived firms are skipped when judged rather than in WHERE: with it, SQLite reads the firms
+    // through the index of live names and sorts a province's ids for every batch. Held and open
+    // firms are told by one index seek each (the partial indexes of live awards and open
+    // applications, by firm): a Set built up front read 1.3 million awards and 3 million
+    // applications at province scale, 10 s before the first firm was judged.
+    const batchQuery = (after: number) =>
+      sql<Record<string, unknown>>`SELECT e.id, e.name, e.town_code, e.industry_code, e.above_scale, e.archived_at, f.id AS f_id, g.id AS g_id,
+          EXISTS (SELECT 1 FROM applications a WHERE a.enterprise_id = e.id AND a.tier_code = ${tier} AND a.status IN (${sql.join([...OPEN])})) AS open_application,
+          EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id AND w.tier_code = ${tier} AND w.revoked_on IS NULL
+            AND (w.valid_until IS NULL OR w.valid_until >= ${today})) AS held,
+          ${sql.raw(FIGURE_SELECT)}
+        FROM enterprises e
+        LEFT JOIN enterprise_figures f ON f.enterprise_id = e.id AND f.year = ${year - 1}
+        LEFT JOIN enterprise_figures g ON g.enterprise_id = e.id AND g.year = ${year - 2}
+        WHERE e.id > ${after} ${town === null ? sql`` : sql`AND e.town_code = ${town}`}
+        ORDER BY e.id LIMIT ${batchSize}`;
+    // On SQLite the rows are read as arrays, in FIRM_COLUMNS' order: objects of 36 named
+    // columns cost half of the read's CPU at province scale.
+    const sqlite = rawSqliteOf(db);
+    const statement = sqlite ? sqlite.prepare(batchQuery(0).compile(db).sql).raw(true) : null;
+    // And the results are written row by row through one prepared statement, in the batch's
+    // transaction (the same connection): building an INSERT of 500 rows cost Kysely as much again.
+    const insertResult = sqlite?.prepare(
+      `INSERT INTO discovery_results (${RESULT_COLUMNS.join(", ")}) VALUES (${RESULT_COLUMNS.map((c) => `@${c}`).join(", ")})`,
+    );
+    const readBatch = async (after: number): Promise<FirmTuple[]> =>
+      statement
+        ? (statement.all(...batchQuery(after).compile(db).parameters) as FirmTuple[])
+        : (await batchQuery(after).execute(db)).rows.map(firmTuple);
+    const remaining = Math.max(0, Number(run.total) - done);
+    if (options.judgeIn === "thread" || (options.judgeIn === undefined && remaining >= DISCOVERY_THREAD_FROM)) {
+      judge = startDiscoveryJudge();
+      options.onJudgeThread?.(judge.worker);
+    }
+    const thread = judge;
+    /**
+     * Starts judging a batch and answers how to wait for it: in the thread, the batch is sent at
+     * once and judged while this thread writes the batch before and reads the one after; here,
+     * it is judged when waited for, so the dictionary grows batch by batch as the results commit.
+     */
+    const startJudging = (firms: FirmTuple[]): (() => Promise<JudgedBatch>) => {
+      if (!thread) return async () => ({ results: judgeFirms(firms, context, dictionary), dictionary });
+      const judged = thread.judge(firms.filter(isJudged), context, dictionary);
+      judged.catch(() => undefined);
+      return () => judged;
+    };
+    let firms = await readBatch(cursor);
+    let judging = startJudging(firms);
     for (;;) {
-      const firms = (
-        // Archived firms are skipped here rather than in WHERE: with it, SQLite reads the firms
-        // through the index of live names and sorts a province's ids for every batch.
-        // Held and open firms are told by one index seek each (the partial indexes of live awards
-        // and open applications, by firm): a Set built up front read 1.3 million awards and 3
-        // million applications at province scale, 10 s before the first firm was judged.
-        await sql<FirmRow>`SELECT e.id, e.name, e.town_code, e.industry_code, e.above_scale, e.archived_at, f.id AS f_id, g.id AS g_id,
-            EXISTS (SELECT 1 FROM applications a WHERE a.enterprise_id = e.id AND a.tier_code = ${tier} AND a.status IN (${sql.join([...OPEN])})) AS open_application,
-            EXISTS (SELECT 1 FROM awards w WHERE w.enterprise_id = e.id AND w.tier_code = ${tier} AND w.revoked_on IS NULL
-              AND (w.valid_until IS NULL OR w.valid_until >= ${today})) AS held,
-            ${sql.raw(FIGURE_SELECT)}
-          FROM enterprises e
-          LEFT JOIN enterprise_figures f ON f.enterprise_id = e.id AND f.year = ${year - 1}
-          LEFT JOIN enterprise_figures g ON g.enterprise_id = e.id AND g.year = ${year - 2}
-          WHERE e.id > ${cursor} ${town === null ? sql`` : sql`AND e.town_code = ${town}`}
-          ORDER BY e.id LIMIT ${batchSize}`.execute(db)
-      ).rows;
       const last = firms.length < batchSize;
-      const results: {
-        run_id: number;
-        enterprise_id: number;
-        verdict: DiscoveryVerdict;
-        missing_count: number;
-        confirm_count: number;
-        missing: string;
-        to_confirm: string;
-        town_code: string;
-        industry_code: string;
-        name: string;
-      }[] = [];
-      let live = 0;
-      for (const f of firms) {
-        if (f.archived_at !== null) continue;
-        live++;
-        const id = Number(f.id);
-        // Held or open: the firm's standing is "held" / "open", never a candidate (standing.ts).
-        if (f.f_id === null || f.held === true || f.held === 1 || f.open_application === true || f.open_application === 1) continue;
-        const finding = discoverFirm({
-          tierCode: tier,
-          year,
-          today,
-          figures: figuresFrom(f, "f_"),
-          previous: f.g_id === null ? null : figuresFrom(f, "g_"),
-          holdings: empty,
-          applications: empty,
-          aboveScale: Number(f.above_scale) === 1,
-        });
-        if (!finding) continue;
-        if (finding.verdict === "meets") meets++;
+      // The next batch is read while this one is judged.
+      const next = last ? null : await readBatch(Number(firms[firms.length - 1]![FIRM.id]));
+      const judged = await judging();
+      dictionary = judged.dictionary;
+      if (next) judging = startJudging(next);
+      const results = judged.results;
+      for (const r of results) {
+        if (r.verdict === "meets") meets++;
         else near++;
-        results.push({
-          run_id: Number(run.id),
-          enterprise_id: id,
-          verdict: finding.verdict,
-          missing_count: finding.missing.length,
-          confirm_count: finding.toConfirm.length,
-          missing: JSON.stringify(compactCriteria(finding.missing, dictionary)),
-          to_confirm: JSON.stringify(compactCriteria(finding.toConfirm, dictionary)),
-          town_code: f.town_code,
-          industry_code: f.industry_code,
-          name: f.name,
-        });
       }
+      let live = 0;
+      for (const f of firms) if (f[FIRM.archivedAt] === null) live++;
       done += live;
-      if (firms.length) cursor = Number(firms[firms.length - 1]!.id);
+      if (firms.length) cursor = Number(firms[firms.length - 1]![FIRM.id]);
       const now = clock();
       const kept = await transact(db, async (trx) => {
         const progress = await trx
@@ -559,7 +549,8 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
           .where("lease_holder", "=", holder)
           .executeTakeFirst();
         if (Number(progress.numUpdatedRows) !== 1) return false;
-        for (let i = 0; i < results.length; i += 500) await trx.insertInto("discovery_results").values(results.slice(i, i + 500)).execute();
+        if (insertResult) for (const r of results) insertResult.run(r);
+        else for (let i = 0; i < results.length; i += 500) await trx.insertInto("discovery_results").values(results.slice(i, i + 500)).execute();
         if (last) {
           const older = (
             await trx
@@ -585,6 +576,7 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
       if (options.stopAfterBatches !== undefined && ++batches >= options.stopAfterBatches) return "stopped";
       // Let the pages waiting on this process answer before the next batch.
       await yieldToEventLoop();
+      firms = next!;
     }
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -596,6 +588,8 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
       .execute()
       .catch(() => undefined);
     return "failed";
+  } finally {
+    await judge?.close();
   }
 }
 

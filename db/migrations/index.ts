@@ -17,8 +17,9 @@ import * as m0015 from "./0015_award_validity";
 import * as m0016 from "./0016_public_notice";
 import * as m0017 from "./0017_pipeline_level_counters";
 import * as m0018 from "./0018_objection_files";
-import * as m0021 from "./0021_award_expiry_counters";
 import * as m0019 from "./0019_discovery_runs";
+import * as m0020 from "./0020_discovery_results_lean";
+import * as m0021 from "./0021_award_expiry_counters";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   "0017_pipeline_level_counters": m0017,
   "0018_objection_files": m0018,
   "0019_discovery_runs": m0019,
+  "0020_discovery_results_lean": m0020,
   "0021_award_expiry_counters": m0021,
 };
 

@@ -10,6 +10,7 @@
  * Prints one JSON line: firms, candidates, seconds, firms per second, RSS growth (MB). Also
  * called by `npm run bench` (run.ts).
  */
+import fs from "node:fs";
 import type Database from "better-sqlite3";
 import { migrateToLatest, openDatabase } from "../../db/client";
 import type { Caller } from "../../app/domain/scope";
@@ -69,6 +70,18 @@ function ensureFigures(sqlite: Database.Database, log: (line: string) => void): 
   log(`figures of ${DISCOVERY_BENCH_YEAR - 2} and ${DISCOVERY_BENCH_YEAR - 1} for ${ids.length} firms in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/** The calling thread's CPU seconds so far (user + system), from /proc on Linux; null elsewhere. */
+function threadCpuSeconds(): number | null {
+  try {
+    const stat = fs.readFileSync("/proc/thread-self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 export interface DiscoveryBenchResult {
   size: string;
   firms: number;
@@ -76,8 +89,10 @@ export interface DiscoveryBenchResult {
   seconds: number;
   firmsPerSecond: number;
   rssGrowthMB: number;
-  /** CPU time of this process over the run (user + system): the machine's load does not inflate it. */
+  /** CPU time of this process over the run (user + system), all threads: the machine's load does not inflate it. */
   cpuSeconds: number;
+  /** CPU time of the main thread alone (the one serving pages; Linux, else null). */
+  mainThreadCpuSeconds: number | null;
   batch: number;
 }
 
@@ -105,6 +120,7 @@ export async function benchDiscovery(
     let peak = rss0;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const cpu0 = process.cpuUsage();
+    const main0 = threadCpuSeconds();
     const t0 = performance.now();
     await startDiscoveryRun(db, caller, { tier: "specialized-new", year: DISCOVERY_BENCH_YEAR });
     const holder = newDiscoveryHolder();
@@ -119,6 +135,7 @@ export async function benchDiscovery(
     });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const main1 = threadCpuSeconds();
     clearInterval(timer);
     if (outcome !== "done" && !(outcome === "stopped" && options.stopAfterBatches)) throw new Error(`the run ended ${outcome}`);
     const row = await db.selectFrom("discovery_runs").select(["done", "meets", "near"]).where("id", "=", run.id).executeTakeFirstOrThrow();
@@ -131,6 +148,7 @@ export async function benchDiscovery(
       firmsPerSecond: Math.round(firms / seconds),
       rssGrowthMB: Number(((peak - rss0) / 2 ** 20).toFixed(1)),
       cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+      mainThreadCpuSeconds: main0 === null || main1 === null ? null : Number((main1 - main0).toFixed(2)),
       batch: options.batch ?? 2000,
     };
   } finally {
