@@ -9,6 +9,7 @@ import { databaseConfig, dataPaths, migrateToLatest, openDatabase, redactUrl } f
 import { seedIfEmpty } from "../../seeds/index";
 import { buildEntry, buildIfNeeded } from "./build";
 import { installLastResortGuard } from "./last-resort";
+import { rememberRouteMatches } from "./route-matching";
 import { schedulerIntervalMs, startScheduler } from "../jobs/scheduler";
 
 async function prepareDatabase() {
@@ -33,6 +34,7 @@ async function main() {
   // Test runs build once up front, then start many servers from that build.
   if (process.env.REGISTRY_SKIP_BUILD !== "1") buildIfNeeded();
   await prepareDatabase();
+  rememberRouteMatches();
   // The browser suite serves a private copy of the build, so a rebuild by someone else mid-run
   // cannot pull the assets from under its pages.
   const buildDir = process.env.REGISTRY_BUILD_DIR ?? path.dirname(buildEntry);
