@@ -2,7 +2,8 @@ import type { EntryContext } from "@remix-run/node";
 
 /**
  * The registry's one reliance on a Remix internal, kept because it is measured (README.md,
- * Decisions, "Pages are rendered to a string").
+ * Decisions, "Pages are rendered to a string"); the other kept framework patch writes a
+ * framework export (`server/route-matching.ts`).
  *
  * A page is rendered with `renderToString`, in one pass, rather than streamed: React 18.3's Node
  * streaming renderer leaves NUL bytes in Chinese text (`tests/unit/document.test.ts` shows it),
