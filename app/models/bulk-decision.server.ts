@@ -13,7 +13,8 @@ import { seesEverything } from "~/domain/scope";
 import type { ReasonCode, Status } from "~/domain/state-machine";
 import { pipelineStanding } from "~/domain/counting";
 import { countsTowardTarget, getTier, type Level, type TierCode } from "~/domain/tiers";
-import { approveApplication, decideWithReason } from "~/models/application.server";
+import { decideWithReason } from "~/models/application.server";
+import { approveApplication } from "~/models/application-approval.server";
 import { recordAudit } from "~/models/audit.server";
 import { loadDistrictProgress } from "~/models/progress.server";
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { closeDueNotices, proposeBatch, resolveObjection, setNoticeSetting, listNoticeSettings } from "~/models/notice.server";
-import { approveAfterNotice, approveApplication } from "~/models/application.server";
+import { approveAfterNotice, approveApplication } from "~/models/application-approval.server";
 import { loadDistrictProgress, verifyCounters } from "~/models/progress.server";
 import * as listPage from "~/routes/notices._index";
 import * as batchPage from "~/routes/notices.$id";
