@@ -10,7 +10,7 @@ import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { getTier, type Level, type TierCode } from "~/domain/tiers";
 import { notifyApplicationTransition } from "~/models/notification.server";
-import { followApplication, lockFirmsForPool } from "~/models/pool.server";
+import { followApplication, lockFirmsForPool } from "~/models/pool-follow.server";
 import { todayInShanghai } from "~/utils/format";
 import { defaultValidUntil } from "~/models/tier-validity.server";
 import { getApplicationSummary, roleMayEver } from "~/models/application-read.server";

@@ -19,7 +19,7 @@ import { evaluateEligibility } from "~/domain/eligibility";
 import { recordAudit } from "~/models/audit.server";
 import { listChecklist } from "~/models/checklist.server";
 import { notifyApplicationTransition } from "~/models/notification.server";
-import { followApplication, lockFirmsForPool } from "~/models/pool.server";
+import { followApplication, lockFirmsForPool } from "~/models/pool-follow.server";
 import { missingEvidenceOf, requiredEvidence } from "~/models/evidence.server";
 import type { AttachmentKind } from "~/domain/attachments";
 import { todayInShanghai } from "~/utils/format";

@@ -6,7 +6,7 @@
  */
 import { transact } from "../../db/dialect/transact";
 import { lockRowsById } from "../../db/dialect/sql";
-import { lockFirmsForPool } from "~/models/pool.server";
+import { lockFirmsForPool } from "~/models/pool-follow.server";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
