@@ -23,7 +23,7 @@ import {
 import { approveApplication } from "~/models/application-approval.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
-import { listObjections, noticeOfApplication, resolveObjection } from "~/models/notice.server";
+import { listObjections, noticeOfApplication, resolveObjection } from "~/models/notice-objection.server";
 import { ObjectionPanel } from "~/components/objection-panel";
 import { resolveObjectionSchema } from "~/schemas/notice.server";
 import { commandFailureMessage, DETAIL_INTENTS, detailActionSchema } from "~/schemas/application.server";
