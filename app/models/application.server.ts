@@ -113,7 +113,7 @@ export async function transition(
     // rolls everything back on any result but ok.
     const inTransaction = (fn: (trx: Trx) => Promise<void>) => (db.isTransaction ? fn(db) : transact(db, fn));
     await inTransaction(async (trx) => {
-      // The firm first: its cultivation-pool entry follows the application (pool.server.ts).
+      // The firm first: its cultivation-pool entry follows the application (pool-follow.server.ts).
       await lockFirmsForPool(trx, [app.enterpriseId]);
       const updated = await trx
         .updateTable("applications")

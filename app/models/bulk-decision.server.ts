@@ -131,7 +131,7 @@ export async function applyBulkDecision(
   if (items.length === 0) return { ok: false, reason: "nothing" };
   try {
     return await transact(db, async (trx): Promise<BulkResult> => {
-      // The firms first, as every application command locks them (cultivation pool, pool.server.ts).
+      // The firms first, as every application command locks them (cultivation pool, pool-follow.server.ts).
       const firms = await trx.selectFrom("applications").select("enterprise_id").where("id", "in", items.map((i) => i.id)).execute();
       await lockFirmsForPool(trx, firms.map((f) => f.enterprise_id));
       await lockRowsById(trx, "applications", items.map((i) => i.id));
