@@ -6,14 +6,15 @@
  */
 import { transact } from "../../db/dialect/transact";
 import { lockRowsById } from "../../db/dialect/sql";
-import { lockFirmsForPool } from "~/models/pool.server";
+import { lockFirmsForPool } from "~/models/pool-follow.server";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
 import type { ReasonCode, Status } from "~/domain/state-machine";
 import { pipelineStanding } from "~/domain/counting";
 import { countsTowardTarget, getTier, type Level, type TierCode } from "~/domain/tiers";
-import { approveApplication, decideWithReason } from "~/models/application.server";
+import { decideWithReason } from "~/models/application.server";
+import { approveApplication } from "~/models/application-approval.server";
 import { recordAudit } from "~/models/audit.server";
 import { loadDistrictProgress } from "~/models/progress.server";
 
@@ -130,7 +131,7 @@ export async function applyBulkDecision(
   if (items.length === 0) return { ok: false, reason: "nothing" };
   try {
     return await transact(db, async (trx): Promise<BulkResult> => {
-      // The firms first, as every application command locks them (cultivation pool, pool.server.ts).
+      // The firms first, as every application command locks them (cultivation pool, pool-follow.server.ts).
       const firms = await trx.selectFrom("applications").select("enterprise_id").where("id", "in", items.map((i) => i.id)).execute();
       await lockFirmsForPool(trx, firms.map((f) => f.enterprise_id));
       await lockRowsById(trx, "applications", items.map((i) => i.id));

@@ -1,36 +1,32 @@
 /**
  * Public notice (公示) of recognitions: the bureau's per-tier settings, proposing submitted
- * applications into a notice batch (拟认定), the public list, written objections and their
- * resolution, and the scheduled closing of a batch whose window has passed. Rules in
- * app/domain/notice.ts; the lifecycle is told in README.md ("Public notice").
+ * applications into a notice batch (拟认定), and the scheduled closing of a batch whose window has
+ * passed. The public list is in notice-public.server.ts, written objections and their resolution
+ * in notice-objection.server.ts. Rules in app/domain/notice.ts; the lifecycle is told in
+ * README.md ("Public notice").
  */
 import { NotFound, Forbidden } from "~/domain/errors";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { sql } from "kysely";
-import { dataPaths, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
 import { transact } from "../../db/dialect/transact";
 import type { Caller } from "~/domain/scope";
 import { seesEverything } from "~/domain/scope";
-import { defaultNoticeSetting, noticeEndDate, noticeWindow, type NoticeSetting, type NoticeWindow } from "~/domain/notice";
+import { defaultNoticeSetting, noticeEndDate, type NoticeSetting } from "~/domain/notice";
 import { TIERS, type TierCode } from "~/domain/tiers";
-import type { ReasonCode } from "~/domain/state-machine";
 import { recordAudit } from "~/models/audit.server";
 import { loadCalendarExceptions } from "~/models/calendar.server";
-import { approveAfterNotice, decideWithReason, proposeApplication } from "~/models/application.server";
-import type { ReceivedFile } from "~/models/attachment.server";
+import { proposeApplication } from "~/models/application.server";
+import { approveAfterNotice } from "~/models/application-approval.server";
 import { createNotification, reviewers } from "~/models/notification.server";
 import { todayInShanghai } from "~/utils/format";
-import { currentClientAddress } from "~/utils/request-context.server";
 
-class Rollback<T> extends Error {
+export class Rollback<T> extends Error {
   constructor(readonly result: T) {
     super("rollback");
   }
 }
 
-function requireDecider(caller: Caller): void {
+export function requireDecider(caller: Caller): void {
   if (!seesEverything(caller) || (caller.role !== "reviewer" && caller.role !== "admin")) throw new Forbidden("role");
 }
 
@@ -224,304 +220,6 @@ export async function getBatch(db: Db, caller: Caller, id: number) {
   const b = await db.selectFrom("notice_batches").select(["id", "title", "starts_on", "ends_on"]).where("id", "=", id).executeTakeFirst();
   if (!b) throw new NotFound("notice");
   return { id: b.id, title: b.title, startsOn: b.starts_on, endsOn: b.ends_on };
-}
-
-// ───────────────────────────── the public list ─────────────────────────────
-
-/** A notice id from the URL; anything but a plain positive number answers 404. */
-export function noticeIdOf(raw: string | undefined): number {
-  if (!raw || !/^[1-9]\d{0,14}$/.test(raw)) throw new NotFound("notice");
-  return Number(raw);
-}
-
-export interface PublicNoticeItem {
-  applicationId: number;
-  position: number;
-  firm: string;
-  tierCode: TierCode;
-  town: { zh: string; en: string };
-}
-
-export interface PublicNotice {
-  id: number;
-  title: string;
-  startsOn: string;
-  endsOn: string;
-  workingDays: number;
-  office: string;
-  phone: string;
-  window: NoticeWindow;
-  items: PublicNoticeItem[];
-}
-
-/**
- * What a published notice shows and nothing more: the firm's name, the tier, the town and the
- * window with the office and phone for objections. No credit code, figure or contact of a firm.
- */
-async function publicItems(db: Db, batchIds: number[]): Promise<Map<number, PublicNoticeItem[]>> {
-  const rows = batchIds.length
-    ? await db
-        .selectFrom("notice_items as i")
-        .innerJoin("applications as a", "a.id", "i.application_id")
-        .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
-        .innerJoin("towns as t", "t.code", "e.town_code")
-        .select(["i.batch_id", "i.application_id", "i.position", "e.name as firm", "a.tier_code", "t.name_zh as town_zh", "t.name_en as town_en"])
-        .where("i.batch_id", "in", batchIds)
-        .orderBy("i.batch_id")
-        .orderBy("i.position")
-        .execute()
-    : [];
-  const map = new Map<number, PublicNoticeItem[]>();
-  for (const r of rows) {
-    const list = map.get(r.batch_id) ?? [];
-    list.push({ applicationId: r.application_id, position: r.position, firm: r.firm, tierCode: r.tier_code as TierCode, town: { zh: r.town_zh, en: r.town_en } });
-    map.set(r.batch_id, list);
-  }
-  return map;
-}
-
-/** Published notices (started on or before today), newest first: the open ones, then the past. */
-export async function listPublicNotices(db: Db, today = todayInShanghai()): Promise<PublicNotice[]> {
-  const batches = await db
-    .selectFrom("notice_batches")
-    .select(["id", "title", "starts_on", "ends_on", "working_days", "office", "phone"])
-    .where("starts_on", "<=", today)
-    .orderBy("starts_on", "desc")
-    .orderBy("id", "desc")
-    .limit(200)
-    .execute();
-  const items = await publicItems(db, batches.map((b) => b.id));
-  return batches.map((b) => ({
-    id: b.id,
-    title: b.title,
-    startsOn: b.starts_on,
-    endsOn: b.ends_on,
-    workingDays: b.working_days,
-    office: b.office,
-    phone: b.phone,
-    window: noticeWindow(b.starts_on, b.ends_on, today),
-    items: items.get(b.id) ?? [],
-  }));
-}
-
-/** One published notice; an unknown id, or one not yet published, answers 404. */
-export async function getPublicNotice(db: Db, id: number, today = todayInShanghai()): Promise<PublicNotice> {
-  const b = await db
-    .selectFrom("notice_batches")
-    .select(["id", "title", "starts_on", "ends_on", "working_days", "office", "phone"])
-    .where("id", "=", id)
-    .where("starts_on", "<=", today)
-    .executeTakeFirst();
-  if (!b) throw new NotFound("notice");
-  const items = await publicItems(db, [b.id]);
-  return {
-    id: b.id,
-    title: b.title,
-    startsOn: b.starts_on,
-    endsOn: b.ends_on,
-    workingDays: b.working_days,
-    office: b.office,
-    phone: b.phone,
-    window: noticeWindow(b.starts_on, b.ends_on, today),
-    items: items.get(b.id) ?? [],
-  };
-}
-
-// ───────────────────────────── objections ─────────────────────────────
-
-export interface ObjectionInput {
-  applicationId: number;
-  name: string;
-  phone: string;
-  reason: string;
-  /** An optional file, already checked and held in a temporary file (createEvidenceUploadHandler). */
-  file?: ReceivedFile | null;
-}
-
-export type ObjectionResult = { ok: true; reference: string } | { ok: false; reason: "window-closed" | "window-upcoming" | "application" };
-
-function newReference(batchId: number): string {
-  return `GS${batchId}-${randomBytes(4).toString("hex").toUpperCase()}`;
-}
-
-/** Files an objection (public, no sign-in) while the window is open; audited; reviewers notified. */
-export async function fileObjection(db: Db, batchId: number, input: ObjectionInput, today = todayInShanghai()): Promise<ObjectionResult> {
-  const batch = await getPublicNotice(db, batchId, today);
-  if (batch.window === "closed") return { ok: false, reason: "window-closed" };
-  if (batch.window === "upcoming") return { ok: false, reason: "window-upcoming" };
-  const item = batch.items.find((i) => i.applicationId === input.applicationId);
-  if (!item) return { ok: false, reason: "application" };
-  const app = await db.selectFrom("applications").select(["enterprise_id", "tier_code", "year"]).where("id", "=", item.applicationId).executeTakeFirstOrThrow();
-  const reference = newReference(batchId);
-  const now = new Date().toISOString();
-  // The file is moved under a random key first and removed again if the objection is not stored.
-  const file = input.file ?? null;
-  const fileKey = file ? randomBytes(16).toString("hex") : null;
-  const finalPath = fileKey ? path.join(dataPaths().uploadsDir, fileKey) : null;
-  if (file && finalPath) await fs.promises.rename(file.tempPath, finalPath);
-  try {
-    await transact(db, async (trx) => {
-      const row = await trx
-        .insertInto("notice_objections")
-        .values({
-          reference,
-          batch_id: batchId,
-          application_id: item.applicationId,
-          name: input.name,
-          phone: input.phone,
-          reason: input.reason,
-          address: currentClientAddress(),
-          status: "pending",
-          resolution: null,
-          resolved_by: null,
-          resolved_at: null,
-          created_at: now,
-          file_name: file ? file.originalName : null,
-          file_mime: file ? file.mime : null,
-          file_size: file ? file.size : null,
-          file_sha256: file ? file.sha256 : null,
-          file_key: fileKey,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        actorId: null,
-        action: "notice.objection",
-        subject: `application:${item.applicationId}`,
-        data: file ? { batch: batchId, reference, file: { name: file.originalName, mime: file.mime, size: file.size, sha256: file.sha256 } } : { batch: batchId, reference },
-      });
-      for (const recipientId of await reviewers(trx)) {
-        await createNotification(trx, {
-          recipientId,
-          kind: "notice.objection",
-          eventKey: `objection:${row.id}`,
-          enterpriseId: app.enterprise_id,
-          params: { tierCode: app.tier_code, year: app.year, applicationId: item.applicationId, reference },
-          link: `/applications/${item.applicationId}`,
-          now,
-        });
-      }
-    });
-  } catch (error) {
-    if (finalPath) await fs.promises.rm(finalPath, { force: true });
-    throw error;
-  }
-  return { ok: true, reference };
-}
-
-export interface ObjectionView {
-  id: number;
-  reference: string;
-  batchId: number;
-  name: string;
-  phone: string;
-  reason: string;
-  status: "pending" | "upheld" | "dismissed";
-  resolution: string | null;
-  resolvedAt: string | null;
-  createdAt: string;
-  file: { name: string; mime: string; size: number } | null;
-}
-
-/** The objections to one application, for the bureau (others: none). */
-export async function listObjections(db: Db, caller: Caller, applicationId: number): Promise<ObjectionView[]> {
-  if (caller.role !== "reviewer" && caller.role !== "admin") return [];
-  const rows = await db.selectFrom("notice_objections").selectAll().where("application_id", "=", applicationId).orderBy("id").execute();
-  return rows.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    batchId: r.batch_id,
-    name: r.name,
-    phone: r.phone,
-    reason: r.reason,
-    status: r.status,
-    resolution: r.resolution,
-    resolvedAt: r.resolved_at,
-    createdAt: r.created_at,
-    file: r.file_key && r.file_mime ? { name: r.file_name ?? "", mime: r.file_mime, size: r.file_size ?? 0 } : null,
-  }));
-}
-
-/**
- * The file of an objection, for the bureau only: anyone else, an objection without a file, or a
- * file missing on disk answers 404 (the public never gets back what was filed).
- */
-export async function getObjectionFile(db: Db, caller: Caller, objectionId: number) {
-  if (caller.role !== "reviewer" && caller.role !== "admin") throw new NotFound("notice");
-  const row = await db
-    .selectFrom("notice_objections")
-    .select(["id", "reference", "file_name", "file_mime", "file_key"])
-    .where("id", "=", objectionId)
-    .executeTakeFirst();
-  if (!row?.file_key || !row.file_mime) throw new NotFound("notice");
-  const filePath = path.join(dataPaths().uploadsDir, row.file_key);
-  const stat = await fs.promises.stat(filePath).catch(() => null);
-  if (!stat?.isFile()) throw new NotFound("notice");
-  return { id: row.id, reference: row.reference, originalName: row.file_name ?? "", mime: row.file_mime, size: stat.size, path: filePath };
-}
-
-/** The batch an application was published in (the latest), for the bureau's application page. */
-export async function noticeOfApplication(
-  db: Db,
-  applicationId: number,
-  today = todayInShanghai(),
-): Promise<{ id: number; title: string; startsOn: string; endsOn: string; workingDays: number; window: NoticeWindow } | null> {
-  const b = await db
-    .selectFrom("notice_items as i")
-    .innerJoin("notice_batches as b", "b.id", "i.batch_id")
-    .select(["b.id", "b.title", "b.starts_on", "b.ends_on", "b.working_days"])
-    .where("i.application_id", "=", applicationId)
-    .orderBy("b.id", "desc")
-    .executeTakeFirst();
-  if (!b) return null;
-  return { id: b.id, title: b.title, startsOn: b.starts_on, endsOn: b.ends_on, workingDays: b.working_days, window: noticeWindow(b.starts_on, b.ends_on, today) };
-}
-
-export type ResolveInput =
-  | { outcome: "dismissed"; resolution: string }
-  | { outcome: "upheld"; resolution: string; decision: "return" | "reject"; reasonCode: ReasonCode; version: number };
-
-export type ResolveResult = { ok: true } | { ok: false; reason: "conflict" };
-
-/**
- * Resolves a pending objection: dismissed (with a reason), or upheld — the application is then
- * returned or rejected with the reason, in the same transaction.
- */
-export async function resolveObjection(db: Db, caller: Caller, objectionId: number, input: ResolveInput): Promise<ResolveResult> {
-  requireDecider(caller);
-  const objection = await db.selectFrom("notice_objections").select(["id", "application_id", "status", "reference"]).where("id", "=", objectionId).executeTakeFirst();
-  if (!objection) throw new NotFound("notice");
-  if (objection.status !== "pending") return { ok: false, reason: "conflict" };
-  const now = new Date().toISOString();
-  try {
-    await transact(db, async (trx) => {
-      const updated = await trx
-        .updateTable("notice_objections")
-        .set({ status: input.outcome, resolution: input.resolution, resolved_by: caller.id, resolved_at: now })
-        .where("id", "=", objectionId)
-        .where("status", "=", "pending")
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new Rollback({ ok: false, reason: "conflict" });
-      if (input.outcome === "upheld") {
-        const result = await decideWithReason(trx, caller, objection.application_id, input.decision, {
-          version: input.version,
-          reasonCode: input.reasonCode,
-          comment: input.resolution,
-        });
-        if (!result.ok) throw new Rollback({ ok: false, reason: "conflict" });
-      }
-      await recordAudit(trx, {
-        actorId: caller.id,
-        action: "notice.resolve",
-        subject: `application:${objection.application_id}`,
-        data: { objection: objection.reference, outcome: input.outcome, decision: input.outcome === "upheld" ? input.decision : null },
-      });
-    });
-  } catch (error) {
-    if (error instanceof Rollback) return error.result as ResolveResult;
-    throw error;
-  }
-  return { ok: true };
 }
 
 // ───────────────────────────── closing (the scheduled job) ─────────────────────────────

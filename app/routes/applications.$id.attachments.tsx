@@ -12,7 +12,7 @@ import {
   type AttachmentRefusal,
 } from "~/models/attachment.server";
 import { attachmentUploadSchema } from "~/schemas/attachment.server";
-import { getApplicationSummary } from "~/models/application.server";
+import { getApplicationSummary } from "~/models/application-read.server";
 import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { parseMultipartForm } from "~/utils/multipart.server";

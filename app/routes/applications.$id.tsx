@@ -12,21 +12,18 @@ import { useSuccessKey } from "~/components/forms";
 import { evaluateEligibility } from "~/domain/eligibility";
 import { REASON_NAMES, availableActions, isReasonCode, type Action } from "~/domain/state-machine";
 import { LEVEL_NAMES, TIERS, getTier } from "~/domain/tiers";
+import { getApplicationDetail, getApplicationSummary, nextInQueue, roleMayEver } from "~/models/application-read.server";
 import {
-  approveApplication,
   decideWithReason,
-  getApplicationDetail,
-  getApplicationSummary,
-  nextInQueue,
   recordTownOpinion,
   revokeApplication,
-  roleMayEver,
   withdrawApplication,
   type CommandResult,
 } from "~/models/application.server";
+import { approveApplication } from "~/models/application-approval.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
-import { listObjections, noticeOfApplication, resolveObjection } from "~/models/notice.server";
+import { listObjections, noticeOfApplication, resolveObjection } from "~/models/notice-objection.server";
 import { ObjectionPanel } from "~/components/objection-panel";
 import { resolveObjectionSchema } from "~/schemas/notice.server";
 import { commandFailureMessage, DETAIL_INTENTS, detailActionSchema } from "~/schemas/application.server";

@@ -11,13 +11,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { evaluateEligibility } from "~/domain/eligibility";
 import { REASON_NAMES, canTransition, isReasonCode } from "~/domain/state-machine";
 import { getTier } from "~/domain/tiers";
-import {
-  firmFigures,
-  getApplicationDetail,
-  getApplicationSummary,
-  roleMayEver,
-  saveApplication,
-} from "~/models/application.server";
+import { firmFigures, getApplicationDetail, getApplicationSummary, roleMayEver } from "~/models/application-read.server";
+import { saveApplication } from "~/models/application.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
 import { requiredEvidence } from "~/models/evidence.server";

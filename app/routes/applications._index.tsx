@@ -6,7 +6,7 @@ import { DataTable, columnHelper, type DataTableColumn } from "~/components/data
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { PIPELINE_STATUSES, STATUSES, STATUS_NAMES, isStatus, type Status } from "~/domain/state-machine";
 import { LEVELS, TIERS, countsTowardTarget, getTier, isTierCode } from "~/domain/tiers";
-import { listApplications, type ApplicationListFilters, type ApplicationListRow } from "~/models/application.server";
+import { listApplications, type ApplicationListFilters, type ApplicationListRow } from "~/models/application-list.server";
 import { listTowns } from "~/models/reference.server";
 import { requireUser } from "~/utils/auth.server";
 import { hasFiguresOf, reportingYear } from "~/models/figures.server";

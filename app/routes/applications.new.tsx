@@ -13,13 +13,8 @@ import { knownEligibilityPayload } from "~/models/known-figures.server";
 import { requiredEvidence } from "~/models/evidence.server";
 import { fieldsOf, formDefaultsFromPayload } from "~/components/application-fields";
 import { StandingList } from "~/components/tier-standing";
-import {
-  createApplication,
-  findOpenApplication,
-  firmFigures,
-  getApplicantEnterprise,
-  searchApplicantFirms,
-} from "~/models/application.server";
+import { findOpenApplication, firmFigures, getApplicantEnterprise, searchApplicantFirms } from "~/models/application-read.server";
+import { createApplication } from "~/models/application.server";
 import { listChecklist } from "~/models/checklist.server";
 import { applicationFormSchema, applicationYears, commandFailureMessage, intentOf, unconfirmedDoubts } from "~/schemas/application.server";
 import { requireUser, type SessionUser } from "~/utils/auth.server";

@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { isTierCode } from "~/domain/tiers";
-import { firmFigures, getApplicantEnterprise } from "~/models/application.server";
+import { firmFigures, getApplicantEnterprise } from "~/models/application-read.server";
 import { listChecklist } from "~/models/checklist.server";
 import { precheckFromForm } from "~/schemas/application.server";
 import { requireUser } from "~/utils/auth.server";

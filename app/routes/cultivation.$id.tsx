@@ -8,16 +8,8 @@ import { FormAlert, SelectField, TextareaField, TextField, useSuccessKey } from 
 import { EXIT_REASONS, isOverdue, POOL_ROUTES, POOL_STATUSES, routeRequired, TASK_STATUSES } from "~/domain/pool";
 import { STATUS_NAMES } from "~/domain/state-machine";
 import { getTier } from "~/domain/tiers";
-import {
-  addPoolTask,
-  addPoolVisit,
-  changePoolStatus,
-  getPoolEntry,
-  listOfficerChoices,
-  setPoolTaskStatus,
-  updatePoolEntry,
-  type PoolCommandResult,
-} from "~/models/pool.server";
+import { changePoolStatus, getPoolEntry, listOfficerChoices, updatePoolEntry, type PoolCommandResult } from "~/models/pool-entry.server";
+import { addPoolTask, addPoolVisit, setPoolTaskStatus } from "~/models/pool-plan.server";
 import { entryIntentSchema, statusSchema, taskSchema, taskStatusSchema, updateEntrySchema, visitSchema } from "~/schemas/pool.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { isOverdue } from "~/domain/pool";
 import { getTier } from "~/domain/tiers";
-import { getPoolEntry } from "~/models/pool.server";
+import { getPoolEntry } from "~/models/pool-entry.server";
 import { requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { formatDateTime, todayInShanghai } from "~/utils/format";

@@ -8,7 +8,8 @@ import { ErrorList, FormAlert, SelectField, TextareaField, TextField } from "~/c
 import { sanitizeFileName } from "~/domain/attachments";
 import { getTier, type TierCode } from "~/domain/tiers";
 import { UploadRefused, createEvidenceUploadHandler } from "~/models/attachment.server";
-import { fileObjection, getPublicNotice, noticeIdOf } from "~/models/notice.server";
+import { fileObjection } from "~/models/notice-objection.server";
+import { getPublicNotice, noticeIdOf } from "~/models/notice-public.server";
 import { objectionSchema } from "~/schemas/notice.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, translate, type Lang } from "~/utils/i18n";

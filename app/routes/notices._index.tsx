@@ -2,7 +2,7 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { NoticeCard } from "~/components/notice-list";
-import { listPublicNotices } from "~/models/notice.server";
+import { listPublicNotices } from "~/models/notice-public.server";
 import { db } from "~/utils/db.server";
 import { useT } from "~/utils/i18n-react";
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { MIME_EXTENSION, contentDisposition, downloadName, type AttachmentMime } from "~/domain/attachments";
-import { getObjectionFile } from "~/models/notice.server";
+import { getObjectionFile } from "~/models/notice-objection.server";
 import { notFound, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import type { RouteHandle } from "~/utils/route-handle";

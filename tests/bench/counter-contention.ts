@@ -14,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrateToLatest, openDatabase, type OpenDatabase } from "../../db/client";
-import { approveApplication } from "../../app/models/application.server";
+import { approveApplication } from "../../app/models/application-approval.server";
 import { createSubmitted } from "../support/evidence";
 import type { Caller } from "../../app/domain/scope";
 import { seedIfEmpty } from "../../seeds/index";

@@ -228,7 +228,8 @@ async function rawSqlReference(target: string, fx: BenchFixtures) {
   const timer = sqlite ? sqliteTimer(sqlite) : await postgresTimer(pool!);
   const { listEnterprises } = await import("~/models/enterprise-list.server");
   const { getEnterpriseProfile } = await import("~/models/enterprise-profile.server");
-  const { listApplications, getApplicationDetail } = await import("~/models/application.server");
+  const { listApplications } = await import("~/models/application-list.server");
+  const { getApplicationDetail } = await import("~/models/application-read.server");
   const { LEAGUE_PAGE_SIZE, loadDistrictProgress, loadProgress, targetYears } = await import("~/models/progress.server");
   const { listTowns, listIndustries } = await import("~/models/reference.server");
   const { parseEnterpriseListQuery } = await import("~/schemas/enterprise.server");

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as listRoute from "~/routes/applications._index";
-import { listApplications } from "~/models/application.server";
+import { listApplications } from "~/models/application-list.server";
 import { findSessionUser } from "~/models/session.server";
 import { db } from "~/utils/db.server";
 import { STATUSES } from "~/domain/state-machine";

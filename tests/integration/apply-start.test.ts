@@ -9,7 +9,7 @@ import { mulberry32 } from "../../seeds/random";
 import * as checklistsRoute from "~/routes/admin.checklists";
 import * as editRoute from "~/routes/applications.$id_.edit";
 import * as newRoute from "~/routes/applications.new";
-import { approveApplication } from "~/models/application.server";
+import { approveApplication } from "~/models/application-approval.server";
 import { requiredEvidence } from "~/models/evidence.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";

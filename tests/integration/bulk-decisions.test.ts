@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as bulk from "~/routes/applications.bulk";
-import { approveApplication } from "~/models/application.server";
+import { approveApplication } from "~/models/application-approval.server";
 import { createSubmitted } from "../support/evidence";
 import { db } from "~/utils/db.server";
 import { call, dataOf, makeRequest, statusOf } from "../support/requests";

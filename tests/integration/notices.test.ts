@@ -4,8 +4,9 @@
  * resolution, and the closing job (approvals with awards, idempotent, counters kept).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { closeDueNotices, proposeBatch, resolveObjection, setNoticeSetting, listNoticeSettings } from "~/models/notice.server";
-import { approveAfterNotice, approveApplication } from "~/models/application.server";
+import { closeDueNotices, proposeBatch, setNoticeSetting, listNoticeSettings } from "~/models/notice.server";
+import { resolveObjection } from "~/models/notice-objection.server";
+import { approveAfterNotice, approveApplication } from "~/models/application-approval.server";
 import { loadDistrictProgress } from "~/models/progress.server";
 import { verifyCounters } from "~/models/progress-check.server";
 import * as listPage from "~/routes/notices._index";

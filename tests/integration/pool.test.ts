@@ -7,7 +7,9 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "~/domain/scope";
-import { addPoolTask, addPoolVisit, addToPool, changePoolStatus, getPoolEntry, listOverdueTasks, listPool, setPoolTaskStatus } from "~/models/pool.server";
+import { listOverdueTasks, listPool } from "~/models/pool.server";
+import { addToPool, changePoolStatus, getPoolEntry } from "~/models/pool-entry.server";
+import { addPoolTask, addPoolVisit, setPoolTaskStatus } from "~/models/pool-plan.server";
 import { db } from "~/utils/db.server";
 import { attachRequiredEvidence } from "../support/evidence";
 import {

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import * as api from "~/routes/api.awards.expiring";
-import { approveApplication } from "~/models/application.server";
+import { approveApplication } from "~/models/application-approval.server";
 import { previewAwardImport } from "~/models/award-import.server";
 import { readSheet } from "~/models/import-file.server";
 import { verifyCounters } from "~/models/progress-check.server";

@@ -3,7 +3,7 @@
  * functions, printing "ack <kind> <id>" only after each transaction has committed.
  */
 import { openDatabase } from "../../db/client";
-import { approveApplication } from "../../app/models/application.server";
+import { approveApplication } from "../../app/models/application-approval.server";
 import { createSubmitted } from "../support/evidence";
 import { TIER_CODES, getTier } from "../../app/domain/tiers";
 import type { Caller } from "../../app/domain/scope";
