@@ -2,7 +2,7 @@
  * Validity of awards, the expiring list and renewals (复核). The date rules are in
  * app/domain/validity.ts; this module reads the bureau's per-tier settings (`tier_validity`,
  * 0015), scopes lists like the registry, and starts renewal applications. A renewal is approved
- * by approveApplication (application.server.ts), which links the new award and ends the old one.
+ * by approveApplication (application-approval.server.ts), which links the new award and ends the old one.
  */
 import { NotFound, type Failure } from "~/domain/errors";
 import { sql } from "kysely";
@@ -26,7 +26,7 @@ import { knownEligibilityPayload } from "~/models/known-figures.server";
 import { todayInShanghai } from "~/utils/format";
 import { loadTierValidity } from "~/models/tier-validity.server";
 
-// Kept apart so that application.server.ts can read them without importing this module, which imports it.
+// Kept apart so that application-approval.server.ts can read them without importing this module, which imports it.
 export { defaultValidUntil, loadTierValidity } from "~/models/tier-validity.server";
 
 /** Saves one tier's settings (admins and reviewers), audited with the values before and after. */
