@@ -12,13 +12,7 @@ export { streamTimeout } from "./utils/whole-page.server";
  * (`utils/whole-page.server.ts` says why and how), `renderToString` renders the whole page in one
  * pass and the text is encoded once.
  */
-export default async function handleRequest(
-  request: Request,
-  responseStatusCode: number,
-  responseHeaders: Headers,
-  remixContext: EntryContext,
-  loadContext: AppLoadContext,
-) {
+export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
   const nonce = typeof loadContext.cspNonce === "string" ? loadContext.cspNonce : "";
   await readLoaderData(remixContext);
   // The render gets a turn of the event loop of its own: a page is then two short turns (its

@@ -1,13 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLocation,
-  useRouteLoaderData,
-} from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useClientLinks } from "./components/client-links";
 import { GeneralErrorBoundary } from "./components/error-boundary";
@@ -83,7 +75,9 @@ function Header({ data }: { data: RootData | undefined }) {
     <header className="site-header" {...links.handlers}>
       <div className="site-header__inner">
         <a className="brand" href={user ? "/" : "/login"}>
-          <span className="brand__mark" aria-hidden="true">定</span>
+          <span className="brand__mark" aria-hidden="true">
+            定
+          </span>
           <span className="brand__text">
             <span className="brand__title">{t("app.title")}</span>
             <span className="brand__sub">{t("app.district")}</span>
@@ -114,9 +108,13 @@ function Header({ data }: { data: RootData | undefined }) {
                   </>
                 ) : null}
               </a>
-              <a href="/account/password" className="header-link" data-discover="true">{t("account.change")}</a>
+              <a href="/account/password" className="header-link" data-discover="true">
+                {t("account.change")}
+              </a>
               <form method="post" action="/logout" className="inline-form">
-                <button type="submit" className="button button--ghost">{t("auth.signOut")}</button>
+                <button type="submit" className="button button--ghost">
+                  {t("auth.signOut")}
+                </button>
               </form>
             </>
           ) : null}
@@ -159,7 +157,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">{lang === "en" ? "Skip to content" : "跳到正文"}</a>
+        <a className="skip-link" href="#main">
+          {lang === "en" ? "Skip to content" : "跳到正文"}
+        </a>
         <Header data={data} />
         <main id="main" className="page" tabIndex={-1}>
           {children}

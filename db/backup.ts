@@ -9,16 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { dataPaths } from "./client";
 
-export const COUNTED_TABLES = [
-  "enterprises",
-  "awards",
-  "applications",
-  "application_events",
-  "attachments",
-  "users",
-  "targets",
-  "audit_log",
-] as const;
+export const COUNTED_TABLES = ["enterprises", "awards", "applications", "application_events", "attachments", "users", "targets", "audit_log"] as const;
 
 export interface BackupResult {
   dir: string;
@@ -29,7 +20,11 @@ export interface BackupResult {
 }
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
+  return now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")
+    .replace("T", "-");
 }
 
 function countRows(sqlite: Database.Database): Record<string, number> {

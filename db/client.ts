@@ -65,8 +65,6 @@ async function refuseNewerSchema(db: Kysely<any>): Promise<void> {
   const known = new Set(Object.keys(await migrationProvider.getMigrations()));
   const unknown = applied.filter((name) => !known.has(name));
   if (unknown.length) {
-    throw new Error(
-      `The database has a newer schema than this version of the registry (unknown migrations: ${unknown.join(", ")}); run the newer version or restore a backup.`,
-    );
+    throw new Error(`The database has a newer schema than this version of the registry (unknown migrations: ${unknown.join(", ")}); run the newer version or restore a backup.`);
   }
 }

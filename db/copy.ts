@@ -94,7 +94,9 @@ export async function copyRegistry(options: { from: string; to: string; batch?: 
     }
     // Every table of the registry is copied: a table added by a migration must be listed above.
     const known = new Set<string>(COPY_ORDER);
-    const missing = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'`.execute(source.db)).rows
+    const missing = (
+      await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'`.execute(source.db)
+    ).rows
       .map((r) => r.name)
       .filter((name) => !known.has(name));
     if (missing.length) throw new Error(`db:copy does not know the tables ${missing.join(", ")}: add them to COPY_ORDER.`);
@@ -123,7 +125,10 @@ export async function copyRegistry(options: { from: string; to: string; batch?: 
               row[column] = null;
             }
           }
-          await (trx as Kysely<DB>).insertInto(table as keyof DB).values(rows as never).execute();
+          await (trx as Kysely<DB>)
+            .insertInto(table as keyof DB)
+            .values(rows as never)
+            .execute();
           after = rows[rows.length - 1]!.id;
           offset += rows.length;
         }

@@ -107,7 +107,17 @@ async function systemActor(db: Db): Promise<number> {
   const at = new Date().toISOString();
   const row = await db
     .insertInto("users")
-    .values({ username: "system", display_name: "系统（导入命令）", role: "admin", enterprise_id: null, town_code: null, password_hash: "!", must_change_password: 0, disabled_at: at, created_at: at })
+    .values({
+      username: "system",
+      display_name: "系统（导入命令）",
+      role: "admin",
+      enterprise_id: null,
+      town_code: null,
+      password_hash: "!",
+      must_change_password: 0,
+      disabled_at: at,
+      created_at: at,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;

@@ -31,15 +31,7 @@ export interface TiersTable {
 
 export type LevelColumn = "national" | "provincial" | "municipal" | "district";
 export type RoleColumn = "enterprise" | "town_officer" | "reviewer" | "admin";
-export type StatusColumn =
-  | "draft"
-  | "submitted"
-  | "returned"
-  | "approved"
-  | "rejected"
-  | "withdrawn"
-  | "revoked"
-  | "publicized";
+export type StatusColumn = "draft" | "submitted" | "returned" | "approved" | "rejected" | "withdrawn" | "revoked" | "publicized";
 
 export interface TargetsTable {
   year: number;

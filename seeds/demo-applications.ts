@@ -95,9 +95,7 @@ function payloadFor(rng: Rng, f: Firm, tier: TierCode, year: number, level: Leve
         payload.listingDate = `${year}-${String(int(extra, 3, 11)).padStart(2, "0")}-${String(int(extra, 1, 28)).padStart(2, "0")}`;
       }
       pick(rng, ["财通证券", "浙商证券", "国信证券", "中信建投证券"]); // the sponsor, no longer stored
-      payload.description = listed
-        ? `企业主营${product}，已完成挂牌（上市），申请登记。`
-        : `企业主营${product}，已启动规范化改制，拟在资本市场挂牌（上市）。`;
+      payload.description = listed ? `企业主营${product}，已完成挂牌（上市），申请登记。` : `企业主营${product}，已启动规范化改制，拟在资本市场挂牌（上市）。`;
       return payload;
     }
     default: {
@@ -107,10 +105,7 @@ function payloadFor(rng: Rng, f: Firm, tier: TierCode, year: number, level: Leve
       const items = DEFAULT_CHECKLISTS[tier as keyof typeof DEFAULT_CHECKLISTS];
       const met = status === "approved" || status === "revoked";
       const checklist = Object.fromEntries(
-        items.map(([code, , , required]) => [
-          code,
-          met && required ? true : status === "rejected" && required ? chance(extra, 0.6) : chance(extra, 0.75),
-        ]),
+        items.map(([code, , , required]) => [code, met && required ? true : status === "rejected" && required ? chance(extra, 0.6) : chance(extra, 0.75)]),
       );
       return { ...common, checklist };
     }
@@ -138,11 +133,7 @@ interface Built {
 const SUBMIT_COMMENTS = ["提交申报", "已完成自评，提交申报", "提交申报材料，请审核"];
 const RESUBMIT_COMMENTS = ["已按要求补充材料，重新提交", "已更正相关数据并补充证明材料"];
 const WITHDRAW_COMMENTS = ["企业申请撤回，拟条件成熟后再行申报", "材料准备不足，主动撤回"];
-const RECOMMEND_COMMENTS = [
-  "经初审，企业情况属实，同意推荐",
-  "材料齐全，数据真实，推荐申报",
-  "企业近三年无重大安全环保事故，同意推荐",
-];
+const RECOMMEND_COMMENTS = ["经初审，企业情况属实，同意推荐", "材料齐全，数据真实，推荐申报", "企业近三年无重大安全环保事故，同意推荐"];
 const NOT_RECOMMEND_COMMENTS = ["企业上年度存在安全生产问题，暂不推荐", "经核查申报数据与统计数据差异较大，不予推荐"];
 
 export function buildApplication(rng: Rng, c: Case): Built {
@@ -164,7 +155,10 @@ export function buildApplication(rng: Rng, c: Case): Built {
   // Times: create at start, the last action at end, the others in between, all in office hours.
   const times: number[] = [];
   if (actions.length > 0) {
-    const inner = actions.slice(0, -1).map(() => c.start + rng() * (c.end - c.start)).sort((a, b) => a - b);
+    const inner = actions
+      .slice(0, -1)
+      .map(() => c.start + rng() * (c.end - c.start))
+      .sort((a, b) => a - b);
     for (const t of inner) times.push(officeTime(t));
     times.push(c.end);
   }
@@ -233,10 +227,7 @@ export function buildApplication(rng: Rng, c: Case): Built {
       }
       case "approve": {
         const b = c.batch!;
-        const text =
-          c.level === "district"
-            ? `经审核并公示无异议，同意认定（${b.docNo}）`
-            : `${levelZh}认定结果已公布，予以登记（${b.docNo}）`;
+        const text = c.level === "district" ? `经审核并公示无异议，同意认定（${b.docNo}）` : `${levelZh}认定结果已公布，予以登记（${b.docNo}）`;
         push(action, at, c.decider, text, { level: c.level, recognizedOn: b.date, documentNo: b.docNo });
         c.approvedAt = at;
         decidedAt = at;
@@ -302,9 +293,7 @@ export async function insertDemoApplications(
   uploadsDir: string | undefined,
 ): Promise<Map<Case, number>> {
   // Applications: ids in order of creation.
-  const apps = built
-    .map((b, i) => ({ b, i }))
-    .sort((x, y) => Date.parse(x.b.app.created_at) - Date.parse(y.b.app.created_at) || x.i - y.i);
+  const apps = built.map((b, i) => ({ b, i })).sort((x, y) => Date.parse(x.b.app.created_at) - Date.parse(y.b.app.created_at) || x.i - y.i);
   const appIdOf = new Map<Case, number>();
   const appRows: Insertable<ApplicationsTable>[] = apps.map(({ b }, i) => {
     appIdOf.set(b.c, i + 1);
@@ -314,17 +303,17 @@ export async function insertDemoApplications(
   await insertChunks(trx, "applications", appRows);
   // Every application that was ever submitted carries its tier's required evidence.
   const evidence = demoEvidence(
-    appRows
-      .filter((r) => r.submitted_at)
-      .map((r) => ({ id: Number(r.id), tierCode: r.tier_code, createdAt: r.created_at, createdBy: r.created_by ?? null })),
+    appRows.filter((r) => r.submitted_at).map((r) => ({ id: Number(r.id), tierCode: r.tier_code, createdAt: r.created_at, createdBy: r.created_by ?? null })),
     uploadsDir,
   );
-  await insertChunks(trx, "attachments", evidence.map((row, i) => ({ id: i + 1, ...row })));
+  await insertChunks(
+    trx,
+    "attachments",
+    evidence.map((row, i) => ({ id: i + 1, ...row })),
+  );
 
   // Events: ids in order of time across all applications (an append-only log).
-  const events = apps
-    .flatMap(({ b }) => b.events.map((e, seq) => ({ e, appId: appIdOf.get(b.c)!, seq })))
-    .sort((x, y) => x.e.at - y.e.at || x.appId - y.appId || x.seq - y.seq);
+  const events = apps.flatMap(({ b }) => b.events.map((e, seq) => ({ e, appId: appIdOf.get(b.c)!, seq }))).sort((x, y) => x.e.at - y.e.at || x.appId - y.appId || x.seq - y.seq);
   const eventRows: Insertable<ApplicationEventsTable>[] = events.map(({ e, appId }, i) => ({
     id: i + 1,
     application_id: appId,

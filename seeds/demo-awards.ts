@@ -7,12 +7,7 @@ import { DAY, DEMO_SEED, HOUR, NOW_CAP, addYears, cstDate, insertChunks, iso, of
 import type { Case } from "./demo-plan";
 
 /** Writes the awards of the planned cases; ids in order of entry. */
-export async function insertDemoAwards(
-  trx: Kysely<DB>,
-  cases: readonly Case[],
-  appIdOf: ReadonlyMap<Case, number>,
-  uid: (name: string | null) => number | null,
-): Promise<void> {
+export async function insertDemoAwards(trx: Kysely<DB>, cases: readonly Case[], appIdOf: ReadonlyMap<Case, number>, uid: (name: string | null) => number | null): Promise<void> {
   // Awards: from approved/revoked applications and recorded directly; ids in order of entry.
   const awardRng = mulberry32(DEMO_SEED ^ 0x5eed);
   const awards = cases
@@ -24,13 +19,7 @@ export async function insertDemoAwards(
       const createdAt =
         c.status !== null
           ? c.approvedAt!
-          : Math.min(
-              NOW_CAP,
-              Math.max(
-                officeTime(c.batch!.ms + int(awardRng, 2, 15) * DAY + awardRng() * DAY),
-                c.firm.createdAt + int(awardRng, 1, 48) * HOUR,
-              ),
-            );
+          : Math.min(NOW_CAP, Math.max(officeTime(c.batch!.ms + int(awardRng, 2, 15) * DAY + awardRng() * DAY), c.firm.createdAt + int(awardRng, 1, 48) * HOUR));
       return {
         i,
         createdAt,

@@ -115,5 +115,9 @@ export async function seedDemoFigures(trx: Kysely<DB>, firms: readonly FigureFir
   // Newest year first: the database copies a firm's latest year onto it (migration 0011), and the
   // 2025 figures equal the profile's values already, so the firms stay at version 1.
   const rows = [...planDemoFigures(firms, seed).rows].sort((a, b) => b.year - a.year);
-  for (let i = 0; i < rows.length; i += 200) await trx.insertInto("enterprise_figures").values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto("enterprise_figures")
+      .values(rows.slice(i, i + 200))
+      .execute();
 }

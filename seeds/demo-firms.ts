@@ -87,9 +87,19 @@ const NAME_PREFIX: [string, number][] = [
   ["<town>", 5],
 ];
 const TOWN_SHORT: Record<string, string> = {
-  changguo: "昌国", huannan: "环南", chengdong: "城东", yancang: "盐仓", lincheng: "临城",
-  qiandao: "千岛", cengang: "岑港", maao: "马岙", shuangqiao: "双桥", xiaosha: "小沙",
-  jintang: "金塘", baiquan: "白泉", ganlan: "干览",
+  changguo: "昌国",
+  huannan: "环南",
+  chengdong: "城东",
+  yancang: "盐仓",
+  lincheng: "临城",
+  qiandao: "千岛",
+  cengang: "岑港",
+  maao: "马岙",
+  shuangqiao: "双桥",
+  xiaosha: "小沙",
+  jintang: "金塘",
+  baiquan: "白泉",
+  ganlan: "干览",
 };
 const BRAND_A = Array.from("海金宏恒东永鑫瑞兴新正远博浩嘉舜德诚佳凯隆安明宁润驰航蓝星峰源通和富鸿立广信汇晨展越腾美丰益众欣茂");
 const BRAND_B = Array.from("达利升通源丰成华洋航宇辉晟昌弘远鑫泽顺康祥瑞锐创和润旺诚隆业");
@@ -117,10 +127,64 @@ export const MAIN_PRODUCTS: Record<string, string[]> = {
 };
 const SURNAMES = Array.from("王李陈张林徐胡周叶刘俞应虞邬乐孙毛夏朱金郑方吴杨黄贺翁傅蔡沈袁董严余邵钱洪丁姚江");
 const GIVEN = [
-  "建国", "海军", "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-  "明", "超", "秀英", "霞", "平", "刚", "海波", "建华", "国平", "志刚", "晓燕", "丹", "斌", "波",
-  "红", "辉", "鹏", "飞", "佳", "琳", "宇", "浩", "婷", "雪", "慧", "亮", "峰", "立新", "永康",
-  "海燕", "文杰", "国强", "建平", "晓东", "雅琴", "春燕", "玲", "萍", "振宇", "亚飞", "素芬", "益民",
+  "建国",
+  "海军",
+  "伟",
+  "芳",
+  "敏",
+  "静",
+  "丽",
+  "强",
+  "磊",
+  "军",
+  "洋",
+  "勇",
+  "艳",
+  "杰",
+  "娟",
+  "涛",
+  "明",
+  "超",
+  "秀英",
+  "霞",
+  "平",
+  "刚",
+  "海波",
+  "建华",
+  "国平",
+  "志刚",
+  "晓燕",
+  "丹",
+  "斌",
+  "波",
+  "红",
+  "辉",
+  "鹏",
+  "飞",
+  "佳",
+  "琳",
+  "宇",
+  "浩",
+  "婷",
+  "雪",
+  "慧",
+  "亮",
+  "峰",
+  "立新",
+  "永康",
+  "海燕",
+  "文杰",
+  "国强",
+  "建平",
+  "晓东",
+  "雅琴",
+  "春燕",
+  "玲",
+  "萍",
+  "振宇",
+  "亚飞",
+  "素芬",
+  "益民",
 ];
 
 function personName(rng: Rng): string {
@@ -185,18 +249,54 @@ interface FirmSpec {
 /** The two demo-account firms, then the ten firms named in the seed document (二(五) and 5.). */
 const SPECIFIC_FIRMS: FirmSpec[] = [
   {
-    name: DEMO_ENTERPRISE_NAMES.jintang, town: "jintang", industry: "machinery", platform: "金塘塑机螺杆小微园",
-    employees: 186, revenue: 68_350_000, rd: 2_460_000, uscc: DEMO_ENTERPRISE_USCC.jintang, demo: "jintang",
-    legalRep: "邬建国", contactName: "邬晓燕", contactPhone: "13857201368", address: "浙江省舟山市定海区金塘镇沥港路218号",
+    name: DEMO_ENTERPRISE_NAMES.jintang,
+    town: "jintang",
+    industry: "machinery",
+    platform: "金塘塑机螺杆小微园",
+    employees: 186,
+    revenue: 68_350_000,
+    rd: 2_460_000,
+    uscc: DEMO_ENTERPRISE_USCC.jintang,
+    demo: "jintang",
+    legalRep: "邬建国",
+    contactName: "邬晓燕",
+    contactPhone: "13857201368",
+    address: "浙江省舟山市定海区金塘镇沥港路218号",
   },
   {
-    name: DEMO_ENTERPRISE_NAMES.yancang, town: "yancang", industry: "high-end-equipment", platform: "盐仓双桥高端装备制造基地",
-    employees: 142, revenue: 45_800_000, rd: 1_920_000, uscc: DEMO_ENTERPRISE_USCC.yancang, demo: "yancang",
-    legalRep: "应海波", contactName: "虞丽", contactPhone: "0580-2061835", address: "浙江省舟山市定海区盐仓街道海天大道66号",
+    name: DEMO_ENTERPRISE_NAMES.yancang,
+    town: "yancang",
+    industry: "high-end-equipment",
+    platform: "盐仓双桥高端装备制造基地",
+    employees: 142,
+    revenue: 45_800_000,
+    rd: 1_920_000,
+    uscc: DEMO_ENTERPRISE_USCC.yancang,
+    demo: "yancang",
+    legalRep: "应海波",
+    contactName: "虞丽",
+    contactPhone: "0580-2061835",
+    address: "浙江省舟山市定海区盐仓街道海天大道66号",
   },
-  { name: "荣盛新材料（舟山）有限公司", town: "jintang", industry: "petrochem-new-materials", platform: "金塘新材料产业园", employees: 1860, revenue: 12_600_000_000, rd: 315_000_000 },
+  {
+    name: "荣盛新材料（舟山）有限公司",
+    town: "jintang",
+    industry: "petrochem-new-materials",
+    platform: "金塘新材料产业园",
+    employees: 1860,
+    revenue: 12_600_000_000,
+    rd: 315_000_000,
+  },
   { name: "浙江华康生物科技有限公司", town: "cengang", industry: "grain-oil", platform: "舟山粮食产业园", employees: 620, revenue: 1_850_000_000, rd: 46_000_000 },
-  { name: "舟山中天重工有限公司", town: "shuangqiao", industry: "high-end-equipment", platform: "盐仓双桥高端装备制造基地", employees: 780, revenue: 2_360_000_000, rd: 71_000_000 },
+  {
+    name: "舟山中天重工有限公司",
+    town: "shuangqiao",
+    industry: "high-end-equipment",
+    platform: "盐仓双桥高端装备制造基地",
+    employees: 780,
+    revenue: 2_360_000_000,
+    rd: 71_000_000,
+  },
   { name: "浙江聚泰新材料有限公司", town: "jintang", industry: "petrochem-new-materials", platform: "金塘新材料产业园", employees: 350, revenue: 980_000_000, rd: 31_000_000 },
   { name: "国营第7412工厂", town: "huannan", industry: "shipbuilding-offshore", platform: null, employees: 1200, revenue: 1_450_000_000, rd: 38_000_000 },
   { name: "舟山南北海工装备有限公司", town: "xiaosha", industry: "shipbuilding-offshore", platform: "小沙船舶海工基地", employees: 420, revenue: 560_000_000, rd: 17_500_000 },
@@ -257,11 +357,7 @@ export function generateFirms(rng: Rng): Firm[] {
   const order = shuffle(rng, slots);
   // Registration times: most firms were entered in the initial roll-out (Q1 2022), the rest later.
   const times = order
-    .map(() =>
-      chance(rng, 0.65)
-        ? randomTime(rng, cstMidnight(2022, 1, 10), cstMidnight(2022, 3, 31))
-        : randomTime(rng, cstMidnight(2022, 4, 1), cstMidnight(2024, 12, 20)),
-    )
+    .map(() => (chance(rng, 0.65) ? randomTime(rng, cstMidnight(2022, 1, 10), cstMidnight(2022, 3, 31)) : randomTime(rng, cstMidnight(2022, 4, 1), cstMidnight(2024, 12, 20))))
     .sort((a, b) => a - b);
 
   order.forEach((town, i) => {
@@ -280,19 +376,13 @@ export function generateFirms(rng: Rng): Firm[] {
     }
     names.add(name);
 
-    const rule = PLATFORM_RULES.find(
-      (r) => r.towns.includes(town) && (r.industries === "*" || r.industries.includes(industry)),
-    );
+    const rule = PLATFORM_RULES.find((r) => r.towns.includes(town) && (r.industries === "*" || r.industries.includes(industry)));
     const platform = rule && chance(rng, rule.p) ? rule.platform : null;
     const above = chance(rng, industry === "other-manufacturing" ? 0.3 : 0.43);
     const r = rng();
-    const revenue = above
-      ? roundTo(20_500_000 + r * r * r * 1_200_000_000, 100)
-      : roundTo(800_000 + r * 19_000_000, 100);
+    const revenue = above ? roundTo(20_500_000 + r * r * r * 1_200_000_000, 100) : roundTo(800_000 + r * 19_000_000, 100);
     const employees = above ? 45 + Math.floor(rng() * rng() * 900) : 6 + Math.floor(rng() * 120);
-    const rd = chance(rng, 0.04)
-      ? null
-      : roundTo(revenue * (above ? 0.004 + rng() * 0.05 : rng() * 0.06), 100);
+    const rd = chance(rng, 0.04) ? null : roundTo(revenue * (above ? 0.004 + rng() * 0.05 : rng() * 0.06), 100);
     const createdAt = times[i]!;
     firms.push({
       id: firms.length + 1,

@@ -57,7 +57,10 @@ export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwo
   const year = Number(today.slice(0, 4));
   const at = (days: number, hour = 2) => `${addDays(today, days)}T${String(hour).padStart(2, "0")}:00:00.000Z`;
   const reviewer = await trx.selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
-  const last = await trx.selectFrom("application_events").select((eb) => eb.fn.max("at").as("at")).executeTakeFirstOrThrow();
+  const last = await trx
+    .selectFrom("application_events")
+    .select((eb) => eb.fn.max("at").as("at"))
+    .executeTakeFirstOrThrow();
   const lastEvent = String(last.at ?? demoNow);
   // Firms with no application this year and no award of the lifecycle's tiers: nothing collides.
   const firms = await trx
@@ -65,7 +68,17 @@ export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwo
     .select(["e.id", "e.name", "e.town_code"])
     .where("e.archived_at", "is", null)
     .where("e.name", "not in", [...excludedFirmNames])
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("applications as a").select("a.id").whereRef("a.enterprise_id", "=", "e.id").where("a.year", ">=", year - 3))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("applications as a")
+            .select("a.id")
+            .whereRef("a.enterprise_id", "=", "e.id")
+            .where("a.year", ">=", year - 3),
+        ),
+      ),
+    )
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom("awards as w").select("w.id").whereRef("w.enterprise_id", "=", "e.id").where("w.tier_code", "in", ["specialized-new", "green-factory"]))),
     )
@@ -76,7 +89,15 @@ export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwo
 
   const account = await trx
     .insertInto("users")
-    .values({ username: RENEWAL_ACCOUNT, display_name: firms[0]!.name, role: "enterprise", enterprise_id: firms[0]!.id, town_code: null, password_hash: passwordHash, created_at: "2023-01-04T02:20:00.000Z" })
+    .values({
+      username: RENEWAL_ACCOUNT,
+      display_name: firms[0]!.name,
+      role: "enterprise",
+      enterprise_id: firms[0]!.id,
+      town_code: null,
+      password_hash: passwordHash,
+      created_at: "2023-01-04T02:20:00.000Z",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
 
@@ -121,7 +142,8 @@ export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwo
     const decidedAt = step(3);
     const decided = decidedAt.slice(0, 10);
     const status = plan.renewal;
-    const actor = (await trx.selectFrom("users").select("id").where("role", "=", "town_officer").where("town_code", "=", firm.town_code).orderBy("id").executeTakeFirstOrThrow()).id;
+    const actor = (await trx.selectFrom("users").select("id").where("role", "=", "town_officer").where("town_code", "=", firm.town_code).orderBy("id").executeTakeFirstOrThrow())
+      .id;
     const app = await trx
       .insertInto("applications")
       .values({
@@ -147,13 +169,24 @@ export async function seedDemoLifecycle(trx: Kysely<DB>, demoNow: string, passwo
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const events: { at: string; action: string; from: "draft" | "submitted" | null; to: "draft" | "submitted" | "approved" }[] = [{ at: created, action: "create", from: null, to: "draft" }];
+    const events: { at: string; action: string; from: "draft" | "submitted" | null; to: "draft" | "submitted" | "approved" }[] = [
+      { at: created, action: "create", from: null, to: "draft" },
+    ];
     if (status !== "draft") events.push({ at: submitted, action: "submit", from: "draft", to: "submitted" });
     if (status === "approved") events.push({ at: decidedAt, action: "approve", from: "submitted", to: "approved" });
     for (const e of events) {
       await trx
         .insertInto("application_events")
-        .values({ application_id: app.id, at: e.at, actor_id: e.action === "approve" ? reviewer.id : actor, action: e.action, from_status: e.from, to_status: e.to, comment: null, data: null })
+        .values({
+          application_id: app.id,
+          at: e.at,
+          actor_id: e.action === "approve" ? reviewer.id : actor,
+          action: e.action,
+          from_status: e.from,
+          to_status: e.to,
+          comment: null,
+          data: null,
+        })
         .execute();
     }
     if (status === "submitted") {

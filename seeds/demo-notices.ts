@@ -44,7 +44,9 @@ export async function seedDemoNotices(trx: Kysely<DB>, demoNow: string, excluded
     .where("a.renews_award_id", "is", null)
     .where("a.tier_code", "in", NOTICE_TIERS)
     .where("e.name", "not in", [...excludedFirmNames])
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("pool_entries as p").select("p.id").whereRef("p.enterprise_id", "=", "a.enterprise_id").whereRef("p.tier_code", "=", "a.tier_code"))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom("pool_entries as p").select("p.id").whereRef("p.enterprise_id", "=", "a.enterprise_id").whereRef("p.tier_code", "=", "a.tier_code"))),
+    )
     .orderBy("a.submitted_at")
     .orderBy("a.id")
     .limit(4)
@@ -52,10 +54,13 @@ export async function seedDemoNotices(trx: Kysely<DB>, demoNow: string, excluded
   if (candidates.length < 4) throw new Error("seedDemoNotices: not enough submitted applications of the notice tiers");
   const calendar = await loadCalendarExceptions(trx);
 
-
   const publicize = async (batchId: number, app: (typeof candidates)[number], position: number, at: string) => {
     await trx.insertInto("notice_items").values({ batch_id: batchId, application_id: app.id, position }).execute();
-    await trx.updateTable("applications").set({ status: "publicized", version: app.version + 1, updated_at: at }).where("id", "=", app.id).execute();
+    await trx
+      .updateTable("applications")
+      .set({ status: "publicized", version: app.version + 1, updated_at: at })
+      .where("id", "=", app.id)
+      .execute();
     await trx
       .insertInto("application_events")
       .values({ application_id: app.id, at, actor_id: reviewer.id, action: "propose", from_status: "submitted", to_status: "publicized", comment: null, data: null })
@@ -67,7 +72,11 @@ export async function seedDemoNotices(trx: Kysely<DB>, demoNow: string, excluded
   const latest = await trx
     .selectFrom("application_events")
     .select((eb) => eb.fn.max("at").as("at"))
-    .where("application_id", "in", candidates.slice(0, 2).map((a) => a.id))
+    .where(
+      "application_id",
+      "in",
+      candidates.slice(0, 2).map((a) => a.id),
+    )
     .executeTakeFirstOrThrow();
   const closedStart = addDays(String(latest.at ?? demoNow).slice(0, 10), 1);
   const closedEnd = noticeEndDate(closedStart, 5, calendar);

@@ -34,8 +34,14 @@ export async function seedDemoNotifications(trx: Kysely<DB>, demoNow: string): P
         .orderBy("id")
         .execute();
       for (const a of apps) {
-        await add(DECIDED[a.status]!, `application:${a.id}:v${a.version}`, user.enterprise_id, { tierCode: a.tier_code as TierCode, year: a.year, applicationId: a.id },
-          `/applications/${a.id}`, a.decided_at ?? a.updated_at);
+        await add(
+          DECIDED[a.status]!,
+          `application:${a.id}:v${a.version}`,
+          user.enterprise_id,
+          { tierCode: a.tier_code as TierCode, year: a.year, applicationId: a.id },
+          `/applications/${a.id}`,
+          a.decided_at ?? a.updated_at,
+        );
       }
     } else if (user.role === "town_officer" && user.town_code !== null) {
       const apps = await trx
@@ -49,8 +55,14 @@ export async function seedDemoNotifications(trx: Kysely<DB>, demoNow: string): P
         .limit(5)
         .execute();
       for (const a of apps) {
-        await add("application.submitted", `application:${a.id}:v${a.version}`, a.enterprise_id, { tierCode: a.tier_code as TierCode, year: a.year, applicationId: a.id },
-          `/applications/${a.id}`, a.submitted_at!);
+        await add(
+          "application.submitted",
+          `application:${a.id}:v${a.version}`,
+          a.enterprise_id,
+          { tierCode: a.tier_code as TierCode, year: a.year, applicationId: a.id },
+          `/applications/${a.id}`,
+          a.submitted_at!,
+        );
       }
     } else {
       const queue = await trx
@@ -60,7 +72,10 @@ export async function seedDemoNotifications(trx: Kysely<DB>, demoNow: string): P
         .executeTakeFirstOrThrow();
       if (Number(queue.n) > 0) {
         const oldest = new Date(new Date(String(queue.oldest)).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-        for (const [day, at] of [["2026-11-26", "2026-11-26T00:30:00.000Z"], ["2026-11-27", "2026-11-27T00:30:00.000Z"]] as const) {
+        for (const [day, at] of [
+          ["2026-11-26", "2026-11-26T00:30:00.000Z"],
+          ["2026-11-27", "2026-11-27T00:30:00.000Z"],
+        ] as const) {
           if (at > demoNow) continue;
           await add("queue.overdue", `queue.overdue:${day}`, null, { n: Number(queue.n), oldest }, "/applications?status=submitted", at);
         }
@@ -69,7 +84,11 @@ export async function seedDemoNotifications(trx: Kysely<DB>, demoNow: string): P
     // The newest stay unread; the others were read an hour after they came.
     const byAge = made.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : y.id - x.id));
     for (const n of byAge.slice(UNREAD_PER_USER)) {
-      await trx.updateTable("notifications").set({ read_at: new Date(new Date(n.at).getTime() + 3600_000).toISOString() }).where("id", "=", n.id).execute();
+      await trx
+        .updateTable("notifications")
+        .set({ read_at: new Date(new Date(n.at).getTime() + 3600_000).toISOString() })
+        .where("id", "=", n.id)
+        .execute();
     }
   }
 }

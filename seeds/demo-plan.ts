@@ -15,45 +15,82 @@ type LevelCounts = [Level, number][];
 /** Recognitions per year, tier and level (before the scripted demo firms and revocations). */
 const AWARD_PLAN: Record<number, Record<TierCode, LevelCounts>> = {
   2022: {
-    "specialized-new": [["national", 1], ["provincial", 9], ["municipal", 6]],
+    "specialized-new": [
+      ["national", 1],
+      ["provincial", 9],
+      ["municipal", 6],
+    ],
     "scaled-up": [["district", 10]],
-    "green-factory": [["provincial", 1], ["municipal", 2]],
+    "green-factory": [
+      ["provincial", 1],
+      ["municipal", 2],
+    ],
     listed: [],
     "demonstration-factory": [["district", 6]],
     "quality-factory": [["district", 8]],
     "clean-beauty-factory": [["district", 20]],
   },
   2023: {
-    "specialized-new": [["national", 2], ["provincial", 15], ["municipal", 7]],
+    "specialized-new": [
+      ["national", 2],
+      ["provincial", 15],
+      ["municipal", 7],
+    ],
     "scaled-up": [["district", 13]],
-    "green-factory": [["national", 1], ["provincial", 1], ["municipal", 2]],
+    "green-factory": [
+      ["national", 1],
+      ["provincial", 1],
+      ["municipal", 2],
+    ],
     listed: [["district", 1]],
     "demonstration-factory": [["district", 7]],
     "quality-factory": [["district", 11]],
     "clean-beauty-factory": [["district", 22]],
   },
   2024: {
-    "specialized-new": [["national", 3], ["provincial", 18], ["municipal", 6]],
+    "specialized-new": [
+      ["national", 3],
+      ["provincial", 18],
+      ["municipal", 6],
+    ],
     "scaled-up": [["district", 10]],
-    "green-factory": [["provincial", 2], ["municipal", 2]],
+    "green-factory": [
+      ["provincial", 2],
+      ["municipal", 2],
+    ],
     listed: [["district", 1]],
     "demonstration-factory": [["district", 5]],
     "quality-factory": [["district", 9]],
     "clean-beauty-factory": [["district", 16]],
   },
   2025: {
-    "specialized-new": [["national", 1], ["provincial", 15], ["municipal", 5]],
+    "specialized-new": [
+      ["national", 1],
+      ["provincial", 15],
+      ["municipal", 5],
+    ],
     "scaled-up": [["district", 12]],
-    "green-factory": [["national", 1], ["provincial", 1], ["municipal", 1]],
+    "green-factory": [
+      ["national", 1],
+      ["provincial", 1],
+      ["municipal", 1],
+    ],
     listed: [],
     "demonstration-factory": [["district", 5]],
     "quality-factory": [["district", 10]],
     "clean-beauty-factory": [["district", 13]],
   },
   2026: {
-    "specialized-new": [["national", 2], ["provincial", 10], ["municipal", 4]],
+    "specialized-new": [
+      ["national", 2],
+      ["provincial", 10],
+      ["municipal", 4],
+    ],
     "scaled-up": [["district", 8]],
-    "green-factory": [["provincial", 1], ["municipal", 1]],
+    "green-factory": [
+      ["provincial", 1],
+      ["municipal", 1],
+    ],
     listed: [["district", 1]],
     "demonstration-factory": [["district", 3]],
     "quality-factory": [["district", 6]],
@@ -71,9 +108,19 @@ const EXTRA_APPLICATIONS: Record<number, Partial<Record<Status, number>>> = {
 
 /** Tiers of the extra applications, dealt in turn from this deck (shuffled per year). */
 const EXTRA_TIER_DECK: TierCode[] = [
-  "specialized-new", "specialized-new", "specialized-new", "scaled-up", "scaled-up", "green-factory",
-  "green-factory", "listed", "demonstration-factory", "quality-factory", "quality-factory",
-  "clean-beauty-factory", "clean-beauty-factory",
+  "specialized-new",
+  "specialized-new",
+  "specialized-new",
+  "scaled-up",
+  "scaled-up",
+  "green-factory",
+  "green-factory",
+  "listed",
+  "demonstration-factory",
+  "quality-factory",
+  "quality-factory",
+  "clean-beauty-factory",
+  "clean-beauty-factory",
 ];
 
 /** Awards revoked later, per recognition year. */
@@ -113,13 +160,7 @@ interface Batch {
   docNo: string;
 }
 
-const REVOKE_REASONS = [
-  "企业发生较大安全生产事故，按规定撤销认定",
-  "复核发现申报材料存在弄虚作假情况",
-  "企业因环境违法行为受到行政处罚",
-  "企业主动申请放弃认定",
-  "年度复核不合格",
-];
+const REVOKE_REASONS = ["企业发生较大安全生产事故，按规定撤销认定", "复核发现申报材料存在弄虚作假情况", "企业因环境违法行为受到行政处罚", "企业主动申请放弃认定", "年度复核不合格"];
 
 const REASON_COMMENTS: Record<ReasonCode, Partial<Record<TierCode | "*", string[]>>> = {
   "threshold-not-met": {
@@ -136,22 +177,13 @@ const REASON_COMMENTS: Record<ReasonCode, Partial<Record<TierCode | "*", string[
     "clean-beauty-factory": ["厂区环境整治未达到洁美工厂验收标准"],
   },
   "evidence-missing": {
-    "*": [
-      "请补充近两年经审计的财务报表",
-      "缺少研发费用专项审计报告，请补充后重新提交",
-      "请补充知识产权证书扫描件",
-      "申报承诺书未加盖企业公章，请重新上传",
-    ],
+    "*": ["请补充近两年经审计的财务报表", "缺少研发费用专项审计报告，请补充后重新提交", "请补充知识产权证书扫描件", "申报承诺书未加盖企业公章，请重新上传"],
     "green-factory": ["请上传排污许可证及第三方能源审计报告"],
     "clean-beauty-factory": ["请补充厂区整治前后对比照片"],
     "quality-factory": ["请补充质量管理体系认证证书及近一年内审记录", "请补充整改完成情况说明及现场照片"],
   },
   "data-inconsistent": {
-    "*": [
-      "申报表营业收入与审计报告不一致，请核实后修改",
-      "从业人员数与社保缴纳人数差异较大，请说明",
-      "研发费用数据与税务加计扣除申报数据不一致",
-    ],
+    "*": ["申报表营业收入与审计报告不一致，请核实后修改", "从业人员数与社保缴纳人数差异较大，请说明", "研发费用数据与税务加计扣除申报数据不一致"],
   },
   "wrong-tier": {
     "*": ["企业条件更符合洁美工厂申报要求，建议改报"],
@@ -260,8 +292,7 @@ export class Planner {
       let no: string;
       if (level === "district") no = `定经信〔${year}〕${int(this.rng, 8, 160)}号`;
       else if (level === "municipal") no = `舟经信〔${year}〕${int(this.rng, 12, 140)}号`;
-      else if (tier === "specialized-new")
-        no = level === "national" ? `工信厅企业函〔${year}〕${int(this.rng, 150, 380)}号` : `浙经信企业〔${year}〕${int(this.rng, 60, 260)}号`;
+      else if (tier === "specialized-new") no = level === "national" ? `工信厅企业函〔${year}〕${int(this.rng, 150, 380)}号` : `浙经信企业〔${year}〕${int(this.rng, 60, 260)}号`;
       else no = level === "national" ? `工信厅节函〔${year}〕${int(this.rng, 200, 420)}号` : `浙经信资源〔${year}〕${int(this.rng, 40, 180)}号`;
       if (!this.docNos.has(no)) {
         this.docNos.add(no);
@@ -363,9 +394,7 @@ export class Planner {
   }
 
   pickFirm(tier: TierCode, year: number, level: Level | null, mode: "award" | "app", viaApp: boolean, extra?: (f: Firm) => boolean) {
-    return weightedPick(this.rng, this.firms, (f) =>
-      this.eligible(f, tier, year, level, mode, viaApp) && (!extra || extra(f)) ? this.weight(f, tier, level) : 0,
-    );
+    return weightedPick(this.rng, this.firms, (f) => (this.eligible(f, tier, year, level, mode, viaApp) && (!extra || extra(f)) ? this.weight(f, tier, level) : 0));
   }
 
   /** Adds a case; for awards also records the holding. */
@@ -388,9 +417,7 @@ export class Planner {
     const external = level !== "district";
     // District tiers are decided on the day of the published list; external results are
     // recorded a few days after they are published.
-    const end = external
-      ? officeTime(batch.ms + int(rng, 1, 10) * DAY + rng() * DAY)
-      : batch.ms + 9 * HOUR + (index % 20) * 17 * MINUTE;
+    const end = external ? officeTime(batch.ms + int(rng, 1, 10) * DAY + rng() * DAY) : batch.ms + 9 * HOUR + (index % 20) * 17 * MINUTE;
     const span = int(rng, 30, 120) * DAY;
     const start = officeTime(Math.max(cstMidnight(year, 1, 6), end - span) + rng() * DAY * 0.5);
     return {
@@ -414,10 +441,8 @@ export class Planner {
   /** An application that ends without an award (yet). */
   openOrClosedCase(f: Firm, tier: TierCode, year: number, level: Level | null, status: Status, end: number): Case {
     const rng = this.rng;
-    const start =
-      status === "draft" ? end : officeTime(Math.max(cstMidnight(year, 1, 6), end - int(rng, 12, 110) * DAY));
-    const returnFirst =
-      status === "returned" ? false : status === "draft" ? false : chance(rng, status === "withdrawn" ? 0.4 : status === "rejected" ? 0.3 : 0.2);
+    const start = status === "draft" ? end : officeTime(Math.max(cstMidnight(year, 1, 6), end - int(rng, 12, 110) * DAY));
+    const returnFirst = status === "returned" ? false : status === "draft" ? false : chance(rng, status === "withdrawn" ? 0.4 : status === "rejected" ? 0.3 : 0.2);
     let opinion: TownOpinion | null = null;
     if (status !== "draft" && chance(rng, 0.55)) opinion = status === "rejected" && chance(rng, 0.35) ? "not-recommend" : "recommend";
     return {
@@ -468,12 +493,7 @@ export class Planner {
     // Revocations of this year's awards (never of firms named in the seed document).
     const nRevoke = REVOCATIONS[year] ?? 0;
     const candidates = yearAwards.filter(
-      (c) =>
-        !c.firm.named &&
-        c.tier !== "scaled-up" &&
-        c.tier !== "listed" &&
-        c.firm.createdAt < c.batch!.ms &&
-        (year === 2022 || c.status === "approved"),
+      (c) => !c.firm.named && c.tier !== "scaled-up" && c.tier !== "listed" && c.firm.createdAt < c.batch!.ms && (year === 2022 || c.status === "approved"),
     );
     for (const c of shuffle(rng, candidates).slice(0, nRevoke)) {
       let at = officeTime(c.end + int(rng, 90, 420) * DAY);
@@ -491,9 +511,7 @@ export class Planner {
       for (let n = 0; n < (extra[status] ?? 0); n++) {
         for (let attempt = 0; attempt < TIER_CODES.length; attempt++) {
           const tier = cycle[ti++ % cycle.length]!;
-          const f = this.pickFirm(tier, year, null, "app", true, (x) =>
-            (status !== "rejected" || !x.named) && (!LADDER_TIERS.has(tier) || this.canClimb(x, tier)),
-          );
+          const f = this.pickFirm(tier, year, null, "app", true, (x) => (status !== "rejected" || !x.named) && (!LADDER_TIERS.has(tier) || this.canClimb(x, tier)));
           if (!f) continue;
           const level = LADDER_TIERS.has(tier) ? this.nextLevel(f, tier) : null;
           const end = this.extraEnd(tier, level, year, status);
@@ -509,9 +527,7 @@ export class Planner {
     const open = status === "draft" || status === "submitted" || status === "returned";
     if (!open) return decisionTime(rng, tier, level, year);
     if (year === 2026) {
-      return status === "draft"
-        ? randomTime(rng, cstMidnight(2026, 6, 1), NOW_CAP - HOUR)
-        : randomTime(rng, cstMidnight(2026, 8, 15), NOW_CAP - DAY);
+      return status === "draft" ? randomTime(rng, cstMidnight(2026, 6, 1), NOW_CAP - HOUR) : randomTime(rng, cstMidnight(2026, 8, 15), NOW_CAP - DAY);
     }
     if (year === 2025 && status !== "draft") return randomTime(rng, cstMidnight(2025, 10, 1), cstMidnight(2025, 12, 20));
     return randomTime(rng, cstMidnight(year, 3, 1), cstMidnight(year, 11, 30));

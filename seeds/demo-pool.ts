@@ -62,26 +62,12 @@ function day(rng: Rng, from: string, spanDays: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-export async function seedDemoPool(
-  trx: Kysely<DB>,
-  users: { reviewer: number; officers: Record<string, number> },
-): Promise<void> {
+export async function seedDemoPool(trx: Kysely<DB>, users: { reviewer: number; officers: Record<string, number> }): Promise<void> {
   const rng = mulberry32(deriveSeed(0x0d1a2023, "demo-pool"));
   const [firms, apps, awards] = await Promise.all([
     trx.selectFrom("enterprises").select(["id", "town_code"]).where("archived_at", "is", null).orderBy("id").execute(),
-    trx
-      .selectFrom("applications")
-      .select(["enterprise_id", "tier_code", "level_sought", "status"])
-      .where("year", "=", POOL_YEAR)
-      .orderBy("id")
-      .execute(),
-    trx
-      .selectFrom("awards")
-      .select(["enterprise_id", "tier_code", "level"])
-      .where("year", "=", POOL_YEAR)
-      .where("revoked_on", "is", null)
-      .orderBy("id")
-      .execute(),
+    trx.selectFrom("applications").select(["enterprise_id", "tier_code", "level_sought", "status"]).where("year", "=", POOL_YEAR).orderBy("id").execute(),
+    trx.selectFrom("awards").select(["enterprise_id", "tier_code", "level"]).where("year", "=", POOL_YEAR).where("revoked_on", "is", null).orderBy("id").execute(),
   ]);
   const townOf = new Map(firms.map((f) => [f.id, f.town_code]));
   const entries: Entry[] = [];
@@ -97,7 +83,11 @@ export async function seedDemoPool(
     // Applications in review whose level can count come first (they are what the funnel shows).
     const inReview = apps
       .filter((a) => a.tier_code === tier && (a.status === "submitted" || a.status === "returned") && townOf.has(a.enterprise_id))
-      .sort((a, b) => Number(!(a.level_sought && isLevel(a.level_sought) && countsTowardTarget(tier, a.level_sought))) - Number(!(b.level_sought && isLevel(b.level_sought) && countsTowardTarget(tier, b.level_sought))))
+      .sort(
+        (a, b) =>
+          Number(!(a.level_sought && isLevel(a.level_sought) && countsTowardTarget(tier, a.level_sought))) -
+          Number(!(b.level_sought && isLevel(b.level_sought) && countsTowardTarget(tier, b.level_sought))),
+      )
       .map((a) => a.enterprise_id);
     // In the Jintang demo town, one entry in review is always there (the browser journey approves it).
     const reviewJintang = inReview.filter((id) => townOf.get(id) === "jintang");
@@ -107,7 +97,10 @@ export async function seedDemoPool(
       ...apps.filter((a) => a.tier_code === tier && ["draft", "submitted", "returned", "approved"].includes(a.status)).map((a) => a.enterprise_id),
       ...awards.filter((a) => a.tier_code === tier).map((a) => a.enterprise_id),
     ]);
-    const quiet = shuffle(rng, firms.map((f) => f.id).filter((id) => !busy.has(id)));
+    const quiet = shuffle(
+      rng,
+      firms.map((f) => f.id).filter((id) => !busy.has(id)),
+    );
     const chosen: { id: number; status: PoolStatus }[] = [];
     for (const id of recognized) {
       if (chosen.filter((c) => c.status === "recognized").length < plan.recognized && free(id, tier)) {

@@ -46,11 +46,7 @@ export async function insertDemoUsers(trx: Kysely<DB>, firms: readonly Firm[], p
   const specs = userSpecs();
   const userIds = new Map<string, number>();
   for (const s of specs) {
-    const found = await trx
-      .selectFrom("users")
-      .select("id")
-      .where("username", "=", s.username)
-      .executeTakeFirst();
+    const found = await trx.selectFrom("users").select("id").where("username", "=", s.username).executeTakeFirst();
     if (found) {
       userIds.set(s.username, found.id);
       continue;

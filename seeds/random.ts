@@ -50,11 +50,7 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
  * An element chosen with probability proportional to `weight(item)` (non-positive weights are
  * never chosen); undefined when no item has a positive weight.
  */
-export function weightedPick<T>(
-  rng: Rng,
-  items: readonly T[],
-  weight: (item: T) => number,
-): T | undefined {
+export function weightedPick<T>(rng: Rng, items: readonly T[], weight: (item: T) => number): T | undefined {
   let total = 0;
   const weights = items.map((item) => {
     const w = weight(item);

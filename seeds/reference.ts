@@ -100,7 +100,9 @@ export function targetRows(): Insertable<TargetsTable>[] {
  * Default checklists of the district factory tiers (no public criteria exist): a starting point
  * the bureau edits at /admin/checklists. Written once; edits and archives are never overwritten.
  */
-export const DEFAULT_CHECKLISTS: Readonly<Record<"demonstration-factory" | "quality-factory" | "clean-beauty-factory", readonly [code: string, zh: string, en: string, required: boolean][]>> = {
+export const DEFAULT_CHECKLISTS: Readonly<
+  Record<"demonstration-factory" | "quality-factory" | "clean-beauty-factory", readonly [code: string, zh: string, en: string, required: boolean][]>
+> = {
   "clean-beauty-factory": [
     ["site-tidy", "厂区环境整洁，道路硬化、绿化到位", "Tidy site, with paved roads and greenery", true],
     ["fixed-position", "车间物品定置管理，标识清晰", "Workshop items kept in fixed, clearly marked places", true],

@@ -261,13 +261,20 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
     const users = syntheticUsers(passwordHash);
     try {
       // The 13 real towns are in the reference data already.
-      await insertRows(pool, "towns", TOWN_COLUMNS, rows.towns.map((t) => [t.code, t.name_zh, t.name_en, t.kind, t.managed_by, t.sort]), "ON CONFLICT (code) DO NOTHING");
+      await insertRows(
+        pool,
+        "towns",
+        TOWN_COLUMNS,
+        rows.towns.map((t) => [t.code, t.name_zh, t.name_en, t.kind, t.managed_by, t.sort]),
+        "ON CONFLICT (code) DO NOTHING",
+      );
       await insertRows(pool, "users", USER_COLUMNS, users.before);
       for (let from = 1; from <= spec.firms; from += CHUNK) {
         const to = Math.min(spec.firms, from + CHUNK - 1);
         rows.firms(from, to);
         await Promise.all(copies.map((c) => c.flush()));
-        if (to % 100_000 === 0) log(`  ${to.toLocaleString()} firms, ${rows.counts().applications.toLocaleString()} applications (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        if (to % 100_000 === 0)
+          log(`  ${to.toLocaleString()} firms, ${rows.counts().applications.toLocaleString()} applications (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
       for (const c of copies) await c.end();
     } catch (error) {
@@ -394,18 +401,12 @@ async function checkInsertTriggers(client: pg.PoolClient) {
  * The data set of `size` in PostgreSQL, generated unless its database holds one of the current
  * generator version (its comment says so).
  */
-export async function ensureSyntheticPg(
-  size: SyntheticSize,
-  options: GenerateOptions & { server?: string } = {},
-): Promise<{ url: string; meta: SyntheticMeta; reused: boolean }> {
+export async function ensureSyntheticPg(size: SyntheticSize, options: GenerateOptions & { server?: string } = {}): Promise<{ url: string; meta: SyntheticMeta; reused: boolean }> {
   const server = options.server ?? benchServerUrl();
   const name = benchDatabaseName(size);
   const url = urlOfDatabase(server, name);
   const existing = await withClient(server, async (client) => {
-    const { rows } = await client.query<{ comment: string | null }>(
-      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
-      [name],
-    );
+    const { rows } = await client.query<{ comment: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [name]);
     return rows[0] ?? null;
   });
   if (existing?.comment) {

@@ -45,8 +45,40 @@ const YEARS = [2022, 2023, 2024, 2025, 2026] as const;
 
 // ───────────────────────────── pools ─────────────────────────────
 
-const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严";
-const GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "华", "建国", "海波", "志强", "晓东", "国平", "雪梅", "丹", "斌", "浩", "宁", "亮", "辉"];
+const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严";
+const GIVEN = [
+  "伟",
+  "芳",
+  "娜",
+  "敏",
+  "静",
+  "丽",
+  "强",
+  "磊",
+  "军",
+  "洋",
+  "勇",
+  "艳",
+  "杰",
+  "涛",
+  "明",
+  "超",
+  "秀英",
+  "华",
+  "建国",
+  "海波",
+  "志强",
+  "晓东",
+  "国平",
+  "雪梅",
+  "丹",
+  "斌",
+  "浩",
+  "宁",
+  "亮",
+  "辉",
+];
 const WORDS = "海舟定金盐岑双白干东南北新华瑞恒泰丰宏达鑫源利昌盛安信诚远航宇晨星蓝洋港湾岛峰山川禾嘉润博通凯隆腾锦富和祥顺德兴隆宝成俊创科";
 const CORES = ["科技", "实业", "工贸", "机械", "制造", "新材料", "海洋", "船舶", "电子", "生物", "食品", "精工", "智能", "能源", "化工", "装备", "水产", "粮油", "环保", "模具"];
 const INDUSTRY_WORDS: Record<string, string[]> = {
@@ -158,7 +190,10 @@ export function planTowns(rng: Rng, count: number) {
     code: t.code,
     region: "330902",
     weight: t.code === "jintang" || t.code === "yancang" ? 1.6 : 0.6 + rng(),
-    pickIndustry: picker(INDUSTRY_CODES, INDUSTRIES.map(() => 0.2 + rng() * 3)),
+    pickIndustry: picker(
+      INDUSTRY_CODES,
+      INDUSTRIES.map(() => 0.2 + rng() * 3),
+    ),
     short: t.name_zh.replace(/(街道|镇)$/u, ""),
   }));
   // At province scale a "town" row stands for a county-level unit (Zhejiang has about 90), the
@@ -180,7 +215,10 @@ export function planTowns(rng: Rng, count: number) {
       code,
       region: `33${pick(rng, CITY_CODES)}${String(int(rng, 2, 83)).padStart(2, "0")}`,
       weight: 0.2 + 3 * u * u * u,
-      pickIndustry: picker(INDUSTRY_CODES, INDUSTRIES.map(() => 0.2 + rng() * 3)),
+      pickIndustry: picker(
+        INDUSTRY_CODES,
+        INDUSTRIES.map(() => 0.2 + rng() * 3),
+      ),
       short: pick(rng, ["浙东", "之江", "钱塘", "甬江", "瓯江", "东阳", "新安", "南湖"]),
     });
   }
@@ -202,22 +240,63 @@ const YEAR_WEIGHT = [14, 17, 20, 23, 26];
 
 type Status = "draft" | "submitted" | "returned" | "approved" | "rejected" | "withdrawn" | "revoked";
 const STATUS_BY_AGE: Record<"old" | "last" | "current", [Status, number][]> = {
-  old: [["approved", 50], ["rejected", 25], ["withdrawn", 15], ["revoked", 3], ["returned", 2], ["submitted", 1], ["draft", 4]],
-  last: [["approved", 45], ["rejected", 20], ["withdrawn", 10], ["revoked", 1], ["returned", 5], ["submitted", 9], ["draft", 10]],
-  current: [["approved", 20], ["rejected", 8], ["withdrawn", 5], ["returned", 10], ["submitted", 35], ["draft", 22]],
+  old: [
+    ["approved", 50],
+    ["rejected", 25],
+    ["withdrawn", 15],
+    ["revoked", 3],
+    ["returned", 2],
+    ["submitted", 1],
+    ["draft", 4],
+  ],
+  last: [
+    ["approved", 45],
+    ["rejected", 20],
+    ["withdrawn", 10],
+    ["revoked", 1],
+    ["returned", 5],
+    ["submitted", 9],
+    ["draft", 10],
+  ],
+  current: [
+    ["approved", 20],
+    ["rejected", 8],
+    ["withdrawn", 5],
+    ["returned", 10],
+    ["submitted", 35],
+    ["draft", 22],
+  ],
 };
 const REASONS = ["threshold-not-met", "evidence-missing", "wrong-tier", "outside-district"];
 const LEVEL_WEIGHT: Record<Level, number> = { national: 1, provincial: 4, municipal: 10, district: 10 };
-const pickTier = picker(TIER_CODES, TIER_CODES.map((t) => TIER_WEIGHT[t]));
+const pickTier = picker(
+  TIER_CODES,
+  TIER_CODES.map((t) => TIER_WEIGHT[t]),
+);
 const pickYear = picker(YEARS, YEAR_WEIGHT);
 const pickStatus = {
-  old: picker(STATUS_BY_AGE.old.map(([s]) => s), STATUS_BY_AGE.old.map(([, w]) => w)),
-  last: picker(STATUS_BY_AGE.last.map(([s]) => s), STATUS_BY_AGE.last.map(([, w]) => w)),
-  current: picker(STATUS_BY_AGE.current.map(([s]) => s), STATUS_BY_AGE.current.map(([, w]) => w)),
+  old: picker(
+    STATUS_BY_AGE.old.map(([s]) => s),
+    STATUS_BY_AGE.old.map(([, w]) => w),
+  ),
+  last: picker(
+    STATUS_BY_AGE.last.map(([s]) => s),
+    STATUS_BY_AGE.last.map(([, w]) => w),
+  ),
+  current: picker(
+    STATUS_BY_AGE.current.map(([s]) => s),
+    STATUS_BY_AGE.current.map(([, w]) => w),
+  ),
 };
 const TIER_BY_CODE = new Map(TIERS.map((t) => [t.code, t]));
 const pickLevel = Object.fromEntries(
-  TIERS.map((t) => [t.code, picker(t.levels, t.levels.map((l) => LEVEL_WEIGHT[l]))]),
+  TIERS.map((t) => [
+    t.code,
+    picker(
+      t.levels,
+      t.levels.map((l) => LEVEL_WEIGHT[l]),
+    ),
+  ]),
 ) as Record<TierCode, (rng: Rng) => Level>;
 
 /** Complete payloads of each tier, taken from the demo plan so forms and pages show real fields. */
@@ -235,8 +314,6 @@ function payloadTemplates(): Map<TierCode, string[]> {
   }
   return map;
 }
-
-
 
 /**
  * 0002's progress counters, tallied as the rows are generated: what its insert triggers would
@@ -283,29 +360,69 @@ export class ProgressTally {
   }
 }
 
-
 // ───────────────────────────── firms ─────────────────────────────
 
 export const stream = (size: SyntheticSize, label: string) => mulberry32(deriveSeed(SEED, `${size}/${label}`));
 
 /** Each table's columns, in the order the generator hands over a row's values. */
 export const FIRM_COLUMNS = [
-  "id", "uscc", "name", "town_code", "industry_code", "platform", "above_scale", "address", "legal_rep", "contact_name",
-  "contact_phone", "employees", "revenue_yuan", "rd_expense_yuan", "version", "created_at", "updated_at", "archived_at",
+  "id",
+  "uscc",
+  "name",
+  "town_code",
+  "industry_code",
+  "platform",
+  "above_scale",
+  "address",
+  "legal_rep",
+  "contact_name",
+  "contact_phone",
+  "employees",
+  "revenue_yuan",
+  "rd_expense_yuan",
+  "version",
+  "created_at",
+  "updated_at",
+  "archived_at",
 ] as const;
 export const APPLICATION_COLUMNS = [
-  "id", "enterprise_id", "tier_code", "year", "level_sought", "status", "payload", "town_opinion", "town_comment",
-  "submitted_at", "decided_at", "decided_by", "decision_reason", "decision_comment", "version", "created_by", "created_at", "updated_at",
+  "id",
+  "enterprise_id",
+  "tier_code",
+  "year",
+  "level_sought",
+  "status",
+  "payload",
+  "town_opinion",
+  "town_comment",
+  "submitted_at",
+  "decided_at",
+  "decided_by",
+  "decision_reason",
+  "decision_comment",
+  "version",
+  "created_by",
+  "created_at",
+  "updated_at",
 ] as const;
 export const AWARD_COLUMNS = [
-  "id", "enterprise_id", "tier_code", "level", "year", "recognized_on", "valid_until", "document_no", "application_id",
-  "revoked_on", "revoked_reason", "created_by", "created_at",
+  "id",
+  "enterprise_id",
+  "tier_code",
+  "level",
+  "year",
+  "recognized_on",
+  "valid_until",
+  "document_no",
+  "application_id",
+  "revoked_on",
+  "revoked_reason",
+  "created_by",
+  "created_at",
 ] as const;
 export const EVENT_COLUMNS = ["id", "application_id", "at", "actor_id", "action", "from_status", "to_status", "comment", "data"] as const;
 export const TOWN_COLUMNS = ["code", "name_zh", "name_en", "kind", "managed_by", "sort"] as const;
-export const USER_COLUMNS = [
-  "id", "username", "display_name", "role", "enterprise_id", "town_code", "password_hash", "must_change_password", "created_at",
-] as const;
+export const USER_COLUMNS = ["id", "username", "display_name", "role", "enterprise_id", "town_code", "password_hash", "must_change_password", "created_at"] as const;
 
 /**
  * The firm stream, from its own PRNG: called for ids 1, 2, … in order, it draws firm `id`, hands
@@ -314,7 +431,10 @@ export const USER_COLUMNS = [
 export function firmStream(size: SyntheticSize, plans: TownPlan[]) {
   const rng = stream(size, "firms");
   const usccs = new Set<string>([DEMO_ENTERPRISE_USCC.jintang, DEMO_ENTERPRISE_USCC.yancang]);
-  const pickTown = picker(plans, plans.map((p) => p.weight));
+  const pickTown = picker(
+    plans,
+    plans.map((p) => p.weight),
+  );
   return (id: number, sink?: (...values: unknown[]) => void): { created: number; town: string } => {
     // Demo accounts: the two demo firms are the first two firms (ids 1 and 2) in their towns.
     const demo = id === 1 ? "jintang" : id === 2 ? "yancang" : null;
@@ -342,10 +462,26 @@ export function firmStream(size: SyntheticSize, plans: TownPlan[]) {
     const legalRep = personName(rng);
     const contactName = personName(rng);
     const contactPhone = mobile(rng);
-    const rdExpense = chance(rng, 0.6) ? Math.round(revenue * (int(rng, 5, 60) / 1000) / 100) * 100 : null;
+    const rdExpense = chance(rng, 0.6) ? Math.round((revenue * (int(rng, 5, 60) / 1000)) / 100) * 100 : null;
     sink?.(
-      id, uscc, name, town.code, industry, platform, above ? 1 : 0, address, legalRep, contactName, contactPhone,
-      employees, revenue, rdExpense, 1, iso(created), iso(Math.max(updated, archived ?? 0)), archived === null ? null : iso(archived),
+      id,
+      uscc,
+      name,
+      town.code,
+      industry,
+      platform,
+      above ? 1 : 0,
+      address,
+      legalRep,
+      contactName,
+      contactPhone,
+      employees,
+      revenue,
+      rdExpense,
+      1,
+      iso(created),
+      iso(Math.max(updated, archived ?? 0)),
+      archived === null ? null : iso(archived),
     );
     return { created, town: town.code };
   };
@@ -374,8 +510,17 @@ const REVIEWER_ID = 2;
  * enterprise accounts last, as their firms are written with the rest. One password hash for all.
  */
 export function syntheticUsers(passwordHash: string): { before: unknown[][]; after: unknown[][] } {
-  const user = (id: number, username: string, displayName: string, role: string, enterpriseId: number | null, townCode: string | null) =>
-    [id, username, displayName, role, enterpriseId, townCode, passwordHash, 0, USERS_CREATED_AT];
+  const user = (id: number, username: string, displayName: string, role: string, enterpriseId: number | null, townCode: string | null) => [
+    id,
+    username,
+    displayName,
+    role,
+    enterpriseId,
+    townCode,
+    passwordHash,
+    0,
+    USERS_CREATED_AT,
+  ];
   const before = [
     user(ADMIN_ID, "admin", "系统管理员", "admin", null, null),
     user(REVIEWER_ID, "reviewer", "区经信局 审核员", "reviewer", null, null),
@@ -508,9 +653,19 @@ export function createSyntheticRows(size: SyntheticSize, sinks: SyntheticSinks) 
           }
           if (revokedOn === null) tally.liveAward(year, tier, town, level);
           sinks.award(
-            ++awardId, firmId, tier, level, year, recognized,
+            ++awardId,
+            firmId,
+            tier,
+            level,
+            year,
+            recognized,
             t.validityYears ? `${Number(recognized.slice(0, 4)) + t.validityYears}${recognized.slice(4)}` : null,
-            `定经信〔${year}〕${int(rng, 1, 99)}号`, id, revokedOn, revokedOn ? "企业已迁出本区" : null, decider, iso(decidedAt),
+            `定经信〔${year}〕${int(rng, 1, 99)}号`,
+            id,
+            revokedOn,
+            revokedOn ? "企业已迁出本区" : null,
+            decider,
+            iso(decidedAt),
           );
           break;
         }
@@ -520,10 +675,24 @@ export function createSyntheticRows(size: SyntheticSize, sinks: SyntheticSinks) 
     }
     tally.application(year, tier, town, current);
     sinks.application(
-      id, firmId, tier, year, levelSought, current, pick(rng, templates.get(tier)!), opinion,
+      id,
+      firmId,
+      tier,
+      year,
+      levelSought,
+      current,
+      pick(rng, templates.get(tier)!),
+      opinion,
       opinion === null ? null : opinion === "recommend" ? "经初审，同意推荐" : "暂不推荐",
-      submittedAt === null ? null : iso(submittedAt), decidedAt === null ? null : iso(decidedAt), decidedBy, reason, comment,
-      version, actor, iso(created), iso(at),
+      submittedAt === null ? null : iso(submittedAt),
+      decidedAt === null ? null : iso(decidedAt),
+      decidedBy,
+      reason,
+      comment,
+      version,
+      actor,
+      iso(created),
+      iso(at),
     );
   };
 
@@ -539,9 +708,19 @@ export function createSyntheticRows(size: SyntheticSize, sinks: SyntheticSinks) 
     const recognized = `${year}-${String(int(rng, 3, 12)).padStart(2, "0")}-${String(int(rng, 1, 28)).padStart(2, "0")}`;
     tally.liveAward(year, tier, town, level);
     sinks.award(
-      ++awardId, firmId, tier, level, year, recognized,
+      ++awardId,
+      firmId,
+      tier,
+      level,
+      year,
+      recognized,
       t.validityYears ? `${year + t.validityYears}${recognized.slice(4)}` : null,
-      `定经信〔${year}〕${int(rng, 1, 99)}号`, null, null, null, reviewerId, `${recognized}T02:00:00.000Z`,
+      `定经信〔${year}〕${int(rng, 1, 99)}号`,
+      null,
+      null,
+      null,
+      reviewerId,
+      `${recognized}T02:00:00.000Z`,
     );
   };
 

@@ -64,30 +64,15 @@ function ApproveForm({ ctx, lastResult }: { ctx: DecisionContext; lastResult?: S
       <Form method="post" {...getFormProps(form)} noValidate onKeyDown={keepEnterFromDeciding}>
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={ctx.version} />
-        <SelectField
-          label={t("apps.decide.level")}
-          field={fields.level}
-          required
-          options={ctx.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
-        />
+        <SelectField label={t("apps.decide.level")} field={fields.level} required options={ctx.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))} />
         <TextField label={t("apps.decide.recognizedOn")} field={fields.recognizedOn} type="date" required />
         <TextField
           label={t("apps.decide.validUntil")}
           field={fields.validUntil}
           type="date"
-          hint={
-            ctx.validityYears
-              ? t("apps.decide.validUntilHint", { years: ctx.validityYears })
-              : t("apps.decide.validUntilNone")
-          }
+          hint={ctx.validityYears ? t("apps.decide.validUntilHint", { years: ctx.validityYears }) : t("apps.decide.validUntilNone")}
         />
-        <TextField
-          label={t("apps.decide.documentNo")}
-          field={fields.documentNo}
-          required
-          maxLength={100}
-          hint={t("apps.decide.documentNoHint")}
-        />
+        <TextField label={t("apps.decide.documentNo")} field={fields.documentNo} required maxLength={100} hint={t("apps.decide.documentNoHint")} />
         <TextareaField label={t("apps.decide.comment")} field={fields.comment} maxLength={1000} rows={2} />
         <Busy intent="approve" label={t("apps.btn.approve")} className="button--primary" />
       </Form>
@@ -113,11 +98,7 @@ function ReasonForm({ intent, ctx, lastResult }: { intent: "reject" | "return"; 
           options={REASON_CODES.map((c) => ({ value: c, label: t.pick(REASON_NAMES[c]) }))}
         />
         <TextareaField label={t("apps.decide.reasonComment")} field={fields.comment} required maxLength={1000} rows={3} />
-        <Busy
-          intent={intent}
-          label={intent === "return" ? t("apps.btn.return") : t("apps.btn.reject")}
-          className={intent === "reject" ? "button--danger" : ""}
-        />
+        <Busy intent={intent} label={intent === "return" ? t("apps.btn.return") : t("apps.btn.reject")} className={intent === "reject" ? "button--danger" : ""} />
       </Form>
     </section>
   );

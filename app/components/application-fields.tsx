@@ -7,19 +7,7 @@ import { formatWan } from "~/domain/money";
 import type { TierCode } from "~/domain/tiers";
 import type { MessageKey } from "~/utils/i18n";
 
-export type PayloadFieldKind =
-  | "text"
-  | "textarea"
-  | "phone"
-  | "int"
-  | "decimal"
-  | "money"
-  | "month"
-  | "date"
-  | "enum"
-  | "bool"
-  | "certificates"
-  | "uscc";
+export type PayloadFieldKind = "text" | "textarea" | "phone" | "int" | "decimal" | "money" | "month" | "date" | "enum" | "bool" | "certificates" | "uscc";
 
 export interface PayloadField {
   key: string;
@@ -153,7 +141,9 @@ export function formDefaultsFromPayload(tier: TierCode, payload: Record<string, 
   const checklist = payload.checklist;
   if (checklist && typeof checklist === "object") {
     out.checklist = Object.fromEntries(
-      Object.entries(checklist as Record<string, unknown>).filter(([, v]) => v === true).map(([k]) => [k, "on"]),
+      Object.entries(checklist as Record<string, unknown>)
+        .filter(([, v]) => v === true)
+        .map(([k]) => [k, "on"]),
     );
   }
   return out;

@@ -13,17 +13,7 @@ import { usesChecklist, type EligibilityResult } from "~/domain/eligibility";
 import { LEVEL_NAMES, getTier, type TierCode } from "~/domain/tiers";
 import { useT } from "~/utils/i18n-react";
 import { PRECHECK_PATH } from "~/utils/precheck";
-import {
-  COMMON_FIELDS,
-  TIER_FIELDS,
-  checklistFormName,
-  fieldLabelKey,
-  formNameOf,
-  labelYears,
-  optionLabelKey,
-  renewalFieldsOf,
-  type PayloadField,
-} from "./application-fields";
+import { COMMON_FIELDS, TIER_FIELDS, checklistFormName, fieldLabelKey, formNameOf, labelYears, optionLabelKey, renewalFieldsOf, type PayloadField } from "./application-fields";
 
 export interface ApplicationFormChecklistItem {
   code: string;
@@ -323,73 +313,68 @@ export function ApplicationForm({
               ) : null}
             </>
           ) : (
-          <>
-          <fieldset>
-            <legend>{t("apps.section.common")}</legend>
-            <div className="form-grid">
-              <SelectField
-                label={t("apps.field.year")}
-                field={fields.year!}
-                required
-                options={years.map((y) => ({ value: String(y), label: String(y) }))}
-              />
-              {tier.levels.length > 1 ? (
-                <SelectField
-                  label={t("apps.field.levelSought")}
-                  field={fields.levelSought!}
-                  required
-                  placeholder={t("apps.select.placeholder")}
-                  options={tier.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
-                />
-              ) : null}
-            </div>
-            <div className="form-grid">
-              {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
-                <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
-              ))}
-            </div>
-            {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
-              <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
-            ))}
-          </fieldset>
-
-          {TIER_FIELDS[tierCode].length > 0 ? (
-            <fieldset>
-              <legend>{t("apps.section.tier")}</legend>
-              <div className="form-grid">
-                {TIER_FIELDS[tierCode].map((f) => (
+            <>
+              <fieldset>
+                <legend>{t("apps.section.common")}</legend>
+                <div className="form-grid">
+                  <SelectField label={t("apps.field.year")} field={fields.year!} required options={years.map((y) => ({ value: String(y), label: String(y) }))} />
+                  {tier.levels.length > 1 ? (
+                    <SelectField
+                      label={t("apps.field.levelSought")}
+                      field={fields.levelSought!}
+                      required
+                      placeholder={t("apps.select.placeholder")}
+                      options={tier.levels.map((l) => ({ value: l, label: t.pick(LEVEL_NAMES[l]) }))}
+                    />
+                  ) : null}
+                </div>
+                <div className="form-grid">
+                  {COMMON_FIELDS.filter((f) => f.kind !== "textarea").map((f) => (
+                    <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
+                  ))}
+                </div>
+                {COMMON_FIELDS.filter((f) => f.kind === "textarea").map((f) => (
                   <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
                 ))}
-              </div>
-            </fieldset>
-          ) : null}
+              </fieldset>
 
-          {usesChecklist(tierCode) ? (
-            <fieldset>
-              <legend>{t("apps.section.checklist")}</legend>
-              {checklist.length === 0 ? (
-                <p className="muted">{t("apps.checklist.empty")}</p>
-              ) : (
-                <>
-                  <p className="muted small">{t("apps.checklist.intro")}</p>
-                  <ul className="checklist-input">
-                    {checklist.map((item) => (
-                      <li key={item.code}>
-                        <label className="check">
-                          <input type="checkbox" name={checklistFormName(item.code)} value="on" defaultChecked={ticked[item.code] === "on"} />
-                          <span>
-                            {t.pick({ zh: item.labelZh, en: item.labelEn })}
-                            {item.required ? <span className="badge">{t("apps.checklist.required")}</span> : null}
-                          </span>
-                        </label>
-                      </li>
+              {TIER_FIELDS[tierCode].length > 0 ? (
+                <fieldset>
+                  <legend>{t("apps.section.tier")}</legend>
+                  <div className="form-grid">
+                    {TIER_FIELDS[tierCode].map((f) => (
+                      <PayloadInput key={f.key} spec={f} field={fields[formNameOf(f)]!} years={namedYears} />
                     ))}
-                  </ul>
-                </>
-              )}
-            </fieldset>
-          ) : null}
-          </>
+                  </div>
+                </fieldset>
+              ) : null}
+
+              {usesChecklist(tierCode) ? (
+                <fieldset>
+                  <legend>{t("apps.section.checklist")}</legend>
+                  {checklist.length === 0 ? (
+                    <p className="muted">{t("apps.checklist.empty")}</p>
+                  ) : (
+                    <>
+                      <p className="muted small">{t("apps.checklist.intro")}</p>
+                      <ul className="checklist-input">
+                        {checklist.map((item) => (
+                          <li key={item.code}>
+                            <label className="check">
+                              <input type="checkbox" name={checklistFormName(item.code)} value="on" defaultChecked={ticked[item.code] === "on"} />
+                              <span>
+                                {t.pick({ zh: item.labelZh, en: item.labelEn })}
+                                {item.required ? <span className="badge">{t("apps.checklist.required")}</span> : null}
+                              </span>
+                            </label>
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
+                </fieldset>
+              ) : null}
+            </>
           )}
 
           {askConfirmation ? (
@@ -424,4 +409,3 @@ export function ApplicationForm({
     </div>
   );
 }
-

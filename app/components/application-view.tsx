@@ -3,18 +3,7 @@
  */
 import type { ReactNode } from "react";
 import { formatWan } from "~/domain/money";
-import {
-  ACTION_NAMES,
-  REASON_NAMES,
-  STATUS_NAMES,
-  TOWN_OPINION_NAMES,
-  isAction,
-  isReasonCode,
-  isStatus,
-  isTownOpinion,
-  type Role,
-  type Status,
-} from "~/domain/state-machine";
+import { ACTION_NAMES, REASON_NAMES, STATUS_NAMES, TOWN_OPINION_NAMES, isAction, isReasonCode, isStatus, isTownOpinion, type Role, type Status } from "~/domain/state-machine";
 import { LEVEL_NAMES, getTier, isLevel, type Level, type TierCode } from "~/domain/tiers";
 import { usesChecklist } from "~/domain/eligibility";
 import { formatDate, formatDateTime } from "~/utils/format";
@@ -52,9 +41,7 @@ export function LevelSought({ tierCode, level }: { tierCode: TierCode; level: Le
 export function OpinionBadge({ opinion }: { opinion: string | null }) {
   const t = useT();
   if (!isTownOpinion(opinion)) return null;
-  return (
-    <span className={`badge ${opinion === "recommend" ? "badge--ok" : "badge--bad"}`}>{t.pick(TOWN_OPINION_NAMES[opinion])}</span>
-  );
+  return <span className={`badge ${opinion === "recommend" ? "badge--ok" : "badge--bad"}`}>{t.pick(TOWN_OPINION_NAMES[opinion])}</span>;
 }
 
 function useFormatValue() {
@@ -72,9 +59,7 @@ function useFormatValue() {
       case "bool":
         return value === true ? t("common.yes") : value === false ? t("common.no") : String(value);
       case "certificates":
-        return Array.isArray(value) && value.length > 0
-          ? value.map((v) => t(optionLabelKey(field, String(v)))).join(t.lang === "en" ? "; " : "；")
-          : t("common.none");
+        return Array.isArray(value) && value.length > 0 ? value.map((v) => t(optionLabelKey(field, String(v)))).join(t.lang === "en" ? "; " : "；") : t("common.none");
       case "decimal":
       case "int":
         return field.key === "debtRatioPercent" ? `${String(value)}%` : String(value);
@@ -152,8 +137,7 @@ export function PayloadView({
                 const ticked = ticks[item.code] === true;
                 return (
                   <li key={item.code} className={ticked ? "is-met" : "is-unmet"}>
-                    <span aria-hidden="true">{ticked ? "✓" : "✗"}</span>{" "}
-                    <span className="visually-hidden">{ticked ? t("common.yes") : t("common.no")}: </span>
+                    <span aria-hidden="true">{ticked ? "✓" : "✗"}</span> <span className="visually-hidden">{ticked ? t("common.yes") : t("common.no")}: </span>
                     {t.pick({ zh: item.labelZh, en: item.labelEn })}
                     {item.required ? <span className="badge">{t("apps.checklist.required")}</span> : null}
                   </li>
@@ -217,7 +201,8 @@ export function Timeline({ events }: { events: TimelineEvent[] }) {
             </div>
             {reason ? (
               <p className="timeline__reason">
-                {t("apps.detail.reason")}{reason}
+                {t("apps.detail.reason")}
+                {reason}
               </p>
             ) : null}
             {e.comment ? <p className="timeline__comment prewrap">{e.comment}</p> : null}

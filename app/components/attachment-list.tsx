@@ -1,14 +1,6 @@
 import { Form, useNavigation, useSearchParams } from "@remix-run/react";
 import { useId, useState, type ChangeEvent } from "react";
-import {
-  ATTACHMENT_KINDS,
-  MAX_ATTACHMENT_BYTES,
-  MAX_ATTACHMENTS_PER_APPLICATION,
-  MIME_LABEL,
-  formatBytes,
-  isAttachmentKind,
-  type AttachmentMime,
-} from "~/domain/attachments";
+import { ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_APPLICATION, MIME_LABEL, formatBytes, isAttachmentKind, type AttachmentMime } from "~/domain/attachments";
 import type { AttachmentView } from "~/models/attachment.server";
 import { formatDateTime } from "~/utils/format";
 import type { MessageKey } from "~/utils/i18n";
@@ -67,9 +59,15 @@ export function AttachmentList({
                 <th scope="col">{t("attachments.col.kind")}</th>
                 <th scope="col">{t("attachments.col.name")}</th>
                 <th scope="col">{t("attachments.col.type")}</th>
-                <th scope="col" className="num">{t("attachments.col.size")}</th>
+                <th scope="col" className="num">
+                  {t("attachments.col.size")}
+                </th>
                 <th scope="col">{t("attachments.col.uploadedAt")}</th>
-                {canModify ? <th scope="col"><span className="visually-hidden">{t("common.actions")}</span></th> : null}
+                {canModify ? (
+                  <th scope="col">
+                    <span className="visually-hidden">{t("common.actions")}</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -151,7 +149,10 @@ function UploadForm({ applicationId, back }: { applicationId: number; back: stri
         <div className="field">
           <label htmlFor={`${id}-kind`} className="field__label">
             {t("attachments.field.kind")}
-            <span className="field__required" aria-hidden="true"> *</span>
+            <span className="field__required" aria-hidden="true">
+              {" "}
+              *
+            </span>
           </label>
           <select id={`${id}-kind`} name="kind" className="input" required defaultValue="">
             <option value="" disabled>
@@ -167,7 +168,10 @@ function UploadForm({ applicationId, back }: { applicationId: number; back: stri
         <div className={`field${tooLarge ? " field--invalid" : ""}`}>
           <label htmlFor={`${id}-file`} className="field__label">
             {t("attachments.field.file")}
-            <span className="field__required" aria-hidden="true"> *</span>
+            <span className="field__required" aria-hidden="true">
+              {" "}
+              *
+            </span>
           </label>
           <input
             id={`${id}-file`}

@@ -1,10 +1,4 @@
-import {
-  createColumnHelper,
-  tableFeatures,
-  useTable,
-  type ColumnDef,
-  type RowData,
-} from "@tanstack/react-table";
+import { createColumnHelper, tableFeatures, useTable, type ColumnDef, type RowData } from "@tanstack/react-table";
 import { Link, useLocation } from "@remix-run/react";
 import type { HTMLAttributes, ReactNode } from "react";
 import { useT } from "~/utils/i18n-react";
@@ -68,11 +62,7 @@ export function DataTable<Row extends RowData>({
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th
-                  key={header.id}
-                  scope="col"
-                  className={(header.column.columnDef.meta as DataTableColumnMeta | undefined)?.numeric ? "num" : undefined}
-                >
+                <th key={header.id} scope="col" className={(header.column.columnDef.meta as DataTableColumnMeta | undefined)?.numeric ? "num" : undefined}>
                   {header.isPlaceholder ? null : <table.FlexRender header={header} />}
                 </th>
               ))}
@@ -83,10 +73,7 @@ export function DataTable<Row extends RowData>({
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id}>
               {row.getAllCells().map((cell) => (
-                <td
-                  key={cell.id}
-                  className={(cell.column.columnDef.meta as DataTableColumnMeta | undefined)?.numeric ? "num" : undefined}
-                >
+                <td key={cell.id} className={(cell.column.columnDef.meta as DataTableColumnMeta | undefined)?.numeric ? "num" : undefined}>
                   {renderCell(cell)}
                 </td>
               ))}

@@ -36,14 +36,12 @@ export function EligibilityPanel({ result }: { result: EligibilityResult | null 
   return (
     <section className="eligibility" aria-labelledby={titleId}>
       <div className="eligibility__head">
-        <h2 id={titleId} className="eligibility__title">{t("eligibility.title")}</h2>
+        <h2 id={titleId} className="eligibility__title">
+          {t("eligibility.title")}
+        </h2>
         {/* Always present, so a screen reader hears the summary change as the firm types. */}
         <p className="eligibility__summary" aria-live="polite">
-          {result ? (
-            <span className={`badge ${SUMMARY_BADGE[result.summary]}`}>
-              {t(`eligibility.summary.${result.summary}` as MessageKey)}
-            </span>
-          ) : null}
+          {result ? <span className={`badge ${SUMMARY_BADGE[result.summary]}`}>{t(`eligibility.summary.${result.summary}` as MessageKey)}</span> : null}
         </p>
       </div>
       <p className="muted small">{t("eligibility.disclaimer")}</p>

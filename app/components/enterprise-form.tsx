@@ -78,7 +78,9 @@ export function EnterpriseForm({
       <FormAlert id={form.errorId} errors={form.errors?.length ? form.errors : hasFieldErrors ? [t("common.fixErrors")] : null} />
       {conflictHref ? (
         <p className="ent-form__conflict">
-          <a href={conflictHref} className="button">{t("ent.err.conflictLink")}</a>
+          <a href={conflictHref} className="button">
+            {t("ent.err.conflictLink")}
+          </a>
         </p>
       ) : null}
       {mode !== "create" ? <input {...getInputProps(fields.version, { type: "hidden" })} key={fields.version.key} /> : null}
@@ -89,30 +91,56 @@ export function EnterpriseForm({
           <>
             <p className="field__hint">{t("ent.edit.locked")}</p>
             <dl className="facts">
-              <div><dt>{t("ent.field.name")}</dt><dd>{locked.name}</dd></div>
-              <div><dt>{t("ent.field.uscc")}</dt><dd><code className="uscc">{locked.uscc}</code></dd></div>
-              <div><dt>{t("ent.field.town")}</dt><dd>{locked.town}</dd></div>
-              <div><dt>{t("ent.field.industry")}</dt><dd>{locked.industry}</dd></div>
+              <div>
+                <dt>{t("ent.field.name")}</dt>
+                <dd>{locked.name}</dd>
+              </div>
+              <div>
+                <dt>{t("ent.field.uscc")}</dt>
+                <dd>
+                  <code className="uscc">{locked.uscc}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>{t("ent.field.town")}</dt>
+                <dd>{locked.town}</dd>
+              </div>
+              <div>
+                <dt>{t("ent.field.industry")}</dt>
+                <dd>{locked.industry}</dd>
+              </div>
             </dl>
           </>
         ) : (
           <div className="form-grid">
-            <TextField label={t("ent.field.uscc")} field={fields.uscc} required hint={t("ent.field.usccHint")}
-              autoComplete="off" spellCheck={false} maxLength={40} />
+            <TextField label={t("ent.field.uscc")} field={fields.uscc} required hint={t("ent.field.usccHint")} autoComplete="off" spellCheck={false} maxLength={40} />
             {duplicate ? (
               <p className="ent-form__duplicate">
-                <Link to={`/enterprises/${duplicate.id}`}>{t("ent.err.duplicateLink")}：{duplicate.name}</Link>
+                <Link to={`/enterprises/${duplicate.id}`}>
+                  {t("ent.err.duplicateLink")}：{duplicate.name}
+                </Link>
               </p>
             ) : null}
             <TextField label={t("ent.field.name")} field={fields.name} required maxLength={100} autoComplete="organization" />
-            <SelectField label={t("ent.field.town")} field={fields.townCode} required placeholder={t("ent.form.choose")}
-              options={towns.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }))} />
-            <SelectField label={t("ent.field.industry")} field={fields.industryCode} required placeholder={t("ent.form.choose")}
-              options={industries.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }))} />
-            <TextField label={t("ent.field.platform")} field={fields.platform} hint={t("ent.field.platformHint")}
-              list="ent-platforms" maxLength={60} />
+            <SelectField
+              label={t("ent.field.town")}
+              field={fields.townCode}
+              required
+              placeholder={t("ent.form.choose")}
+              options={towns.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }))}
+            />
+            <SelectField
+              label={t("ent.field.industry")}
+              field={fields.industryCode}
+              required
+              placeholder={t("ent.form.choose")}
+              options={industries.map((x) => ({ value: x.code, label: t.pick({ zh: x.nameZh, en: x.nameEn }) }))}
+            />
+            <TextField label={t("ent.field.platform")} field={fields.platform} hint={t("ent.field.platformHint")} list="ent-platforms" maxLength={60} />
             <datalist id="ent-platforms">
-              {platforms.map((p) => <option key={p} value={p} />)}
+              {platforms.map((p) => (
+                <option key={p} value={p} />
+              ))}
             </datalist>
             <CheckboxField label={t("ent.field.aboveScale")} field={fields.aboveScale} />
           </div>
@@ -124,8 +152,15 @@ export function EnterpriseForm({
         <div className="form-grid">
           <TextField label={t("ent.field.legalRep")} field={fields.legalRep} maxLength={50} />
           <TextField label={t("ent.field.contactName")} field={fields.contactName} maxLength={50} autoComplete="name" />
-          <TextField label={t("ent.field.contactPhone")} field={fields.contactPhone} type="tel" inputMode="tel"
-            hint={t("ent.field.contactPhoneHint")} maxLength={20} autoComplete="tel" />
+          <TextField
+            label={t("ent.field.contactPhone")}
+            field={fields.contactPhone}
+            type="tel"
+            inputMode="tel"
+            hint={t("ent.field.contactPhoneHint")}
+            maxLength={20}
+            autoComplete="tel"
+          />
           <TextField label={t("ent.field.address")} field={fields.address} maxLength={200} autoComplete="street-address" />
         </div>
       </fieldset>
@@ -134,8 +169,20 @@ export function EnterpriseForm({
         <legend>{t("ent.section.figures")}</legend>
         <div className="form-grid">
           <TextField label={t("ent.field.employees")} field={fields.employees} inputMode="numeric" maxLength={12} />
-          <TextField label={figuresYear ? t("ent.field.revenueYear", { year: figuresYear }) : t("ent.field.revenue")} field={fields.revenueWan} inputMode="decimal" hint={moneyHint} maxLength={20} />
-          <TextField label={figuresYear ? t("ent.field.rdExpenseYear", { year: figuresYear }) : t("ent.field.rdExpense")} field={fields.rdExpenseWan} inputMode="decimal" hint={moneyHint} maxLength={20} />
+          <TextField
+            label={figuresYear ? t("ent.field.revenueYear", { year: figuresYear }) : t("ent.field.revenue")}
+            field={fields.revenueWan}
+            inputMode="decimal"
+            hint={moneyHint}
+            maxLength={20}
+          />
+          <TextField
+            label={figuresYear ? t("ent.field.rdExpenseYear", { year: figuresYear }) : t("ent.field.rdExpense")}
+            field={fields.rdExpenseWan}
+            inputMode="decimal"
+            hint={moneyHint}
+            maxLength={20}
+          />
         </div>
       </fieldset>
 
@@ -143,7 +190,9 @@ export function EnterpriseForm({
         <button type="submit" className="button button--primary" disabled={submitting}>
           {mode === "create" ? t("ent.new.submit") : t("ent.edit.submit")}
         </button>
-        <Link to={cancelHref} className="button">{t("common.cancel")}</Link>
+        <Link to={cancelHref} className="button">
+          {t("common.cancel")}
+        </Link>
       </div>
     </Form>
   );

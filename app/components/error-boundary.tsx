@@ -15,10 +15,7 @@ export function GeneralErrorBoundary() {
   const code = KNOWN.includes(status) ? status : 500;
   const bodyKey = `error.${code}.body` as MessageKey;
   const hasBody = code === 403 || code === 404 || code === 500;
-  const detail =
-    isRouteErrorResponse(error) && typeof error.data === "string" && code !== 404 && code !== 403 && code !== 500
-      ? error.data
-      : null;
+  const detail = isRouteErrorResponse(error) && typeof error.data === "string" && code !== 404 && code !== 403 && code !== 500 ? error.data : null;
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-page__code">{status}</p>
@@ -26,7 +23,9 @@ export function GeneralErrorBoundary() {
       {hasBody ? <p>{t(bodyKey)}</p> : null}
       {detail ? <p>{detail}</p> : null}
       <p>
-        <Link to="/" className="button">{t("error.backHome")}</Link>
+        <Link to="/" className="button">
+          {t("error.backHome")}
+        </Link>
       </p>
     </section>
   );

@@ -53,7 +53,12 @@ function FieldShell({ label, hint, field, required, children }: FieldShellProps)
     <div className={`field${field.errors?.length ? " field--invalid" : ""}`}>
       <label htmlFor={field.id} className="field__label">
         {label}
-        {required ? <span className="field__required" aria-hidden="true"> *</span> : null}
+        {required ? (
+          <span className="field__required" aria-hidden="true">
+            {" "}
+            *
+          </span>
+        ) : null}
       </label>
       {children}
       {hint ? (
@@ -78,8 +83,7 @@ export function TextField({
   type = "text",
   required,
   ...rest
-}: Omit<FieldShellProps, "children"> & { type?: "text" | "password" | "tel" | "number" | "date" | "month" } &
-  Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "required">) {
+}: Omit<FieldShellProps, "children"> & { type?: "text" | "password" | "tel" | "number" | "date" | "month" } & Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "required">) {
   const props = getInputProps(field, { type: type === "month" || type === "date" ? type : (type as "text") });
   return (
     <FieldShell label={label} hint={hint} field={field} required={required}>
@@ -132,13 +136,7 @@ export function SelectField({
   );
 }
 
-export function TextareaField({
-  label,
-  hint,
-  field,
-  required,
-  ...rest
-}: Omit<FieldShellProps, "children"> & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "required">) {
+export function TextareaField({ label, hint, field, required, ...rest }: Omit<FieldShellProps, "children"> & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "required">) {
   const props = getTextareaProps(field);
   return (
     <FieldShell label={label} hint={hint} field={field} required={required}>
@@ -155,24 +153,11 @@ export function TextareaField({
   );
 }
 
-export function CheckboxField({
-  label,
-  field,
-  hint,
-}: {
-  label: ReactNode;
-  field: AnyFieldMetadata;
-  hint?: ReactNode;
-}) {
+export function CheckboxField({ label, field, hint }: { label: ReactNode; field: AnyFieldMetadata; hint?: ReactNode }) {
   const props = getInputProps(field, { type: "checkbox", value: "on" });
   return (
     <div className={`field field--checkbox${field.errors?.length ? " field--invalid" : ""}`}>
-      <input
-        {...props}
-        key={props.key}
-        aria-invalid={field.errors?.length ? true : undefined}
-        aria-describedby={describedBy(field, Boolean(hint))}
-      />
+      <input {...props} key={props.key} aria-invalid={field.errors?.length ? true : undefined} aria-describedby={describedBy(field, Boolean(hint))} />
       <label htmlFor={field.id}>{label}</label>
       {hint ? (
         <p id={`${field.id}-hint`} className="field__hint">

@@ -14,12 +14,7 @@ export function ProgressBar({ percent, className }: { percent: number | null; cl
   const done = p >= 100;
   const width = Math.min(p, 100);
   return (
-    <svg
-      className={`pbar${done ? " pbar--done" : ""}${className ? ` ${className}` : ""}`}
-      viewBox="0 0 100 8"
-      preserveAspectRatio="none"
-      aria-hidden="true"
-    >
+    <svg className={`pbar${done ? " pbar--done" : ""}${className ? ` ${className}` : ""}`} viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
       {/* x and y are 0 by default: left out, as every byte of the dashboard counts. */}
       <rect className="pbar__track" width="100" height="8" rx="1.5" />
       {width > 0 ? <rect className="pbar__fill" width={width} height="8" rx="1.5" /> : null}

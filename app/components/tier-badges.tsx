@@ -37,7 +37,12 @@ const VALIDITY_SHOWN_DAYS = 180;
  */
 export function TierBadges({ tiers }: { tiers: { tierCode: TierCode; level: Level; validUntil?: string | null; daysLeft?: number | null }[] }) {
   const t = useT();
-  if (tiers.length === 0) return <span className="muted" aria-label="—">—</span>;
+  if (tiers.length === 0)
+    return (
+      <span className="muted" aria-label="—">
+        —
+      </span>
+    );
   return (
     <span className="tier-badges">
       {tiers.map((h) => {

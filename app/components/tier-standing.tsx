@@ -27,13 +27,7 @@ function CriterionLine({ c, kind }: { c: MissingCriterion; kind: "missing" | "co
   const label = t.pick({ zh: c.labelZh, en: c.labelEn });
   const need = t.pick({ zh: c.needZh, en: c.needEn });
   const have = t.lang === "en" ? c.haveEn : c.haveZh;
-  return (
-    <li>
-      {kind === "missing"
-        ? t("standing.missingLine", { label, have: have ?? t("standing.noData"), need })
-        : t("standing.confirmLine", { label, need })}
-    </li>
-  );
+  return <li>{kind === "missing" ? t("standing.missingLine", { label, have: have ?? t("standing.noData"), need }) : t("standing.confirmLine", { label, need })}</li>;
 }
 
 function StandingCard({ s, year }: { s: Standing; year: number }) {
@@ -66,9 +60,7 @@ function StandingCard({ s, year }: { s: Standing; year: number }) {
       ) : null}
       {s.verdict === "meets" ? <p>{t("standing.meetsLine")}</p> : null}
       {s.verdict === "not-offered" ? <p className="muted">{t("standing.aboveScaleLine")}</p> : null}
-      {s.verdict === "no-precheck" ? (
-        <p className="muted">{t(usesChecklist(s.tierCode) ? "standing.checklistLine" : "standing.noRulesLine")}</p>
-      ) : null}
+      {s.verdict === "no-precheck" ? <p className="muted">{t(usesChecklist(s.tierCode) ? "standing.checklistLine" : "standing.noRulesLine")}</p> : null}
       {s.verdict !== "open" && s.verdict !== "held" && s.missing.length ? (
         <>
           <p className="standing__sub">{t("standing.missingTitle", { count: s.missing.length })}</p>

@@ -20,10 +20,18 @@ export function TownHomePanel({ data }: { data: TownHomeData }) {
           <thead>
             <tr>
               <th scope="col">{t("pool.tier")}</th>
-              <th scope="col" className="num">{t("pool.towns.target")}</th>
-              <th scope="col" className="num">{t("pool.towns.achieved")}</th>
-              <th scope="col" className="num">{t("pool.towns.applied")}</th>
-              <th scope="col" className="num">{t("pool.towns.pool")}</th>
+              <th scope="col" className="num">
+                {t("pool.towns.target")}
+              </th>
+              <th scope="col" className="num">
+                {t("pool.towns.achieved")}
+              </th>
+              <th scope="col" className="num">
+                {t("pool.towns.applied")}
+              </th>
+              <th scope="col" className="num">
+                {t("pool.towns.pool")}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -36,8 +44,12 @@ export function TownHomePanel({ data }: { data: TownHomeData }) {
                   <td className="num">
                     <Link to={`/progress/firms?year=${year}&tier=${r.tier}&town=${town.town}`}>{r.achieved}</Link>
                   </td>
-                  <td className="num"><Link to={`/applications?tier=${r.tier}&year=${year}&status=pipeline&town=${town.town}`}>{r.applied}</Link></td>
-                  <td className="num"><Link to={`/cultivation?tier=${r.tier}&year=${year}&status=cultivating`}>{r.pool}</Link></td>
+                  <td className="num">
+                    <Link to={`/applications?tier=${r.tier}&year=${year}&status=pipeline&town=${town.town}`}>{r.applied}</Link>
+                  </td>
+                  <td className="num">
+                    <Link to={`/cultivation?tier=${r.tier}&year=${year}&status=cultivating`}>{r.pool}</Link>
+                  </td>
                 </tr>
               );
             })}
@@ -45,18 +57,21 @@ export function TownHomePanel({ data }: { data: TownHomeData }) {
         </table>
       </div>
       <h3>{t("pool.home.overdue")}</h3>
-      {overdue.length === 0 ? <p className="muted">{t("pool.home.noOverdue")}</p> : (
+      {overdue.length === 0 ? (
+        <p className="muted">{t("pool.home.noOverdue")}</p>
+      ) : (
         <ul className="town-home__overdue">
           {overdue.map((k) => (
             <li key={k.taskId}>
-              <span className="badge badge--bad">{k.dueOn}</span>{" "}
-              <Link to={`/cultivation/${k.entryId}`}>{k.enterpriseName}</Link>：{k.title}
+              <span className="badge badge--bad">{k.dueOn}</span> <Link to={`/cultivation/${k.entryId}`}>{k.enterpriseName}</Link>：{k.title}
               {k.owner ? <span className="small"> · {k.owner}</span> : null}
             </li>
           ))}
         </ul>
       )}
-      <p><Link to="/cultivation">{t("pool.home.openPool")}</Link></p>
+      <p>
+        <Link to="/cultivation">{t("pool.home.openPool")}</Link>
+      </p>
     </section>
   );
 }

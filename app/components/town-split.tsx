@@ -11,17 +11,7 @@ import { useT } from "~/utils/i18n-react";
  * shares with the towns' sum beside the district target (a warning where it falls short), and
  * the form that sets the shares of one tier.
  */
-export function TownSplitSection({
-  split,
-  tier,
-  saved,
-  lastResult,
-}: {
-  split: TownSplit;
-  tier: TierCode;
-  saved: number | null;
-  lastResult?: SubmissionResult<string[]> | null;
-}) {
+export function TownSplitSection({ split, tier, saved, lastResult }: { split: TownSplit; tier: TierCode; saved: number | null; lastResult?: SubmissionResult<string[]> | null }) {
   const t = useT();
   const navigation = useNavigation();
   const tiers = [...TIERS].sort((a, b) => a.sort - b.sort);
@@ -38,7 +28,11 @@ export function TownSplitSection({
     <section className="card dash-section" id="split" aria-labelledby="split-title">
       <h2 id="split-title">{t("pool.split.title", { year: split.year })}</h2>
       <p className="muted">{t("pool.split.intro")}</p>
-      {saved !== null ? <div className="alert alert--ok" role="status">{t("pool.split.saved", { n: saved })}</div> : null}
+      {saved !== null ? (
+        <div className="alert alert--ok" role="status">
+          {t("pool.split.saved", { n: saved })}
+        </div>
+      ) : null}
       {short.length > 0 ? (
         <div className="alert alert--warn" role="alert">
           {short.map((x) => (
@@ -67,7 +61,9 @@ export function TownSplitSection({
               <tr key={town.code}>
                 <th scope="row">{t.pick({ zh: town.nameZh, en: town.nameEn })}</th>
                 {tiers.map((x) => (
-                  <td key={x.code} className="num">{town.counts[x.code] ?? "—"}</td>
+                  <td key={x.code} className="num">
+                    {town.counts[x.code] ?? "—"}
+                  </td>
                 ))}
               </tr>
             ))}
@@ -79,7 +75,10 @@ export function TownSplitSection({
                 <td key={x.code} className="num">
                   {split.sums[x.code].sum}
                   {split.sums[x.code].shortfall > 0 ? (
-                    <> <span className="badge badge--bad">{t("pool.split.shortBadge", { short: split.sums[x.code].shortfall })}</span></>
+                    <>
+                      {" "}
+                      <span className="badge badge--bad">{t("pool.split.shortBadge", { short: split.sums[x.code].shortfall })}</span>
+                    </>
                   ) : null}
                 </td>
               ))}
@@ -87,7 +86,9 @@ export function TownSplitSection({
             <tr>
               <th scope="row">{t("pool.split.district")}</th>
               {tiers.map((x) => (
-                <td key={x.code} className="num">{split.district[x.code]}</td>
+                <td key={x.code} className="num">
+                  {split.district[x.code]}
+                </td>
               ))}
             </tr>
           </tfoot>
@@ -96,13 +97,19 @@ export function TownSplitSection({
       <h3 id="split-edit-title">{t("pool.split.edit", { tier: tierName })}</h3>
       <Form method="get" className="split-choose">
         <input type="hidden" name="year" value={split.year} />
-        <label className="field__label" htmlFor="split-tier">{t("pool.split.tier")}</label>{" "}
+        <label className="field__label" htmlFor="split-tier">
+          {t("pool.split.tier")}
+        </label>{" "}
         <select id="split-tier" name="tier" className="input input--inline" defaultValue={tier}>
           {tiers.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>{" "}
-        <button type="submit" className="button button--small">{t("pool.split.choose")}</button>
+        <button type="submit" className="button button--small">
+          {t("pool.split.choose")}
+        </button>
       </Form>
       <Form method="post" {...getFormProps(form)} noValidate aria-labelledby="split-edit-title">
         <FormAlert id={form.errorId} errors={form.errors} />
@@ -114,7 +121,9 @@ export function TownSplitSection({
             const f = townFields[town.code]!;
             return (
               <div key={town.code} className={`field${f.errors?.length ? " field--invalid" : ""}`}>
-                <label htmlFor={`split-${town.code}`} className="field__label">{t.pick({ zh: town.nameZh, en: town.nameEn })}</label>
+                <label htmlFor={`split-${town.code}`} className="field__label">
+                  {t.pick({ zh: town.nameZh, en: town.nameEn })}
+                </label>
                 <input
                   id={`split-${town.code}`}
                   name={`towns.${town.code}`}
@@ -137,7 +146,9 @@ export function TownSplitSection({
           {t("pool.split.district")} {split.district[tier]} · {t("pool.split.sum")} {split.sums[tier].sum}
         </p>
         <div className="form-actions">
-          <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>{t("pool.split.save")}</button>
+          <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
+            {t("pool.split.save")}
+          </button>
         </div>
       </Form>
     </section>

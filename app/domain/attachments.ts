@@ -83,7 +83,10 @@ export function sanitizeFileName(raw: string | null | undefined): string {
   if (chars.length > MAX_NAME_CHARS) {
     const dot = name.lastIndexOf(".");
     const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : "";
-    name = Array.from(name.slice(0, name.length - ext.length)).slice(0, MAX_NAME_CHARS - ext.length).join("") + ext;
+    name =
+      Array.from(name.slice(0, name.length - ext.length))
+        .slice(0, MAX_NAME_CHARS - ext.length)
+        .join("") + ext;
   }
   return name;
 }

@@ -73,9 +73,7 @@ export interface Coverage {
 }
 
 /** Either figures already counted (e.g. by SQL) or the rows to count them from. */
-export type CoverageInput =
-  | { aboveScaleManufacturers: number; covered: number }
-  | { enterprises: readonly CoverageEnterprise[]; awards: readonly CoverageAward[] };
+export type CoverageInput = { aboveScaleManufacturers: number; covered: number } | { enterprises: readonly CoverageEnterprise[]; awards: readonly CoverageAward[] };
 
 export interface TierProgress {
   tier: TierCode;
@@ -123,13 +121,7 @@ export function countProgress(input: ProgressInput): Progress {
       const target = input.targets.find((t) => t.tierCode === tier.code)?.targetCount ?? 0;
       const achievers = new Set<EnterpriseId>();
       for (const a of input.awards) {
-        if (
-          a.tierCode === tier.code &&
-          a.year === year &&
-          !a.revoked &&
-          !a.renewal &&
-          levelAtLeast(a.level, tier.countingLevel)
-        ) {
+        if (a.tierCode === tier.code && a.year === year && !a.revoked && !a.renewal && levelAtLeast(a.level, tier.countingLevel)) {
           achievers.add(a.enterpriseId);
         }
       }
@@ -166,10 +158,7 @@ export function countProgress(input: ProgressInput): Progress {
  * Clean-beauty coverage: of the non-archived above-scale manufacturers, how many hold a
  * non-revoked clean-beauty-factory award of any year.
  */
-export function coverage(
-  enterprises: readonly CoverageEnterprise[],
-  awards: readonly CoverageAward[],
-): Coverage {
+export function coverage(enterprises: readonly CoverageEnterprise[], awards: readonly CoverageAward[]): Coverage {
   const holders = new Set<EnterpriseId>();
   for (const a of awards) {
     if (a.tierCode === "clean-beauty-factory" && !a.revoked) holders.add(a.enterpriseId);

@@ -230,12 +230,7 @@ interface Labels {
   advisory?: boolean;
 }
 
-function criterion(
-  labels: Labels,
-  outcome: CriterionOutcome,
-  valueText: string | null,
-  valueTextEn?: string | null,
-): EligibilityCriterion {
+function criterion(labels: Labels, outcome: CriterionOutcome, valueText: string | null, valueTextEn?: string | null): EligibilityCriterion {
   // Built field by field (no spread, no delete): discovery judges a province's firms through this,
   // and an object that loses a property turns slow for every later read.
   const c: EligibilityCriterion = {
@@ -415,13 +410,7 @@ const SPECIALIZED_2022: RuleSet = {
   effectiveFrom: "2022-08-01",
   nameZh: "《优质中小企业梯度培育管理暂行办法》（工信部企业〔2022〕63号）专精特新中小企业认定条件",
   nameEn: "MIIT 2022 interim measures (工信部企业〔2022〕63号): specialized & innovative SME criteria",
-  criteria: (p, _on, y) => [
-    nicheYears(p, 2),
-    rdAmount(p, "rdExpenseYuan", y),
-    rdRatio(p, false, y),
-    revenueOrEquity(p, 10_000_000, y),
-    evaluationScore(60, p, true),
-  ],
+  criteria: (p, _on, y) => [nicheYears(p, 2), rdAmount(p, "rdExpenseYuan", y), rdRatio(p, false, y), revenueOrEquity(p, 10_000_000, y), evaluationScore(60, p, true)],
 };
 
 const SPECIALIZED_2026: RuleSet = {
@@ -477,10 +466,7 @@ const LITTLE_GIANT_2026: RuleSet = {
     ipClass1(p, 4),
     evaluationScore(60, p, false),
   ],
-  notes: [
-    PROVISIONAL_NOTE,
-    { zh: "申报“小巨人”须已是省级专精特新中小企业。", en: "A “little giant” applicant must already be a provincial specialized & innovative SME." },
-  ],
+  notes: [PROVISIONAL_NOTE, { zh: "申报“小巨人”须已是省级专精特新中小企业。", en: "A “little giant” applicant must already be a provincial specialized & innovative SME." }],
 };
 
 function debtRatio(p: Payload, y: CriterionYears): EligibilityCriterion {
@@ -561,9 +547,7 @@ function aboveScaleRevenue(p: Payload, on: string, y: CriterionYears): Eligibili
     const annual = Math.floor((ytd * 12) / months);
     const range = months === 1 ? "1 月" : `1–${months} 月`;
     parts.push(`${y.current}年累计 ${wanZh(ytd)}（${range}，年化 ${wanZh(annual)}）${ok ? "（达标）" : ""}`);
-    partsEn.push(
-      `${y.current} to date ${yuanEn(ytd)} (${months} month${months === 1 ? "" : "s"}, annualised ${yuanEn(annual)})${ok ? " (meets the line)" : ""}`,
-    );
+    partsEn.push(`${y.current} to date ${yuanEn(ytd)} (${months} month${months === 1 ? "" : "s"}, annualised ${yuanEn(annual)})${ok ? " (meets the line)" : ""}`);
   }
   if (prior === null && ytd === null) return criterion(labels, "unknown", null);
   return criterion(labels, met ? "met" : "not-met", parts.join("；"), partsEn.join("; "));
@@ -597,12 +581,7 @@ function energyIntensity(p: Payload): EligibilityCriterion {
   const thousandths = scaledOf(p, "energyIntensity", 1000);
   if (thousandths === null) return criterion(labels, "unknown", null);
   const value = scaledText(thousandths, 1000, 3);
-  return criterion(
-    labels,
-    thousandths <= ENERGY_MAX_THOUSANDTHS ? "met" : "not-met",
-    `${value} 吨标准煤/万元`,
-    `${value} tce per ¥10,000`,
-  );
+  return criterion(labels, thousandths <= ENERGY_MAX_THOUSANDTHS ? "met" : "not-met", `${value} 吨标准煤/万元`, `${value} tce per ¥10,000`);
 }
 
 function dischargePermit(p: Payload): EligibilityCriterion {
@@ -681,9 +660,9 @@ export function ruleSetsFor(tierCode: TierCode): RuleSetInfo[] {
  * effect, the earliest applies (with a note), so every date gets an answer.
  */
 function ruleSetOn(tierCode: TierCode, on: string, levelSought: Level | undefined): { set: RuleSet; beforeFirst: boolean } | null {
-  const candidates = RULE_SETS.filter(
-    (r) => r.tier === tierCode && (r.levelSought === undefined || r.levelSought === levelSought),
-  ).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
+  const candidates = RULE_SETS.filter((r) => r.tier === tierCode && (r.levelSought === undefined || r.levelSought === levelSought)).sort((a, b) =>
+    a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0,
+  );
   if (!candidates.length) return null;
   const inForce = candidates.filter((r) => r.effectiveFrom <= on);
   if (!inForce.length) return { set: candidates[0], beforeFirst: true };

@@ -128,7 +128,11 @@ export function checkFigures(figures: Figures, previous: Figures | null = null):
   const v = (k: FigureKey) => figures[k]!;
 
   if (ok("rdExpenseYuan") && ok("revenueYuan") && v("rdExpenseYuan") > v("revenueYuan")) {
-    refuse("rdExpenseYuan", `${label("rdExpenseYuan").labelZh}（${wan(v("rdExpenseYuan"))} 万元）不能高于营业收入（${wan(v("revenueYuan"))} 万元）`, `R&D expense cannot exceed revenue`);
+    refuse(
+      "rdExpenseYuan",
+      `${label("rdExpenseYuan").labelZh}（${wan(v("rdExpenseYuan"))} 万元）不能高于营业收入（${wan(v("revenueYuan"))} 万元）`,
+      `R&D expense cannot exceed revenue`,
+    );
   }
   if (ok("mainBusinessRevenueYuan") && ok("revenueYuan") && v("mainBusinessRevenueYuan") > v("revenueYuan")) {
     refuse(
@@ -142,7 +146,11 @@ export function checkFigures(figures: Figures, previous: Figures | null = null):
   }
   // Invention patents are class I IP: a count of class I below them is impossible.
   if (ok("inventionPatents") && ok("ipClass1") && v("inventionPatents") > v("ipClass1")) {
-    refuse("ipClass1", `Ⅰ类知识产权（${v("ipClass1")} 项）不能少于其中的发明专利（${v("inventionPatents")} 项）`, "Class I IP cannot be fewer than the invention patents among them");
+    refuse(
+      "ipClass1",
+      `Ⅰ类知识产权（${v("ipClass1")} 项）不能少于其中的发明专利（${v("inventionPatents")} 项）`,
+      "Class I IP cannot be fewer than the invention patents among them",
+    );
   }
   // A firm with no assets cannot owe, and R&D spent with no staff at all is not a real year.
   if (ok("totalAssetsYuan") && ok("totalLiabilitiesYuan") && v("totalAssetsYuan") === 0 && v("totalLiabilitiesYuan") > 0) {
@@ -241,7 +249,11 @@ export function eligibilityPayloadFromFigures(figures: Figures, previous: Figure
     put("revenuePrevYuan", previous.revenueYuan);
   }
   const equity = [figures.equityFinancingYuan, previous?.equityFinancingYuan ?? null].filter((x): x is number => x !== null);
-  if (equity.length > 0) put("equityFinancingYuan", equity.reduce((a, b) => a + b, 0));
+  if (equity.length > 0)
+    put(
+      "equityFinancingYuan",
+      equity.reduce((a, b) => a + b, 0),
+    );
   const assets = figures.totalAssetsYuan;
   const liabilities = figures.totalLiabilitiesYuan;
   if (assets !== null && liabilities !== null && assets > 0) {

@@ -9,9 +9,7 @@ export const MAX_YUAN = 1_000_000_000_000;
 
 export type ParseWanErrorCode = "empty" | "format" | "negative" | "precision" | "too-large";
 
-export type ParseWanResult =
-  | { ok: true; yuan: number }
-  | { ok: false; code: ParseWanErrorCode; message: string; messageEn: string };
+export type ParseWanResult = { ok: true; yuan: number } | { ok: false; code: ParseWanErrorCode; message: string; messageEn: string };
 
 function fail(code: ParseWanErrorCode, message: string, messageEn: string): ParseWanResult {
   return { ok: false, code, message, messageEn };
@@ -25,9 +23,7 @@ const NUMBER_PATTERN = /^([+-]?)(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?$/;
  */
 export function parseWan(input: string): ParseWanResult {
   const text = input
-    .replace(/[\uFF10-\uFF19\uFF0B\uFF0C\uFF0D\uFF0E]/gu, (c) =>
-      String.fromCharCode(c.charCodeAt(0) - 0xfee0),
-    )
+    .replace(/[\uFF10-\uFF19\uFF0B\uFF0C\uFF0D\uFF0E]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/\u3002/gu, ".")
     .replace(/\s+/gu, "")
     .replace(/万元?$/u, "");
@@ -39,11 +35,7 @@ export function parseWan(input: string): ParseWanResult {
   const intDigits = match?.[2] ?? "";
   const fracDigits = match?.[3] ?? "";
   if (!match || (intDigits === "" && fracDigits === "")) {
-    return fail(
-      "format",
-      "金额格式不正确，请填写数字，如 12.34（单位：万元）",
-      "Not a valid amount: enter a number such as 12.34 (in units of ¥10,000)",
-    );
+    return fail("format", "金额格式不正确，请填写数字，如 12.34（单位：万元）", "Not a valid amount: enter a number such as 12.34 (in units of ¥10,000)");
   }
   const intPart = intDigits.replace(/,/g, "").replace(/^0+/, "");
   const fracPart = fracDigits.replace(/0+$/, "");
@@ -53,11 +45,7 @@ export function parseWan(input: string): ParseWanResult {
     return fail("negative", "金额不能为负数", "The amount cannot be negative");
   }
   if (fracPart.length > 2) {
-    return fail(
-      "precision",
-      "金额最多保留两位小数（即精确到百元）",
-      "Use at most 2 decimal places (i.e. to the nearest ¥100)",
-    );
+    return fail("precision", "金额最多保留两位小数（即精确到百元）", "Use at most 2 decimal places (i.e. to the nearest ¥100)");
   }
   // 10 integer digits of 万元 already exceed MAX_YUAN; checking length first keeps Number exact.
   if (intPart.length > 9) return tooLarge();
@@ -67,11 +55,7 @@ export function parseWan(input: string): ParseWanResult {
 }
 
 function tooLarge(): ParseWanResult {
-  return fail(
-    "too-large",
-    "金额超出上限（最多 100,000,000 万元）",
-    "The amount is too large (at most 100,000,000 in units of ¥10,000)",
-  );
+  return fail("too-large", "金额超出上限（最多 100,000,000 万元）", "The amount is too large (at most 100,000,000 in units of ¥10,000)");
 }
 
 export interface FormatWanOptions {

@@ -26,10 +26,7 @@ export interface BehindPace {
  * The tier furthest behind its pace, or null when every tier with a target is on pace. Ties go to
  * the larger shortfall in recognitions, then to the earlier tier.
  */
-export function furthestBehindPace(
-  tiers: readonly { tier: string; target: number; achieved: number }[],
-  elapsedShare: number,
-): BehindPace | null {
+export function furthestBehindPace(tiers: readonly { tier: string; target: number; achieved: number }[], elapsedShare: number): BehindPace | null {
   let best: (BehindPace & { share: number }) | null = null;
   for (const f of tiers) {
     if (f.target <= 0) continue;

@@ -5,9 +5,7 @@
 
 export type PhoneErrorCode = "empty" | "mobile-length" | "mobile-prefix" | "landline" | "format";
 
-export type PhoneResult =
-  | { ok: true; value: string; kind: "mobile" | "landline" }
-  | { ok: false; code: PhoneErrorCode; message: string; messageEn: string };
+export type PhoneResult = { ok: true; value: string; kind: "mobile" | "landline" } | { ok: false; code: PhoneErrorCode; message: string; messageEn: string };
 
 /** Folds full-width digits and dashes, drops spaces, brackets and a +86 / 0086 prefix. */
 export function normalizePhone(input: string): string {

@@ -81,11 +81,7 @@ export type PoolChangeError = "exited" | "same" | "reason-required" | "note-requ
  * national tier is applied for elsewhere); exiting needs a reason, "other" a note. An exited
  * entry is final: a firm that comes back is added again.
  */
-export function checkPoolChange(
-  from: PoolStatus,
-  to: PoolStatus,
-  exit: { reason: ExitReason | null; note: string | null },
-): { ok: true } | { ok: false; error: PoolChangeError } {
+export function checkPoolChange(from: PoolStatus, to: PoolStatus, exit: { reason: ExitReason | null; note: string | null }): { ok: true } | { ok: false; error: PoolChangeError } {
   if (from === "exited") return { ok: false, error: "exited" };
   if (from === to) return { ok: false, error: "same" };
   if (to === "exited") {

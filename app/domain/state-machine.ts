@@ -6,33 +6,13 @@
  * caller's town (town officer) is scope, enforced by the models.
  */
 
-export const STATUSES = [
-  "draft",
-  "submitted",
-  "returned",
-  "approved",
-  "rejected",
-  "withdrawn",
-  "revoked",
-  "publicized",
-] as const;
+export const STATUSES = ["draft", "submitted", "returned", "approved", "rejected", "withdrawn", "revoked", "publicized"] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** The pipeline: applications awaiting a decision or a firm's corrections. */
 export const PIPELINE_STATUSES = ["submitted", "returned", "publicized"] as const satisfies readonly Status[];
 
-export const ACTIONS = [
-  "edit",
-  "submit",
-  "resubmit",
-  "withdraw",
-  "approve",
-  "reject",
-  "return",
-  "revoke",
-  "opinion",
-  "propose",
-] as const;
+export const ACTIONS = ["edit", "submit", "resubmit", "withdraw", "approve", "reject", "return", "revoke", "opinion", "propose"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const ROLES = ["enterprise", "town_officer", "reviewer", "admin"] as const;
@@ -139,14 +119,7 @@ export const ROLE_NAMES: Names<Role> = {
 };
 
 /** Reason codes for reject and return. */
-export const REASON_CODES = [
-  "threshold-not-met",
-  "evidence-missing",
-  "wrong-tier",
-  "outside-district",
-  "data-inconsistent",
-  "other",
-] as const;
+export const REASON_CODES = ["threshold-not-met", "evidence-missing", "wrong-tier", "outside-district", "data-inconsistent", "other"] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 export const REASON_NAMES: Names<ReasonCode> = {

@@ -30,15 +30,7 @@ export function levelAtLeast(level: Level, min: Level): boolean {
   return levelRank(level) >= levelRank(min);
 }
 
-export const TIER_CODES = [
-  "specialized-new",
-  "scaled-up",
-  "green-factory",
-  "listed",
-  "demonstration-factory",
-  "quality-factory",
-  "clean-beauty-factory",
-] as const;
+export const TIER_CODES = ["specialized-new", "scaled-up", "green-factory", "listed", "demonstration-factory", "quality-factory", "clean-beauty-factory"] as const;
 export type TierCode = (typeof TIER_CODES)[number];
 
 export interface Tier {

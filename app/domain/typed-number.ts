@@ -7,9 +7,7 @@
 
 /** Full-width digits, + , - . % and the ideographic full stop, as ASCII. */
 export function toHalfWidth(input: string): string {
-  return input
-    .replace(/[\uFF10-\uFF19\uFF0B\uFF0C\uFF0D\uFF0E\uFF05]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3002/gu, ".");
+  return input.replace(/[\uFF10-\uFF19\uFF0B\uFF0C\uFF0D\uFF0E\uFF05]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3002/gu, ".");
 }
 
 const GROUPED = /^([+]?)(\d{1,3}(?:,\d{3})+)((?:\.\d*)?)$/;

@@ -35,9 +35,7 @@ export type UsccResult =
 export function normalizeUscc(input: string): string {
   return input
     .replace(/\s+/gu, "")
-    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu, (c) =>
-      String.fromCharCode(c.charCodeAt(0) - 0xfee0),
-    )
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .toUpperCase();
 }
 

@@ -108,11 +108,7 @@ export async function approveApplication(
  * after a crash finds it approved and writes nothing more. Answers whether it approved now.
  */
 export async function approveAfterNotice(db: Db, id: number, input: { recognizedOn: string; documentNo: string | null; batchId: number }): Promise<boolean> {
-  const row = await db
-    .selectFrom("applications")
-    .select(["id", "enterprise_id", "tier_code", "year", "status", "version", "level_sought"])
-    .where("id", "=", id)
-    .executeTakeFirst();
+  const row = await db.selectFrom("applications").select(["id", "enterprise_id", "tier_code", "year", "status", "version", "level_sought"]).where("id", "=", id).executeTakeFirst();
   if (!row || row.status !== "publicized") return false;
   const tier = getTier(row.tier_code as TierCode);
   const level = (row.level_sought ?? tier.countingLevel) as Level;

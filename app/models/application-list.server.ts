@@ -62,12 +62,7 @@ function decodeCursor(text: string | null | undefined): Cursor | null {
   if (!text) return null;
   try {
     const c = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (
-      c &&
-      (c.s === null || typeof c.s === "string") &&
-      typeof c.c === "string" &&
-      Number.isSafeInteger(c.i)
-    ) {
+    if (c && (c.s === null || typeof c.s === "string") && typeof c.c === "string" && Number.isSafeInteger(c.i)) {
       return c as Cursor;
     }
   } catch {
@@ -81,12 +76,7 @@ function decodeCursor(text: string | null | undefined): Cursor | null {
  * trigger-kept counters (a few hundred rows), not from a GROUP BY over every application in
  * scope, which at province scale reads millions of rows on each view of the queue.
  */
-async function statusCounts(
-  db: Db,
-  caller: Caller,
-  filters: ApplicationListFilters,
-  filtered: ReturnType<typeof base>,
-): Promise<{ status: Status; n: number }[]> {
+async function statusCounts(db: Db, caller: Caller, filters: ApplicationListFilters, filtered: ReturnType<typeof base>): Promise<{ status: Status; n: number }[]> {
   // The status counters know no name and no level: a search or a level filter counts the rows.
   const searching = Boolean(filters.q && filters.q.trim() !== "") || filters.levelSought !== undefined || filters.renewal !== undefined;
   const town = seesEverything(caller) ? filters.town : caller.role === "town_officer" ? (caller.townCode ?? "") : undefined;
@@ -173,7 +163,10 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
     } else if (cursor) {
       q = q.where(sql<boolean>`(a.submitted_at IS NULL AND a.id > ${cursor.i})`);
     }
-    q = q.orderBy(sql`a.submitted_at IS NULL`).orderBy("a.submitted_at").orderBy("a.id");
+    q = q
+      .orderBy(sql`a.submitted_at IS NULL`)
+      .orderBy("a.submitted_at")
+      .orderBy("a.id");
   }
   const rows = await q.limit(limit + 1).execute();
   const page = rows.slice(0, limit);
@@ -181,8 +174,7 @@ export async function listApplications(db: Db, caller: Caller, filters: Applicat
   return {
     order,
     counts,
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ s: last.submitted_at, c: last.created_at, i: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ s: last.submitted_at, c: last.created_at, i: last.id }) : null,
     rows: page.map((r) => ({
       id: r.id,
       enterpriseId: r.enterprise_id,

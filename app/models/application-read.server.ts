@@ -57,18 +57,7 @@ export interface ApplicationSummary {
 export async function getApplicationSummary(db: Db, caller: Caller, id: number): Promise<ApplicationSummary> {
   if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound("application");
   const row = await base(db)
-    .select([
-      "a.id",
-      "a.enterprise_id",
-      "e.name",
-      "e.town_code",
-      "a.tier_code",
-      "a.year",
-      "a.level_sought",
-      "a.status",
-      "a.version",
-      "a.renews_award_id",
-    ])
+    .select(["a.id", "a.enterprise_id", "e.name", "e.town_code", "a.tier_code", "a.year", "a.level_sought", "a.status", "a.version", "a.renews_award_id"])
     .where(scope(caller))
     .where("a.id", "=", id)
     .executeTakeFirst();
@@ -168,32 +157,13 @@ export async function getApplicationDetail(db: Db, caller: Caller, id: number): 
     db
       .selectFrom("application_events as ev")
       .leftJoin("users as u", "u.id", "ev.actor_id")
-      .select([
-        "ev.id",
-        "ev.at",
-        "u.display_name",
-        "u.role",
-        "ev.action",
-        "ev.from_status",
-        "ev.to_status",
-        "ev.comment",
-        "ev.data",
-      ])
+      .select(["ev.id", "ev.at", "u.display_name", "u.role", "ev.action", "ev.from_status", "ev.to_status", "ev.comment", "ev.data"])
       .where("ev.application_id", "=", id)
       .orderBy("ev.id")
       .execute(),
     db
       .selectFrom("awards")
-      .select([
-        "id",
-        "level",
-        "year",
-        "recognized_on",
-        "valid_until",
-        "document_no",
-        "revoked_on",
-        "revoked_reason",
-      ])
+      .select(["id", "level", "year", "recognized_on", "valid_until", "document_no", "revoked_on", "revoked_reason"])
       .where("application_id", "=", id)
       .executeTakeFirst(),
   ]);
@@ -244,11 +214,7 @@ export async function getApplicationDetail(db: Db, caller: Caller, id: number): 
  * queue" link after a decision. A town officer's queue holds those still without the town's
  * opinion; firms have no queue. Seeks on applications_status_submitted.
  */
-export async function nextInQueue(
-  db: Db,
-  caller: Caller,
-  exceptId: number,
-): Promise<{ id: number; enterpriseName: string; tierCode: TierCode } | null> {
+export async function nextInQueue(db: Db, caller: Caller, exceptId: number): Promise<{ id: number; enterpriseName: string; tierCode: TierCode } | null> {
   if (caller.role === "enterprise") return null;
   const row = await base(db)
     .select(["a.id", "e.name", "a.tier_code"])
@@ -264,13 +230,7 @@ export async function nextInQueue(
 }
 
 /** The firm's open application of a tier and year, if any (the one the unique index allows). */
-export async function findOpenApplication(
-  db: Db,
-  caller: Caller,
-  enterpriseId: number,
-  tierCode: TierCode,
-  year: number,
-): Promise<{ id: number; status: Status } | null> {
+export async function findOpenApplication(db: Db, caller: Caller, enterpriseId: number, tierCode: TierCode, year: number): Promise<{ id: number; status: Status } | null> {
   const row = await base(db)
     .select(["a.id", "a.status"])
     .where(scope(caller))
@@ -319,9 +279,7 @@ export async function searchApplicantFirms(db: Db, caller: Caller, q: string) {
     .innerJoin("towns as t", "t.code", "e.town_code")
     .select(["e.id", "e.name", "e.uscc", "t.name_zh as townZh", "t.name_en as townEn"])
     .where("e.archived_at", "is", null)
-    .where((eb) =>
-      eb.or([likeInsensitive(db, sql`e.name`, like), eb("e.uscc", "=", text.toUpperCase())]),
-    )
+    .where((eb) => eb.or([likeInsensitive(db, sql`e.name`, like), eb("e.uscc", "=", text.toUpperCase())]))
     .orderBy("e.name")
     .orderBy("e.id")
     .limit(20)

@@ -23,13 +23,7 @@ import { followApplication, lockFirmsForPool } from "~/models/pool-follow.server
 import { missingEvidenceOf, requiredEvidence } from "~/models/evidence.server";
 import type { AttachmentKind } from "~/domain/attachments";
 import { todayInShanghai } from "~/utils/format";
-import {
-  findOpenApplication,
-  getApplicantEnterprise,
-  getApplicationSummary,
-  roleMayEver,
-  type ApplicationSummary,
-} from "~/models/application-read.server";
+import { findOpenApplication, getApplicantEnterprise, getApplicationSummary, roleMayEver, type ApplicationSummary } from "~/models/application-read.server";
 
 // ───────────────────────────── results and errors ─────────────────────────────
 
@@ -93,7 +87,10 @@ export async function transition(
   id: number,
   action: Action,
   expectedVersion: number,
-  build: (app: ApplicationSummary, now: string) => Promise<{
+  build: (
+    app: ApplicationSummary,
+    now: string,
+  ) => Promise<{
     set?: Record<string, unknown>;
     comment?: string | null;
     data?: Record<string, unknown> | null;
@@ -224,12 +221,7 @@ export async function createApplication(
  * submits it ("submit" from a draft, "resubmit" from a returned one) with the eligibility
  * snapshot — one event either way.
  */
-export async function saveApplication(
-  db: Db,
-  caller: Caller,
-  id: number,
-  input: ApplicationInput & { version: number; submit: boolean },
-): Promise<CommandResult> {
+export async function saveApplication(db: Db, caller: Caller, id: number, input: ApplicationInput & { version: number; submit: boolean }): Promise<CommandResult> {
   const current = await getApplicationSummary(db, caller, id);
   const action: Action = !input.submit ? "edit" : current.status === "returned" ? "resubmit" : "submit";
   try {
@@ -268,12 +260,7 @@ export async function saveApplication(
   }
 }
 
-export async function withdrawApplication(
-  db: Db,
-  caller: Caller,
-  id: number,
-  input: { version: number; comment?: string | null },
-): Promise<CommandResult> {
+export async function withdrawApplication(db: Db, caller: Caller, id: number, input: { version: number; comment?: string | null }): Promise<CommandResult> {
   return transition(db, caller, id, "withdraw", input.version, async () => ({ comment: input.comment ?? null }));
 }
 
@@ -298,12 +285,7 @@ export async function decideWithReason(
 }
 
 /** Revokes an approval: the award is marked revoked (it stops counting) in the same transaction. */
-export async function revokeApplication(
-  db: Db,
-  caller: Caller,
-  id: number,
-  input: { version: number; reason: string; revokedOn: string },
-): Promise<CommandResult> {
+export async function revokeApplication(db: Db, caller: Caller, id: number, input: { version: number; reason: string; revokedOn: string }): Promise<CommandResult> {
   return transition(db, caller, id, "revoke", input.version, async (app, now) => ({
     set: { decided_at: now, decided_by: caller.id, decision_reason: null, decision_comment: input.reason },
     comment: input.reason,
@@ -320,12 +302,7 @@ export async function revokeApplication(
 }
 
 /** A town officer's recommendation on a submitted application of its town (not a state change). */
-export async function recordTownOpinion(
-  db: Db,
-  caller: Caller,
-  id: number,
-  input: { version: number; opinion: TownOpinion; comment: string },
-): Promise<CommandResult> {
+export async function recordTownOpinion(db: Db, caller: Caller, id: number, input: { version: number; opinion: TownOpinion; comment: string }): Promise<CommandResult> {
   return transition(db, caller, id, "opinion", input.version, async () => ({
     set: { town_opinion: input.opinion, town_comment: input.comment },
     comment: input.comment,
@@ -336,12 +313,6 @@ export async function recordTownOpinion(
 // ───────────────────────────── public notice (公示) ─────────────────────────────
 
 /** 拟认定: moves a submitted application into public notice; `extra` writes its batch item. */
-export async function proposeApplication(
-  db: Db,
-  caller: Caller,
-  id: number,
-  version: number,
-  extra: (trx: Trx, app: ApplicationSummary) => Promise<void>,
-): Promise<CommandResult> {
+export async function proposeApplication(db: Db, caller: Caller, id: number, version: number, extra: (trx: Trx, app: ApplicationSummary) => Promise<void>): Promise<CommandResult> {
   return transition(db, caller, id, "propose", version, async (app) => ({ extra: (trx) => extra(trx, app) }));
 }

@@ -115,11 +115,7 @@ async function liveCount(db: Db, applicationId: number): Promise<number> {
  * Checked before the request body is read, so a refused upload costs no disk: 404 outside
  * scope, 403 for a town officer (read-only), a refusal when the status or the count forbids it.
  */
-export async function checkUploadAllowed(
-  db: Db,
-  caller: Caller,
-  applicationId: number,
-): Promise<{ ok: true } | { ok: false; reason: AttachmentRefusal }> {
+export async function checkUploadAllowed(db: Db, caller: Caller, applicationId: number): Promise<{ ok: true } | { ok: false; reason: AttachmentRefusal }> {
   const app = await applicationInScope(db, caller, applicationId);
   if (!app) throw new NotFound("attachment");
   if (!attachmentsEditable(caller.role, app.status as Status)) {
@@ -203,7 +199,7 @@ export function createEvidenceUploadHandler() {
           }
         }
         hash.update(chunk);
-        for (let offset = 0; offset < chunk.byteLength; ) offset += (await file.write(chunk, offset)).bytesWritten;
+        for (let offset = 0; offset < chunk.byteLength;) offset += (await file.write(chunk, offset)).bytesWritten;
       }
       if (size === 0) return null;
       // Files shorter than the sniff window (a 5-byte "%PDF-") are judged on what there is.

@@ -10,7 +10,10 @@ export type AuditAction =
   | "password.reset"
   | "logout"
   | "authz.denied"
-  | "checklist.update" | "evidence.update" | "attachment.upload" | "attachment.remove"
+  | "checklist.update"
+  | "evidence.update"
+  | "attachment.upload"
+  | "attachment.remove"
   | "export"
   | "target.update"
   | "user.create"
@@ -43,10 +46,7 @@ export type AuditAction =
   | "discovery.run";
 
 /** Appends one row to the append-only audit log. */
-export async function recordAudit(
-  db: Db,
-  entry: { actorId: number | null; action: AuditAction; subject?: string | null; data?: unknown; address?: string | null },
-): Promise<void> {
+export async function recordAudit(db: Db, entry: { actorId: number | null; action: AuditAction; subject?: string | null; data?: unknown; address?: string | null }): Promise<void> {
   await db
     .insertInto("audit_log")
     .values({
@@ -109,10 +109,17 @@ export async function listAudit(db: Db, filters: AuditFilters): Promise<{ entrie
     const { at, id } = filters.before;
     query = query.where(sql<boolean>`(audit_log.at, audit_log.id) < (${at}, ${id})`);
   }
-  const rows = await query.orderBy("audit_log.at", "desc").orderBy("audit_log.id", "desc").limit(AUDIT_PAGE_SIZE + 1).execute();
+  const rows = await query
+    .orderBy("audit_log.at", "desc")
+    .orderBy("audit_log.id", "desc")
+    .limit(AUDIT_PAGE_SIZE + 1)
+    .execute();
   const page = rows.slice(0, AUDIT_PAGE_SIZE);
   const last = page[page.length - 1];
-  const names = await subjectNames(db, page.map((r) => r.subject));
+  const names = await subjectNames(
+    db,
+    page.map((r) => r.subject),
+  );
   return {
     entries: page.map((r) => ({
       id: r.id,
@@ -132,8 +139,7 @@ export async function listAudit(db: Db, filters: AuditFilters): Promise<{ entrie
 
 /** Names of the users and firms a page of entries is about, in two queries. */
 async function subjectNames(db: Db, subjects: (string | null)[]): Promise<Map<string, string>> {
-  const ids = (kind: string) =>
-    [...new Set(subjects.map((s) => new RegExp(`^${kind}:(\\d{1,12})$`).exec(s ?? "")?.[1]).filter((x): x is string => x !== undefined))].map(Number);
+  const ids = (kind: string) => [...new Set(subjects.map((s) => new RegExp(`^${kind}:(\\d{1,12})$`).exec(s ?? "")?.[1]).filter((x): x is string => x !== undefined))].map(Number);
   const userIds = ids("user");
   const firmIds = ids("enterprise");
   const [users, firms] = await Promise.all([

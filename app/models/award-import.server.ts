@@ -129,10 +129,16 @@ export async function previewAwardImport(db: Db, sheet: Sheet, defaults: AwardDe
     }
     if (tier && level && !getTier(tier).levels.includes(level)) {
       notes.push(
-        cellMessage(row, "level", t("imp.err.levelNotForTier", {
-          tier: getTier(tier).nameZh,
-          levels: getTier(tier).levels.map((l) => LEVEL_NAMES[l].zh).join("、"),
-        })),
+        cellMessage(
+          row,
+          "level",
+          t("imp.err.levelNotForTier", {
+            tier: getTier(tier).nameZh,
+            levels: getTier(tier)
+              .levels.map((l) => LEVEL_NAMES[l].zh)
+              .join("、"),
+          }),
+        ),
       );
     }
     let recognizedOn: string | null = defaults.recognizedOn ?? null;
@@ -205,12 +211,7 @@ export async function previewAwardImport(db: Db, sheet: Sheet, defaults: AwardDe
   const matched = rows.filter((r) => r.kind === "new");
   const firmIds = [...new Set(matched.map((r) => r.firm!.id))];
   const live = await inBatches(firmIds, 500, (b) =>
-    db
-      .selectFrom("awards")
-      .select(["enterprise_id", "tier_code", "year", "level", "document_no"])
-      .where("enterprise_id", "in", b)
-      .where("revoked_on", "is", null)
-      .execute(),
+    db.selectFrom("awards").select(["enterprise_id", "tier_code", "year", "level", "document_no"]).where("enterprise_id", "in", b).where("revoked_on", "is", null).execute(),
   );
   const liveKey = (id: number, tier: string, year: number) => `${id}|${tier}|${year}`;
   const held = new Map(live.map((a) => [liveKey(a.enterprise_id, a.tier_code, a.year), a]));
@@ -235,9 +236,7 @@ export async function previewAwardImport(db: Db, sheet: Sheet, defaults: AwardDe
   return { headerRow: header.headerRow + 1, columns, ignoredColumns: header.ignored, fileErrors: [], rows, counts, digest: digestOf(rows) };
 }
 
-export type AwardCommitResult =
-  | { ok: true; created: number; counts: AwardPreview["counts"] }
-  | { ok: false; reason: "changed" | "nothing" | "file-errors" | "forbidden" };
+export type AwardCommitResult = { ok: true; created: number; counts: AwardPreview["counts"] } | { ok: false; reason: "changed" | "nothing" | "file-errors" | "forbidden" };
 
 class Changed extends Error {}
 

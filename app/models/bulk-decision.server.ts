@@ -65,12 +65,7 @@ export interface TierImpact {
  * counting (loadDistrictProgress). An approval counts when its level reaches the tier's counting level;
  * a return keeps the application in the pipeline.
  */
-export async function bulkImpact(
-  db: Db,
-  candidates: readonly BulkCandidate[],
-  decision: "approve" | "return",
-  level: Level | null,
-): Promise<TierImpact[]> {
+export async function bulkImpact(db: Db, candidates: readonly BulkCandidate[], decision: "approve" | "return", level: Level | null): Promise<TierImpact[]> {
   const groups = new Map<string, { year: number; tier: TierCode; n: number; inPipeline: number }>();
   for (const c of candidates) {
     if (c.status !== "submitted") continue;
@@ -101,8 +96,7 @@ export async function bulkImpact(
 }
 
 export type BulkInput =
-  | { decision: "approve"; level: Level; recognizedOn: string; documentNo: string; comment: string | null }
-  | { decision: "return"; reasonCode: ReasonCode; comment: string };
+  { decision: "approve"; level: Level; recognizedOn: string; documentNo: string; comment: string | null } | { decision: "return"; reasonCode: ReasonCode; comment: string };
 
 export type BulkResult =
   | { ok: true; applied: number }
@@ -121,21 +115,35 @@ class Rollback extends Error {
  * application gets its own history row (from the command); one audit row "application.bulk"
  * lists the members.
  */
-export async function applyBulkDecision(
-  db: Db,
-  caller: Caller,
-  items: readonly { id: number; version: number }[],
-  input: BulkInput,
-): Promise<BulkResult> {
+export async function applyBulkDecision(db: Db, caller: Caller, items: readonly { id: number; version: number }[], input: BulkInput): Promise<BulkResult> {
   if (!seesEverything(caller)) return { ok: false, reason: "forbidden" };
   if (items.length === 0) return { ok: false, reason: "nothing" };
   try {
     return await transact(db, async (trx): Promise<BulkResult> => {
       // The firms first, as every application command locks them (cultivation pool, pool-follow.server.ts).
-      const firms = await trx.selectFrom("applications").select("enterprise_id").where("id", "in", items.map((i) => i.id)).execute();
-      await lockFirmsForPool(trx, firms.map((f) => f.enterprise_id));
-      await lockRowsById(trx, "applications", items.map((i) => i.id));
-      const current = await loadBulkCandidates(trx, caller, items.map((i) => i.id));
+      const firms = await trx
+        .selectFrom("applications")
+        .select("enterprise_id")
+        .where(
+          "id",
+          "in",
+          items.map((i) => i.id),
+        )
+        .execute();
+      await lockFirmsForPool(
+        trx,
+        firms.map((f) => f.enterprise_id),
+      );
+      await lockRowsById(
+        trx,
+        "applications",
+        items.map((i) => i.id),
+      );
+      const current = await loadBulkCandidates(
+        trx,
+        caller,
+        items.map((i) => i.id),
+      );
       const byId = new Map(current.map((c) => [c.id, c]));
       const changed = items.filter((i) => {
         const c = byId.get(i.id);

@@ -61,9 +61,7 @@ export async function listChecklistForAdmin(db: Db, tierCode: ChecklistTierCode)
   }));
 }
 
-export type ChecklistChange =
-  | { ok: true; label: string }
-  | Failure<"code-taken" | "missing">;
+export type ChecklistChange = { ok: true; label: string } | Failure<"code-taken" | "missing">;
 
 function assertBureau(actor: Caller) {
   if (!seesEverything(actor)) throw new Forbidden("role");
@@ -101,12 +99,7 @@ export async function addChecklistItem(
 ): Promise<ChecklistChange> {
   assertBureau(actor);
   return transact(db, async (trx) => {
-    const taken = await trx
-      .selectFrom("tier_checklist_items")
-      .select("id")
-      .where("tier_code", "=", tierCode)
-      .where("code", "=", input.code)
-      .executeTakeFirst();
+    const taken = await trx.selectFrom("tier_checklist_items").select("id").where("tier_code", "=", tierCode).where("code", "=", input.code).executeTakeFirst();
     if (taken) return { ok: false, reason: "code-taken" } as const;
     const now = new Date().toISOString();
     await trx
@@ -161,13 +154,7 @@ export async function updateChecklistItem(
 }
 
 /** Swaps an item in use with its neighbour above or below; the order is renumbered 1..n. */
-export async function moveChecklistItem(
-  db: Db,
-  actor: Caller,
-  tierCode: ChecklistTierCode,
-  id: number,
-  direction: "up" | "down",
-): Promise<ChecklistChange> {
+export async function moveChecklistItem(db: Db, actor: Caller, tierCode: ChecklistTierCode, id: number, direction: "up" | "down"): Promise<ChecklistChange> {
   assertBureau(actor);
   return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);
@@ -186,7 +173,11 @@ export async function moveChecklistItem(
     [active[from], active[to]] = [active[to], active[from]];
     const now = new Date().toISOString();
     for (const [i, row] of active.entries()) {
-      await trx.updateTable("tier_checklist_items").set({ sort: i + 1, updated_at: now, updated_by: actor.id }).where("id", "=", row.id).execute();
+      await trx
+        .updateTable("tier_checklist_items")
+        .set({ sort: i + 1, updated_at: now, updated_by: actor.id })
+        .where("id", "=", row.id)
+        .execute();
     }
     await audit(trx, actor, tierCode, item.code, { op: "move", direction, order: active.map((r) => r.code) });
     return { ok: true, label: item.label_zh } as const;
@@ -194,13 +185,7 @@ export async function moveChecklistItem(
 }
 
 /** Archives (never deletes) an item, or brings it back at the end of the list. */
-export async function setChecklistItemArchived(
-  db: Db,
-  actor: Caller,
-  tierCode: ChecklistTierCode,
-  id: number,
-  archived: boolean,
-): Promise<ChecklistChange> {
+export async function setChecklistItemArchived(db: Db, actor: Caller, tierCode: ChecklistTierCode, id: number, archived: boolean): Promise<ChecklistChange> {
   assertBureau(actor);
   return transact(db, async (trx) => {
     const item = await itemOf(trx, tierCode, id);

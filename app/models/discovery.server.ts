@@ -19,13 +19,7 @@ import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { rawSqliteOf } from "../../db/dialect/sqlite";
 import { transact } from "../../db/dialect/transact";
-import {
-  discoveryRuleVersion,
-  parseCriteriaDictionary,
-  parseStoredCriteria,
-  type CriterionText,
-  type DiscoveryVerdict,
-} from "~/domain/discovery";
+import { discoveryRuleVersion, parseCriteriaDictionary, parseStoredCriteria, type CriterionText, type DiscoveryVerdict } from "~/domain/discovery";
 import { seesEverything, type Caller } from "~/domain/scope";
 import type { MissingCriterion } from "~/domain/standing";
 import type { TierCode } from "~/domain/tiers";
@@ -190,12 +184,7 @@ function viewOf(row: RunRow, now: Date): DiscoveryRunView {
  * tier, year and scope (`created: false`). Audited in the same transaction. Returns at once:
  * the judging is the worker's.
  */
-export async function startDiscoveryRun(
-  db: Db,
-  caller: Caller,
-  query: { tier: TierCode; year: number },
-  now = new Date(),
-): Promise<{ run: DiscoveryRunView; created: boolean }> {
+export async function startDiscoveryRun(db: Db, caller: Caller, query: { tier: TierCode; year: number }, now = new Date()): Promise<{ run: DiscoveryRunView; created: boolean }> {
   assertDiscoveryCaller(caller);
   const scope = scopeOf(caller);
   const ruleVersion = discoveryRuleVersion(query.tier, todayInShanghai(now), query.year);
@@ -310,9 +299,7 @@ export async function readCandidates(
     .innerJoin("enterprises as e", "e.id", "r.enterprise_id")
     .innerJoin("towns as t", "t.code", "r.town_code")
     .innerJoin("industries as i", "i.code", "r.industry_code")
-    .leftJoin("pool_entries as p", (join) =>
-      join.onRef("p.enterprise_id", "=", "r.enterprise_id").on("p.tier_code", "=", done.tier).on("p.status", "<>", "exited"),
-    )
+    .leftJoin("pool_entries as p", (join) => join.onRef("p.enterprise_id", "=", "r.enterprise_id").on("p.tier_code", "=", done.tier).on("p.status", "<>", "exited"))
     .select([
       "r.enterprise_id",
       "r.verdict",
@@ -332,7 +319,8 @@ export async function readCandidates(
   else if (sort === "town") rows = rows.orderBy("r.town_code", dir);
   else if (sort === "industry") rows = rows.orderBy("r.industry_code", dir);
   else if (sort === "verdict") rows = rows.orderBy("r.verdict", dir);
-  if (sort === "verdict" || sort === "missing") rows = rows.orderBy("r.missing_count", sort === "missing" ? dir : "asc").orderBy("r.confirm_count", sort === "missing" ? dir : "asc");
+  if (sort === "verdict" || sort === "missing")
+    rows = rows.orderBy("r.missing_count", sort === "missing" ? dir : "asc").orderBy("r.confirm_count", sort === "missing" ? dir : "asc");
   rows = rows.orderBy("r.enterprise_id", "asc");
   if (page.limit !== null) rows = rows.limit(page.limit).offset(page.offset);
   const found = await rows.execute();
@@ -422,7 +410,18 @@ export interface WorkOptions {
   onJudgeThread?: (worker: Worker) => void;
 }
 
-const RESULT_COLUMNS = ["run_id", "enterprise_id", "verdict", "missing_count", "confirm_count", "missing", "to_confirm", "town_code", "industry_code", "name"] as const satisfies readonly (keyof JudgedFirm)[];
+const RESULT_COLUMNS = [
+  "run_id",
+  "enterprise_id",
+  "verdict",
+  "missing_count",
+  "confirm_count",
+  "missing",
+  "to_confirm",
+  "town_code",
+  "industry_code",
+  "name",
+] as const satisfies readonly (keyof JudgedFirm)[];
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -488,13 +487,9 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
     const statement = sqlite ? sqlite.prepare(batchQuery(0).compile(db).sql).raw(true) : null;
     // And the results are written row by row through one prepared statement, in the batch's
     // transaction (the same connection): building an INSERT of 500 rows cost Kysely as much again.
-    const insertResult = sqlite?.prepare(
-      `INSERT INTO discovery_results (${RESULT_COLUMNS.join(", ")}) VALUES (${RESULT_COLUMNS.map((c) => `@${c}`).join(", ")})`,
-    );
+    const insertResult = sqlite?.prepare(`INSERT INTO discovery_results (${RESULT_COLUMNS.join(", ")}) VALUES (${RESULT_COLUMNS.map((c) => `@${c}`).join(", ")})`);
     const readBatch = async (after: number): Promise<FirmTuple[]> =>
-      statement
-        ? (statement.all(...batchQuery(after).compile(db).parameters) as FirmTuple[])
-        : (await batchQuery(after).execute(db)).rows.map(firmTuple);
+      statement ? (statement.all(...batchQuery(after).compile(db).parameters) as FirmTuple[]) : (await batchQuery(after).execute(db)).rows.map(firmTuple);
     const remaining = Math.max(0, Number(run.total) - done);
     if (options.judgeIn === "thread" || (options.judgeIn === undefined && remaining >= DISCOVERY_THREAD_FROM)) {
       judge = startDiscoveryJudge();
@@ -550,7 +545,12 @@ export async function workDiscoveryRun(db: Db, claimed: RunRow, holder: string, 
           .executeTakeFirst();
         if (Number(progress.numUpdatedRows) !== 1) return false;
         if (insertResult) for (const r of results) insertResult.run(r);
-        else for (let i = 0; i < results.length; i += 500) await trx.insertInto("discovery_results").values(results.slice(i, i + 500)).execute();
+        else
+          for (let i = 0; i < results.length; i += 500)
+            await trx
+              .insertInto("discovery_results")
+              .values(results.slice(i, i + 500))
+              .execute();
         if (last) {
           const older = (
             await trx

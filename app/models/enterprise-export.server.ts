@@ -5,13 +5,7 @@ import { formatWan } from "~/domain/money";
 import type { Db } from "../../db/client";
 import type { Caller } from "~/domain/scope";
 import { recordAudit } from "~/models/audit.server";
-import {
-  countEnterprises,
-  iterateEnterpriseBatches,
-  type EnterpriseExportRow,
-  type EnterpriseListQuery,
-  type HeldTier,
-} from "~/models/enterprise-list.server";
+import { countEnterprises, iterateEnterpriseBatches, type EnterpriseExportRow, type EnterpriseListQuery, type HeldTier } from "~/models/enterprise-list.server";
 import { listIndustries, listTowns, type IndustryOption, type TownOption } from "~/models/reference.server";
 import { formatAsOf, formatDate, formatDateTime, todayInShanghai } from "~/utils/format";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
@@ -25,22 +19,27 @@ export interface ReferenceNames {
  * The active filters as short phrases in the caller's language ("镇（街道）：金塘镇"), for the
  * empty state and the head of an export. The default "archived hidden" is not a phrase.
  */
-export function describeFilters(
-  query: EnterpriseListQuery,
-  lang: Lang,
-  reference: ReferenceNames,
-  scopeTown: string | null,
-): string[] {
+export function describeFilters(query: EnterpriseListQuery, lang: Lang, reference: ReferenceNames, scopeTown: string | null): string[] {
   const t = (key: MessageKey) => translate(lang, key);
-  const name = (names: { nameZh: string; nameEn: string } | undefined, code: string) =>
-    names ? (lang === "en" ? names.nameEn : names.nameZh) : code;
+  const name = (names: { nameZh: string; nameEn: string } | undefined, code: string) => (names ? (lang === "en" ? names.nameEn : names.nameZh) : code);
   const parts: string[] = [];
   const colon = lang === "en" ? ": " : "：";
   if (query.q) parts.push(`${t("ent.filter.q")}${colon}“${query.q}”`);
   const town = scopeTown ?? query.town;
-  if (town) parts.push(`${t("ent.filter.town")}${colon}${name(reference.towns.find((x) => x.code === town), town)}`);
+  if (town)
+    parts.push(
+      `${t("ent.filter.town")}${colon}${name(
+        reference.towns.find((x) => x.code === town),
+        town,
+      )}`,
+    );
   if (query.industry) {
-    parts.push(`${t("ent.filter.industry")}${colon}${name(reference.industries.find((x) => x.code === query.industry), query.industry)}`);
+    parts.push(
+      `${t("ent.filter.industry")}${colon}${name(
+        reference.industries.find((x) => x.code === query.industry),
+        query.industry,
+      )}`,
+    );
   }
   if (query.tier) {
     const tier = getTier(query.tier);
@@ -160,10 +159,7 @@ function csvRow(columns: Column[], row: EnterpriseExportRow): string {
  * scope and filters travel in the file name (exportFileName). Each batch of firms becomes one
  * encoded chunk before the stream waits for the client, so no row outlives its batch.
  */
-export function enterprisesCsvStream(
-  batches: AsyncIterable<EnterpriseExportRow[]>,
-  reference: ReferenceNames,
-): ReadableStream<Uint8Array> {
+export function enterprisesCsvStream(batches: AsyncIterable<EnterpriseExportRow[]>, reference: ReferenceNames): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const columns = exportColumns(reference);
   const iterator = batches[Symbol.asyncIterator]();
@@ -200,11 +196,7 @@ export const XLSX_META_SHEET = "导出说明";
  * and one row per firm (numbers as numbers, money in 万元); sheet 导出说明 has the "as of" time,
  * scope and filters.
  */
-export function enterprisesXlsxStream(
-  batches: AsyncIterable<EnterpriseExportRow[]>,
-  meta: ExportMeta,
-  reference: ReferenceNames,
-): ReadableStream<Uint8Array> {
+export function enterprisesXlsxStream(batches: AsyncIterable<EnterpriseExportRow[]>, meta: ExportMeta, reference: ReferenceNames): ReadableStream<Uint8Array> {
   const output = new PassThrough();
   const columns = exportColumns(reference);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
@@ -238,7 +230,10 @@ export function enterprisesXlsxStream(
 export function exportFileName(meta: Pick<ExportMeta, "asOf" | "scope" | "filters">, extension: "csv" | "xlsx"): string {
   const stamp = formatDateTime(meta.asOf).replace(/[-: ]/g, "").slice(0, 12);
   // eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
-  const filters = meta.filters.join("；").replace(/[\\/:*?"<>|\u0000-\u001f]/g, "").slice(0, 80);
+  const filters = meta.filters
+    .join("；")
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, "")
+    .slice(0, 80);
   return ["企业名录", meta.scope, filters, `截至${stamp}`].filter(Boolean).join("-") + `.${extension}`;
 }
 
@@ -253,20 +248,11 @@ export function attachmentHeader(meta: Pick<ExportMeta, "asOf" | "scope" | "filt
  * Everything an export needs, in the caller's scope: the row source (keyset batches, read as the
  * file is written), the head of the file, and the audit row recording who exported what.
  */
-export async function prepareEnterpriseExport(
-  db: Db,
-  caller: Caller & { displayName: string },
-  listQuery: EnterpriseListQuery,
-  format: "csv" | "xlsx",
-) {
+export async function prepareEnterpriseExport(db: Db, caller: Caller & { displayName: string }, listQuery: EnterpriseListQuery, format: "csv" | "xlsx") {
   const query: EnterpriseListQuery = { ...listQuery, cursor: undefined, before: undefined };
   const asOf = new Date();
   const today = todayInShanghai(asOf);
-  const [towns, industries, total] = await Promise.all([
-    listTowns(db),
-    listIndustries(db),
-    countEnterprises(db, caller, query, today),
-  ]);
+  const [towns, industries, total] = await Promise.all([listTowns(db), listIndustries(db), countEnterprises(db, caller, query, today)]);
   const reference = { towns, industries };
   const scopeTown = caller.role === "town_officer" ? caller.townCode : null;
   const meta: ExportMeta = {

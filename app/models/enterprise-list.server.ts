@@ -106,12 +106,7 @@ function decodeCursor(cursor: string | undefined): Key | null {
   if (!cursor) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === "string" &&
-      Number.isSafeInteger(parsed[1])
-    ) {
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string" && Number.isSafeInteger(parsed[1])) {
       return { value: parsed[0], id: parsed[1] as number };
     }
   } catch {
@@ -152,46 +147,27 @@ function filterConditions(db: Db, caller: Caller, query: EnterpriseListQuery, to
     const prefix = normalizeUscc(text);
     const byName = likeInsensitive(db, sql`e.name`, likeContains(text));
     // A credit-code prefix is a range on the unique uscc index ("~" sorts after every code character).
-    conditions.push(
-      USCC_PREFIX.test(prefix)
-        ? sql<SqlBool>`(${byName} OR (e.uscc >= ${prefix} AND e.uscc < ${prefix + "~"}))`
-        : byName,
-    );
+    conditions.push(USCC_PREFIX.test(prefix) ? sql<SqlBool>`(${byName} OR (e.uscc >= ${prefix} AND e.uscc < ${prefix + "~"}))` : byName);
   }
   if (query.tier || query.level) {
     // EXISTS probes awards_enterprise (enterprise_id, tier_code) once per candidate firm.
     const tier = query.tier ? sql`AND a.tier_code = ${query.tier}` : sql``;
     const level = query.level ? sql`AND a.level = ${query.level}` : sql``;
-    conditions.push(
-      sql<SqlBool>`EXISTS (SELECT 1 FROM awards a WHERE a.enterprise_id = e.id ${tier} ${level} AND ${liveAward("a", today)})`,
-    );
+    conditions.push(sql<SqlBool>`EXISTS (SELECT 1 FROM awards a WHERE a.enterprise_id = e.id ${tier} ${level} AND ${liveAward("a", today)})`);
   }
   if (query.notTier) {
     // The same index probe as above, negated: one seek per candidate firm, no join.
-    conditions.push(
-      sql<SqlBool>`NOT EXISTS (SELECT 1 FROM awards n WHERE n.enterprise_id = e.id AND n.tier_code = ${query.notTier} AND ${liveAward("n", today)})`,
-    );
+    conditions.push(sql<SqlBool>`NOT EXISTS (SELECT 1 FROM awards n WHERE n.enterprise_id = e.id AND n.tier_code = ${query.notTier} AND ${liveAward("n", today)})`);
   }
   return conditions;
 }
 
-async function fetchRows(
-  db: Db,
-  conditions: Expression<SqlBool>[],
-  sort: SortKey,
-  dir: "asc" | "desc",
-  after: Key | null,
-  limit: number,
-) {
+async function fetchRows(db: Db, conditions: Expression<SqlBool>[], sort: SortKey, dir: "asc" | "desc", after: Key | null, limit: number) {
   const column = sql.ref(SORT_COLUMN[sort]);
   const all = [...conditions];
   // Row values let SQLite seek straight to the position in the (column, id) index.
   if (after) {
-    all.push(
-      dir === "asc"
-        ? sql<SqlBool>`(${column}, e.id) > (${after.value}, ${after.id})`
-        : sql<SqlBool>`(${column}, e.id) < (${after.value}, ${after.id})`,
-    );
+    all.push(dir === "asc" ? sql<SqlBool>`(${column}, e.id) > (${after.value}, ${after.id})` : sql<SqlBool>`(${column}, e.id) < (${after.value}, ${after.id})`);
   }
   return db
     .selectFrom("enterprises as e")
@@ -248,10 +224,7 @@ async function heldTiers(db: Db, ids: number[], today: string): Promise<Map<numb
       daysLeft: award.valid_until === null ? null : daysLeft(award.valid_until, today),
     };
     if (!existing) list.push(candidate);
-    else if (
-      levelRank(candidate.level) > levelRank(existing.level) ||
-      (candidate.level === existing.level && candidate.year > existing.year)
-    ) {
+    else if (levelRank(candidate.level) > levelRank(existing.level) || (candidate.level === existing.level && candidate.year > existing.year)) {
       Object.assign(existing, candidate);
     }
     result.set(award.enterprise_id, list);
@@ -291,12 +264,7 @@ function toExportRow(row: RawRow, tiers: Map<number, HeldTier[]>): EnterpriseExp
 }
 
 /** Number of firms matching the filters within the caller's scope (same WHERE as the page). */
-export async function countEnterprises(
-  db: Db,
-  caller: Caller,
-  query: EnterpriseListQuery,
-  today = todayInShanghai(),
-): Promise<number> {
+export async function countEnterprises(db: Db, caller: Caller, query: EnterpriseListQuery, today = todayInShanghai()): Promise<number> {
   const row = await db
     .selectFrom("enterprises as e")
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -315,7 +283,12 @@ export const LIST_COUNT_CAP = 10_000;
 async function countForList(db: Db, conditions: Expression<SqlBool>[], cap: number): Promise<{ total: number; atLeast: boolean }> {
   const row = await db
     .selectFrom((qb) =>
-      qb.selectFrom("enterprises as e").select(sql`1`.as("one")).where(whereAll(conditions)).limit(cap + 1).as("matching"),
+      qb
+        .selectFrom("enterprises as e")
+        .select(sql`1`.as("one"))
+        .where(whereAll(conditions))
+        .limit(cap + 1)
+        .as("matching"),
     )
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .executeTakeFirstOrThrow();
@@ -358,7 +331,14 @@ export async function listEnterprises(
     prevCursor = position && first ? keyOf(first) : null;
   }
 
-  const [count, tiers] = await Promise.all([countForList(db, conditions, options.countCap ?? LIST_COUNT_CAP), heldTiers(db, raw.map((r) => r.id), today)]);
+  const [count, tiers] = await Promise.all([
+    countForList(db, conditions, options.countCap ?? LIST_COUNT_CAP),
+    heldTiers(
+      db,
+      raw.map((r) => r.id),
+      today,
+    ),
+  ]);
   return {
     rows: raw.map((r) => toListRow(r, tiers)),
     total: count.total,
@@ -389,7 +369,11 @@ export async function* iterateEnterpriseBatches(
   for (;;) {
     const batch = await fetchRows(db, conditions, query.sort, query.dir, after, batchSize);
     if (batch.length === 0) return;
-    const tiers = await heldTiers(db, batch.map((r) => r.id), today);
+    const tiers = await heldTiers(
+      db,
+      batch.map((r) => r.id),
+      today,
+    );
     yield batch.map((row) => toExportRow(row, tiers));
     if (batch.length < batchSize) return;
     const last = batch[batch.length - 1]!;

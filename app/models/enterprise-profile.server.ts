@@ -50,29 +50,13 @@ export function awardState(award: { revoked_on: string | null; valid_until: stri
 }
 
 /** The profile page: the firm, every award it ever had, and its applications (newest first). */
-export async function getEnterpriseProfile(
-  db: Db,
-  caller: Caller,
-  id: number,
-  today = todayInShanghai(),
-): Promise<EnterpriseProfile | null> {
+export async function getEnterpriseProfile(db: Db, caller: Caller, id: number, today = todayInShanghai()): Promise<EnterpriseProfile | null> {
   const detail = await getEnterprise(db, caller, id);
   if (!detail) return null;
   const [awards, applications] = await Promise.all([
     db
       .selectFrom("awards")
-      .select([
-        "id",
-        "tier_code",
-        "level",
-        "year",
-        "recognized_on",
-        "valid_until",
-        "document_no",
-        "revoked_on",
-        "revoked_reason",
-        "ended_on",
-      ])
+      .select(["id", "tier_code", "level", "year", "recognized_on", "valid_until", "document_no", "revoked_on", "revoked_reason", "ended_on"])
       .where("enterprise_id", "=", id)
       .orderBy("year", "desc")
       .orderBy("id", "desc")

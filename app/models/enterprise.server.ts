@@ -139,9 +139,7 @@ export interface DuplicateFirm {
 export type CreateResult = { ok: true; id: number } | { ok: false; reason: "duplicate"; duplicate: DuplicateFirm } | { ok: false; reason: "forbidden" };
 
 export type UpdateResult =
-  | { ok: true; version: number; changed: string[] }
-  | { ok: false; reason: "not-found" | "forbidden" | "conflict" }
-  | { ok: false; reason: "duplicate"; duplicate: DuplicateFirm };
+  { ok: true; version: number; changed: string[] } | { ok: false; reason: "not-found" | "forbidden" | "conflict" } | { ok: false; reason: "duplicate"; duplicate: DuplicateFirm };
 
 /** The firm holding a credit code, whatever the caller's scope (used to answer "already registered"). */
 export async function findEnterpriseByUscc(db: Db, uscc: string): Promise<DuplicateFirm | null> {
@@ -215,11 +213,7 @@ export async function createEnterprise(db: Db, caller: Caller, input: Enterprise
   const at = now.toISOString();
   try {
     const id = await transact(db, async (trx) => {
-      const row = await trx
-        .insertInto("enterprises")
-        .values(newEnterpriseRow(input, at))
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const row = await trx.insertInto("enterprises").values(newEnterpriseRow(input, at)).returning("id").executeTakeFirstOrThrow();
       await recordNewFirmFigures(trx, caller, [{ id: row.id, employees: input.employees, revenue_yuan: input.revenueYuan, rd_expense_yuan: input.rdExpenseYuan }], now);
       await recordAudit(trx, { actorId: caller.id, action: "enterprise.create", subject: `enterprise:${row.id}`, data: { uscc: input.uscc } });
       return row.id;
@@ -318,13 +312,7 @@ const FIGURE_COLUMNS: readonly string[] = ["employees", "revenue_yuan", "rd_expe
  * (the reporting year, last year, when it has none yet); the other figures of that year stay.
  */
 async function writeLatestFigures(trx: Db, caller: Caller, id: number, values: Record<string, unknown>, now: Date): Promise<void> {
-  const latest = await trx
-    .selectFrom("enterprise_figures")
-    .select(["id", "year", "version"])
-    .where("enterprise_id", "=", id)
-    .orderBy("year", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  const latest = await trx.selectFrom("enterprise_figures").select(["id", "year", "version"]).where("enterprise_id", "=", id).orderBy("year", "desc").limit(1).executeTakeFirst();
   const source = seesEverything(caller) ? "bureau" : "enterprise";
   const at = now.toISOString();
   if (latest) {
@@ -342,23 +330,37 @@ async function writeLatestFigures(trx: Db, caller: Caller, id: number, values: R
 }
 
 /** A new firm's revenue, R&D and employees become its figures of the year before `now` (Shanghai). */
-export async function recordNewFirmFigures(trx: Db, caller: Caller, rows: { id: number; employees: number | null; revenue_yuan: number | null; rd_expense_yuan: number | null }[], now: Date, year?: number): Promise<void> {
+export async function recordNewFirmFigures(
+  trx: Db,
+  caller: Caller,
+  rows: { id: number; employees: number | null; revenue_yuan: number | null; rd_expense_yuan: number | null }[],
+  now: Date,
+  year?: number,
+): Promise<void> {
   const at = now.toISOString();
   const y = year ?? Number(todayInShanghai(now).slice(0, 4)) - 1;
   const values = rows
     .filter((r) => r.employees !== null || r.revenue_yuan !== null || r.rd_expense_yuan !== null)
-    .map((r) => ({ enterprise_id: r.id, year: y, employees: r.employees, revenue_yuan: r.revenue_yuan, rd_expense_yuan: r.rd_expense_yuan, source: "bureau" as const, updated_by: caller.id, updated_at: at, version: 1 }));
-  for (let i = 0; i < values.length; i += 500) await trx.insertInto("enterprise_figures").values(values.slice(i, i + 500)).execute();
+    .map((r) => ({
+      enterprise_id: r.id,
+      year: y,
+      employees: r.employees,
+      revenue_yuan: r.revenue_yuan,
+      rd_expense_yuan: r.rd_expense_yuan,
+      source: "bureau" as const,
+      updated_by: caller.id,
+      updated_at: at,
+      version: 1,
+    }));
+  for (let i = 0; i < values.length; i += 500)
+    await trx
+      .insertInto("enterprise_figures")
+      .values(values.slice(i, i + 500))
+      .execute();
 }
 
 /** Archives or restores a firm (reviewers and admins); firms are never deleted. */
-export async function setEnterpriseArchived(
-  db: Db,
-  caller: Caller,
-  id: number,
-  archived: boolean,
-  now = new Date(),
-): Promise<"ok" | "unchanged" | "not-found" | "forbidden"> {
+export async function setEnterpriseArchived(db: Db, caller: Caller, id: number, archived: boolean, now = new Date()): Promise<"ok" | "unchanged" | "not-found" | "forbidden"> {
   if (!seesEverything(caller)) return "forbidden";
   const current = await getEnterprise(db, caller, id);
   if (!current) return "not-found";

@@ -12,21 +12,14 @@ import { recordAudit } from "./audit.server";
 
 /** The kinds a tier requires, in the order of the work. */
 export async function requiredEvidence(db: Db, tierCode: string): Promise<AttachmentKind[]> {
-  const rows = await db
-    .selectFrom("tier_evidence_kinds")
-    .select("kind")
-    .where("tier_code", "=", tierCode)
-    .where("required", "=", 1)
-    .execute();
+  const rows = await db.selectFrom("tier_evidence_kinds").select("kind").where("tier_code", "=", tierCode).where("required", "=", 1).execute();
   return inWorkOrder(rows.map((r) => r.kind));
 }
 
 /** Every tier's required kinds, for the bureau's page. */
 export async function listEvidenceRequirements(db: Db): Promise<Record<TierCode, AttachmentKind[]>> {
   const rows = await db.selectFrom("tier_evidence_kinds").select(["tier_code", "kind"]).where("required", "=", 1).execute();
-  return Object.fromEntries(
-    TIER_CODES.map((tier) => [tier, inWorkOrder(rows.filter((r) => r.tier_code === tier).map((r) => r.kind))]),
-  ) as Record<TierCode, AttachmentKind[]>;
+  return Object.fromEntries(TIER_CODES.map((tier) => [tier, inWorkOrder(rows.filter((r) => r.tier_code === tier).map((r) => r.kind))])) as Record<TierCode, AttachmentKind[]>;
 }
 
 /**
@@ -38,7 +31,10 @@ export async function missingEvidenceOf(db: Db, applicationId: number, tierCode:
     requiredEvidence(db, tierCode),
     db.selectFrom("attachments").select("kind").where("application_id", "=", applicationId).where("deleted_at", "is", null).execute(),
   ]);
-  return missingEvidence(required, attached.map((a) => a.kind));
+  return missingEvidence(
+    required,
+    attached.map((a) => a.kind),
+  );
 }
 
 /**
@@ -46,11 +42,7 @@ export async function missingEvidenceOf(db: Db, applicationId: number, tierCode:
  * unchanged. One audit row names each tier whose list changed, before and after; nothing changed,
  * nothing written.
  */
-export async function setEvidenceRequirements(
-  db: Db,
-  actor: Caller,
-  requirements: Partial<Record<TierCode, readonly AttachmentKind[]>>,
-): Promise<{ changed: TierCode[] }> {
+export async function setEvidenceRequirements(db: Db, actor: Caller, requirements: Partial<Record<TierCode, readonly AttachmentKind[]>>): Promise<{ changed: TierCode[] }> {
   if (!seesEverything(actor)) throw new Forbidden("role");
   return transact(db, async (trx) => {
     const before = await listEvidenceRequirements(trx);

@@ -9,7 +9,16 @@ import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
 import { transact } from "../../db/dialect/transact";
 import { FIGURE_FIELD, FIGURE_FIELDS, checkFigures, emptyFigures, isMoneyKind, type FigureKey, type Figures } from "~/domain/figures";
-import { FIGURES_IMPORT_FIELDS, YUAN_PER_UNIT, amountToYuan, countOfCell, countUnitReadable, readMoneyUnit, type FiguresImportKey, type MoneyUnitRead } from "~/domain/import/figures";
+import {
+  FIGURES_IMPORT_FIELDS,
+  YUAN_PER_UNIT,
+  amountToYuan,
+  countOfCell,
+  countUnitReadable,
+  readMoneyUnit,
+  type FiguresImportKey,
+  type MoneyUnitRead,
+} from "~/domain/import/figures";
 import { findHeader, sheetRecords } from "~/domain/import/headers";
 import { formatWan } from "~/domain/money";
 import { seesEverything, type Caller } from "~/domain/scope";
@@ -63,7 +72,15 @@ export async function previewFiguresImport(db: Db, sheet: Sheet, year: number, l
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const counts: FiguresPreview["counts"] = { new: 0, update: 0, unchanged: 0, unknown: 0, error: 0, blank: 0 };
   const empty = (fileErrors: string[], extra: Partial<FiguresPreview> = {}): FiguresPreview => ({
-    year, headerRow: null, columns: [], ignoredColumns: [], fileErrors, rows: [], counts, digest: digestOf(year, []), ...extra,
+    year,
+    headerRow: null,
+    columns: [],
+    ignoredColumns: [],
+    fileErrors,
+    rows: [],
+    counts,
+    digest: digestOf(year, []),
+    ...extra,
   });
   const header = findHeader(sheet.rows, FIGURES_IMPORT_FIELDS);
   if (!header) return empty([t("imp.file.noHeader")]);
@@ -130,14 +147,33 @@ export async function previewFiguresImport(db: Db, sheet: Sheet, year: number, l
   const codes = [...seen.keys()];
   const firms = new Map<string, { id: number; name: string }>();
   for (let i = 0; i < codes.length; i += 500) {
-    for (const f of await db.selectFrom("enterprises").select(["id", "uscc", "name"]).where("uscc", "in", codes.slice(i, i + 500)).execute()) firms.set(f.uscc, f);
+    for (const f of await db
+      .selectFrom("enterprises")
+      .select(["id", "uscc", "name"])
+      .where("uscc", "in", codes.slice(i, i + 500))
+      .execute())
+      firms.set(f.uscc, f);
   }
-  const stored = await figuresRowsOf(db, [...firms.values()].map((f) => f.id), [year, year - 1]);
+  const stored = await figuresRowsOf(
+    db,
+    [...firms.values()].map((f) => f.id),
+    [year, year - 1],
+  );
 
   const rows: FiguresRowPlan[] = [];
   for (const p of parsed) {
     const firm = p.uscc ? firms.get(p.uscc) : undefined;
-    const plan: FiguresRowPlan = { row: p.row, kind: "error", uscc: p.uscc, name: firm?.name ?? p.name, enterpriseId: firm?.id ?? null, errors: p.errors, warnings: [], changes: [], values: null };
+    const plan: FiguresRowPlan = {
+      row: p.row,
+      kind: "error",
+      uscc: p.uscc,
+      name: firm?.name ?? p.name,
+      enterpriseId: firm?.id ?? null,
+      errors: p.errors,
+      warnings: [],
+      changes: [],
+      values: null,
+    };
     if (plan.errors.length === 0 && p.uscc && !firm) {
       plan.kind = "unknown";
       plan.errors.push(cell(p.row, "uscc", t("fig.import.unknownFirm", { uscc: p.uscc })));
@@ -165,8 +201,7 @@ export async function previewFiguresImport(db: Db, sheet: Sheet, year: number, l
 }
 
 export type FiguresCommitResult =
-  | { ok: true; counts: FiguresPreview["counts"]; written: number }
-  | { ok: false; reason: "changed" | "has-errors" | "nothing" | "file-errors" | "forbidden" };
+  { ok: true; counts: FiguresPreview["counts"]; written: number } | { ok: false; reason: "changed" | "has-errors" | "nothing" | "file-errors" | "forbidden" };
 
 /** Writes a previewed figures import in one transaction (rows with errors skipped when asked). */
 export async function commitFiguresImport(
@@ -190,7 +225,13 @@ export async function commitFiguresImport(
       actorId: caller.id,
       action: "import.figures",
       subject: `import:${file.sha256}`,
-      data: { fileName: file.fileName, sha256: file.sha256, year: options.year, counts: { ...rest, blank }, units: Object.fromEntries(preview.columns.filter((c) => c.unit).map((c) => [c.header, YUAN_PER_UNIT[c.unit!]])) },
+      data: {
+        fileName: file.fileName,
+        sha256: file.sha256,
+        year: options.year,
+        counts: { ...rest, blank },
+        units: Object.fromEntries(preview.columns.filter((c) => c.unit).map((c) => [c.header, YUAN_PER_UNIT[c.unit!]])),
+      },
     });
     return { ok: true, counts: preview.counts, written };
   });

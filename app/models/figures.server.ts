@@ -9,16 +9,7 @@ import type { Db } from "../../db/client";
 import type { EnterpriseFiguresTable, FiguresSourceColumn } from "../../db/schema";
 import { transact } from "../../db/dialect/transact";
 import { isUniqueViolation } from "../../db/dialect/sql";
-import {
-  FIGURE_FIELDS,
-  FIGURE_KEYS,
-  checkFigures,
-  eligibilityPayloadFromFigures,
-  figureRatios,
-  type FigureMessage,
-  type FigureRatios,
-  type Figures,
-} from "~/domain/figures";
+import { FIGURE_FIELDS, FIGURE_KEYS, checkFigures, eligibilityPayloadFromFigures, figureRatios, type FigureMessage, type FigureRatios, type Figures } from "~/domain/figures";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { recordAudit } from "~/models/audit.server";
 import { getEnterprise } from "~/models/enterprise.server";
@@ -26,16 +17,7 @@ import { todayInShanghai } from "~/utils/format";
 
 export type FiguresRow = Selectable<EnterpriseFiguresTable>;
 
-const COLUMNS = [
-  "id",
-  "enterprise_id",
-  "year",
-  ...FIGURE_FIELDS.map((f) => f.column),
-  "source",
-  "updated_by",
-  "updated_at",
-  "version",
-] as (keyof FiguresRow)[];
+const COLUMNS = ["id", "enterprise_id", "year", ...FIGURE_FIELDS.map((f) => f.column), "source", "updated_by", "updated_at", "version"] as (keyof FiguresRow)[];
 
 export function figuresOfRow(row: Record<string, unknown>): Figures {
   const out = {} as Figures;
@@ -237,15 +219,13 @@ export async function saveFigures(
  * Writes many firms' figures of one year in the caller's transaction (imports): provided values
  * over what the year holds (a blank cell never erases), as one insert or update per firm.
  */
-export async function writeImportedFigures(
-  trx: Db,
-  caller: Caller,
-  year: number,
-  items: { enterpriseId: number; figures: Partial<Figures> }[],
-  now = new Date(),
-): Promise<number> {
+export async function writeImportedFigures(trx: Db, caller: Caller, year: number, items: { enterpriseId: number; figures: Partial<Figures> }[], now = new Date()): Promise<number> {
   const at = now.toISOString();
-  const existing = await figuresRowsOf(trx, items.map((i) => i.enterpriseId), [year]);
+  const existing = await figuresRowsOf(
+    trx,
+    items.map((i) => i.enterpriseId),
+    [year],
+  );
   let written = 0;
   const inserts: Insertable<EnterpriseFiguresTable>[] = [];
   for (const item of items) {
@@ -270,7 +250,11 @@ export async function writeImportedFigures(
       .execute();
     written++;
   }
-  for (let i = 0; i < inserts.length; i += 200) await trx.insertInto("enterprise_figures").values(inserts.slice(i, i + 200)).execute();
+  for (let i = 0; i < inserts.length; i += 200)
+    await trx
+      .insertInto("enterprise_figures")
+      .values(inserts.slice(i, i + 200))
+      .execute();
   return written;
 }
 
@@ -279,6 +263,10 @@ export async function writeImportedFigures(
  * none yet: the year the form's figure fields are labelled with.
  */
 export async function figuresYearOfForm(db: Db, enterpriseId: number, today = todayInShanghai()): Promise<number> {
-  const row = await db.selectFrom("enterprise_figures").select((eb) => eb.fn.max("year").as("year")).where("enterprise_id", "=", enterpriseId).executeTakeFirst();
+  const row = await db
+    .selectFrom("enterprise_figures")
+    .select((eb) => eb.fn.max("year").as("year"))
+    .where("enterprise_id", "=", enterpriseId)
+    .executeTakeFirst();
   return row?.year ? Number(row.year) : Number(today.slice(0, 4)) - 1;
 }

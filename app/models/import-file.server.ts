@@ -81,7 +81,10 @@ export async function storeImportFile(bytes: Uint8Array, meta: Omit<StoredImport
   const full: StoredImportMeta = { ...meta, sha256, size: bytes.length };
   await fs.writeFile(path.join(dir, `${sha256}.bin`), bytes);
   // The description is per upload (kind and batch values may differ for the same bytes).
-  const metaId = createHash("sha256").update(sha256).update(JSON.stringify([meta.kind, meta.defaults ?? null, ...(meta.year !== undefined ? [meta.year] : [])])).digest("hex");
+  const metaId = createHash("sha256")
+    .update(sha256)
+    .update(JSON.stringify([meta.kind, meta.defaults ?? null, ...(meta.year !== undefined ? [meta.year] : [])]))
+    .digest("hex");
   await fs.writeFile(path.join(dir, `${metaId}.json`), JSON.stringify(full));
   return { ...full, id: metaId };
 }

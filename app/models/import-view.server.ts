@@ -97,11 +97,7 @@ export async function previewStored(
         tone: FIGURES_TONE[r.kind],
         uscc: r.uscc,
         name: r.name,
-        details: [
-          ...r.errors,
-          ...r.changes.map((c) => t("imp.change", { column: c.header, from: c.from || t("imp.blank"), to: c.to || t("imp.blank") })),
-          ...r.warnings,
-        ],
+        details: [...r.errors, ...r.changes.map((c) => t("imp.change", { column: c.header, from: c.from || t("imp.blank"), to: c.to || t("imp.blank") })), ...r.warnings],
       })),
     };
     return { view, sheet, raw: p };
@@ -128,11 +124,7 @@ export async function previewStored(
         tone: ENTERPRISE_TONE[r.kind],
         uscc: r.uscc,
         name: r.name,
-        details: [
-          ...r.errors,
-          ...r.changes.map((c) => t("imp.change", { column: c.header, from: c.from || t("imp.blank"), to: c.to || t("imp.blank") })),
-          ...r.warnings,
-        ],
+        details: [...r.errors, ...r.changes.map((c) => t("imp.change", { column: c.header, from: c.from || t("imp.blank"), to: c.to || t("imp.blank") })), ...r.warnings],
       })),
     };
     return { view, sheet, raw: p };
@@ -161,13 +153,15 @@ export async function previewStored(
       name: r.firm?.name ?? r.name,
       details: [
         ...(r.tier && r.level && r.year
-          ? [t("imp.award.summary", {
-              year: r.year,
-              tier: getTier(r.tier).nameZh,
-              level: LEVEL_NAMES[r.level].zh,
-              doc: r.documentNo ?? "—",
-              date: r.recognizedOn ?? "—",
-            })]
+          ? [
+              t("imp.award.summary", {
+                year: r.year,
+                tier: getTier(r.tier).nameZh,
+                level: LEVEL_NAMES[r.level].zh,
+                doc: r.documentNo ?? "—",
+                date: r.recognizedOn ?? "—",
+              }),
+            ]
           : []),
         ...r.notes,
       ],
@@ -231,11 +225,29 @@ export async function templateXlsx(kind: "enterprises" | "awards", reference: { 
   const workbook = new ExcelJS.Workbook();
   if (kind === "enterprises") {
     const sheet = workbook.addWorksheet("企业名录");
-    sheet.columns = ENTERPRISE_FIELDS.map((f) => ({ header: ("required" in f && f.required ? "*" : "") + f.label, key: f.key, width: f.key === "name" || f.key === "address" ? 32 : f.key === "uscc" ? 22 : 14 }));
+    sheet.columns = ENTERPRISE_FIELDS.map((f) => ({
+      header: ("required" in f && f.required ? "*" : "") + f.label,
+      key: f.key,
+      width: f.key === "name" || f.key === "address" ? 32 : f.key === "uscc" ? 22 : 14,
+    }));
     styleHeader(sheet.getRow(1));
     sheet.getColumn("uscc").numFmt = "@";
     sheet.getColumn("contactPhone").numFmt = "@";
-    sheet.addRow({ uscc: "91330902719524024G", name: "示例：舟山市某某机械有限公司", town: "金塘镇", industry: "机械制造", platform: "金塘塑机螺杆小微园", aboveScale: "是", address: "定海区金塘镇某某路1号", legalRep: "张三", contactName: "李四", contactPhone: "13857201368", employees: 120, revenueWan: 3250.5, rdExpenseWan: 120 });
+    sheet.addRow({
+      uscc: "91330902719524024G",
+      name: "示例：舟山市某某机械有限公司",
+      town: "金塘镇",
+      industry: "机械制造",
+      platform: "金塘塑机螺杆小微园",
+      aboveScale: "是",
+      address: "定海区金塘镇某某路1号",
+      legalRep: "张三",
+      contactName: "李四",
+      contactPhone: "13857201368",
+      employees: 120,
+      revenueWan: 3250.5,
+      rdExpenseWan: 120,
+    });
     sheet.views = [{ state: "frozen", ySplit: 1 }];
     const help = workbook.addWorksheet("填写说明");
     help.getColumn(1).width = 24;
@@ -254,7 +266,16 @@ export async function templateXlsx(kind: "enterprises" | "awards", reference: { 
     sheet.columns = AWARD_FIELDS.map((f) => ({ header: f.label, key: f.key, width: f.key === "name" ? 32 : f.key === "uscc" || f.key === "documentNo" ? 22 : 14 }));
     styleHeader(sheet.getRow(1));
     sheet.getColumn("uscc").numFmt = "@";
-    sheet.addRow({ name: "示例：舟山市某某机械有限公司", uscc: "91330902719524024G", tier: "专精特新中小企业", level: "省级", year: 2024, documentNo: "浙经信企业〔2024〕12号", recognizedOn: new Date(Date.UTC(2024, 5, 30)), validUntil: null });
+    sheet.addRow({
+      name: "示例：舟山市某某机械有限公司",
+      uscc: "91330902719524024G",
+      tier: "专精特新中小企业",
+      level: "省级",
+      year: 2024,
+      documentNo: "浙经信企业〔2024〕12号",
+      recognizedOn: new Date(Date.UTC(2024, 5, 30)),
+      validUntil: null,
+    });
     sheet.getColumn("recognizedOn").numFmt = "yyyy-mm-dd";
     sheet.getColumn("validUntil").numFmt = "yyyy-mm-dd";
     sheet.views = [{ state: "frozen", ySplit: 1 }];

@@ -218,8 +218,7 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang, 
     };
   }
   const headerOf = (key: EnterpriseFieldKey) => header.columns.find((c) => c.key === key)?.header ?? LABEL_OF[key];
-  const cellMessage = (row: number, key: EnterpriseFieldKey, message: string) =>
-    t("imp.cell", { row, column: headerOf(key), message });
+  const cellMessage = (row: number, key: EnterpriseFieldKey, message: string) => t("imp.cell", { row, column: headerOf(key), message });
 
   const reference = await loadReference(db);
   const schema = enterpriseImportRowSchema(lang, {
@@ -307,11 +306,12 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang, 
     const same = group.every((g) => JSON.stringify(g.values) === JSON.stringify(first.values));
     for (const [index, g] of group.entries()) {
       if (same && index === 0) continue;
-      const others = group.filter((o) => o !== g).map((o) => o.row).join("、");
+      const others = group
+        .filter((o) => o !== g)
+        .map((o) => o.row)
+        .join("、");
       g.errors.push(
-        same
-          ? cellMessage(g.row, "uscc", t("imp.err.duplicateSame", { rows: String(first.row) }))
-          : cellMessage(g.row, "uscc", t("imp.err.duplicateDiffer", { rows: others })),
+        same ? cellMessage(g.row, "uscc", t("imp.err.duplicateSame", { rows: String(first.row) })) : cellMessage(g.row, "uscc", t("imp.err.duplicateDiffer", { rows: others })),
       );
     }
   }
@@ -321,18 +321,22 @@ export async function previewEnterpriseImport(db: Db, sheet: Sheet, lang: Lang, 
   const existing = new Map(
     (
       await inBatches(codes, 500, (batch) =>
-        db.selectFrom("enterprises").select([...EXISTING_COLUMNS]).where("uscc", "in", batch).execute(),
+        db
+          .selectFrom("enterprises")
+          .select([...EXISTING_COLUMNS])
+          .where("uscc", "in", batch)
+          .execute(),
       )
     ).map((e) => [e.uscc, e]),
   );
-  const yearFigures = await figuresRowsOf(db, [...existing.values()].map((e) => e.id), [year]);
-  const newNames = validated
-    .filter((v) => v.errors.length === 0 && v.uscc && !existing.has(v.uscc) && v.name)
-    .map((v) => v.name!);
+  const yearFigures = await figuresRowsOf(
+    db,
+    [...existing.values()].map((e) => e.id),
+    [year],
+  );
+  const newNames = validated.filter((v) => v.errors.length === 0 && v.uscc && !existing.has(v.uscc) && v.name).map((v) => v.name!);
   const sameName = new Map<string, { uscc: string; name: string }>();
-  for (const e of await inBatches([...new Set(newNames)], 500, (batch) =>
-    db.selectFrom("enterprises").select(["uscc", "name"]).where("name", "in", batch).execute(),
-  )) {
+  for (const e of await inBatches([...new Set(newNames)], 500, (batch) => db.selectFrom("enterprises").select(["uscc", "name"]).where("name", "in", batch).execute())) {
     sameName.set(e.name, e);
   }
 
@@ -458,9 +462,7 @@ export async function commitEnterpriseImport(
       for (let i = 0; i < fresh.length; i += 500) {
         await trx
           .insertInto("enterprises")
-          .values(
-            fresh.slice(i, i + 500).map((input) => newEnterpriseRow(input, at)),
-          )
+          .values(fresh.slice(i, i + 500).map((input) => newEnterpriseRow(input, at)))
           .execute();
       }
       // Updates through the registry's own command: compare-and-set on the version previewed.
@@ -479,7 +481,16 @@ export async function commitEnterpriseImport(
       if (fresh.length > 0) {
         const ids = new Map<string, number>();
         for (let i = 0; i < fresh.length; i += 500) {
-          for (const r of await trx.selectFrom("enterprises").select(["id", "uscc"]).where("uscc", "in", fresh.slice(i, i + 500).map((f) => f.uscc)).execute()) ids.set(r.uscc, r.id);
+          for (const r of await trx
+            .selectFrom("enterprises")
+            .select(["id", "uscc"])
+            .where(
+              "uscc",
+              "in",
+              fresh.slice(i, i + 500).map((f) => f.uscc),
+            )
+            .execute())
+            ids.set(r.uscc, r.id);
         }
         for (const input of fresh) {
           const own = { employees: input.employees, revenueYuan: input.revenueYuan, rdExpenseYuan: input.rdExpenseYuan };

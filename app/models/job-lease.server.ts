@@ -13,12 +13,7 @@ let calls = 0;
  * `{ ran: false }` and does nothing. `ttlMs` bounds how long a process that died holding the
  * lease blocks the job.
  */
-export async function runWithLease<T>(
-  db: Db,
-  name: string,
-  ttlMs: number,
-  job: () => Promise<T>,
-): Promise<{ ran: true; result: T } | { ran: false }> {
+export async function runWithLease<T>(db: Db, name: string, ttlMs: number, job: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
   const holder = `${PROCESS}-${++calls}`;
   const now = new Date();
   const nowText = now.toISOString();

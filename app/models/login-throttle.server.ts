@@ -10,12 +10,7 @@ export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
  * Whether sign-in attempts for this username or from this address are refused now, counted
  * from the audit log's recent failures (indexed by action, subject/address, time).
  */
-export async function loginThrottled(
-  db: Db,
-  username: string,
-  address: string | null,
-  now = new Date(),
-): Promise<boolean> {
+export async function loginThrottled(db: Db, username: string, address: string | null, now = new Date()): Promise<boolean> {
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS).toISOString();
   const byName = await db
     .selectFrom("audit_log")

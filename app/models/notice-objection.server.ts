@@ -142,11 +142,7 @@ export async function listObjections(db: Db, caller: Caller, applicationId: numb
  */
 export async function getObjectionFile(db: Db, caller: Caller, objectionId: number) {
   if (caller.role !== "reviewer" && caller.role !== "admin") throw new NotFound("notice");
-  const row = await db
-    .selectFrom("notice_objections")
-    .select(["id", "reference", "file_name", "file_mime", "file_key"])
-    .where("id", "=", objectionId)
-    .executeTakeFirst();
+  const row = await db.selectFrom("notice_objections").select(["id", "reference", "file_name", "file_mime", "file_key"]).where("id", "=", objectionId).executeTakeFirst();
   if (!row?.file_key || !row.file_mime) throw new NotFound("notice");
   const filePath = path.join(dataPaths().uploadsDir, row.file_key);
   const stat = await fs.promises.stat(filePath).catch(() => null);
@@ -172,8 +168,7 @@ export async function noticeOfApplication(
 }
 
 export type ResolveInput =
-  | { outcome: "dismissed"; resolution: string }
-  | { outcome: "upheld"; resolution: string; decision: "return" | "reject"; reasonCode: ReasonCode; version: number };
+  { outcome: "dismissed"; resolution: string } | { outcome: "upheld"; resolution: string; decision: "return" | "reject"; reasonCode: ReasonCode; version: number };
 
 export type ResolveResult = { ok: true } | { ok: false; reason: "conflict" };
 

@@ -72,7 +72,10 @@ export async function listPublicNotices(db: Db, today = todayInShanghai()): Prom
     .orderBy("id", "desc")
     .limit(200)
     .execute();
-  const items = await publicItems(db, batches.map((b) => b.id));
+  const items = await publicItems(
+    db,
+    batches.map((b) => b.id),
+  );
   return batches.map((b) => ({
     id: b.id,
     title: b.title,

@@ -70,9 +70,7 @@ export interface ProposeInput {
   applications: { id: number; version: number }[];
 }
 
-export type ProposeResult =
-  | { ok: true; batchId: number; endsOn: string }
-  | { ok: false; reason: "conflict" | "notice-off" | "mixed-days"; applicationId?: number };
+export type ProposeResult = { ok: true; batchId: number; endsOn: string } | { ok: false; reason: "conflict" | "notice-off" | "mixed-days"; applicationId?: number };
 
 /**
  * Creates a batch and moves each application into it (submitted → publicized), all or nothing.
@@ -103,7 +101,17 @@ export async function proposeBatch(db: Db, caller: Caller, input: ProposeInput):
     const batchId = await transact(db, async (trx) => {
       const batch = await trx
         .insertInto("notice_batches")
-        .values({ title: input.title, starts_on: input.startsOn, ends_on: endsOn, working_days: days!, office: input.office, phone: input.phone, created_by: caller.id, created_at: now, closed_at: null })
+        .values({
+          title: input.title,
+          starts_on: input.startsOn,
+          ends_on: endsOn,
+          working_days: days!,
+          office: input.office,
+          phone: input.phone,
+          created_by: caller.id,
+          created_at: now,
+          closed_at: null,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       let position = 0;
@@ -192,7 +200,11 @@ export async function previewProposal(db: Db, caller: Caller, startsOn: string, 
         .selectFrom("applications as a")
         .innerJoin("enterprises as e", "e.id", "a.enterprise_id")
         .select(["a.id", "a.version", "a.status", "a.tier_code", "e.name"])
-        .where("a.id", "in", applications.map((a) => a.id))
+        .where(
+          "a.id",
+          "in",
+          applications.map((a) => a.id),
+        )
         .execute()
     : [];
   const conflicts: ProposalConflict[] = [];

@@ -200,17 +200,14 @@ export interface NotificationView {
 export const INBOX_PAGE_SIZE = 50;
 
 /** The caller's own notifications, newest first, a page at a time (keyset on (created_at, id)). */
-export async function listNotifications(
-  db: Db,
-  caller: Caller,
-  before?: { at: string; id: number },
-): Promise<{ items: NotificationView[]; next: string | null }> {
-  let query = db
-    .selectFrom("notifications")
-    .select(["id", "kind", "params", "link", "created_at", "read_at"])
-    .where("recipient_id", "=", caller.id);
+export async function listNotifications(db: Db, caller: Caller, before?: { at: string; id: number }): Promise<{ items: NotificationView[]; next: string | null }> {
+  let query = db.selectFrom("notifications").select(["id", "kind", "params", "link", "created_at", "read_at"]).where("recipient_id", "=", caller.id);
   if (before) query = query.where(sql<boolean>`(created_at, id) < (${before.at}, ${before.id})`);
-  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(INBOX_PAGE_SIZE + 1).execute();
+  const rows = await query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(INBOX_PAGE_SIZE + 1)
+    .execute();
   const page = rows.slice(0, INBOX_PAGE_SIZE);
   const last = page.at(-1);
   return {

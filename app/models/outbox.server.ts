@@ -111,7 +111,11 @@ export async function deliverDueEmails(
     .executeTakeFirst();
   counts.interrupted = Number(interrupted.numUpdatedRows);
   if (!transport) {
-    const waiting = await db.selectFrom("email_outbox").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "pending").executeTakeFirstOrThrow();
+    const waiting = await db
+      .selectFrom("email_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("status", "=", "pending")
+      .executeTakeFirstOrThrow();
     counts.skipped = Number(waiting.n);
     return counts;
   }
@@ -140,11 +144,7 @@ export async function deliverDueEmails(
       .where("next_attempt_at", "<=", at.toISOString())
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue; // another process took it
-    const row = await db
-      .selectFrom("email_outbox")
-      .select(["event_key", "to_address", "subject", "body", "attempts"])
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow();
+    const row = await db.selectFrom("email_outbox").select(["event_key", "to_address", "subject", "body", "attempts"]).where("id", "=", id).executeTakeFirstOrThrow();
     try {
       await transport.sendMail({ from, to: row.to_address, subject: row.subject, text: row.body, headers: { "X-Registry-Event": row.event_key } });
       await db

@@ -9,16 +9,7 @@ import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/dialect/sql";
 import { transact } from "../../db/dialect/transact";
 import type { DB } from "../../db/schema";
-import {
-  checkPoolChange,
-  initialPoolStatus,
-  routeRequired,
-  type ExitReason,
-  type PoolChangeError,
-  type PoolRoute,
-  type PoolStatus,
-  type TaskStatus,
-} from "~/domain/pool";
+import { checkPoolChange, initialPoolStatus, routeRequired, type ExitReason, type PoolChangeError, type PoolRoute, type PoolStatus, type TaskStatus } from "~/domain/pool";
 import { seesEverything, type Caller } from "~/domain/scope";
 import type { Status } from "~/domain/state-machine";
 import { LEVELS, countsTowardTarget, type TierCode } from "~/domain/tiers";
@@ -60,12 +51,7 @@ export async function listOfficerChoices(db: Db, caller: Caller, townCode?: stri
     .selectFrom("users")
     .select(["id", "display_name", "role", "town_code"])
     .where("disabled_at", "is", null)
-    .where((eb) =>
-      eb.or([
-        eb("role", "in", ["reviewer", "admin"]),
-        town ? eb.and([eb("role", "=", "town_officer"), eb("town_code", "=", town)]) : eb("role", "=", "town_officer"),
-      ]),
-    )
+    .where((eb) => eb.or([eb("role", "in", ["reviewer", "admin"]), town ? eb.and([eb("role", "=", "town_officer"), eb("town_code", "=", town)]) : eb("role", "=", "town_officer")]))
     .orderBy("role")
     .orderBy("display_name")
     .orderBy("id")
@@ -75,12 +61,7 @@ export async function listOfficerChoices(db: Db, caller: Caller, townCode?: stri
 
 /** Whether `officerId` may serve a firm of `townCode`: a bureau user, or an officer of that town. */
 async function officerFits(trx: Trx, officerId: number, townCode: string): Promise<boolean> {
-  const u = await trx
-    .selectFrom("users")
-    .select(["role", "town_code"])
-    .where("id", "=", officerId)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst();
+  const u = await trx.selectFrom("users").select(["role", "town_code"]).where("id", "=", officerId).where("disabled_at", "is", null).executeTakeFirst();
   if (!u) return false;
   return u.role === "reviewer" || u.role === "admin" || (u.role === "town_officer" && u.town_code === townCode);
 }
@@ -112,13 +93,7 @@ export async function addToPool(
     return await transact(db, async (trx) => {
       await lockFirmsForPool(trx, ids);
       const firms = ids.length
-        ? await trx
-            .selectFrom("enterprises as e")
-            .select(["e.id", "e.town_code"])
-            .where("e.id", "in", ids)
-            .where("e.archived_at", "is", null)
-            .where(firmScope(caller))
-            .execute()
+        ? await trx.selectFrom("enterprises as e").select(["e.id", "e.town_code"]).where("e.id", "in", ids).where("e.archived_at", "is", null).where(firmScope(caller)).execute()
         : [];
       const townOf = new Map(firms.map((f) => [f.id, f.town_code]));
       if (input.officerId !== null) {
@@ -362,9 +337,7 @@ export async function getPoolEntry(db: Db, caller: Caller, id: number, today: st
   };
 }
 
-export type PoolCommandResult =
-  | { ok: true }
-  | { ok: false; reason: "conflict" | PoolChangeError | PoolInputError | "task-not-found" };
+export type PoolCommandResult = { ok: true } | { ok: false; reason: "conflict" | PoolChangeError | PoolInputError | "task-not-found" };
 
 /** The entry's firm town and status, in scope; 404 otherwise. */
 export async function entryInScope(db: Db, caller: Caller, id: number) {
@@ -438,7 +411,7 @@ export async function changePoolStatus(
       .set({
         status: input.to,
         exit_reason: exiting ? input.exitReason : null,
-        exit_note: exiting ? (input.exitNote?.trim() || null) : null,
+        exit_note: exiting ? input.exitNote?.trim() || null : null,
         exited_on: exiting ? input.today : null,
         version: sql<number>`version + 1`,
         updated_at: now,

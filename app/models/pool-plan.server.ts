@@ -44,14 +44,7 @@ export async function addPoolTask(db: Db, caller: Caller, entryId: number, input
 }
 
 /** Sets a task's status (done records the Shanghai date); audited. */
-export async function setPoolTaskStatus(
-  db: Db,
-  caller: Caller,
-  entryId: number,
-  taskId: number,
-  status: TaskStatus,
-  today: string,
-): Promise<PoolCommandResult> {
+export async function setPoolTaskStatus(db: Db, caller: Caller, entryId: number, taskId: number, status: TaskStatus, today: string): Promise<PoolCommandResult> {
   await entryInScope(db, caller, entryId);
   const now = new Date().toISOString();
   return transact(db, async (trx) => {
@@ -70,12 +63,7 @@ export async function setPoolTaskStatus(
 }
 
 /** Records a visit (走访记录); audited. */
-export async function addPoolVisit(
-  db: Db,
-  caller: Caller,
-  entryId: number,
-  input: { visitedOn: string; visitor: string; findings: string },
-): Promise<{ ok: true; id: number }> {
+export async function addPoolVisit(db: Db, caller: Caller, entryId: number, input: { visitedOn: string; visitor: string; findings: string }): Promise<{ ok: true; id: number }> {
   await entryInScope(db, caller, entryId);
   const now = new Date().toISOString();
   return transact(db, async (trx) => {

@@ -33,7 +33,12 @@ export function firmScope(caller: Caller) {
 /** The names of the firms of `ids` the caller may see (the others are left out). */
 export async function firmNamesInScope(db: Db, caller: Caller, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom("enterprises as e").select(["e.id", "e.name"]).where("e.id", "in", [...ids]).where(firmScope(caller)).execute();
+  const rows = await db
+    .selectFrom("enterprises as e")
+    .select(["e.id", "e.name"])
+    .where("e.id", "in", [...ids])
+    .where(firmScope(caller))
+    .execute();
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
@@ -98,12 +103,7 @@ function poolQuery(db: Db, caller: Caller, filters: PoolFilters) {
 }
 
 /** The pool entries the caller may see, filtered and sorted (the whole list: it is small). */
-export async function listPool(
-  db: Db,
-  caller: Caller,
-  filters: PoolFilters,
-  today: string,
-): Promise<{ rows: PoolRow[]; truncated: boolean }> {
+export async function listPool(db: Db, caller: Caller, filters: PoolFilters, today: string): Promise<{ rows: PoolRow[]; truncated: boolean }> {
   assertPoolCaller(caller);
   const openTasks = sql<number>`(SELECT count(*) FROM pool_tasks k WHERE k.entry_id = p.id AND k.status <> 'done')`;
   const overdueTasks = sql<number>`(SELECT count(*) FROM pool_tasks k WHERE k.entry_id = p.id AND k.status <> 'done' AND k.due_on < ${today})`;
@@ -170,13 +170,7 @@ export async function listPool(
 }
 
 /** Entries per status for a tier and target year, in the caller's scope (one town when given). */
-export async function countPoolByStatus(
-  db: Db,
-  caller: Caller,
-  year: number,
-  tier: TierCode,
-  town?: string | null,
-): Promise<Record<PoolStatus, number>> {
+export async function countPoolByStatus(db: Db, caller: Caller, year: number, tier: TierCode, town?: string | null): Promise<Record<PoolStatus, number>> {
   assertPoolCaller(caller);
   const rows = await db
     .selectFrom("pool_entries as p")

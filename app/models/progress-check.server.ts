@@ -27,11 +27,7 @@ export interface CounterDifference {
  */
 export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
   const diffs: CounterDifference[] = [];
-  const compare = (
-    table: CounterDifference["table"],
-    counters: { key: string; n: number }[],
-    actual: { key: string; n: number }[],
-  ) => {
+  const compare = (table: CounterDifference["table"], counters: { key: string; n: number }[], actual: { key: string; n: number }[]) => {
     const a = new Map(actual.map((r) => [r.key, Number(r.n)]));
     const c = new Map(counters.filter((r) => Number(r.n) !== 0).map((r) => [r.key, Number(r.n)]));
     for (const key of new Set([...a.keys(), ...c.keys()])) {

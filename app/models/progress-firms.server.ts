@@ -104,9 +104,7 @@ export async function listAwardedFirms(
     // Renewals (复核) are not new recognitions (0015).
     .where("w.renews_award_id", "is", null)
     .$if(town !== null, (qb) => qb.where("e.town_code", "=", town!))
-    .$if(after !== null, (qb) =>
-      qb.where(sql<boolean>`(coalesce(w.recognized_on, ''), w.id) > (${after![0]}, ${after![1]})`),
-    )
+    .$if(after !== null, (qb) => qb.where(sql<boolean>`(coalesce(w.recognized_on, ''), w.id) > (${after![0]}, ${after![1]})`))
     .orderBy(sql`coalesce(w.recognized_on, '')`)
     .orderBy("w.id")
     .limit(size + 1)
@@ -164,11 +162,7 @@ export interface UncoveredFirm {
  * The bureau's work list: non-archived above-scale manufacturers without a live clean-beauty
  * award, in the caller's scope, by name.
  */
-export async function listUncoveredFirms(
-  db: Db,
-  caller: Caller,
-  filters: { town: string | null; cursor: string | null; pageSize?: number },
-): Promise<Page<UncoveredFirm>> {
+export async function listUncoveredFirms(db: Db, caller: Caller, filters: { town: string | null; cursor: string | null; pageSize?: number }): Promise<Page<UncoveredFirm>> {
   const size = filters.pageSize ?? PAGE_SIZE;
   const town = await scopedTown(db, caller, filters.town);
   const after = decodeCursor(filters.cursor);

@@ -58,13 +58,7 @@ export function reportTables(report: ProgressReport): ReportTables {
     t.coverage.percent,
   ]);
   const c = report.cleanBeautyCoverage;
-  townRows.push([
-    "全区合计",
-    ...TIERS.flatMap((tier) => [report.totals[tier.code].achieved, report.totals[tier.code].pipeline]),
-    c.covered,
-    c.total,
-    c.percent,
-  ]);
+  townRows.push(["全区合计", ...TIERS.flatMap((tier) => [report.totals[tier.code].achieved, report.totals[tier.code].pipeline]), c.covered, c.total, c.percent]);
   return {
     title: "定海区企业梯度培育进度报表",
     meta: [
@@ -75,13 +69,7 @@ export function reportTables(report: ProgressReport): ReportTables {
     ],
     byTier,
     byTown: {
-      header: [
-        "镇（街道）",
-        ...TIERS.flatMap((tier) => [`${SHORT[tier.code]}·已完成`, `${SHORT[tier.code]}·在审`]),
-        "洁美·已覆盖",
-        "洁美·规上制造业",
-        "洁美覆盖率(%)",
-      ],
+      header: ["镇（街道）", ...TIERS.flatMap((tier) => [`${SHORT[tier.code]}·已完成`, `${SHORT[tier.code]}·在审`]), "洁美·已覆盖", "洁美·规上制造业", "洁美覆盖率(%)"],
       rows: townRows,
     },
     notes: [

@@ -124,10 +124,7 @@ async function coverageByTown(db: Db, codes?: readonly string[]): Promise<Map<st
 async function districtCoverage(db: Db): Promise<Coverage> {
   const row = await db
     .selectFrom("progress_coverage_counts")
-    .select([
-      (eb) => eb.fn.coalesce(eb.fn.sum<number>("covered"), sql<number>`0`).as("covered"),
-      (eb) => eb.fn.coalesce(eb.fn.sum<number>("total"), sql<number>`0`).as("total"),
-    ])
+    .select([(eb) => eb.fn.coalesce(eb.fn.sum<number>("covered"), sql<number>`0`).as("covered"), (eb) => eb.fn.coalesce(eb.fn.sum<number>("total"), sql<number>`0`).as("total")])
     .executeTakeFirstOrThrow();
   const covered = Number(row.covered);
   const total = Number(row.total);
@@ -201,9 +198,7 @@ async function townPosition(db: Db, caller: Caller, after: { sort: number; code:
     .selectFrom("towns")
     .select([
       (eb) => eb.fn.countAll<number>().as("total"),
-      after === null
-        ? sql<number>`0`.as("before")
-        : sql<number>`coalesce(sum(CASE WHEN (sort, code) <= (${after.sort}, ${after.code}) THEN 1 ELSE 0 END), 0)`.as("before"),
+      after === null ? sql<number>`0`.as("before") : sql<number>`coalesce(sum(CASE WHEN (sort, code) <= (${after.sort}, ${after.code}) THEN 1 ELSE 0 END), 0)`.as("before"),
     ])
     .executeTakeFirstOrThrow();
   return { from: Number(row.before) + 1, total: Number(row.total) };
@@ -351,13 +346,7 @@ async function townCells(db: Db, year: number, codes: readonly string[]): Promis
  * for every caller) and the per-town rows in the caller's scope (an officer gets its own town
  * only) — every town, or one page of them (`towns`).
  */
-export async function loadProgress(
-  db: Db,
-  caller: Caller,
-  year: number,
-  now = new Date(),
-  towns?: TownPageRequest,
-): Promise<ProgressReport> {
+export async function loadProgress(db: Db, caller: Caller, year: number, now = new Date(), towns?: TownPageRequest): Promise<ProgressReport> {
   const ownTown = seesEverything(caller) ? null : caller.townCode;
   // An unknown town to page after (an edited or stale link) starts from the first page; an
   // officer's one town is never paged away.

@@ -10,11 +10,7 @@ export interface TownOption {
 
 /** The 13 towns and sub-districts in their official order. */
 export async function listTowns(db: Db): Promise<TownOption[]> {
-  const rows = await db
-    .selectFrom("towns")
-    .select(["code", "name_zh", "name_en", "kind", "managed_by"])
-    .orderBy("sort")
-    .execute();
+  const rows = await db.selectFrom("towns").select(["code", "name_zh", "name_en", "kind", "managed_by"]).orderBy("sort").execute();
   return rows.map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind, managedBy: r.managed_by }));
 }
 

@@ -79,14 +79,10 @@ export async function remindFiguresDue(db: Db, now: Date): Promise<{ skipped?: s
     .selectFrom("enterprises as e")
     .select("e.id")
     .where("e.archived_at", "is", null)
-    .where((eb) => eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.enterprise_id", "=", "e.id").where("u.role", "=", "enterprise").where("u.disabled_at", "is", null)))
     .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb.selectFrom("enterprise_figures as f").select("f.enterprise_id").whereRef("f.enterprise_id", "=", "e.id").where("f.year", "=", year),
-        ),
-      ),
+      eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.enterprise_id", "=", "e.id").where("u.role", "=", "enterprise").where("u.disabled_at", "is", null)),
     )
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("enterprise_figures as f").select("f.enterprise_id").whereRef("f.enterprise_id", "=", "e.id").where("f.year", "=", year))))
     .orderBy("e.id")
     .execute();
   let notified = 0;

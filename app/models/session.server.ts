@@ -33,11 +33,7 @@ export async function createSession(db: Db, userId: number, now = new Date()): P
 }
 
 /** The signed-in user of a session id, or null when the session is unknown, expired or disabled. */
-export async function findSessionUser(
-  db: Db,
-  sessionId: string,
-  now = new Date(),
-): Promise<SessionUser | null> {
+export async function findSessionUser(db: Db, sessionId: string, now = new Date()): Promise<SessionUser | null> {
   const row = await db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
@@ -63,11 +59,7 @@ export async function findSessionUser(
     return null;
   }
   if (idleSince > TOUCH_EVERY_MS) {
-    await db
-      .updateTable("sessions")
-      .set({ last_seen_at: now.toISOString() })
-      .where("id", "=", sessionId)
-      .execute();
+    await db.updateTable("sessions").set({ last_seen_at: now.toISOString() }).where("id", "=", sessionId).execute();
   }
   return {
     sessionId: row.sessionId,

@@ -58,14 +58,11 @@ export function createSheetReader() {
         w.unref();
         fn();
       };
-      const onMessage = (answer: Answer) =>
-        settle(() => (answer.ok ? resolve(answer.sheet) : reject(new SpreadsheetUnreadable(answer.reason))));
+      const onMessage = (answer: Answer) => settle(() => (answer.ok ? resolve(answer.sheet) : reject(new SpreadsheetUnreadable(answer.reason))));
       const onError = (error: Error & { code?: string }) => {
         if (worker === w) worker = null;
         void w.terminate();
-        settle(() =>
-          reject(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? new SpreadsheetUnreadable("too-big-to-read") : error),
-        );
+        settle(() => reject(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? new SpreadsheetUnreadable("too-big-to-read") : error));
       };
       const onExit = () => {
         if (worker === w) worker = null;

@@ -26,24 +26,15 @@ export async function firmStandings(db: Db, caller: Caller, enterpriseId: number
       .where("revoked_on", "is", null)
       .where((eb) => eb.or([eb("valid_until", "is", null), eb("valid_until", ">=", today)]))
       .execute(),
-    db
-      .selectFrom("applications")
-      .select(["id", "tier_code", "year", "status"])
-      .where("enterprise_id", "=", enterpriseId)
-      .where("status", "in", OPEN)
-      .execute(),
+    db.selectFrom("applications").select(["id", "tier_code", "year", "status"]).where("enterprise_id", "=", enterpriseId).where("status", "in", OPEN).execute(),
   ]);
   return TIERS.map((tier) => {
     const holdings: Holding[] = awards
       .filter((a) => a.tier_code === tier.code)
       .map((a) => ({ level: a.level, year: a.year, recognizedOn: a.recognized_on, validUntil: a.valid_until }));
-    const open: OpenApplication[] = applications
-      .filter((a) => a.tier_code === tier.code)
-      .map((a) => ({ id: a.id, year: a.year, status: a.status as OpenApplication["status"] }));
+    const open: OpenApplication[] = applications.filter((a) => a.tier_code === tier.code).map((a) => ({ id: a.id, year: a.year, status: a.status as OpenApplication["status"] }));
     // A district checklist is the firm's own ticks: the registry knows nothing to pre-check.
-    const eligibility = usesChecklist(tier.code)
-      ? null
-      : evaluateEligibility(tier.code as TierCode, known.payload, today, [], undefined, undefined, undefined, year);
+    const eligibility = usesChecklist(tier.code) ? null : evaluateEligibility(tier.code as TierCode, known.payload, today, [], undefined, undefined, undefined, year);
     return classifyStanding({ tierCode: tier.code, eligibility, holdings, applications: open, aboveScale: known.aboveScale });
   });
 }

@@ -48,20 +48,10 @@ export interface TargetChange {
  * Sets the targets of one year (inserting missing rows). One audit row "target.update" per
  * changed tier, with the old and the new value, in the same transaction.
  */
-export async function saveTargets(
-  db: Db,
-  caller: Caller,
-  year: number,
-  counts: Record<TierCode, number>,
-  now = new Date(),
-): Promise<TargetChange[]> {
+export async function saveTargets(db: Db, caller: Caller, year: number, counts: Record<TierCode, number>, now = new Date()): Promise<TargetChange[]> {
   if (!seesEverything(caller)) throw new Forbidden("role");
   return transact(db, async (trx) => {
-    const existing = await trx
-      .selectFrom("targets")
-      .select(["tier_code", "target_count"])
-      .where("year", "=", year)
-      .execute();
+    const existing = await trx.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute();
     const old = new Map(existing.map((r) => [r.tier_code, r.target_count]));
     const changes: TargetChange[] = [];
     for (const tier of TIER_CODES) {
@@ -150,12 +140,7 @@ export async function saveTownTargets(
   if (!seesEverything(caller)) throw new Forbidden("role");
   return transact(db, async (trx) => {
     const known = new Set((await trx.selectFrom("towns").select("code").execute()).map((t) => t.code));
-    const existing = await trx
-      .selectFrom("town_targets")
-      .select(["town_code", "target_count"])
-      .where("year", "=", year)
-      .where("tier_code", "=", tier)
-      .execute();
+    const existing = await trx.selectFrom("town_targets").select(["town_code", "target_count"]).where("year", "=", year).where("tier_code", "=", tier).execute();
     const old = new Map(existing.map((r) => [r.town_code, r.target_count]));
     const changes: { town: string; old: number | null; new: number }[] = [];
     for (const [town, n] of Object.entries(counts)) {
@@ -166,9 +151,7 @@ export async function saveTownTargets(
       await trx
         .insertInto("town_targets")
         .values({ year, tier_code: tier, town_code: town, target_count: n, updated_by: caller.id, updated_at: now.toISOString() })
-        .onConflict((oc) =>
-          oc.columns(["year", "tier_code", "town_code"]).doUpdateSet({ target_count: n, updated_by: caller.id, updated_at: now.toISOString() }),
-        )
+        .onConflict((oc) => oc.columns(["year", "tier_code", "town_code"]).doUpdateSet({ target_count: n, updated_by: caller.id, updated_at: now.toISOString() }))
         .execute();
       await recordAudit(trx, {
         actorId: caller.id,

@@ -31,11 +31,7 @@ export function hashPassword(password: string): Promise<string> {
  * Checks a username and password. Returns the user's id, or null for every kind of failure
  * (unknown user, wrong password, disabled account) so the caller cannot tell them apart.
  */
-export async function verifyLogin(
-  db: Db,
-  username: string,
-  password: string,
-): Promise<{ id: number } | null> {
+export async function verifyLogin(db: Db, username: string, password: string): Promise<{ id: number } | null> {
   const user = await db
     .selectFrom("users")
     .select(["id", "password_hash", "disabled_at"])
@@ -111,12 +107,7 @@ export async function listUsers(db: Db, filters: { q?: string; role?: string } =
   let query = usersQuery(db);
   if (filters.q) {
     const like = `%${filters.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        likeInsensitive(db, sql`users.username`, like),
-        likeInsensitive(db, sql`users.display_name`, like),
-      ]),
-    );
+    query = query.where((eb) => eb.or([likeInsensitive(db, sql`users.username`, like), likeInsensitive(db, sql`users.display_name`, like)]));
   }
   if (filters.role) query = query.where("users.role", "=", filters.role as UserRow["role"]);
   const rows = await query.orderBy("users.role").orderBy("users.username").limit(1000).execute();
@@ -165,7 +156,10 @@ export async function createUser(db: Db, actorId: number, input: UserInput, pass
 }
 
 export async function usernameTaken(db: Db, username: string, exceptId?: number): Promise<boolean> {
-  let q = db.selectFrom("users").select("id").where(sameUsername(db, sql`username`, username));
+  let q = db
+    .selectFrom("users")
+    .select("id")
+    .where(sameUsername(db, sql`username`, username));
   if (exceptId) q = q.where("id", "!=", exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }
@@ -194,7 +188,11 @@ export async function updateUser(db: Db, actorId: number, id: number, input: Omi
 /** Disabling an account also ends all its sessions at once. */
 export async function setUserDisabled(db: Db, actorId: number, id: number, disabled: boolean): Promise<void> {
   await transact(db, async (trx) => {
-    await trx.updateTable("users").set({ disabled_at: disabled ? new Date().toISOString() : null }).where("id", "=", id).execute();
+    await trx
+      .updateTable("users")
+      .set({ disabled_at: disabled ? new Date().toISOString() : null })
+      .where("id", "=", id)
+      .execute();
     if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
     await recordAudit(trx, { actorId, action: "user.update", subject: `user:${id}`, data: { disabled } });
   });
@@ -205,12 +203,7 @@ export async function setUserDisabled(db: Db, actorId: number, id: number, disab
  * sessions; a user's own change clears that flag and keeps only the current session. Audited as
  * a reset or a change by `actorId`, in the same transaction.
  */
-export async function setPassword(
-  db: Db,
-  id: number,
-  password: string,
-  options: { actorId: number; forceChange: boolean; keepSessionId?: string },
-): Promise<void> {
+export async function setPassword(db: Db, id: number, password: string, options: { actorId: number; forceChange: boolean; keepSessionId?: string }): Promise<void> {
   const passwordHash = await hashPassword(password);
   await transact(db, async (trx) => {
     await trx

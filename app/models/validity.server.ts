@@ -9,15 +9,7 @@ import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { getTier, isTierCode, type Level, type TierCode, TIER_CODES } from "~/domain/tiers";
-import {
-  addDays,
-  daysLeft,
-  inRenewalWindow,
-  REMINDER_THRESHOLDS,
-  reminderThreshold,
-  renewalWindow,
-  type TierValidity,
-} from "~/domain/validity";
+import { addDays, daysLeft, inRenewalWindow, REMINDER_THRESHOLDS, reminderThreshold, renewalWindow, type TierValidity } from "~/domain/validity";
 import { createApplication } from "~/models/application.server";
 import { recordAudit } from "~/models/audit.server";
 import { createNotification, firmUsers } from "~/models/notification.server";
@@ -129,14 +121,12 @@ export async function listExpiringAwards(
     .where("w.valid_until", "is not", null)
     .where("e.archived_at", "is", null);
   if (year === null) {
-    q = q
-      .where("w.ended_on", "is", null)
-      .where("w.valid_until", ">=", addDays(today, -maxAfter))
-      .where("w.valid_until", "<=", addDays(today, options.within));
+    q = q.where("w.ended_on", "is", null).where("w.valid_until", ">=", addDays(today, -maxAfter)).where("w.valid_until", "<=", addDays(today, options.within));
   } else {
     q = q.where("w.valid_until", ">=", `${year}-01-01`).where("w.valid_until", "<=", `${year}-12-31`);
     if (options.state === "renewed") q = q.where("w.ended_on", "is not", null);
-    if (options.state === "lapsed") q = q.where("w.ended_on", "is", null).where("w.valid_until", "<", addDays(today, -Math.min(...[...validity.values()].map((v) => v.renewAfterDays))));
+    if (options.state === "lapsed")
+      q = q.where("w.ended_on", "is", null).where("w.valid_until", "<", addDays(today, -Math.min(...[...validity.values()].map((v) => v.renewAfterDays))));
   }
   if (!seesEverything(caller)) {
     q =
@@ -148,7 +138,11 @@ export async function listExpiringAwards(
   }
   if (options.tier) q = q.where("w.tier_code", "=", options.tier);
   if (options.enterpriseId) q = q.where("e.id", "=", options.enterpriseId);
-  const rows = await q.orderBy("w.valid_until").orderBy("w.id").limit(EXPIRING_LIMIT + 1).execute();
+  const rows = await q
+    .orderBy("w.valid_until")
+    .orderBy("w.id")
+    .limit(EXPIRING_LIMIT + 1)
+    .execute();
   const truncated = rows.length > EXPIRING_LIMIT;
   const awards: ExpiringAward[] = [];
   for (const r of rows.slice(0, EXPIRING_LIMIT)) {
@@ -188,22 +182,18 @@ export async function listExpiringAwards(
   }
   const sort = options.sort ?? "validUntil";
   if (sort === "name") awards.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.awardId - b.awardId));
-  if (sort === "tier") awards.sort((a, b) => getTier(a.tier).sort - getTier(b.tier).sort || (a.validUntil < b.validUntil ? -1 : a.validUntil > b.validUntil ? 1 : a.awardId - b.awardId));
+  if (sort === "tier")
+    awards.sort((a, b) => getTier(a.tier).sort - getTier(b.tier).sort || (a.validUntil < b.validUntil ? -1 : a.validUntil > b.validUntil ? 1 : a.awardId - b.awardId));
   return { asOf: today, within: options.within, awards, truncated };
 }
 
-export type StartRenewalResult =
-  | { ok: true; applicationId: number; created: boolean }
-  | Failure<"not-renewable" | "outside-window" | "duplicate", { existingId?: number }>;
+export type StartRenewalResult = { ok: true; applicationId: number; created: boolean } | Failure<"not-renewable" | "outside-window" | "duplicate", { existingId?: number }>;
 
 /** One award joined to its firm (`w`, `e`), only when the caller may see the firm. */
 function awardInScope(db: Db, caller: Caller, awardId: number) {
   let q = db.selectFrom("awards as w").innerJoin("enterprises as e", "e.id", "w.enterprise_id").where("w.id", "=", awardId);
   if (!seesEverything(caller)) {
-    q =
-      caller.role === "enterprise"
-        ? q.where("e.id", "=", caller.enterpriseId ?? -1)
-        : q.where("e.town_code", "=", caller.townCode ?? "");
+    q = caller.role === "enterprise" ? q.where("e.id", "=", caller.enterpriseId ?? -1) : q.where("e.town_code", "=", caller.townCode ?? "");
   }
   return q;
 }

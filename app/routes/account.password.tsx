@@ -28,10 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const hideFields = ["currentPassword", "newPassword", "confirmPassword"];
   if (submission.status !== "success") return data({ result: submission.reply({ hideFields }) }, { status: 400 });
   if (!(await verifyPassword(db(), user.id, submission.value.currentPassword))) {
-    return data(
-      { result: submission.reply({ fieldErrors: { currentPassword: [translate(lang, "account.currentWrong")] }, hideFields }) },
-      { status: 400 },
-    );
+    return data({ result: submission.reply({ fieldErrors: { currentPassword: [translate(lang, "account.currentWrong")] }, hideFields }) }, { status: 400 });
   }
   // Other sessions of this user end; the one in use stays signed in.
   await setPassword(db(), user.id, submission.value.newPassword, { actorId: user.id, forceChange: false, keepSessionId: user.sessionId });
@@ -48,14 +45,24 @@ export default function ChangePasswordPage() {
     <section className="login" aria-labelledby="password-title">
       <div className="card login__card">
         <h1 id="password-title">{t("account.passwordTitle")}</h1>
-        {mustChange ? <div className="alert alert--warn" role="status">{t("account.mustChange")}</div> : null}
-        {searchParams.get("done") ? <div className="alert alert--ok" role="status">{t("account.changed")}</div> : null}
+        {mustChange ? (
+          <div className="alert alert--warn" role="status">
+            {t("account.mustChange")}
+          </div>
+        ) : null}
+        {searchParams.get("done") ? (
+          <div className="alert alert--ok" role="status">
+            {t("account.changed")}
+          </div>
+        ) : null}
         <Form method="post" {...getFormProps(form)} noValidate>
           <FormAlert id={form.errorId} errors={form.errors} />
           <TextField label={t("account.currentPassword")} field={fields.currentPassword} type="password" required autoComplete="current-password" />
           <TextField label={t("account.newPassword")} hint={t("account.passwordHint")} field={fields.newPassword} type="password" required autoComplete="new-password" />
           <TextField label={t("account.confirmPassword")} field={fields.confirmPassword} type="password" required autoComplete="new-password" />
-          <button type="submit" className="button button--primary button--block">{t("account.change")}</button>
+          <button type="submit" className="button button--primary button--block">
+            {t("account.change")}
+          </button>
         </Form>
       </div>
     </section>

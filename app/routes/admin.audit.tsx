@@ -74,45 +74,51 @@ export default function AuditPage() {
       <div className="page-head">
         <div>
           <h1>{t("audit.title")}</h1>
-          <p className="muted">
-            {t("audit.intro")}
-          </p>
+          <p className="muted">{t("audit.intro")}</p>
         </div>
       </div>
       <Form method="get" className="filters card" role="search">
         <div className="field">
-          <label htmlFor="audit-action" className="field__label">{t("audit.action")}</label>
+          <label htmlFor="audit-action" className="field__label">
+            {t("audit.action")}
+          </label>
           <select id="audit-action" name="action" className="input" defaultValue={searchParams.get("action") ?? ""}>
             <option value="">{t("common.all")}</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{actionLabel(a)}</option>
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="audit-actor" className="field__label">{t("audit.username")}</label>
+          <label htmlFor="audit-actor" className="field__label">
+            {t("audit.username")}
+          </label>
           <input id="audit-actor" name="actor" className="input" defaultValue={searchParams.get("actor") ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="audit-from" className="field__label">{t("audit.from")}</label>
+          <label htmlFor="audit-from" className="field__label">
+            {t("audit.from")}
+          </label>
           <input id="audit-from" name="from" type="date" className="input" defaultValue={searchParams.get("from") ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="audit-to" className="field__label">{t("audit.to")}</label>
+          <label htmlFor="audit-to" className="field__label">
+            {t("audit.to")}
+          </label>
           <input id="audit-to" name="to" type="date" className="input" defaultValue={searchParams.get("to") ?? ""} />
         </div>
         <div className="filters__actions">
-          <button type="submit" className="button button--primary">{t("common.search")}</button>
-          <Link to="/admin/audit" className="button">{t("common.reset")}</Link>
+          <button type="submit" className="button button--primary">
+            {t("common.search")}
+          </button>
+          <Link to="/admin/audit" className="button">
+            {t("common.reset")}
+          </Link>
         </div>
       </Form>
-      <DataTable
-        columns={columns}
-        data={entries}
-        getRowId={(r) => String(r.id)}
-        caption={t("audit.caption")}
-        empty={t("audit.empty")}
-      />
+      <DataTable columns={columns} data={entries} getRowId={(r) => String(r.id)} caption={t("audit.caption")} empty={t("audit.empty")} />
       <nav className="pager" aria-label={t("audit.pages")}>
         {searchParams.get("before") ? <Link to={`?${firstParams}`}>{t("common.first")}</Link> : <span />}
         {next ? <Link to={`?${nextParams}`}>{t("common.next")}</Link> : null}

@@ -50,10 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (value.intent === "add") {
     const outcome = await addCalendarException(db(), user, value);
     if (!outcome.ok) {
-      return data(
-        { formId, result: submission.reply({ fieldErrors: { date: [translate(lang, "calendar.error.dateTaken", { date: value.date })] } }) },
-        { status: 400 },
-      );
+      return data({ formId, result: submission.reply({ fieldErrors: { date: [translate(lang, "calendar.error.dateTaken", { date: value.date })] } }) }, { status: 400 });
     }
     return redirect(`/admin/calendar?year=${year}&done=add&date=${value.date}`, 303);
   }
@@ -74,9 +71,7 @@ export default function CalendarPage() {
     col.display({ id: "weekday", header: t("calendar.col.weekday"), cell: (info) => t(`weekday.${weekday(info.row.original.date)}` as MessageKey) }),
     col.accessor("kind", {
       header: t("calendar.col.kind"),
-      cell: (info) => (
-        <span className={`badge ${info.getValue() === "holiday" ? "badge--muted" : "badge--info"}`}>{t(`calendar.kind.${info.getValue()}`)}</span>
-      ),
+      cell: (info) => <span className={`badge ${info.getValue() === "holiday" ? "badge--muted" : "badge--info"}`}>{t(`calendar.kind.${info.getValue()}`)}</span>,
     }),
     col.display({ id: "name", header: t("calendar.col.name"), cell: (info) => name(info.row.original) }),
     col.display({
@@ -119,8 +114,7 @@ function RemoveButton({ entry, label }: { entry: CalendarEntry; label: string })
   return (
     <Form method="post" className="inline-form">
       <input type="hidden" name="date" value={entry.date} />
-      <button type="submit" name="intent" value="remove" aria-label={label} className="button button--small button--danger"
-        disabled={navigation.state === "submitting"}>
+      <button type="submit" name="intent" value="remove" aria-label={label} className="button button--small button--danger" disabled={navigation.state === "submitting"}>
         {t("calendar.remove")}
       </button>
     </Form>
@@ -129,17 +123,33 @@ function RemoveButton({ entry, label }: { entry: CalendarEntry; label: string })
 
 function AddDayForm({ year, lastResult }: { year: number; lastResult: SubmissionResult<string[]> | undefined }) {
   const t = useT();
-  const [form, fields] = useForm<{ date: string; kind: string; nameZh: string; nameEn: string }>({ id: "add-day", lastResult, shouldRevalidate: "onBlur", defaultValue: { kind: "workday" } });
+  const [form, fields] = useForm<{ date: string; kind: string; nameZh: string; nameEn: string }>({
+    id: "add-day",
+    lastResult,
+    shouldRevalidate: "onBlur",
+    defaultValue: { kind: "workday" },
+  });
   return (
     <section className="card checklist-form" aria-labelledby="add-day-title">
       <h2 id="add-day-title">{t("calendar.add")}</h2>
       <Form method="post" action={`/admin/calendar?year=${year}`} {...getFormProps(form)} noValidate>
         <FormAlert id={form.errorId} errors={form.errors} />
         <div className="form-grid">
-          <TextField label={t("calendar.field.date")} hint={t("calendar.field.dateHint")} field={fields.date} required maxLength={10}
-            placeholder={`${year}-10-10`} autoComplete="off" />
-          <SelectField label={t("calendar.field.kind")} field={fields.kind} required
-            options={(["holiday", "workday"] as const).map((k) => ({ value: k, label: t(`calendar.kind.${k}`) }))} />
+          <TextField
+            label={t("calendar.field.date")}
+            hint={t("calendar.field.dateHint")}
+            field={fields.date}
+            required
+            maxLength={10}
+            placeholder={`${year}-10-10`}
+            autoComplete="off"
+          />
+          <SelectField
+            label={t("calendar.field.kind")}
+            field={fields.kind}
+            required
+            options={(["holiday", "workday"] as const).map((k) => ({ value: k, label: t(`calendar.kind.${k}`) }))}
+          />
           <TextField label={t("calendar.field.nameZh")} field={fields.nameZh} required maxLength={40} />
           <TextField label={t("calendar.field.nameEn")} field={fields.nameEn} required maxLength={80} lang="en" />
         </div>

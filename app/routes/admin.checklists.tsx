@@ -93,10 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!outcome.ok) {
     if (outcome.reason === "code-taken") {
       const code = value.intent === "add" ? value.code : "";
-      return data(
-        { formId, result: submission.reply({ fieldErrors: { code: [translate(lang, "checklist.error.codeTaken", { code })] } }) },
-        { status: 400 },
-      );
+      return data({ formId, result: submission.reply({ fieldErrors: { code: [translate(lang, "checklist.error.codeTaken", { code })] } }) }, { status: 400 });
     }
     return data({ formId, result: submission.reply({ formErrors: [translate(lang, "checklist.error.missing")] }) }, { status: 409 });
   }
@@ -124,11 +121,7 @@ export default function ChecklistsPage() {
     col.accessor("required", {
       header: t("checklist.col.required"),
       cell: (info) =>
-        info.getValue() ? (
-          <span className="badge badge--info">{t("checklist.required")}</span>
-        ) : (
-          <span className="badge badge--muted">{t("checklist.optional")}</span>
-        ),
+        info.getValue() ? <span className="badge badge--info">{t("checklist.required")}</span> : <span className="badge badge--muted">{t("checklist.optional")}</span>,
     }),
     col.display({
       id: "actions",
@@ -137,16 +130,28 @@ export default function ChecklistsPage() {
         const item = info.row.original;
         return (
           <div className="checklist-actions">
-            <ItemButton tier={tier} item={item} intent="move" direction="up" disabled={item.position === 1}
-              label={t("checklist.moveUp")} aria={t("checklist.moveUpLabel", { label: label(item) })} />
-            <ItemButton tier={tier} item={item} intent="move" direction="down" disabled={item.last}
-              label={t("checklist.moveDown")} aria={t("checklist.moveDownLabel", { label: label(item) })} />
-            <Link className="button button--small" to={`?tier=${tier}&edit=${item.id}#edit-item`}
-              aria-label={t("checklist.editLabel", { label: label(item) })}>
+            <ItemButton
+              tier={tier}
+              item={item}
+              intent="move"
+              direction="up"
+              disabled={item.position === 1}
+              label={t("checklist.moveUp")}
+              aria={t("checklist.moveUpLabel", { label: label(item) })}
+            />
+            <ItemButton
+              tier={tier}
+              item={item}
+              intent="move"
+              direction="down"
+              disabled={item.last}
+              label={t("checklist.moveDown")}
+              aria={t("checklist.moveDownLabel", { label: label(item) })}
+            />
+            <Link className="button button--small" to={`?tier=${tier}&edit=${item.id}#edit-item`} aria-label={t("checklist.editLabel", { label: label(item) })}>
               {t("checklist.edit")}
             </Link>
-            <ItemButton tier={tier} item={item} intent="archive" danger
-              label={t("checklist.archive")} aria={t("checklist.archiveLabel", { label: label(item) })} />
+            <ItemButton tier={tier} item={item} intent="archive" danger label={t("checklist.archive")} aria={t("checklist.archiveLabel", { label: label(item) })} />
           </div>
         );
       },
@@ -164,8 +169,7 @@ export default function ChecklistsPage() {
       id: "actions",
       header: t("common.actions"),
       cell: (info) => (
-        <ItemButton tier={tier} item={info.row.original} intent="restore"
-          label={t("checklist.restore")} aria={t("checklist.restoreLabel", { label: label(info.row.original) })} />
+        <ItemButton tier={tier} item={info.row.original} intent="restore" label={t("checklist.restore")} aria={t("checklist.restoreLabel", { label: label(info.row.original) })} />
       ),
     }),
   ];
@@ -214,20 +218,12 @@ export default function ChecklistsPage() {
         <AddItemForm tier={tier} lastResult={actionData?.formId === "add-item" ? actionData.result : undefined} />
       )}
 
-      <EvidenceForm
-        tier={tier}
-        evidence={evidence}
-        errors={actionData?.formId === "evidence" ? (actionData.result.error?.[""] ?? undefined) : undefined}
-      />
+      <EvidenceForm tier={tier} evidence={evidence} errors={actionData?.formId === "evidence" ? (actionData.result.error?.[""] ?? undefined) : undefined} />
 
       {archived.length ? (
         <section aria-labelledby="archived-title">
           <h2 id="archived-title">{t("checklist.archived")}</h2>
-          <DataTable
-            columns={archivedColumns}
-            data={archived.map((i) => ({ ...i, position: 0, last: false }))}
-            getRowId={(r) => String(r.id)}
-          />
+          <DataTable columns={archivedColumns} data={archived.map((i) => ({ ...i, position: 0, last: false }))} getRowId={(r) => String(r.id)} />
         </section>
       ) : null}
     </>
@@ -258,9 +254,14 @@ function ItemButton({
     <Form method="post" action={`/admin/checklists?tier=${tier}`} className="inline-form">
       <input type="hidden" name="itemId" value={item.id} />
       {direction ? <input type="hidden" name="direction" value={direction} /> : null}
-      <button type="submit" name="intent" value={intent} aria-label={aria}
+      <button
+        type="submit"
+        name="intent"
+        value={intent}
+        aria-label={aria}
         className={`button button--small${danger ? " button--danger" : ""}`}
-        disabled={disabled || navigation.state === "submitting"}>
+        disabled={disabled || navigation.state === "submitting"}
+      >
         {label}
       </button>
     </Form>
@@ -303,11 +304,7 @@ function EvidenceForm({ tier, evidence, errors }: { tier: string; evidence: Reco
       <p className="muted small">{t("checklist.evidence.intro")}</p>
       {errors?.length ? <FormAlert errors={errors} /> : null}
       <Form method="post" action={`/admin/checklists?tier=${tier}`}>
-        <DataTable
-          columns={columns}
-          data={TIERS.map((x) => ({ code: x.code, nameZh: x.nameZh, nameEn: x.nameEn, kinds: evidence[x.code] ?? [] }))}
-          getRowId={(r) => r.code}
-        />
+        <DataTable columns={columns} data={TIERS.map((x) => ({ code: x.code, nameZh: x.nameZh, nameEn: x.nameEn, kinds: evidence[x.code] ?? [] }))} getRowId={(r) => r.code} />
         <div className="form-actions">
           <button type="submit" name="intent" value="evidence" className="button button--primary" disabled={navigation.state === "submitting"}>
             {t("checklist.evidence.save")}
@@ -327,8 +324,7 @@ function AddItemForm({ tier, lastResult }: { tier: string; lastResult: LastResul
       <Form method="post" action={`/admin/checklists?tier=${tier}`} {...getFormProps(form)} noValidate>
         <FormAlert id={form.errorId} errors={form.errors} />
         <div className="form-grid">
-          <TextField label={t("checklist.field.code")} hint={t("checklist.field.codeHint")} field={fields.code} required maxLength={40}
-            autoComplete="off" spellCheck={false} />
+          <TextField label={t("checklist.field.code")} hint={t("checklist.field.codeHint")} field={fields.code} required maxLength={40} autoComplete="off" spellCheck={false} />
           <TextField label={t("checklist.field.labelZh")} field={fields.labelZh} required maxLength={100} />
           <TextField label={t("checklist.field.labelEn")} field={fields.labelEn} required maxLength={200} lang="en" />
         </div>

@@ -57,7 +57,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         enterpriseId = firm.id;
       }
       if (value.role === "town_officer") {
-        if (!(await townExists(db(), value.townCode ?? ""))) return data({ result: submission.reply({ fieldErrors: { townCode: [translate(lang, "users.townRequired")] } }) }, { status: 400 });
+        if (!(await townExists(db(), value.townCode ?? "")))
+          return data({ result: submission.reply({ fieldErrors: { townCode: [translate(lang, "users.townRequired")] } }) }, { status: 400 });
       }
       if (id === admin.id && value.role !== "admin") {
         return data({ result: submission.reply({ fieldErrors: { role: [translate(lang, "users.cannotDisableSelf")] } }) }, { status: 400 });
@@ -95,12 +96,18 @@ export default function EditUserPage() {
   const formsKey = useSuccessKey(actionData);
   return (
     <>
-      <p><Link to="/admin/users">← {t("users.title")}</Link></p>
+      <p>
+        <Link to="/admin/users">← {t("users.title")}</Link>
+      </p>
       <div className="page-head">
         <h1>{t("users.editTitle", { name: user.username })}</h1>
         {user.disabledAt ? <span className="badge badge--bad">{t("users.disabled")}</span> : null}
       </div>
-      {done ? <div className="alert alert--ok" role="status">{t(done)}</div> : null}
+      {done ? (
+        <div className="alert alert--ok" role="status">
+          {t(done)}
+        </div>
+      ) : null}
       <UserForms key={formsKey} lastResult={actionData?.result} />
     </>
   );
@@ -131,7 +138,9 @@ function UserForms({ lastResult }: { lastResult: SubmissionResult<string[]> | un
             <SelectField label={t("users.town")} hint={t("users.townHint")} field={fields.townCode} options={townOptions} placeholder="—" />
           </div>
           <div className="form-actions">
-            <button type="submit" className="button button--primary">{t("common.save")}</button>
+            <button type="submit" className="button button--primary">
+              {t("common.save")}
+            </button>
           </div>
         </Form>
       </section>
@@ -140,7 +149,9 @@ function UserForms({ lastResult }: { lastResult: SubmissionResult<string[]> | un
         <Form method="post" {...getFormProps(resetForm)} noValidate>
           <input type="hidden" name="intent" value="reset-password" />
           <TextField label={t("users.newPassword")} hint={t("account.passwordHint")} field={resetFields.password} type="password" required autoComplete="new-password" />
-          <button type="submit" className="button">{t("users.resetPassword")}</button>
+          <button type="submit" className="button">
+            {t("users.resetPassword")}
+          </button>
         </Form>
       </section>
       <section className="card">

@@ -26,10 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const q = url.searchParams.get("q")?.trim().slice(0, 50) || undefined;
   const role = url.searchParams.get("role") || undefined;
-  const [users, towns] = await Promise.all([
-    listUsers(db(), { q, role: role && (ROLES as readonly string[]).includes(role) ? role : undefined }),
-    listTowns(db()),
-  ]);
+  const [users, towns] = await Promise.all([listUsers(db(), { q, role: role && (ROLES as readonly string[]).includes(role) ? role : undefined }), listTowns(db())]);
   return { users, towns, created: url.searchParams.get("created") };
 }
 
@@ -55,12 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (Object.keys(fieldErrors).length) {
     return data({ result: submission.reply({ fieldErrors, hideFields: ["password"] }) }, { status: 400 });
   }
-  await createUser(
-    db(),
-    admin.id,
-    { username: value.username, displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null },
-    value.password,
-  );
+  await createUser(db(), admin.id, { username: value.username, displayName: value.displayName, role: value.role, enterpriseId, townCode: value.townCode ?? null }, value.password);
   return redirect(`/admin/users?created=${encodeURIComponent(value.username)}`);
 }
 
@@ -77,7 +69,7 @@ export default function UsersPage() {
   };
   const rows = users.map((u) => ({
     ...u,
-    scope: u.role === "enterprise" ? u.enterpriseName ?? "" : u.role === "town_officer" ? townName(u.townCode) : t.lang === "en" ? "Whole district" : "全区",
+    scope: u.role === "enterprise" ? (u.enterpriseName ?? "") : u.role === "town_officer" ? townName(u.townCode) : t.lang === "en" ? "Whole district" : "全区",
   }));
   const columns = [
     col.accessor("username", {
@@ -119,20 +111,28 @@ export default function UsersPage() {
       ) : null}
       <Form method="get" className="filters card" role="search">
         <div className="field">
-          <label htmlFor="users-q" className="field__label">{t("common.search")}</label>
+          <label htmlFor="users-q" className="field__label">
+            {t("common.search")}
+          </label>
           <input id="users-q" name="q" className="input" defaultValue={searchParams.get("q") ?? ""} />
         </div>
         <div className="field">
-          <label htmlFor="users-role" className="field__label">{t("users.role")}</label>
+          <label htmlFor="users-role" className="field__label">
+            {t("users.role")}
+          </label>
           <select id="users-role" name="role" className="input" defaultValue={searchParams.get("role") ?? ""}>
             <option value="">{t("common.all")}</option>
             {roleOptions.map((o) => (
-              <option key={o.value} value={o.value}>{o.label}</option>
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
             ))}
           </select>
         </div>
         <div className="filters__actions">
-          <button type="submit" className="button button--primary">{t("common.search")}</button>
+          <button type="submit" className="button button--primary">
+            {t("common.search")}
+          </button>
         </div>
       </Form>
       <p className="muted">{t("users.count", { n: rows.length })}</p>
@@ -151,7 +151,9 @@ export default function UsersPage() {
             <TextField label={t("users.initialPassword")} hint={t("users.initialPasswordHint")} field={fields.password} type="password" required autoComplete="new-password" />
           </div>
           <div className="form-actions">
-            <button type="submit" className="button button--primary">{t("users.create")}</button>
+            <button type="submit" className="button button--primary">
+              {t("users.create")}
+            </button>
           </div>
         </Form>
       </section>

@@ -58,18 +58,40 @@ export default function ValiditySettingsPage() {
         return (
           <>
             <td>
-              <input form={formId} name="months" inputMode="numeric" size={5} aria-label={t("val.settings.months")} placeholder={t("val.settings.noLapse")}
-                defaultValue={value("months", r.validityMonths === null ? "" : String(r.validityMonths))} aria-invalid={mine?.fieldErrors.months ? true : undefined} />
+              <input
+                form={formId}
+                name="months"
+                inputMode="numeric"
+                size={5}
+                aria-label={t("val.settings.months")}
+                placeholder={t("val.settings.noLapse")}
+                defaultValue={value("months", r.validityMonths === null ? "" : String(r.validityMonths))}
+                aria-invalid={mine?.fieldErrors.months ? true : undefined}
+              />
               {error("months")}
             </td>
             <td>
-              <input form={formId} name="before" inputMode="numeric" size={5} aria-label={t("val.settings.before")}
-                defaultValue={value("before", String(r.renewBeforeDays))} aria-invalid={mine?.fieldErrors.before ? true : undefined} />
+              <input
+                form={formId}
+                name="before"
+                inputMode="numeric"
+                size={5}
+                aria-label={t("val.settings.before")}
+                defaultValue={value("before", String(r.renewBeforeDays))}
+                aria-invalid={mine?.fieldErrors.before ? true : undefined}
+              />
               {error("before")}
             </td>
             <td>
-              <input form={formId} name="after" inputMode="numeric" size={5} aria-label={t("val.settings.after")}
-                defaultValue={value("after", String(r.renewAfterDays))} aria-invalid={mine?.fieldErrors.after ? true : undefined} />
+              <input
+                form={formId}
+                name="after"
+                inputMode="numeric"
+                size={5}
+                aria-label={t("val.settings.after")}
+                defaultValue={value("after", String(r.renewAfterDays))}
+                aria-invalid={mine?.fieldErrors.after ? true : undefined}
+              />
               {error("after")}
             </td>
           </>

@@ -13,13 +13,7 @@ import { evaluateEligibility } from "~/domain/eligibility";
 import { REASON_NAMES, availableActions, isReasonCode, type Action } from "~/domain/state-machine";
 import { LEVEL_NAMES, TIERS, getTier } from "~/domain/tiers";
 import { getApplicationDetail, getApplicationSummary, nextInQueue, roleMayEver } from "~/models/application-read.server";
-import {
-  decideWithReason,
-  recordTownOpinion,
-  revokeApplication,
-  withdrawApplication,
-  type CommandResult,
-} from "~/models/application.server";
+import { decideWithReason, recordTownOpinion, revokeApplication, withdrawApplication, type CommandResult } from "~/models/application.server";
 import { approveApplication } from "~/models/application-approval.server";
 import { listAttachments } from "~/models/attachment.server";
 import { listChecklist } from "~/models/checklist.server";
@@ -109,10 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw new Response("Bad Request", { status: 400 });
   }
   if (!result.ok) {
-    return data(
-      { intent, result: submission.reply({ formErrors: [commandFailureMessage(lang, result, app)] }) },
-      { status: 409 },
-    );
+    return data({ intent, result: submission.reply({ formErrors: [commandFailureMessage(lang, result, app)] }) }, { status: 409 });
   }
   return redirect(`/applications/${app.id}?done=${v.intent}`);
 }
@@ -139,10 +130,7 @@ async function resolveObjectionAction(user: Awaited<ReturnType<typeof requireUse
       : { outcome: "upheld", resolution: v.resolution, decision: v.decision!, reasonCode: v.reasonCode!, version: v.version },
   );
   if (!result.ok) {
-    return data(
-      { intent: "resolve-objection", objection: objectionId, result: submission.reply({ formErrors: [translate(lang, "objections.error.conflict")] }) },
-      { status: 409 },
-    );
+    return data({ intent: "resolve-objection", objection: objectionId, result: submission.reply({ formErrors: [translate(lang, "objections.error.conflict")] }) }, { status: 409 });
   }
   return redirect(`/applications/${applicationId}?done=resolve-objection#objections`);
 }
@@ -173,8 +161,7 @@ export default function ApplicationPage() {
           <h1>{t("apps.title.detail", { tier: t.pick({ zh: tier.nameZh, en: tier.nameEn }), year: app.year })}</h1>
           <p className="app-detail__sub">
             {role === "enterprise" ? app.enterpriseName : <Link to={`/enterprises/${app.enterpriseId}`}>{app.enterpriseName}</Link>}
-            <span className="muted"> · {t.pick({ zh: app.townNameZh, en: app.townNameEn })}</span>{" "}
-            <StatusBadge status={app.status} />
+            <span className="muted"> · {t.pick({ zh: app.townNameZh, en: app.townNameEn })}</span> <StatusBadge status={app.status} />
           </p>
         </div>
         {canEdit ? (
@@ -188,13 +175,7 @@ export default function ApplicationPage() {
 
       {done ? (
         <div className="alert alert--ok" role="status">
-          {done === "save"
-            ? t("apps.detail.saved")
-            : done === "submit"
-              ? t("apps.detail.submitted")
-              : done === "resolve-objection"
-                ? t("objections.done")
-                : t("apps.detail.done")}
+          {done === "save" ? t("apps.detail.saved") : done === "submit" ? t("apps.detail.submitted") : done === "resolve-objection" ? t("objections.done") : t("apps.detail.done")}
           {decided && role !== "enterprise" ? (
             next ? (
               <>
@@ -217,7 +198,12 @@ export default function ApplicationPage() {
           <p>
             <strong>{t(role === "enterprise" ? "apps.detail.returnedBanner" : "apps.detail.returnedBannerReviewer")}</strong>
           </p>
-          {reason ? <p>{t("apps.detail.reason")}{reason}</p> : null}
+          {reason ? (
+            <p>
+              {t("apps.detail.reason")}
+              {reason}
+            </p>
+          ) : null}
           {app.decisionComment ? <p className="prewrap">{app.decisionComment}</p> : null}
         </div>
       ) : null}
@@ -278,9 +264,7 @@ export default function ApplicationPage() {
           <div className="card-group">
             <EligibilityPanel result={app.eligibility ?? liveEligibility} />
             <p className="muted small app-detail__eligibility-note">
-              {app.eligibility
-                ? t("apps.detail.eligibilitySnapshot", { version: app.ruleVersion ?? app.eligibility.ruleVersion })
-                : t("apps.detail.eligibilityLive")}
+              {app.eligibility ? t("apps.detail.eligibilitySnapshot", { version: app.ruleVersion ?? app.eligibility.ruleVersion }) : t("apps.detail.eligibilityLive")}
             </p>
           </div>
 

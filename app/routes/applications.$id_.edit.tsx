@@ -152,7 +152,12 @@ export default function EditApplicationPage() {
           <p>
             <strong>{t("apps.detail.returnedBanner")}</strong>
           </p>
-          {reason ? <p>{t("apps.detail.reason")}{reason}</p> : null}
+          {reason ? (
+            <p>
+              {t("apps.detail.reason")}
+              {reason}
+            </p>
+          ) : null}
           {d.decisionComment ? <p className="prewrap">{d.decisionComment}</p> : null}
         </div>
       ) : null}

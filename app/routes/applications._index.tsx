@@ -33,11 +33,7 @@ function filtersFrom(url: URL, role: string) {
   // those with no level yet (级别未定).
   const levelParam = p.get("levelSought");
   const levelSought: ApplicationListFilters["levelSought"] =
-    levelParam === "none"
-      ? "none"
-      : statusParams.includes("pipeline") && isTierCode(tier)
-        ? LEVELS.filter((l) => countsTowardTarget(tier, l))
-        : undefined;
+    levelParam === "none" ? "none" : statusParams.includes("pipeline") && isTierCode(tier) ? LEVELS.filter((l) => countsTowardTarget(tier, l)) : undefined;
   // Renewals (复核) only with renewal=1; never in the pipeline, which counts toward the target.
   const renewal = p.get("renewal") === "1" ? true : statusParams.includes("pipeline") ? false : undefined;
   return {
@@ -235,34 +231,48 @@ export default function ApplicationsPage() {
       {d.role !== "enterprise" ? (
         <Form method="get" className="filters card" aria-label={t("apps.btn.filter")}>
           <div className="field">
-            <label htmlFor="f-q" className="field__label">{t("apps.filter.q")}</label>
+            <label htmlFor="f-q" className="field__label">
+              {t("apps.filter.q")}
+            </label>
             <input id="f-q" name="q" className="input" defaultValue={d.filters.q} maxLength={100} />
           </div>
           <div className="field field--tier">
-            <label htmlFor="f-tier" className="field__label">{t("apps.filter.tier")}</label>
+            <label htmlFor="f-tier" className="field__label">
+              {t("apps.filter.tier")}
+            </label>
             <select id="f-tier" name="tier" className="input" defaultValue={d.filters.tier}>
               <option value="">{t("common.all")}</option>
               {TIERS.map((tier) => (
-                <option key={tier.code} value={tier.code}>{t.pick({ zh: tier.nameZh, en: tier.nameEn })}</option>
+                <option key={tier.code} value={tier.code}>
+                  {t.pick({ zh: tier.nameZh, en: tier.nameEn })}
+                </option>
               ))}
             </select>
           </div>
           <div className="field">
-            <label htmlFor="f-year" className="field__label">{t("apps.filter.year")}</label>
+            <label htmlFor="f-year" className="field__label">
+              {t("apps.filter.year")}
+            </label>
             <select id="f-year" name="year" className="input" defaultValue={d.filters.year}>
               <option value="">{t("common.all")}</option>
               {d.years.map((y) => (
-                <option key={y} value={y}>{y}</option>
+                <option key={y} value={y}>
+                  {y}
+                </option>
               ))}
             </select>
           </div>
           {isBureau ? (
             <div className="field">
-              <label htmlFor="f-town" className="field__label">{t("apps.filter.town")}</label>
+              <label htmlFor="f-town" className="field__label">
+                {t("apps.filter.town")}
+              </label>
               <select id="f-town" name="town" className="input" defaultValue={d.filters.town}>
                 <option value="">{t("common.all")}</option>
                 {d.towns.map((town) => (
-                  <option key={town.code} value={town.code}>{t.pick({ zh: town.nameZh, en: town.nameEn })}</option>
+                  <option key={town.code} value={town.code}>
+                    {t.pick({ zh: town.nameZh, en: town.nameEn })}
+                  </option>
                 ))}
               </select>
             </div>
@@ -277,8 +287,12 @@ export default function ApplicationsPage() {
             ))}
           </fieldset>
           <div className="filters__actions">
-            <button type="submit" className="button button--primary">{t("apps.btn.filter")}</button>
-            <Link to="/applications" className="button">{t("common.reset")}</Link>
+            <button type="submit" className="button button--primary">
+              {t("apps.btn.filter")}
+            </button>
+            <Link to="/applications" className="button">
+              {t("common.reset")}
+            </Link>
           </div>
         </Form>
       ) : null}
@@ -306,9 +320,15 @@ export default function ApplicationsPage() {
       {isBureau && d.rows.some((r) => r.status === "submitted") ? (
         <Form id="bulk-form" method="get" action="/applications/bulk" className="bulk-bar">
           <span className="muted small">{t("bulk.queueHint")}</span>
-          <button type="submit" name="decision" value="approve" className="button button--small">{t("bulk.decision.approve")}</button>
-          <button type="submit" name="decision" value="return" className="button button--small">{t("bulk.decision.return")}</button>
-          <Link to="/notices/new" className="button button--small">{t("propose.nav")}</Link>
+          <button type="submit" name="decision" value="approve" className="button button--small">
+            {t("bulk.decision.approve")}
+          </button>
+          <button type="submit" name="decision" value="return" className="button button--small">
+            {t("bulk.decision.return")}
+          </button>
+          <Link to="/notices/new" className="button button--small">
+            {t("propose.nav")}
+          </Link>
         </Form>
       ) : null}
       <DataTable
@@ -322,7 +342,9 @@ export default function ApplicationsPage() {
         <span className="muted small">{t("apps.pageSize", { n: PAGE_SIZE })}</span>
         <span className="pager__links">
           {d.paged ? (
-            <Link to={withParams(() => {})} className="button button--small">{t("common.first")}</Link>
+            <Link to={withParams(() => {})} className="button button--small">
+              {t("common.first")}
+            </Link>
           ) : null}
           {d.nextCursor ? (
             <Link to={withParams((p) => p.set("cursor", d.nextCursor!))} className="button button--small" rel="next">

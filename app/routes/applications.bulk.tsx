@@ -34,7 +34,14 @@ function commonLevels(selected: readonly { tierCode: TierCode; levelSought: Leve
 }
 
 function idsFrom(params: URLSearchParams): number[] {
-  return [...new Set(params.getAll("id").filter((v) => /^\d{1,12}$/.test(v)).map(Number))].slice(0, 500);
+  return [
+    ...new Set(
+      params
+        .getAll("id")
+        .filter((v) => /^\d{1,12}$/.test(v))
+        .map(Number),
+    ),
+  ].slice(0, 500);
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -61,7 +68,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (v.decision === "approve") {
     const wrong = [...new Set(candidates.map((c) => c.tierCode))].map(getTier).find((tier) => !tier.levels.includes(v.level!));
     if (wrong) {
-      const message = t("bulk.err.levelForTier", { tier: pick(lang, { zh: wrong.nameZh, en: wrong.nameEn }), levels: wrong.levels.map((l) => pick(lang, LEVEL_NAMES[l])).join(lang === "en" ? ", " : "、") });
+      const message = t("bulk.err.levelForTier", {
+        tier: pick(lang, { zh: wrong.nameZh, en: wrong.nameEn }),
+        levels: wrong.levels.map((l) => pick(lang, LEVEL_NAMES[l])).join(lang === "en" ? ", " : "、"),
+      });
       return data({ result: submission.reply({ fieldErrors: { level: [message] } }), preview: null }, { status: 400 });
     }
   }
@@ -111,7 +121,9 @@ export default function BulkDecisionPage() {
         <div className="alert alert--ok" role="status">
           {t("bulk.done", { decision: t(d.done.decision === "approve" ? "bulk.decision.approve" : "bulk.decision.return"), n: d.done.n })}
         </div>
-        <Link to="/applications" className="button">{t("bulk.back")}</Link>
+        <Link to="/applications" className="button">
+          {t("bulk.back")}
+        </Link>
       </section>
     );
   }
@@ -124,7 +136,9 @@ export default function BulkDecisionPage() {
       <div className="page-head">
         <h1 id="bulk-title">{t(decision === "approve" ? "bulk.decision.approve" : "bulk.decision.return")}</h1>
         <div className="page-head__actions">
-          <Link to="/applications" className="button">{t("bulk.back")}</Link>
+          <Link to="/applications" className="button">
+            {t("bulk.back")}
+          </Link>
         </div>
       </div>
       {submitted.length === 0 ? (
@@ -135,7 +149,9 @@ export default function BulkDecisionPage() {
         <Form method="post" {...getFormProps(form)} noValidate className="card bulk-form">
           <FormAlert id={form.errorId} errors={form.errors} />
           <input type="hidden" name="decision" value={decision} />
-          {submitted.map((c) => <input key={c.id} type="hidden" name="id" value={c.id} />)}
+          {submitted.map((c) => (
+            <input key={c.id} type="hidden" name="id" value={c.id} />
+          ))}
           <h2>{t("bulk.selected", { n: submitted.length })}</h2>
           <div className="table-wrap">
             <table className="table">
@@ -143,7 +159,9 @@ export default function BulkDecisionPage() {
                 <tr>
                   <th scope="col">{t("bulk.col.firm")}</th>
                   <th scope="col">{t("bulk.col.tier")}</th>
-                  <th scope="col" className="num">{t("bulk.col.year")}</th>
+                  <th scope="col" className="num">
+                    {t("bulk.col.year")}
+                  </th>
                   <th scope="col">{t("bulk.col.levelSought")}</th>
                   <th scope="col">{t("bulk.col.status")}</th>
                 </tr>
@@ -151,20 +169,24 @@ export default function BulkDecisionPage() {
               <tbody>
                 {submitted.map((c) => (
                   <tr key={c.id}>
-                    <td><Link to={`/applications/${c.id}`}>{c.enterpriseName}</Link></td>
+                    <td>
+                      <Link to={`/applications/${c.id}`}>{c.enterpriseName}</Link>
+                    </td>
                     <td>{t.pick({ zh: getTier(c.tierCode).nameZh, en: getTier(c.tierCode).nameEn })}</td>
                     <td className="num">{c.year}</td>
-                    <td><LevelSought tierCode={c.tierCode} level={c.levelSought} /></td>
-                    <td><StatusBadge status={c.status} /></td>
+                    <td>
+                      <LevelSought tierCode={c.tierCode} level={c.levelSought} />
+                    </td>
+                    <td>
+                      <StatusBadge status={c.status} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           {others.length ? (
-            <p className="alert alert--warn">
-              {t("bulk.notSubmitted", { names: others.map((c) => `${c.enterpriseName}（${t.pick(STATUS_NAMES[c.status])}）`).join("、") })}
-            </p>
+            <p className="alert alert--warn">{t("bulk.notSubmitted", { names: others.map((c) => `${c.enterpriseName}（${t.pick(STATUS_NAMES[c.status])}）`).join("、") })}</p>
           ) : null}
 
           <fieldset className="bulk-common" disabled={preview !== null}>
@@ -199,10 +221,10 @@ export default function BulkDecisionPage() {
           {preview ? (
             <>
               {/* A disabled fieldset sends nothing: the previewed values travel as hidden fields. */}
-              {Object.entries(preview.values).map(([name, value]) =>
-                value ? <input key={name} type="hidden" name={name} value={value} /> : null,
-              )}
-              {preview.items.map((item) => <input key={item} type="hidden" name="items" value={item} />)}
+              {Object.entries(preview.values).map(([name, value]) => (value ? <input key={name} type="hidden" name={name} value={value} /> : null))}
+              {preview.items.map((item) => (
+                <input key={item} type="hidden" name="items" value={item} />
+              ))}
               <section aria-labelledby="impact-title" className="bulk-impact">
                 <h2 id="impact-title">{t("bulk.impact.title")}</h2>
                 <p className="muted small">{t("bulk.impact.intro")}</p>
@@ -212,10 +234,18 @@ export default function BulkDecisionPage() {
                       <tr>
                         <th scope="col">{t("bulk.impact.year")}</th>
                         <th scope="col">{t("bulk.impact.tier")}</th>
-                        <th scope="col" className="num">{t("bulk.impact.target")}</th>
-                        <th scope="col" className="num">{t("bulk.impact.before")}</th>
-                        <th scope="col" className="num">{t("bulk.impact.after")}</th>
-                        <th scope="col" className="num">{t("bulk.impact.pipeline")}</th>
+                        <th scope="col" className="num">
+                          {t("bulk.impact.target")}
+                        </th>
+                        <th scope="col" className="num">
+                          {t("bulk.impact.before")}
+                        </th>
+                        <th scope="col" className="num">
+                          {t("bulk.impact.after")}
+                        </th>
+                        <th scope="col" className="num">
+                          {t("bulk.impact.pipeline")}
+                        </th>
                       </tr>
                     </thead>
                     <tbody>
@@ -225,8 +255,13 @@ export default function BulkDecisionPage() {
                           <td>{t.pick({ zh: getTier(i.tier).nameZh, en: getTier(i.tier).nameEn })}</td>
                           <td className="num">{i.target}</td>
                           <td className="num">{i.achievedBefore}</td>
-                          <td className="num"><strong>{i.achievedAfter}</strong>{i.target > 0 && i.achievedAfter >= i.target ? " ✓" : ""}</td>
-                          <td className="num">{i.pipelineBefore} → {i.pipelineAfter}</td>
+                          <td className="num">
+                            <strong>{i.achievedAfter}</strong>
+                            {i.target > 0 && i.achievedAfter >= i.target ? " ✓" : ""}
+                          </td>
+                          <td className="num">
+                            {i.pipelineBefore} → {i.pipelineAfter}
+                          </td>
                         </tr>
                       ))}
                     </tbody>

@@ -55,9 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     contactName: firm?.contactName ?? "",
     contactPhone: firm?.contactPhone ?? "",
   };
-  const initialEligibility = tierCode
-    ? evaluateEligibility(tierCode, prefill, today, checklist, undefined, undefined, undefined, year)
-    : null;
+  const initialEligibility = tierCode ? evaluateEligibility(tierCode, prefill, today, checklist, undefined, undefined, undefined, year) : null;
   // An enterprise's start page answers "what can we apply for?"; the bureau keeps the plain chooser.
   const standings = !tierCode && firm && user.role === "enterprise" ? await firmStandings(db(), user, firm.id, year, today) : null;
   return {
@@ -157,11 +155,15 @@ export default function NewApplicationPage() {
         <Form method="get" className="filters card">
           {d.tierCode ? <input type="hidden" name="tier" value={d.tierCode} /> : null}
           <div className="field">
-            <label htmlFor="firm-q" className="field__label">{t("apps.firmSearch")}</label>
+            <label htmlFor="firm-q" className="field__label">
+              {t("apps.firmSearch")}
+            </label>
             <input id="firm-q" name="q" className="input" defaultValue={d.q} maxLength={100} />
           </div>
           <div className="filters__actions">
-            <button type="submit" className="button button--primary">{t("common.search")}</button>
+            <button type="submit" className="button button--primary">
+              {t("common.search")}
+            </button>
           </div>
         </Form>
         {d.q ? (
@@ -171,9 +173,7 @@ export default function NewApplicationPage() {
             <ul className="firm-choices">
               {d.firms.map((f) => (
                 <li key={f.id}>
-                  <Link to={`/applications/new?enterprise=${f.id}${d.tierCode ? `&tier=${d.tierCode}` : ""}`}>
-                    {f.name}
-                  </Link>{" "}
+                  <Link to={`/applications/new?enterprise=${f.id}${d.tierCode ? `&tier=${d.tierCode}` : ""}`}>{f.name}</Link>{" "}
                   <span className="muted small">
                     {f.uscc} · {t.pick({ zh: f.townZh, en: f.townEn })}
                   </span>

@@ -27,10 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // Conform's parse gives the form's nested shape (checklist.code, repeated certificates).
   const { payload } = parseWithZod(await request.formData(), { schema: z.object({}).passthrough() });
   const year = Number(typeof payload.year === "string" ? payload.year : NaN);
-  const [checklist, figures] = await Promise.all([
-    listChecklist(db(), tier),
-    firm && Number.isInteger(year) ? firmFigures(db(), firm.id, year) : null,
-  ]);
+  const [checklist, figures] = await Promise.all([listChecklist(db(), tier), firm && Number.isInteger(year) ? firmFigures(db(), firm.id, year) : null]);
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
   const answer = precheckFromForm(lang, tier, payload, { checklist, today: todayInShanghai(), firm: figures });
   // Read by the form's own fetch (not a Remix fetcher), so plain JSON.

@@ -45,15 +45,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (result.ok) return redirect(`/applications/${result.applicationId}/edit`);
   if (result.reason === "outside-window") {
     const v = await renewalWindowOf(db(), user, Number(raw));
-    return data(
-      { error: translate(lang, "val.err.outsideWindow", { before: v?.renewBeforeDays ?? 180, after: v?.renewAfterDays ?? 90 }), award: raw },
-      { status: 409 },
-    );
+    return data({ error: translate(lang, "val.err.outsideWindow", { before: v?.renewBeforeDays ?? 180, after: v?.renewAfterDays ?? 90 }), award: raw }, { status: 409 });
   }
-  return data(
-    { error: translate(lang, result.reason === "duplicate" ? "val.err.duplicate" : "val.err.notRenewable"), award: raw },
-    { status: 409 },
-  );
+  return data({ error: translate(lang, result.reason === "duplicate" ? "val.err.duplicate" : "val.err.notRenewable"), award: raw }, { status: 409 });
 }
 
 export default function ExpiringAwardsPage() {
@@ -109,11 +103,7 @@ export default function ExpiringAwardsPage() {
       <div className="page-head">
         <div>
           <h1>{t("val.title")}</h1>
-          <p className="muted">
-            {d.year === null
-              ? t("val.intro", { within: d.within })
-              : t("val.introYear", { year: d.year, state: d.state ? t(`val.state.${d.state}`) : "" })}
-          </p>
+          <p className="muted">{d.year === null ? t("val.intro", { within: d.within }) : t("val.introYear", { year: d.year, state: d.state ? t(`val.state.${d.state}`) : "" })}</p>
         </div>
         <a className="button" href={`/awards/expiring.xlsx?${exportParams}`} download>
           {t("val.export")}

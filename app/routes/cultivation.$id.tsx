@@ -31,7 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 /** A refused command as a form error (the form keeps what was typed). */
-function commandError(lang: Lang, intent: string, result: Exclude<PoolCommandResult, { ok: true }>, reply: (o: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) => SubmissionResult<string[]>) {
+function commandError(
+  lang: Lang,
+  intent: string,
+  result: Exclude<PoolCommandResult, { ok: true }>,
+  reply: (o: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) => SubmissionResult<string[]>,
+) {
   const keyed: Record<string, [string, MessageKey]> = {
     conflict: ["", "pool.err.conflict"],
     exited: ["", "pool.err.exited"],
@@ -46,10 +51,7 @@ function commandError(lang: Lang, intent: string, result: Exclude<PoolCommandRes
   };
   const [field, key] = keyed[result.reason] ?? ["", "pool.err.conflict"];
   const status = result.reason === "conflict" ? 409 : 400;
-  return data(
-    { intent, result: reply(field === "" ? { formErrors: [translate(lang, key)] } : { fieldErrors: { [field]: [translate(lang, key)] } }) },
-    { status },
-  );
+  return data({ intent, result: reply(field === "" ? { formErrors: [translate(lang, key)] } : { fieldErrors: { [field]: [translate(lang, key)] } }) }, { status });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -139,7 +141,9 @@ function EditEntryForm({ data: d }: { data: LoaderData }) {
         <TextField label={t("pool.year")} field={fields.targetYear} inputMode="numeric" required />
         <TextareaField label={t("pool.notes")} field={fields.notes} rows={3} maxLength={2000} />
         <div className="form-actions">
-          <button type="submit" className="button">{t("pool.entry.save")}</button>
+          <button type="submit" className="button">
+            {t("pool.entry.save")}
+          </button>
         </div>
       </Form>
     </section>
@@ -177,7 +181,9 @@ function StatusForm({ data: d }: { data: LoaderData }) {
         />
         <TextField label={t("pool.entry.exitNote")} field={fields.exitNote} maxLength={500} />
         <div className="form-actions">
-          <button type="submit" className="button">{t("pool.entry.change")}</button>
+          <button type="submit" className="button">
+            {t("pool.entry.change")}
+          </button>
         </div>
       </Form>
     </section>
@@ -201,7 +207,9 @@ function TaskForm() {
       <TextField label={t("pool.plan.due")} field={fields.dueOn} type="date" />
       <TextareaField label={t("pool.plan.notes")} field={fields.notes} rows={2} maxLength={2000} />
       <div className="form-actions">
-        <button type="submit" className="button">{t("pool.plan.add")}</button>
+        <button type="submit" className="button">
+          {t("pool.plan.add")}
+        </button>
       </div>
     </Form>
   );
@@ -224,7 +232,9 @@ function VisitForm({ today }: { today: string }) {
       <TextField label={t("pool.visit.who")} field={fields.visitor} required maxLength={100} />
       <TextareaField label={t("pool.visit.found")} field={fields.findings} required rows={3} maxLength={2000} />
       <div className="form-actions">
-        <button type="submit" className="button">{t("pool.visit.add")}</button>
+        <button type="submit" className="button">
+          {t("pool.visit.add")}
+        </button>
       </div>
     </Form>
   );
@@ -241,35 +251,74 @@ export default function PoolEntryPage() {
   const taskStatusError = actionData?.intent === "task-status" ? actionData.result?.error?.[""] : null;
   return (
     <section aria-labelledby="pool-entry-title" className="pool-entry">
-      <p className="no-print"><Link to="/cultivation">← {t("pool.title")}</Link></p>
+      <p className="no-print">
+        <Link to="/cultivation">← {t("pool.title")}</Link>
+      </p>
       <div className="page-head">
         <div>
           <h1 id="pool-entry-title">{t("pool.entry.title", { name: e.enterpriseName, tier: tierName })}</h1>
           <p>
             <span className={`badge pool-status pool-status--${e.status}`}>{t(`pool.status.${e.status}` as MessageKey)}</span>{" "}
-            {e.exitReason ? t("pool.entry.exited", { date: e.exitedOn ?? "", reason: `${t(`pool.exit.${e.exitReason}` as MessageKey)}${e.exitNote ? `（${e.exitNote}）` : ""}` }) : null}
+            {e.exitReason
+              ? t("pool.entry.exited", { date: e.exitedOn ?? "", reason: `${t(`pool.exit.${e.exitReason}` as MessageKey)}${e.exitNote ? `（${e.exitNote}）` : ""}` })
+              : null}
           </p>
         </div>
         <div className="page-head__actions">
-          <Link to={`/cultivation/${e.id}/print`} className="button">{t("pool.entry.print")}</Link>
-          <Link to={`/enterprises/${e.enterpriseId}`} className="button">{t("pool.entry.firm")}</Link>
+          <Link to={`/cultivation/${e.id}/print`} className="button">
+            {t("pool.entry.print")}
+          </Link>
+          <Link to={`/enterprises/${e.enterpriseId}`} className="button">
+            {t("pool.entry.firm")}
+          </Link>
         </div>
       </div>
-      {d.saved ? <div className="alert alert--ok" role="status">{t("pool.entry.saved")}</div> : null}
+      {d.saved ? (
+        <div className="alert alert--ok" role="status">
+          {t("pool.entry.saved")}
+        </div>
+      ) : null}
       <dl className="pool-facts card">
-        <div><dt>{t("pool.uscc")}</dt><dd>{e.uscc}</dd></div>
-        <div><dt>{t("pool.town")}</dt><dd>{t.pick({ zh: e.townNameZh, en: e.townNameEn })}</dd></div>
-        <div><dt>{t("pool.year")}</dt><dd>{e.targetYear}</dd></div>
-        {e.route ? <div><dt>{t("pool.route")}</dt><dd>{t(`pool.route.${e.route}` as MessageKey)}</dd></div> : null}
-        <div><dt>{t("pool.officer")}</dt><dd>{e.officerName ?? t("pool.officerNone")}</dd></div>
-        <div><dt>{t("pool.enteredOn")}</dt><dd>{e.enteredOn}</dd></div>
-        {e.notes ? <div><dt>{t("pool.notes")}</dt><dd className="pre-wrap">{e.notes}</dd></div> : null}
+        <div>
+          <dt>{t("pool.uscc")}</dt>
+          <dd>{e.uscc}</dd>
+        </div>
+        <div>
+          <dt>{t("pool.town")}</dt>
+          <dd>{t.pick({ zh: e.townNameZh, en: e.townNameEn })}</dd>
+        </div>
+        <div>
+          <dt>{t("pool.year")}</dt>
+          <dd>{e.targetYear}</dd>
+        </div>
+        {e.route ? (
+          <div>
+            <dt>{t("pool.route")}</dt>
+            <dd>{t(`pool.route.${e.route}` as MessageKey)}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>{t("pool.officer")}</dt>
+          <dd>{e.officerName ?? t("pool.officerNone")}</dd>
+        </div>
+        <div>
+          <dt>{t("pool.enteredOn")}</dt>
+          <dd>{e.enteredOn}</dd>
+        </div>
+        {e.notes ? (
+          <div>
+            <dt>{t("pool.notes")}</dt>
+            <dd className="pre-wrap">{e.notes}</dd>
+          </div>
+        ) : null}
       </dl>
 
       <section className="card" aria-labelledby="pool-plan-title">
         <h2 id="pool-plan-title">{t("pool.plan.title")}</h2>
         {taskStatusError ? <FormAlert errors={taskStatusError} /> : null}
-        {e.tasks.length === 0 ? <p className="muted">{t("pool.plan.none")}</p> : (
+        {e.tasks.length === 0 ? (
+          <p className="muted">{t("pool.plan.none")}</p>
+        ) : (
           <table className="table pool-tasks">
             <thead>
               <tr>
@@ -277,19 +326,34 @@ export default function PoolEntryPage() {
                 <th scope="col">{t("pool.plan.owner")}</th>
                 <th scope="col">{t("pool.plan.due")}</th>
                 <th scope="col">{t("pool.plan.status")}</th>
-                {active ? <th scope="col" className="no-print">{t("common.actions")}</th> : null}
+                {active ? (
+                  <th scope="col" className="no-print">
+                    {t("common.actions")}
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
               {e.tasks.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.title}{k.notes ? <div className="small muted pre-wrap">{k.notes}</div> : null}</td>
+                  <td>
+                    {k.title}
+                    {k.notes ? <div className="small muted pre-wrap">{k.notes}</div> : null}
+                  </td>
                   <td>{k.owner ?? "—"}</td>
                   <td>
                     {k.dueOn ?? "—"}
-                    {isOverdue(k, d.today) ? <> <span className="badge badge--bad">{t("pool.plan.overdue")}</span></> : null}
+                    {isOverdue(k, d.today) ? (
+                      <>
+                        {" "}
+                        <span className="badge badge--bad">{t("pool.plan.overdue")}</span>
+                      </>
+                    ) : null}
                   </td>
-                  <td>{t(`pool.task.${k.status}` as MessageKey)}{k.doneOn ? <div className="small muted">{t("pool.plan.doneOn", { date: k.doneOn })}</div> : null}</td>
+                  <td>
+                    {t(`pool.task.${k.status}` as MessageKey)}
+                    {k.doneOn ? <div className="small muted">{t("pool.plan.doneOn", { date: k.doneOn })}</div> : null}
+                  </td>
                   {active ? (
                     <td className="no-print">
                       {TASK_STATUSES.filter((s) => s !== k.status).map((s) => (
@@ -314,7 +378,9 @@ export default function PoolEntryPage() {
 
       <section className="card" aria-labelledby="pool-visits-title">
         <h2 id="pool-visits-title">{t("pool.visit.title")}</h2>
-        {e.visits.length === 0 ? <p className="muted">{t("pool.visit.none")}</p> : (
+        {e.visits.length === 0 ? (
+          <p className="muted">{t("pool.visit.none")}</p>
+        ) : (
           <ul className="pool-visits">
             {e.visits.map((v) => (
               <li key={v.id}>
@@ -329,11 +395,15 @@ export default function PoolEntryPage() {
 
       <section className="card" aria-labelledby="pool-apps-title">
         <h2 id="pool-apps-title">{t("pool.entry.applications")}</h2>
-        {e.applications.length === 0 ? <p className="muted">{t("pool.entry.noApplications")}</p> : (
+        {e.applications.length === 0 ? (
+          <p className="muted">{t("pool.entry.noApplications")}</p>
+        ) : (
           <ul>
             {e.applications.map((a) => (
               <li key={a.id}>
-                <Link to={`/applications/${a.id}`}>{a.year} · {t.pick(STATUS_NAMES[a.status])}</Link>
+                <Link to={`/applications/${a.id}`}>
+                  {a.year} · {t.pick(STATUS_NAMES[a.status])}
+                </Link>
               </li>
             ))}
           </ul>

@@ -30,33 +30,46 @@ export default function PoolPlanPrint() {
     <article className="pool-print" aria-labelledby="pool-print-title">
       <p className="no-print pool-print__tools">
         <Link to={`/cultivation/${e.id}`}>← {t("pool.print.back")}</Link>{" "}
-        <button type="button" className="button button--primary" onClick={() => window.print()}>{t("pool.print.button")}</button>
+        <button type="button" className="button button--primary" onClick={() => window.print()}>
+          {t("pool.print.button")}
+        </button>
       </p>
       <p className="pool-print__kicker">{t("pool.print.title")}</p>
       <h1 id="pool-print-title">{t("pool.print.heading", { name: e.enterpriseName, tier: t.pick({ zh: tier.nameZh, en: tier.nameEn }), year: e.targetYear })}</h1>
       <table className="pool-print__facts">
         <tbody>
           <tr>
-            <th scope="row">{t("pool.uscc")}</th><td>{e.uscc}</td>
-            <th scope="row">{t("pool.town")}</th><td>{t.pick({ zh: e.townNameZh, en: e.townNameEn })}</td>
+            <th scope="row">{t("pool.uscc")}</th>
+            <td>{e.uscc}</td>
+            <th scope="row">{t("pool.town")}</th>
+            <td>{t.pick({ zh: e.townNameZh, en: e.townNameEn })}</td>
           </tr>
           <tr>
-            <th scope="row">{t("pool.officer")}</th><td>{e.officerName ?? t("pool.officerNone")}</td>
-            <th scope="row">{t("pool.enteredOn")}</th><td>{e.enteredOn}</td>
+            <th scope="row">{t("pool.officer")}</th>
+            <td>{e.officerName ?? t("pool.officerNone")}</td>
+            <th scope="row">{t("pool.enteredOn")}</th>
+            <td>{e.enteredOn}</td>
           </tr>
           <tr>
-            <th scope="row">{t("pool.status")}</th><td>{t(`pool.status.${e.status}` as MessageKey)}</td>
-            <th scope="row">{t("pool.route")}</th><td>{e.route ? t(`pool.route.${e.route}` as MessageKey) : "—"}</td>
+            <th scope="row">{t("pool.status")}</th>
+            <td>{t(`pool.status.${e.status}` as MessageKey)}</td>
+            <th scope="row">{t("pool.route")}</th>
+            <td>{e.route ? t(`pool.route.${e.route}` as MessageKey) : "—"}</td>
           </tr>
           {e.notes ? (
             <tr>
-              <th scope="row">{t("pool.notes")}</th><td colSpan={3} className="pre-wrap">{e.notes}</td>
+              <th scope="row">{t("pool.notes")}</th>
+              <td colSpan={3} className="pre-wrap">
+                {e.notes}
+              </td>
             </tr>
           ) : null}
         </tbody>
       </table>
       <h2>{t("pool.plan.title")}</h2>
-      {e.tasks.length === 0 ? <p>{t("pool.plan.none")}</p> : (
+      {e.tasks.length === 0 ? (
+        <p>{t("pool.plan.none")}</p>
+      ) : (
         <table className="pool-print__tasks">
           <thead>
             <tr>
@@ -71,9 +84,15 @@ export default function PoolPlanPrint() {
             {e.tasks.map((k, i) => (
               <tr key={k.id}>
                 <td>{i + 1}</td>
-                <td>{k.title}{k.notes ? <div className="pool-print__note">{k.notes}</div> : null}</td>
+                <td>
+                  {k.title}
+                  {k.notes ? <div className="pool-print__note">{k.notes}</div> : null}
+                </td>
                 <td>{k.owner ?? "—"}</td>
-                <td>{k.dueOn ?? "—"}{isOverdue(k, today) ? ` ${t("pool.plan.overdue")}` : ""}</td>
+                <td>
+                  {k.dueOn ?? "—"}
+                  {isOverdue(k, today) ? ` ${t("pool.plan.overdue")}` : ""}
+                </td>
                 <td>{t(`pool.task.${k.status}` as MessageKey)}</td>
               </tr>
             ))}
@@ -81,7 +100,9 @@ export default function PoolPlanPrint() {
         </table>
       )}
       <h2>{t("pool.visit.title")}</h2>
-      {e.visits.length === 0 ? <p>{t("pool.visit.none")}</p> : (
+      {e.visits.length === 0 ? (
+        <p>{t("pool.visit.none")}</p>
+      ) : (
         <ul className="pool-print__visits">
           {e.visits.slice(0, VISITS_ON_PAGE).map((v) => (
             <li key={v.id}>

@@ -22,11 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = parsePoolListQuery(new URL(request.url).searchParams, lang);
   if (!parsed.ok) throw new Response(parsed.message, { status: 400 });
   const today = todayInShanghai();
-  const [list, towns, officers] = await Promise.all([
-    listPool(db(), user, parsed.filters, today),
-    listTowns(db()),
-    listOfficerChoices(db(), user),
-  ]);
+  const [list, towns, officers] = await Promise.all([listPool(db(), user, parsed.filters, today), listTowns(db()), listOfficerChoices(db(), user)]);
   return {
     rows: list.rows,
     truncated: list.truncated,
@@ -95,55 +91,79 @@ function Filters({ data }: { data: LoaderData }) {
   return (
     <Form method="get" className="filters" aria-label={t("pool.filters")}>
       <div className="field">
-        <label className="field__label" htmlFor="pool-q">{t("pool.firm")}</label>
+        <label className="field__label" htmlFor="pool-q">
+          {t("pool.firm")}
+        </label>
         <input id="pool-q" name="q" className="input" defaultValue={f.q ?? ""} maxLength={100} />
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="pool-tier">{t("pool.tier")}</label>
+        <label className="field__label" htmlFor="pool-tier">
+          {t("pool.tier")}
+        </label>
         <select id="pool-tier" name="tier" className="input" defaultValue={f.tier ?? ""}>
           <option value="">{t("pool.filter.all")}</option>
           {TIERS.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="pool-year">{t("pool.year")}</label>
+        <label className="field__label" htmlFor="pool-year">
+          {t("pool.year")}
+        </label>
         <input id="pool-year" name="year" className="input" inputMode="numeric" defaultValue={f.year ?? ""} maxLength={4} />
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="pool-town">{t("pool.town")}</label>
+        <label className="field__label" htmlFor="pool-town">
+          {t("pool.town")}
+        </label>
         <select id="pool-town" name="town" className="input" defaultValue={f.town ?? ""}>
           <option value="">{t("pool.filter.all")}</option>
           {data.towns.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="pool-status">{t("pool.status")}</label>
+        <label className="field__label" htmlFor="pool-status">
+          {t("pool.status")}
+        </label>
         <select id="pool-status" name="status" className="input" defaultValue={f.status ?? ""}>
           <option value="">{t("pool.filter.all")}</option>
           <option value="active">{t("pool.filter.active")}</option>
           {POOL_STATUSES.map((s) => (
-            <option key={s} value={s}>{t(`pool.status.${s}` as MessageKey)}</option>
+            <option key={s} value={s}>
+              {t(`pool.status.${s}` as MessageKey)}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="pool-officer">{t("pool.officer")}</label>
+        <label className="field__label" htmlFor="pool-officer">
+          {t("pool.officer")}
+        </label>
         <select id="pool-officer" name="officer" className="input" defaultValue={f.officer ? String(f.officer) : ""}>
           <option value="">{t("pool.filter.all")}</option>
           {data.officers.map((o) => (
-            <option key={o.id} value={o.id} lang="zh">{o.name}</option>
+            <option key={o.id} value={o.id} lang="zh">
+              {o.name}
+            </option>
           ))}
         </select>
       </div>
       {f.sort ? <input type="hidden" name="sort" value={f.sort} /> : null}
       {f.dir ? <input type="hidden" name="dir" value={f.dir} /> : null}
       <div className="filters__actions">
-        <button type="submit" className="button button--primary">{t("pool.apply")}</button>
-        <Link to="/cultivation" className="button">{t("ent.filter.reset")}</Link>
+        <button type="submit" className="button button--primary">
+          {t("pool.apply")}
+        </button>
+        <Link to="/cultivation" className="button">
+          {t("ent.filter.reset")}
+        </Link>
       </div>
     </Form>
   );
@@ -160,24 +180,28 @@ export default function CultivationPage() {
         <div>
           <h1 id="pool-title">{t("pool.title")}</h1>
           <p className="muted">{t("pool.intro")}</p>
-          <p className="muted" aria-live="polite">{t("pool.count", { n: data.rows.length })}</p>
+          <p className="muted" aria-live="polite">
+            {t("pool.count", { n: data.rows.length })}
+          </p>
         </div>
         <div className="page-head__actions">
-          <Link to="/cultivation/new" className="button button--primary">{t("pool.add")}</Link>
-          <Link to="/cultivation/discovery" className="button">{t("discovery.title")}</Link>
-          <Link to="/cultivation/towns" className="button">{t("pool.towns")}</Link>
-          <a href={`/cultivation/export.xlsx${location.search}`} className="button" download>{t("pool.export")}</a>
+          <Link to="/cultivation/new" className="button button--primary">
+            {t("pool.add")}
+          </Link>
+          <Link to="/cultivation/discovery" className="button">
+            {t("discovery.title")}
+          </Link>
+          <Link to="/cultivation/towns" className="button">
+            {t("pool.towns")}
+          </Link>
+          <a href={`/cultivation/export.xlsx${location.search}`} className="button" download>
+            {t("pool.export")}
+          </a>
         </div>
       </div>
       <Filters data={data} />
       {data.truncated ? <p className="alert alert--info">{t("pool.truncated", { n: POOL_LIST_LIMIT })}</p> : null}
-      <DataTable
-        columns={columns}
-        data={data.rows}
-        getRowId={(r) => String(r.id)}
-        caption={<span className="visually-hidden">{t("pool.caption")}</span>}
-        empty={t("pool.none")}
-      />
+      <DataTable columns={columns} data={data.rows} getRowId={(r) => String(r.id)} caption={<span className="visually-hidden">{t("pool.caption")}</span>} empty={t("pool.none")} />
     </section>
   );
 }

@@ -53,9 +53,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     query: parsed.query,
     page,
     pages: Math.max(1, Math.ceil(result.total / PAGE_SIZE)),
-    run: result.run
-      ? { ruleVersion: result.run.ruleVersion, finishedAt: formatDateTime(result.run.finishedAt), scanned: result.run.done, scope: result.run.scope }
-      : null,
+    run: result.run ? { ruleVersion: result.run.ruleVersion, finishedAt: formatDateTime(result.run.finishedAt), scanned: result.run.done, scope: result.run.scope } : null,
     active,
     failed: runs.failed ? { error: runs.failed.error ?? "" } : null,
     total: result.total,
@@ -103,7 +101,13 @@ export async function action({ request }: ActionFunctionArgs) {
     enteredOn: today,
     notes: null,
   });
-  const names = added.ok ? await firmNamesInScope(db(), user, added.result.added.map((a) => a.enterpriseId)) : new Map<number, string>();
+  const names = added.ok
+    ? await firmNamesInScope(
+        db(),
+        user,
+        added.result.added.map((a) => a.enterpriseId),
+      )
+    : new Map<number, string>();
   if (!added.ok) return data({ ok: false as const, field: "route", message: translate(lang, "discovery.bad.route") }, { status: 400 });
   return {
     ok: true as const,
@@ -151,9 +155,7 @@ function useColumns(): DataTableColumn<Row>[] {
     }),
     col.accessor("verdict", {
       header: () => <SortHeader column="verdict" label={t("discovery.verdict")} />,
-      cell: (info) => (
-        <span className={`badge discovery-verdict discovery-verdict--${info.getValue()}`}>{t(`discovery.verdict.${info.getValue()}` as MessageKey)}</span>
-      ),
+      cell: (info) => <span className={`badge discovery-verdict discovery-verdict--${info.getValue()}`}>{t(`discovery.verdict.${info.getValue()}` as MessageKey)}</span>,
     }),
     col.display({
       id: "missing",
@@ -206,50 +208,74 @@ function Filters({ data: d }: { data: LoaderData }) {
   return (
     <Form method="get" className="filters" aria-label={t("discovery.apply")}>
       <div className="field">
-        <label className="field__label" htmlFor="discovery-tier">{t("discovery.tier")}</label>
+        <label className="field__label" htmlFor="discovery-tier">
+          {t("discovery.tier")}
+        </label>
         <select id="discovery-tier" name="tier" className="input" defaultValue={q.tier}>
           {DISCOVERY_TIERS.map((code) => {
             const tier = getTier(code);
-            return <option key={code} value={code}>{t.pick({ zh: tier.nameZh, en: tier.nameEn })}</option>;
+            return (
+              <option key={code} value={code}>
+                {t.pick({ zh: tier.nameZh, en: tier.nameEn })}
+              </option>
+            );
           })}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="discovery-year">{t("discovery.year")}</label>
+        <label className="field__label" htmlFor="discovery-year">
+          {t("discovery.year")}
+        </label>
         <input id="discovery-year" name="year" className="input" inputMode="numeric" defaultValue={q.year} maxLength={4} />
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="discovery-town">{t("discovery.town")}</label>
+        <label className="field__label" htmlFor="discovery-town">
+          {t("discovery.town")}
+        </label>
         <select id="discovery-town" name="town" className="input" defaultValue={q.town ?? ""}>
           <option value="">{t("discovery.all")}</option>
           {d.towns.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="discovery-industry">{t("discovery.industry")}</label>
+        <label className="field__label" htmlFor="discovery-industry">
+          {t("discovery.industry")}
+        </label>
         <select id="discovery-industry" name="industry" className="input" defaultValue={q.industry ?? ""}>
           <option value="">{t("discovery.all")}</option>
           {d.industries.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="discovery-verdict">{t("discovery.verdict")}</label>
+        <label className="field__label" htmlFor="discovery-verdict">
+          {t("discovery.verdict")}
+        </label>
         <select id="discovery-verdict" name="verdict" className="input" defaultValue={q.verdict ?? ""}>
           <option value="">{t("discovery.all")}</option>
           {DISCOVERY_VERDICTS.map((v) => (
-            <option key={v} value={v}>{t(`discovery.verdict.${v}` as MessageKey)}</option>
+            <option key={v} value={v}>
+              {t(`discovery.verdict.${v}` as MessageKey)}
+            </option>
           ))}
         </select>
       </div>
       {q.sort ? <input type="hidden" name="sort" value={q.sort} /> : null}
       {q.dir ? <input type="hidden" name="dir" value={q.dir} /> : null}
       <div className="filters__actions">
-        <button type="submit" className="button button--primary">{t("discovery.apply")}</button>
-        <Link to="/cultivation/discovery" className="button">{t("discovery.reset")}</Link>
+        <button type="submit" className="button button--primary">
+          {t("discovery.apply")}
+        </button>
+        <Link to="/cultivation/discovery" className="button">
+          {t("discovery.reset")}
+        </Link>
       </div>
     </Form>
   );
@@ -280,16 +306,16 @@ export default function DiscoveryPage() {
   };
   return (
     <section aria-labelledby="discovery-title">
-      <p><Link to="/cultivation">← {t("pool.title")}</Link></p>
+      <p>
+        <Link to="/cultivation">← {t("pool.title")}</Link>
+      </p>
       <div className="page-head">
         <div>
           <h1 id="discovery-title">{t("discovery.title")}</h1>
           <p className="muted">{t("discovery.intro")}</p>
           {d.run ? (
             <>
-              <p className="muted">
-                {t("discovery.count", { n: d.total, meets: d.meets, near: d.near, scanned: d.run.scanned })}
-              </p>
+              <p className="muted">{t("discovery.count", { n: d.total, meets: d.meets, near: d.near, scanned: d.run.scanned })}</p>
               <p className="small muted">
                 {t("discovery.run.asOf", { at: d.run.finishedAt, scanned: d.run.scanned })}；{t("discovery.rules", { version: d.run.ruleVersion, figuresYear: d.query.year - 1 })}
               </p>
@@ -297,14 +323,16 @@ export default function DiscoveryPage() {
           ) : null}
         </div>
         <div className="page-head__actions">
-          {d.run ? <a href={`/cultivation/discovery.xlsx${location.search}`} className="button" download>{t("discovery.export")}</a> : null}
+          {d.run ? (
+            <a href={`/cultivation/discovery.xlsx${location.search}`} className="button" download>
+              {t("discovery.export")}
+            </a>
+          ) : null}
           <Form method="post">
             <input type="hidden" name="intent" value="start" />
             <input type="hidden" name="tier" value={d.query.tier} />
             <input type="hidden" name="year" value={d.query.year} />
-            {(["town", "industry", "verdict", "sort", "dir"] as const).map((key) =>
-              d.query[key] ? <input key={key} type="hidden" name={key} value={d.query[key]} /> : null,
-            )}
+            {(["town", "industry", "verdict", "sort", "dir"] as const).map((key) => (d.query[key] ? <input key={key} type="hidden" name={key} value={d.query[key]} /> : null))}
             <button type="submit" className="button button--primary" disabled={running || navigation.state === "submitting"}>
               {t(d.run ? "discovery.run.restart" : "discovery.run.start")}
             </button>
@@ -329,7 +357,9 @@ export default function DiscoveryPage() {
         </div>
       ) : null}
       {d.failed && !d.active ? (
-        <p className="alert alert--error" role="alert">{t("discovery.run.failed", { error: d.failed.error })}</p>
+        <p className="alert alert--error" role="alert">
+          {t("discovery.run.failed", { error: d.failed.error })}
+        </p>
       ) : null}
       {!d.run && !d.active ? <p className="alert alert--info">{t("discovery.run.none")}</p> : null}
       <Filters data={d} />
@@ -352,11 +382,15 @@ export default function DiscoveryPage() {
         <input type="hidden" name="year" value={d.query.year} />
         {needsRoute ? (
           <div className="field">
-            <label className="field__label" htmlFor="discovery-route">{t("discovery.route")}</label>
+            <label className="field__label" htmlFor="discovery-route">
+              {t("discovery.route")}
+            </label>
             <select id="discovery-route" name="route" className="input" defaultValue="">
               <option value="">—</option>
               {POOL_ROUTES.map((r) => (
-                <option key={r} value={r}>{t(`pool.route.${r}` as MessageKey)}</option>
+                <option key={r} value={r}>
+                  {t(`pool.route.${r}` as MessageKey)}
+                </option>
               ))}
             </select>
           </div>

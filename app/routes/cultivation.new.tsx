@@ -23,10 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = (params.get("q") ?? "").trim().slice(0, 100);
   const firmParam = params.get("firm") ?? "";
   const firm = /^[1-9]\d{0,14}$/.test(firmParam) ? await poolFirm(db(), user, Number(firmParam)) : null;
-  const [matches, officers] = await Promise.all([
-    firm || q === "" ? Promise.resolve([]) : searchPoolFirms(db(), user, q),
-    listOfficerChoices(db(), user, firm?.townCode ?? null),
-  ]);
+  const [matches, officers] = await Promise.all([firm || q === "" ? Promise.resolve([]) : searchPoolFirms(db(), user, q), listOfficerChoices(db(), user, firm?.townCode ?? null)]);
   const today = todayInShanghai();
   return {
     q,
@@ -46,8 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: addEntrySchema(lang) });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const v = submission.value;
-  const fieldError = (field: string, key: MessageKey, status = 400) =>
-    data({ result: submission.reply({ fieldErrors: { [field]: [translate(lang, key)] } }) }, { status });
+  const fieldError = (field: string, key: MessageKey, status = 400) => data({ result: submission.reply({ fieldErrors: { [field]: [translate(lang, key)] } }) }, { status });
   const firm = await poolFirm(db(), user, v.enterpriseId);
   if (!firm) return fieldError("enterpriseId", "pool.err.firm");
   const added = await addToPool(db(), user, {
@@ -79,10 +75,14 @@ function FirmSearch() {
     <div className="card">
       <Form method="get" className="pool-search" role="search">
         <div className="field">
-          <label className="field__label" htmlFor="pool-new-q">{t("pool.new.search")}</label>
+          <label className="field__label" htmlFor="pool-new-q">
+            {t("pool.new.search")}
+          </label>
           <input id="pool-new-q" name="q" className="input" defaultValue={data.q} maxLength={100} />
         </div>
-        <button type="submit" className="button">{t("pool.new.searchButton")}</button>
+        <button type="submit" className="button">
+          {t("pool.new.searchButton")}
+        </button>
       </Form>
       {data.q !== "" && data.matches.length === 0 ? <p className="muted">{t("pool.new.noMatch")}</p> : null}
       {data.matches.length > 0 ? (
@@ -92,7 +92,10 @@ function FirmSearch() {
               <Link to={`?firm=${m.id}`} aria-label={`${t("pool.new.pick")} ${m.name}`}>
                 {t("pool.new.pick")}
               </Link>{" "}
-              {m.name} <span className="small muted">{m.uscc} · {t.pick({ zh: m.townZh, en: m.townEn })}</span>
+              {m.name}{" "}
+              <span className="small muted">
+                {m.uscc} · {t.pick({ zh: m.townZh, en: m.townEn })}
+              </span>
             </li>
           ))}
         </ul>
@@ -120,8 +123,7 @@ function AddForm() {
   return (
     <div className="card">
       <p>
-        <strong>{t("pool.new.picked", { name: data.firm!.name, uscc: data.firm!.uscc })}</strong>{" "}
-        <Link to="/cultivation/new">{t("pool.new.change")}</Link>
+        <strong>{t("pool.new.picked", { name: data.firm!.name, uscc: data.firm!.uscc })}</strong> <Link to="/cultivation/new">{t("pool.new.change")}</Link>
       </p>
       <Form method="post" {...getFormProps(form)} noValidate>
         <FormAlert id={form.errorId} errors={form.errors} />
@@ -154,7 +156,9 @@ function AddForm() {
           <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
             {t("pool.new.submit")}
           </button>
-          <Link to="/cultivation" className="button">{t("common.cancel")}</Link>
+          <Link to="/cultivation" className="button">
+            {t("common.cancel")}
+          </Link>
         </div>
       </Form>
     </div>
@@ -166,7 +170,9 @@ export default function NewPoolEntryPage() {
   const t = useT();
   return (
     <section aria-labelledby="pool-new-title">
-      <p><Link to="/cultivation">← {t("pool.title")}</Link></p>
+      <p>
+        <Link to="/cultivation">← {t("pool.title")}</Link>
+      </p>
       <h1 id="pool-new-title">{t("pool.new.title")}</h1>
       {data.firm ? <AddForm /> : <FirmSearch />}
     </section>

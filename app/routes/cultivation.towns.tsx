@@ -58,24 +58,38 @@ export default function TownLeaguePage() {
   ];
   return (
     <section aria-labelledby="league-title">
-      <p><Link to="/cultivation">← {t("pool.title")}</Link></p>
+      <p>
+        <Link to="/cultivation">← {t("pool.title")}</Link>
+      </p>
       <h1 id="league-title">{t("pool.towns.title", { year, tier: t.pick({ zh: tierInfo.nameZh, en: tierInfo.nameEn }) })}</h1>
       <Form method="get" className="filters">
         <div className="field">
-          <label className="field__label" htmlFor="league-year">{t("pool.year")}</label>
+          <label className="field__label" htmlFor="league-year">
+            {t("pool.year")}
+          </label>
           <input id="league-year" name="year" className="input" inputMode="numeric" defaultValue={year} maxLength={4} />
         </div>
         <div className="field">
-          <label className="field__label" htmlFor="league-tier">{t("pool.tier")}</label>
+          <label className="field__label" htmlFor="league-tier">
+            {t("pool.tier")}
+          </label>
           <select id="league-tier" name="tier" className="input" defaultValue={tier}>
             {TIERS.map((x) => (
-              <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+              <option key={x.code} value={x.code}>
+                {t.pick({ zh: x.nameZh, en: x.nameEn })}
+              </option>
             ))}
           </select>
         </div>
         <div className="filters__actions">
-          <button type="submit" className="button button--primary">{t("pool.apply")}</button>
-          {bureau ? <Link to={`/targets?year=${year}&tier=${tier}#split`} className="button">{t("pool.split.edit", { tier: t.pick({ zh: tierInfo.nameZh, en: tierInfo.nameEn }) })}</Link> : null}
+          <button type="submit" className="button button--primary">
+            {t("pool.apply")}
+          </button>
+          {bureau ? (
+            <Link to={`/targets?year=${year}&tier=${tier}#split`} className="button">
+              {t("pool.split.edit", { tier: t.pick({ zh: tierInfo.nameZh, en: tierInfo.nameEn }) })}
+            </Link>
+          ) : null}
         </div>
       </Form>
       <DataTable columns={columns} data={rows} getRowId={(r) => r.town} caption={t("pool.towns.caption")} />

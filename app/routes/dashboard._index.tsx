@@ -37,7 +37,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     report,
     // The funnel's one figure the cards lack: firms of the year still cultivating, per tier in card order.
-    funnelPool: await cultivatingByTier(db(), year, report.tiers.map((f) => f.tier)),
+    funnelPool: await cultivatingByTier(
+      db(),
+      year,
+      report.tiers.map((f) => f.tier),
+    ),
     renewals: await renewalSummary(db(), year),
     behind: furthestBehindPace(report.tiers, yearElapsedShare(year, todayInShanghai())),
     years: [...new Set([...years, year])].sort((a, b) => b - a),
@@ -117,11 +121,7 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
         )}
         <span className="pcard__target">
           {" / "}
-          {data.canEditTargets ? (
-            <Link to={`/targets?year=${report.year}`}>{t("progress.ofTarget", { target: f.target })}</Link>
-          ) : (
-            t("progress.ofTarget", { target: f.target })
-          )}
+          {data.canEditTargets ? <Link to={`/targets?year=${report.year}`}>{t("progress.ofTarget", { target: f.target })}</Link> : t("progress.ofTarget", { target: f.target })}
         </span>
       </p>
       <ProgressBar percent={f.percent} />
@@ -161,12 +161,12 @@ function TierCard({ f, data, behind }: { f: TierFigures; data: LoaderData; behin
         {f.yearEnded
           ? t("progress.projectionEnded")
           : f.approvalRate === null
-          ? t("progress.projectionNone")
-          : `${t("progress.projection")} ${t("progress.projectionFormula", {
-              achieved: f.achieved,
-              pipeline: f.pipeline,
-              rate: `${Math.round(f.approvalRate * 100)}%`,
-            })}`}
+            ? t("progress.projectionNone")
+            : `${t("progress.projection")} ${t("progress.projectionFormula", {
+                achieved: f.achieved,
+                pipeline: f.pipeline,
+                rate: `${Math.round(f.approvalRate * 100)}%`,
+              })}`}
       </p>
       <p className={sight.enough ? "pcard__funnel small" : "pcard__funnel pcard__funnel--short small"}>
         {sight.gap === 0 ? t("pool.funnel.done") : sight.enough ? t("pool.funnel.enough") : t("pool.funnel.notEnough", { short: sight.short })}
@@ -257,9 +257,7 @@ function LeaguePager({ data }: { data: LoaderData }) {
   // The league's own anchor: paging keeps the reader at the table, not the top of the page.
   return (
     <nav className="pager no-print" aria-label={t("progress.leaguePager")}>
-      <span className="muted small">
-        {t("progress.leaguePage", { from: townPage.from, to: townPage.from + towns.length - 1, total: townPage.total })}
-      </span>
+      <span className="muted small">{t("progress.leaguePage", { from: townPage.from, to: townPage.from + towns.length - 1, total: townPage.total })}</span>
       {townPage.from > 1 ? <Link to={`?${params}#league-title`}>{t("common.first")}</Link> : null}
       {townPage.next ? (
         <Link to={`?${next}#league-title`} className="button">
@@ -393,8 +391,7 @@ function CoverageSection({ data }: { data: LoaderData }) {
       ) : (
         <>
           <p className="coverage__big">
-            <strong>{formatPercent(c.percent)}</strong>{" "}
-            <span>{t("progress.coverageFigure", { covered: c.covered, total: c.total })}</span>
+            <strong>{formatPercent(c.percent)}</strong> <span>{t("progress.coverageFigure", { covered: c.covered, total: c.total })}</span>
           </p>
           <ProgressBar percent={c.percent} className="pbar--wide" />
         </>
@@ -408,9 +405,7 @@ function CoverageSection({ data }: { data: LoaderData }) {
       <p className="no-print">
         <Link to="/progress/coverage">{t("progress.uncoveredLink", { n: work.total - work.covered })}</Link>
       </p>
-      <p className="small muted">
-        {`${t("common.asOf")} ${formatDateTime(report.asOf)}`}
-      </p>
+      <p className="small muted">{`${t("common.asOf")} ${formatDateTime(report.asOf)}`}</p>
     </section>
   );
 }
@@ -496,9 +491,7 @@ export default function DashboardPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? `${data.report.year} ` : ""}培育进度 · 定海区企业梯度培育登记系统` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.report.year} ` : ""}培育进度 · 定海区企业梯度培育登记系统` }];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -200,10 +200,12 @@ export default function EnterpriseProfilePage() {
           <Link to="/enterprises">← {t("ent.profile.backToList")}</Link>
         </p>
       ) : null}
-      {flash ? <div className="alert alert--ok" role="status">{flash}</div> : null}
-      {profile.archivedAt ? (
-        <div className="alert alert--warn">{t("ent.profile.archivedBanner", { date: formatDate(profile.archivedAt) })}</div>
+      {flash ? (
+        <div className="alert alert--ok" role="status">
+          {flash}
+        </div>
       ) : null}
+      {profile.archivedAt ? <div className="alert alert--warn">{t("ent.profile.archivedBanner", { date: formatDate(profile.archivedAt) })}</div> : null}
       <div className="page-head">
         <div>
           <h1 id="ent-name">
@@ -222,8 +224,16 @@ export default function EnterpriseProfilePage() {
           ) : null}
         </div>
         <div className="page-head__actions">
-          {applyHref ? <Link to={applyHref} className="button button--primary">{t("ent.profile.apply")}</Link> : null}
-          {canEdit ? <Link to={`/enterprises/${profile.id}/edit`} className="button">{t("ent.profile.edit")}</Link> : null}
+          {applyHref ? (
+            <Link to={applyHref} className="button button--primary">
+              {t("ent.profile.apply")}
+            </Link>
+          ) : null}
+          {canEdit ? (
+            <Link to={`/enterprises/${profile.id}/edit`} className="button">
+              {t("ent.profile.edit")}
+            </Link>
+          ) : null}
           {canArchive ? (
             <Form method="post" className="inline-form">
               <button
@@ -244,7 +254,9 @@ export default function EnterpriseProfilePage() {
       <section className="card" aria-labelledby="ent-identity">
         <h2 id="ent-identity">{t("ent.section.identity")}</h2>
         <dl className="facts">
-          <Fact label={t("ent.field.uscc")}><code className="uscc">{profile.uscc}</code></Fact>
+          <Fact label={t("ent.field.uscc")}>
+            <code className="uscc">{profile.uscc}</code>
+          </Fact>
           <Fact label={t("ent.field.town")}>{t.pick(town)}</Fact>
           <Fact label={t("ent.field.industry")}>{t.pick(industry)}</Fact>
           <Fact label={t("ent.field.platform")}>{profile.platform}</Fact>
@@ -252,13 +264,13 @@ export default function EnterpriseProfilePage() {
           <Fact label={t("ent.field.address")}>{profile.address}</Fact>
           <Fact label={t("ent.field.legalRep")}>{profile.legalRep}</Fact>
           <Fact label={t("ent.field.contactName")}>{profile.contactName}</Fact>
-          <Fact label={t("ent.field.contactPhone")}>
-            {profile.contactPhone ? <a href={`tel:${profile.contactPhone}`}>{profile.contactPhone}</a> : null}
-          </Fact>
+          <Fact label={t("ent.field.contactPhone")}>{profile.contactPhone ? <a href={`tel:${profile.contactPhone}`}>{profile.contactPhone}</a> : null}</Fact>
         </dl>
         <h3>{figures.length ? t("ent.section.figuresOf", { year: figures[0]!.year }) : t("ent.section.figures")}</h3>
         <dl className="facts">
-          <Fact label={t.lang === "en" ? `${t("ent.field.employees")} (${t("ent.field.employeesUnit")})` : `${t("ent.field.employees")}（${t("ent.field.employeesUnit")}）`}>{formatInteger(profile.employees)}</Fact>
+          <Fact label={t.lang === "en" ? `${t("ent.field.employees")} (${t("ent.field.employeesUnit")})` : `${t("ent.field.employees")}（${t("ent.field.employeesUnit")}）`}>
+            {formatInteger(profile.employees)}
+          </Fact>
           <Fact label={figures.length ? t("ent.field.revenueYear", { year: figures[0]!.year }) : t("ent.field.revenue")}>{wan(profile.revenueYuan)}</Fact>
           <Fact label={figures.length ? t("ent.field.rdExpenseYear", { year: figures[0]!.year }) : t("ent.field.rdExpense")}>{wan(profile.rdExpenseYuan)}</Fact>
           <Fact label={t("ent.field.createdAt")}>{formatDate(profile.createdAt)}</Fact>
@@ -269,7 +281,9 @@ export default function EnterpriseProfilePage() {
       <section aria-labelledby="ent-figures">
         <h2 id="ent-figures">{t("fig.profile.title")}</h2>
         <FiguresTable years={figures} caption={t("fig.caption")} />
-        <p><Link to={`/enterprises/${profile.id}/figures`}>{t("fig.profile.open")}</Link></p>
+        <p>
+          <Link to={`/enterprises/${profile.id}/figures`}>{t("fig.profile.open")}</Link>
+        </p>
       </section>
 
       <section aria-labelledby="ent-awards">
@@ -297,9 +311,7 @@ export default function EnterpriseProfilePage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.profile.name ?? "企业档案"} · 定海区企业梯度培育登记系统` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.profile.name ?? "企业档案"} · 定海区企业梯度培育登记系统` }];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -9,12 +9,7 @@ import { formatWan } from "~/domain/money";
 import { seesEverything } from "~/domain/scope";
 import { getEnterprise, parseEnterpriseId, updateEnterprise, type EnterpriseDetail } from "~/models/enterprise.server";
 import { listIndustries, listTowns } from "~/models/reference.server";
-import {
-  enterpriseFullEditSchema,
-  enterpriseProfileEditSchema,
-  toEnterpriseInput,
-  toProfileInput,
-} from "~/schemas/enterprise.server";
+import { enterpriseFullEditSchema, enterpriseProfileEditSchema, toEnterpriseInput, toProfileInput } from "~/schemas/enterprise.server";
 import { notFound, requireRole, requireUser } from "~/utils/auth.server";
 import { db } from "~/utils/db.server";
 import { langFromCookieHeader, translate } from "~/utils/i18n";
@@ -103,10 +98,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "forbidden":
       throw new Response("Forbidden", { status: 403 });
     case "conflict":
-      return data(
-        { result: submission.reply({ formErrors: [translate(lang, "ent.err.conflict")] }), duplicate: null, conflict: true },
-        { status: 409 },
-      );
+      return data({ result: submission.reply({ formErrors: [translate(lang, "ent.err.conflict")] }), duplicate: null, conflict: true }, { status: 409 });
     case "duplicate":
       return data(
         {
@@ -128,7 +120,9 @@ export default function EditEnterprisePage() {
   const { id, mode, locked } = loaderData;
   return (
     <section aria-labelledby="ent-edit-title" className="ent-edit">
-      <p className="ent-back"><Link to={`/enterprises/${id}`}>← {loaderData.name}</Link></p>
+      <p className="ent-back">
+        <Link to={`/enterprises/${id}`}>← {loaderData.name}</Link>
+      </p>
       <h1 id="ent-edit-title">{t("ent.edit.title")}</h1>
       {mode === "profile" ? <p className="muted">{t("ent.edit.ownIntro")}</p> : null}
       <div className="card">
@@ -150,9 +144,7 @@ export default function EditEnterprisePage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `修改企业信息 · ${data?.name ?? ""} · 定海区企业梯度培育登记系统` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `修改企业信息 · ${data?.name ?? ""} · 定海区企业梯度培育登记系统` }];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

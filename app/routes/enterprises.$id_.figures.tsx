@@ -114,9 +114,13 @@ function FiguresForm({ form: spec, enterpriseId }: { form: NonNullable<LoaderDat
       <p className="muted">{t("fig.form.intro", { year: spec.year })}</p>
       {spec.range.min !== spec.range.max ? (
         <Form method="get" className="figures-year-chooser">
-          <label htmlFor="figures-year" className="field__label">{t("fig.form.chooseYear")}</label>{" "}
+          <label htmlFor="figures-year" className="field__label">
+            {t("fig.form.chooseYear")}
+          </label>{" "}
           <input id="figures-year" name="year" className="input input--short" inputMode="numeric" defaultValue={spec.year} maxLength={4} />{" "}
-          <button type="submit" className="button">{t("fig.form.open")}</button>
+          <button type="submit" className="button">
+            {t("fig.form.open")}
+          </button>
           <p className="field__hint">{t("fig.form.bureauIntro")}</p>
         </Form>
       ) : null}
@@ -124,9 +128,7 @@ function FiguresForm({ form: spec, enterpriseId }: { form: NonNullable<LoaderDat
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="year" value={spec.year} />
         <input type="hidden" name="version" value={spec.version} />
-        {(fields as Record<string, { errors?: string[] }>).year?.errors?.length ? (
-          <FormAlert errors={(fields as Record<string, { errors?: string[] }>).year!.errors} />
-        ) : null}
+        {(fields as Record<string, { errors?: string[] }>).year?.errors?.length ? <FormAlert errors={(fields as Record<string, { errors?: string[] }>).year!.errors} /> : null}
         <div className="form-grid">
           {FIGURE_FIELDS.map((f) => {
             const name = figureFormName(f.key);
@@ -148,7 +150,9 @@ function FiguresForm({ form: spec, enterpriseId }: { form: NonNullable<LoaderDat
           <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
             {t("fig.form.save")}
           </button>
-          <Link to={`/enterprises/${enterpriseId}`} className="button">{t("fig.back")}</Link>
+          <Link to={`/enterprises/${enterpriseId}`} className="button">
+            {t("fig.back")}
+          </Link>
         </div>
       </Form>
     </section>
@@ -160,7 +164,9 @@ export default function FiguresPage() {
   const t = useT();
   return (
     <section aria-labelledby="figures-title" className="figures-page">
-      <p className="ent-back"><Link to={`/enterprises/${d.enterprise.id}`}>← {d.enterprise.name}</Link></p>
+      <p className="ent-back">
+        <Link to={`/enterprises/${d.enterprise.id}`}>← {d.enterprise.name}</Link>
+      </p>
       <h1 id="figures-title">{t("fig.title")}</h1>
       <p className="muted">{t("fig.intro")}</p>
       {d.saved ? (
@@ -176,9 +182,7 @@ export default function FiguresPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `年度经营数据 · ${data?.enterprise.name ?? ""} · 定海区企业梯度培育登记系统` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `年度经营数据 · ${data?.enterprise.name ?? ""} · 定海区企业梯度培育登记系统` }];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

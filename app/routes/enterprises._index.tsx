@@ -84,7 +84,9 @@ function useColumns(data: LoaderData): DataTableColumn<EnterpriseListRow>[] {
         cell: (info) => (
           <>
             {/* A plain anchor: useClientLinks makes it navigate and prefetch like <Link prefetch="intent">. */}
-            <a href={`/enterprises/${info.row.original.id}`} data-discover="true">{info.getValue()}</a>
+            <a href={`/enterprises/${info.row.original.id}`} data-discover="true">
+              {info.getValue()}
+            </a>
             {info.row.original.archived ? <span className="badge badge--muted ent-archived">{t("ent.archived")}</span> : null}
           </>
         ),
@@ -134,79 +136,104 @@ function Filters({ data }: { data: LoaderData }) {
     // Keyed by the URL so the uncontrolled fields show the current filters after client navigation.
     <Form method="get" className="card filters ent-filters" key={location.search} role="search" aria-label={t("ent.filter.legend")}>
       <div className="field ent-filters__q">
-        <label className="field__label" htmlFor="ent-q">{t("ent.filter.q")}</label>
-        <input id="ent-q" name="q" type="search" className="input" defaultValue={query.q ?? ""} maxLength={100}
-          placeholder={t("ent.filter.qHint")} title={t("ent.filter.qHint")} />
+        <label className="field__label" htmlFor="ent-q">
+          {t("ent.filter.q")}
+        </label>
+        <input id="ent-q" name="q" type="search" className="input" defaultValue={query.q ?? ""} maxLength={100} placeholder={t("ent.filter.qHint")} title={t("ent.filter.qHint")} />
       </div>
       <div className="field">
         {scopeTown ? (
           <>
-            <span className="field__label" id="ent-town-label">{t("ent.filter.town")}</span>
+            <span className="field__label" id="ent-town-label">
+              {t("ent.filter.town")}
+            </span>
             <p className="ent-filters__fixed" aria-labelledby="ent-town-label">
               {scopeTown.name}
             </p>
           </>
         ) : (
           <>
-          <label className="field__label" htmlFor="ent-town">{t("ent.filter.town")}</label>
-          <select id="ent-town" name="town" className="input" defaultValue={query.town ?? ""}>
-            <option value="">{t("ent.filter.any")}</option>
-            {data.towns.map((x) => (
-              <option key={x.code} value={x.code}>{x.name}</option>
-            ))}
-          </select>
+            <label className="field__label" htmlFor="ent-town">
+              {t("ent.filter.town")}
+            </label>
+            <select id="ent-town" name="town" className="input" defaultValue={query.town ?? ""}>
+              <option value="">{t("ent.filter.any")}</option>
+              {data.towns.map((x) => (
+                <option key={x.code} value={x.code}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
           </>
         )}
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="ent-industry">{t("ent.filter.industry")}</label>
+        <label className="field__label" htmlFor="ent-industry">
+          {t("ent.filter.industry")}
+        </label>
         <select id="ent-industry" name="industry" className="input" defaultValue={query.industry ?? ""}>
           <option value="">{t("ent.filter.any")}</option>
           {data.industries.map((x) => (
-            <option key={x.code} value={x.code}>{x.name}</option>
+            <option key={x.code} value={x.code}>
+              {x.name}
+            </option>
           ))}
         </select>
       </div>
       <div className="field field--tier">
-        <label className="field__label" htmlFor="ent-tier">{t("ent.filter.tier")}</label>
+        <label className="field__label" htmlFor="ent-tier">
+          {t("ent.filter.tier")}
+        </label>
         <select id="ent-tier" name="tier" className="input" defaultValue={query.tier ?? ""}>
           <option value="">{t("ent.filter.anyTier")}</option>
           {TIERS.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>
       </div>
       <div className="field field--tier">
-        <label className="field__label" htmlFor="ent-not-tier">{t("ent.filter.notTier")}</label>
+        <label className="field__label" htmlFor="ent-not-tier">
+          {t("ent.filter.notTier")}
+        </label>
         <select id="ent-not-tier" name="notTier" className="input" defaultValue={query.notTier ?? ""}>
           <option value="">{t("ent.filter.any")}</option>
           {TIERS.map((x) => (
-            <option key={x.code} value={x.code}>{t.pick({ zh: x.nameZh, en: x.nameEn })}</option>
+            <option key={x.code} value={x.code}>
+              {t.pick({ zh: x.nameZh, en: x.nameEn })}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="ent-level">{t("ent.filter.level")}</label>
+        <label className="field__label" htmlFor="ent-level">
+          {t("ent.filter.level")}
+        </label>
         <select id="ent-level" name="level" className="input" defaultValue={query.level ?? ""}>
           <option value="">{t("ent.filter.any")}</option>
           {LEVELS.map((x) => (
-            <option key={x} value={x}>{t.pick(LEVEL_NAMES[x])}</option>
+            <option key={x} value={x}>
+              {t.pick(LEVEL_NAMES[x])}
+            </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="ent-above">{t("ent.filter.aboveScale")}</label>
-        <select id="ent-above" name="aboveScale" className="input"
-          defaultValue={query.aboveScale === undefined ? "" : query.aboveScale ? "1" : "0"}>
+        <label className="field__label" htmlFor="ent-above">
+          {t("ent.filter.aboveScale")}
+        </label>
+        <select id="ent-above" name="aboveScale" className="input" defaultValue={query.aboveScale === undefined ? "" : query.aboveScale ? "1" : "0"}>
           <option value="">{t("ent.filter.any")}</option>
           <option value="1">{t("common.yes")}</option>
           <option value="0">{t("common.no")}</option>
         </select>
       </div>
       <div className="field">
-        <label className="field__label" htmlFor="ent-archived">{t("ent.filter.archived")}</label>
-        <select id="ent-archived" name="archived" className="input"
-          defaultValue={query.archived === "include" ? "1" : query.archived === "only" ? "only" : ""}>
+        <label className="field__label" htmlFor="ent-archived">
+          {t("ent.filter.archived")}
+        </label>
+        <select id="ent-archived" name="archived" className="input" defaultValue={query.archived === "include" ? "1" : query.archived === "only" ? "only" : ""}>
           <option value="">{t("ent.filter.archived.hide")}</option>
           <option value="1">{t("ent.filter.archived.include")}</option>
           <option value="only">{t("ent.filter.archived.only")}</option>
@@ -219,8 +246,12 @@ function Filters({ data }: { data: LoaderData }) {
       {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
       {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
       <div className="filters__actions">
-        <button type="submit" className="button button--primary">{t("ent.filter.apply")}</button>
-        <Link to="/enterprises" className="button">{t("ent.filter.reset")}</Link>
+        <button type="submit" className="button button--primary">
+          {t("ent.filter.apply")}
+        </button>
+        <Link to="/enterprises" className="button">
+          {t("ent.filter.reset")}
+        </Link>
       </div>
     </Form>
   );
@@ -278,7 +309,9 @@ function Pager({ data }: { data: LoaderData }) {
       <span className="pager__links">
         {page.prevCursor ? (
           <>
-            <Link className="button button--small" to={link(null)}>{t("common.first")}</Link>
+            <Link className="button button--small" to={link(null)}>
+              {t("common.first")}
+            </Link>
             <Link className="button button--small" to={link("before", page.prevCursor)} rel="prev">
               {t("common.prev")}
             </Link>
@@ -307,17 +340,27 @@ export default function EnterprisesPage() {
       <div className="page-head">
         <div>
           <h1 id="ent-title">{t("ent.list.title")}</h1>
-          <p className="muted ent-total" aria-live="polite">{data.page.totalAtLeast
-              ? t("ent.list.totalAtLeast", { n: data.page.total.toLocaleString("en-US") })
-              : t("ent.list.total", { n: data.page.total })}</p>
+          <p className="muted ent-total" aria-live="polite">
+            {data.page.totalAtLeast ? t("ent.list.totalAtLeast", { n: data.page.total.toLocaleString("en-US") }) : t("ent.list.total", { n: data.page.total })}
+          </p>
         </div>
         <div className="page-head__actions">
           {data.canCreate ? (
-            <Link to="/enterprises/new" className="button button--primary">{t("ent.list.new")}</Link>
+            <Link to="/enterprises/new" className="button button--primary">
+              {t("ent.list.new")}
+            </Link>
           ) : null}
-          {data.canCreate ? <Link to="/enterprises/import" className="button">{t("imp.list.button")}</Link> : null}
-          <a href={`/enterprises/export.csv${suffix}`} className="button" download>{t("ent.list.exportCsv")}</a>
-          <a href={`/enterprises/export.xlsx${suffix}`} className="button" download>{t("ent.list.exportXlsx")}</a>
+          {data.canCreate ? (
+            <Link to="/enterprises/import" className="button">
+              {t("imp.list.button")}
+            </Link>
+          ) : null}
+          <a href={`/enterprises/export.csv${suffix}`} className="button" download>
+            {t("ent.list.exportCsv")}
+          </a>
+          <a href={`/enterprises/export.xlsx${suffix}`} className="button" download>
+            {t("ent.list.exportXlsx")}
+          </a>
         </div>
       </div>
       {data.townHome ? <TownHomePanel data={data.townHome} /> : null}

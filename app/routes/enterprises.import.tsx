@@ -1,11 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  data,
-  redirect,
-  unstable_createMemoryUploadHandler,
-} from "@remix-run/node";
+import { data, redirect, unstable_createMemoryUploadHandler } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useMemo } from "react";
 import { DataTable, columnHelper, type DataTableColumn } from "~/components/data-table";
@@ -88,10 +84,7 @@ export async function action({ request }: ActionFunctionArgs) {
           ? await commitEnterpriseImport(db(), user, sheet, file, { digest, skipErrors, lang, year: stored.meta.year })
           : await commitAwardImport(db(), user, sheet, file, { digest, lang, defaults: stored.meta.defaults ?? {} });
     if (!outcome.ok) {
-      const message =
-        outcome.reason === "conflict"
-          ? t("imp.commit.conflict", { row: outcome.row, name: outcome.name ?? "" })
-          : t(`imp.commit.${outcome.reason}` as MessageKey);
+      const message = outcome.reason === "conflict" ? t("imp.commit.conflict", { row: outcome.row, name: outcome.name ?? "" }) : t(`imp.commit.${outcome.reason}` as MessageKey);
       const status = outcome.reason === "has-errors" ? 400 : 409;
       return data(
         { intent: "commit", result: submission.reply(outcome.reason === "has-errors" ? { fieldErrors: { skipErrors: [message] } } : { formErrors: [message] }) },
@@ -110,7 +103,9 @@ export async function action({ request }: ActionFunctionArgs) {
     kind === "awards" ? { tier: tier as AwardDefaults["tier"], level, year, documentNo: documentNo || undefined, recognizedOn } : undefined;
   const stored = await storeImportFile(bytes, {
     kind,
-    fileName: Array.from(file.name || "upload").slice(0, 200).join(""),
+    fileName: Array.from(file.name || "upload")
+      .slice(0, 200)
+      .join(""),
     uploadedBy: user.id,
     uploadedAt: new Date().toISOString(),
     defaults,
@@ -158,7 +153,10 @@ function UploadForm() {
         <div className={`field${fields.file.errors?.length ? " field--invalid" : ""}`}>
           <label htmlFor={fields.file.id} className="field__label">
             {t("imp.upload.file")}
-            <span className="field__required" aria-hidden="true"> *</span>
+            <span className="field__required" aria-hidden="true">
+              {" "}
+              *
+            </span>
           </label>
           <input
             id={fields.file.id}
@@ -170,10 +168,14 @@ function UploadForm() {
             aria-invalid={fields.file.errors?.length ? true : undefined}
             aria-describedby={`${fields.file.id}-hint${fields.file.errors?.length ? ` ${fields.file.errorId}` : ""}`}
           />
-          <p id={`${fields.file.id}-hint`} className="field__hint">{t("imp.upload.fileHint")}</p>
+          <p id={`${fields.file.id}-hint`} className="field__hint">
+            {t("imp.upload.fileHint")}
+          </p>
           {fields.file.errors?.length ? (
             <ul id={fields.file.errorId} className="field__errors">
-              {fields.file.errors.map((e: string) => <li key={e}>{e}</li>)}
+              {fields.file.errors.map((e: string) => (
+                <li key={e}>{e}</li>
+              ))}
             </ul>
           ) : null}
         </div>
@@ -206,9 +208,13 @@ function UploadForm() {
       </Form>
       <p className="import-templates">
         {t("imp.templates")}{" "}
-        <a href="/enterprises/import-template.xlsx?kind=enterprises" download>{t("imp.template.enterprises")}</a>
+        <a href="/enterprises/import-template.xlsx?kind=enterprises" download>
+          {t("imp.template.enterprises")}
+        </a>
         {" · "}
-        <a href="/enterprises/import-template.xlsx?kind=awards" download>{t("imp.template.awards")}</a>
+        <a href="/enterprises/import-template.xlsx?kind=awards" download>
+          {t("imp.template.awards")}
+        </a>
       </p>
     </section>
   );
@@ -231,7 +237,9 @@ function useRowColumns(): DataTableColumn<PreviewRowView>[] {
         cell: (c) =>
           (c.getValue() as string[]).length ? (
             <ul className="import-details">
-              {(c.getValue() as string[]).map((d, i) => <li key={i}>{d}</li>)}
+              {(c.getValue() as string[]).map((d, i) => (
+                <li key={i}>{d}</li>
+              ))}
             </ul>
           ) : (
             <span className="muted">—</span>
@@ -260,7 +268,13 @@ function PreviewSection({ preview }: { preview: Preview }) {
         </h2>
         <dl className="import-facts">
           <dt>{t("imp.preview.file")}</dt>
-          <dd>{preview.fileName} <span className="muted">（{encoding}{preview.sheetName ? ` · ${t("imp.preview.sheet")}「${preview.sheetName}」` : ""}）</span></dd>
+          <dd>
+            {preview.fileName}{" "}
+            <span className="muted">
+              （{encoding}
+              {preview.sheetName ? ` · ${t("imp.preview.sheet")}「${preview.sheetName}」` : ""}）
+            </span>
+          </dd>
           {preview.year ? (
             <>
               <dt>{t("fig.year")}</dt>
@@ -295,19 +309,25 @@ function PreviewSection({ preview }: { preview: Preview }) {
               <dt>{t("imp.defaults.legend")}</dt>
               <dd>
                 {[
-                  preview.defaults.tier ? t.pick({ zh: TIERS.find((x) => x.code === preview.defaults!.tier)!.nameZh, en: TIERS.find((x) => x.code === preview.defaults!.tier)!.nameEn }) : null,
+                  preview.defaults.tier
+                    ? t.pick({ zh: TIERS.find((x) => x.code === preview.defaults!.tier)!.nameZh, en: TIERS.find((x) => x.code === preview.defaults!.tier)!.nameEn })
+                    : null,
                   preview.defaults.level ? t.pick(LEVEL_NAMES[preview.defaults.level]) : null,
                   preview.defaults.year ? String(preview.defaults.year) : null,
                   preview.defaults.documentNo ?? null,
                   preview.defaults.recognizedOn ?? null,
-                ].filter(Boolean).join(" · ")}
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
               </dd>
             </>
           ) : null}
         </dl>
         {preview.fileErrors.length ? (
           <div className="alert alert--error" role="alert">
-            {preview.fileErrors.map((e) => <p key={e}>{e}</p>)}
+            {preview.fileErrors.map((e) => (
+              <p key={e}>{e}</p>
+            ))}
           </div>
         ) : null}
         <nav aria-label={t("imp.preview.filter")} className="status-counts import-counts">
@@ -338,7 +358,11 @@ function PreviewSection({ preview }: { preview: Preview }) {
         {preview.writable === 0 ? (
           <>
             <p>{preview.fileErrors.length ? t("imp.confirm.fileErrors") : preview.errors > 0 ? t("imp.confirm.allErrors") : t("imp.confirm.nothing")}</p>
-            <p><Link to="/enterprises/import" className="button">{t("imp.confirm.another")}</Link></p>
+            <p>
+              <Link to="/enterprises/import" className="button">
+                {t("imp.confirm.another")}
+              </Link>
+            </p>
           </>
         ) : (
           <Form method="post" {...getFormProps(form)} noValidate>
@@ -359,12 +383,16 @@ function PreviewSection({ preview }: { preview: Preview }) {
               <button type="submit" className="button button--primary" disabled={navigation.state === "submitting"}>
                 {t("imp.confirm.submit")}
               </button>
-              <Link to="/enterprises/import" className="button">{t("imp.confirm.another")}</Link>
+              <Link to="/enterprises/import" className="button">
+                {t("imp.confirm.another")}
+              </Link>
             </div>
           </Form>
         )}
         <p>
-          <a href={`/enterprises/import-report.xlsx?id=${preview.id}`} download>{t("imp.report.download")}</a>
+          <a href={`/enterprises/import-report.xlsx?id=${preview.id}`} download>
+            {t("imp.report.download")}
+          </a>
         </p>
       </section>
 
@@ -375,9 +403,7 @@ function PreviewSection({ preview }: { preview: Preview }) {
         caption={t("imp.preview.caption", { shown: preview.rows.length, total: preview.shownTotal })}
         empty={t("imp.preview.empty")}
       />
-      {preview.shownTotal > preview.rows.length ? (
-        <p className="muted small">{t("imp.preview.more", { n: preview.shownTotal - preview.rows.length })}</p>
-      ) : null}
+      {preview.shownTotal > preview.rows.length ? <p className="muted small">{t("imp.preview.more", { n: preview.shownTotal - preview.rows.length })}</p> : null}
     </>
   );
 }
@@ -390,16 +416,30 @@ export default function ImportPage() {
       <div className="page-head">
         <h1 id="import-title">{t("imp.title")}</h1>
         <div className="page-head__actions">
-          <Link to="/enterprises" className="button">{t("imp.back")}</Link>
+          <Link to="/enterprises" className="button">
+            {t("imp.back")}
+          </Link>
         </div>
       </div>
       {d.done ? (
         <div className="alert alert--ok" role="status">
-          {d.done.kind === "awards" ? t("imp.done.awards", { n: d.done.written }) : d.done.kind === "figures" ? t("fig.import.done", { n: d.done.written }) : t("imp.done.enterprises", { n: d.done.written })}
+          {d.done.kind === "awards"
+            ? t("imp.done.awards", { n: d.done.written })
+            : d.done.kind === "figures"
+              ? t("fig.import.done", { n: d.done.written })
+              : t("imp.done.enterprises", { n: d.done.written })}
         </div>
       ) : null}
-      {d.missing ? <div className="alert alert--error" role="alert">{t("imp.err.stale")}</div> : null}
-      {d.unreadable ? <div className="alert alert--error" role="alert">{t(`imp.unreadable.${d.unreadable}` as MessageKey)}</div> : null}
+      {d.missing ? (
+        <div className="alert alert--error" role="alert">
+          {t("imp.err.stale")}
+        </div>
+      ) : null}
+      {d.unreadable ? (
+        <div className="alert alert--error" role="alert">
+          {t(`imp.unreadable.${d.unreadable}` as MessageKey)}
+        </div>
+      ) : null}
       {d.preview ? <PreviewSection preview={d.preview} /> : <UploadForm />}
     </section>
   );

@@ -55,7 +55,9 @@ export default function NewEnterprisePage() {
   const t = useT();
   return (
     <section aria-labelledby="ent-new-title" className="ent-edit">
-      <p className="ent-back"><Link to="/enterprises">← {t("ent.profile.backToList")}</Link></p>
+      <p className="ent-back">
+        <Link to="/enterprises">← {t("ent.profile.backToList")}</Link>
+      </p>
       <h1 id="ent-new-title">{t("ent.new.title")}</h1>
       <p className="muted">{t("ent.new.intro")}</p>
       <div className="card">

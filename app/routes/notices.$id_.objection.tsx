@@ -89,10 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!outcome.ok) {
       if (outcome.reason === "application") {
-        return data(
-          { result: submission.reply({ fieldErrors: { application: [translate(lang, "objection.error.application")] } }), reference: null },
-          { status: 400 },
-        );
+        return data({ result: submission.reply({ fieldErrors: { application: [translate(lang, "objection.error.application")] } }), reference: null }, { status: 400 });
       }
       const message =
         outcome.reason === "window-closed"

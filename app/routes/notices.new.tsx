@@ -113,7 +113,11 @@ export default function ProposePage() {
         </div>
       ) : null}
       <p className="muted">{t("propose.intro")}</p>
-      {dayNote ? <p className="muted small">{t("noticeAdmin.days")}：{dayNote}</p> : null}
+      {dayNote ? (
+        <p className="muted small">
+          {t("noticeAdmin.days")}：{dayNote}
+        </p>
+      ) : null}
       {proposable.length === 0 ? (
         <p className="alert alert--warn">{t("propose.none")}</p>
       ) : (
@@ -149,7 +153,14 @@ export default function ProposePage() {
                     return (
                       <tr key={p.id}>
                         <td>
-                          <input type="checkbox" name="pick" value={`${p.id}:${p.version}`} id={`pick-${p.id}`} defaultChecked={ticked.has(`${p.id}:${p.version}`)} aria-label={t("propose.pickLabel", { firm: p.firm, tier })} />
+                          <input
+                            type="checkbox"
+                            name="pick"
+                            value={`${p.id}:${p.version}`}
+                            id={`pick-${p.id}`}
+                            defaultChecked={ticked.has(`${p.id}:${p.version}`)}
+                            aria-label={t("propose.pickLabel", { firm: p.firm, tier })}
+                          />
                         </td>
                         <td>
                           <Link to={`/applications/${p.id}`}>{p.firm}</Link>

@@ -89,11 +89,7 @@ export default function NotificationsPage() {
     col.accessor("readAt", {
       header: t("notifications.col.status"),
       cell: (info) =>
-        info.getValue() ? (
-          <span className="badge badge--muted">{t("notifications.read")}</span>
-        ) : (
-          <span className="badge badge--info">{t("notifications.unread")}</span>
-        ),
+        info.getValue() ? <span className="badge badge--muted">{t("notifications.read")}</span> : <span className="badge badge--info">{t("notifications.unread")}</span>,
     }),
     col.display({
       id: "actions",
@@ -101,7 +97,7 @@ export default function NotificationsPage() {
       cell: (info) => (info.row.original.readAt ? null : <ReadButton id={info.row.original.id} title={info.row.original.title} />),
     }),
   ];
-  const inboxErrors = actionData?.formId === "inbox" ? actionData.result.error?.[""] ?? Object.values(actionData.result.error ?? {}).flat() : null;
+  const inboxErrors = actionData?.formId === "inbox" ? (actionData.result.error?.[""] ?? Object.values(actionData.result.error ?? {}).flat()) : null;
   return (
     <>
       <div className="page-head">
@@ -142,8 +138,14 @@ function ReadButton({ id, title }: { id: number; title: string }) {
   return (
     <Form method="post" className="inline-form">
       <input type="hidden" name="id" value={id} />
-      <button type="submit" name="intent" value="read" className="button button--small" aria-label={t("notifications.markReadLabel", { title })}
-        disabled={navigation.state === "submitting"}>
+      <button
+        type="submit"
+        name="intent"
+        value="read"
+        className="button button--small"
+        aria-label={t("notifications.markReadLabel", { title })}
+        disabled={navigation.state === "submitting"}
+      >
         {t("notifications.markRead")}
       </button>
     </Form>
@@ -165,10 +167,21 @@ function EmailSettingsForm({ settings, lastResult }: { settings: { email: string
       <Form method="post" {...getFormProps(form)} noValidate>
         <FormAlert id={form.errorId} errors={form.errors} />
         <div className="form-grid">
-          <TextField label={t("notifications.email")} hint={t("notifications.emailHint")} field={fields.email} maxLength={254}
-            autoComplete="email" inputMode="email" spellCheck={false} />
-          <SelectField label={t("notifications.mode")} field={fields.mode} required
-            options={(["immediate", "digest", "off"] as const).map((m) => ({ value: m, label: t(`notifications.mode.${m}`) }))} />
+          <TextField
+            label={t("notifications.email")}
+            hint={t("notifications.emailHint")}
+            field={fields.email}
+            maxLength={254}
+            autoComplete="email"
+            inputMode="email"
+            spellCheck={false}
+          />
+          <SelectField
+            label={t("notifications.mode")}
+            field={fields.mode}
+            required
+            options={(["immediate", "digest", "off"] as const).map((m) => ({ value: m, label: t(`notifications.mode.${m}`) }))}
+          />
         </div>
         <div className="form-actions">
           <button type="submit" name="intent" value="settings" className="button button--primary">

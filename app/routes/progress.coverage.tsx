@@ -82,8 +82,7 @@ export default function CoveragePage() {
           <p>
             {t("progress.scope", { scope: data.townName ? t.pick(data.townName) : t("progress.wholeDistrict") })}
             {" · "}
-            {t("progress.coverage")} {formatPercent(c.percent)}（{t("progress.coverageFigure", { covered: c.covered, total: c.total })}）
-            {" · "}
+            {t("progress.coverage")} {formatPercent(c.percent)}（{t("progress.coverageFigure", { covered: c.covered, total: c.total })}）{" · "}
             {t("progress.firmsCount", { n: c.total - c.covered })}
           </p>
           <p className="no-print">
@@ -114,13 +113,7 @@ export default function CoveragePage() {
         </form>
       ) : null}
       <div className="dash-section">
-        <DataTable
-          columns={columns}
-          data={data.rows}
-          getRowId={(r) => String(r.id)}
-          caption={t("progress.uncoveredTitle")}
-          empty={t("progress.empty")}
-        />
+        <DataTable columns={columns} data={data.rows} getRowId={(r) => String(r.id)} caption={t("progress.uncoveredTitle")} empty={t("progress.empty")} />
       </div>
       {data.next ? (
         <nav className="pager" aria-label={t("common.next")}>

@@ -49,8 +49,18 @@ export default function ProgressFirmsPage() {
         return (
           <>
             <Link to={`/enterprises/${r.enterpriseId}`}>{r.name}</Link>
-            {!r.counted ? <> <span className="badge badge--warn">{t("progress.notCounted")}</span></> : null}
-            {r.archived ? <> <span className="badge badge--muted">{t("progress.archived")}</span></> : null}
+            {!r.counted ? (
+              <>
+                {" "}
+                <span className="badge badge--warn">{t("progress.notCounted")}</span>
+              </>
+            ) : null}
+            {r.archived ? (
+              <>
+                {" "}
+                <span className="badge badge--muted">{t("progress.archived")}</span>
+              </>
+            ) : null}
           </>
         );
       },
@@ -79,9 +89,7 @@ export default function ProgressFirmsPage() {
       <div className="page-head">
         <div>
           <h1>{t("progress.firmsTitle", { year: data.year, tier: tierName })}</h1>
-          <p className="muted">
-            {t("progress.firmsIntro", { rule: t.pick({ zh: tier.countingRuleZh, en: tier.countingRuleEn }) })}
-          </p>
+          <p className="muted">{t("progress.firmsIntro", { rule: t.pick({ zh: tier.countingRuleZh, en: tier.countingRuleEn }) })}</p>
           <p>
             {t("progress.scope", { scope: data.townName ? t.pick(data.townName) : t("progress.wholeDistrict") })}
             {" · "}
@@ -91,9 +99,7 @@ export default function ProgressFirmsPage() {
       </div>
       {data.below > 0 || data.includeBelow ? (
         <p className="no-print">
-          <Link to={`?${toggle}`}>
-            {data.includeBelow ? t("progress.firmsOnlyCounted") : t("progress.firmsWithBelow", { n: data.below })}
-          </Link>
+          <Link to={`?${toggle}`}>{data.includeBelow ? t("progress.firmsOnlyCounted") : t("progress.firmsWithBelow", { n: data.below })}</Link>
         </p>
       ) : null}
       <DataTable

@@ -118,15 +118,7 @@ function TargetsTable({ years, selected }: { years: YearTargets[]; selected: num
       ),
     }),
   ];
-  return (
-    <DataTable
-      columns={columns}
-      data={years}
-      getRowId={(r) => String(r.year)}
-      caption={t("targets.title")}
-      empty={t("targets.none")}
-    />
-  );
+  return <DataTable columns={columns} data={years} getRowId={(r) => String(r.year)} caption={t("targets.title")} empty={t("targets.none")} />;
 }
 
 function EditForm() {
@@ -151,9 +143,7 @@ function EditForm() {
       <h2 id={titleId}>{t("targets.edit", { year: loaderData.year })}</h2>
       {loaderData.isNew ? (
         <p className="alert alert--info">
-          {loaderData.prefilledFrom !== null
-            ? t("targets.prefilled", { year: loaderData.year, from: loaderData.prefilledFrom })
-            : t("targets.emptyNew", { year: loaderData.year })}
+          {loaderData.prefilledFrom !== null ? t("targets.prefilled", { year: loaderData.year, from: loaderData.prefilledFrom }) : t("targets.emptyNew", { year: loaderData.year })}
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} noValidate>
@@ -202,16 +192,7 @@ function AddYearForm() {
       <h2 id="targets-add-title">{t("targets.newYear")}</h2>
       <Form method="post" {...getFormProps(form)} noValidate className="year-add">
         <input type="hidden" name="intent" value="add" />
-        <TextField
-          label={t("targets.year")}
-          field={fields.year}
-          type="number"
-          inputMode="numeric"
-          min={2000}
-          max={2100}
-          required
-          hint={t("targets.newYearHint")}
-        />
+        <TextField label={t("targets.year")} field={fields.year} type="number" inputMode="numeric" min={2000} max={2100} required hint={t("targets.newYearHint")} />
         <div className="form-actions">
           <button type="submit" className="button">
             {t("targets.add")}
@@ -236,9 +217,7 @@ export default function TargetsPage() {
       </div>
       {loaderData.saved !== null ? (
         <div className="alert alert--ok" role="status">
-          {loaderData.saved > 0
-            ? t("targets.saved", { year: loaderData.year, n: loaderData.saved })
-            : t("targets.savedNone", { year: loaderData.year })}
+          {loaderData.saved > 0 ? t("targets.saved", { year: loaderData.year, n: loaderData.saved }) : t("targets.savedNone", { year: loaderData.year })}
         </div>
       ) : null}
       {actionData?.message ? <FormAlert errors={[actionData.message]} /> : null}

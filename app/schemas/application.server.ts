@@ -8,14 +8,7 @@ import { validatePhone } from "~/domain/phone";
 import { validateUscc } from "~/domain/uscc";
 import { getTier, isLevel, LEVELS, type Level, type TierCode } from "~/domain/tiers";
 import { REASON_CODES, TOWN_OPINIONS } from "~/domain/state-machine";
-import {
-  fieldLabelKey,
-  fieldsOf,
-  renewalFieldsOf,
-  formNameOf,
-  labelYears,
-  type PayloadField,
-} from "~/components/application-fields";
+import { fieldLabelKey, fieldsOf, renewalFieldsOf, formNameOf, labelYears, type PayloadField } from "~/components/application-fields";
 import { todayInShanghai } from "~/utils/format";
 import { translate, type Lang, type MessageKey } from "~/utils/i18n";
 
@@ -217,13 +210,7 @@ export function buildPayload(
  * apart, counted as the fields marked on the page. A draft is saved only when all it holds is
  * well-formed, so a refused draft says plainly that nothing was saved.
  */
-export function errorSummary(
-  lang: Lang,
-  tierCode: TierCode,
-  mode: ApplicationMode,
-  issues: readonly Issue[],
-  year?: unknown,
-): string | null {
+export function errorSummary(lang: Lang, tierCode: TierCode, mode: ApplicationMode, issues: readonly Issue[], year?: unknown): string | null {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const years = formLabelYears(year);
   const labels = new Map<string, string>([
@@ -268,14 +255,16 @@ export function applicationFormSchema(lang: Lang, tierCode: TierCode, options: A
     // Ticked to confirm amounts the plausibility check doubts (see unconfirmedDoubts).
     confirmFigures: z.string().optional(),
   };
-  if (options.withVersion) shape.version = z.number({ error: t("apps.err.version") }).int().min(1);
+  if (options.withVersion)
+    shape.version = z
+      .number({ error: t("apps.err.version") })
+      .int()
+      .min(1);
   for (const f of options.renewal ? renewalFieldsOf(tierCode) : fieldsOf(tierCode)) {
     shape[formNameOf(f)] = f.kind === "certificates" ? z.array(z.string()).optional() : z.string().optional();
   }
   if (usesChecklist(tierCode) && !options.renewal) {
-    shape.checklist = z
-      .object(Object.fromEntries(options.checklist.map((i) => [i.code, z.string().optional()])))
-      .optional();
+    shape.checklist = z.object(Object.fromEntries(options.checklist.map((i) => [i.code, z.string().optional()]))).optional();
   }
   return z
     .object(shape)
@@ -322,7 +311,10 @@ function dateField(lang: Lang, labelKey: MessageKey) {
 export function detailActionSchema(lang: Lang, tierCode: TierCode) {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const tier = getTier(tierCode);
-  const version = z.number({ error: t("apps.err.version") }).int().min(1);
+  const version = z
+    .number({ error: t("apps.err.version") })
+    .int()
+    .min(1);
   const comment = z
     .string({ error: t("apps.err.comment") })
     .trim()

@@ -25,7 +25,10 @@ export function checklistActionSchema(lang: Lang) {
     // An unticked checkbox is absent from the form.
     required: z.boolean().optional().default(false),
   };
-  const itemId = z.number({ error: t("checklist.error.missing") }).int().positive(t("checklist.error.missing"));
+  const itemId = z
+    .number({ error: t("checklist.error.missing") })
+    .int()
+    .positive(t("checklist.error.missing"));
   return z.discriminatedUnion("intent", [
     z.object({
       intent: z.literal("add"),
@@ -47,15 +50,11 @@ export type ChecklistAction = z.infer<ReturnType<typeof checklistActionSchema>>;
 
 export const checklistTierSchema = z.enum(CHECKLIST_TIERS);
 
-
 /**
  * The required-evidence form: each tier's ticked kinds (an unticked box is absent, so a tier with
  * none ticked requires nothing). A value that is not a kind is refused, naming the tier's row.
  */
-export function parseEvidenceRequirements(
-  lang: Lang,
-  formData: FormData,
-): { ok: true; value: Record<TierCode, AttachmentKind[]> } | { ok: false; error: string } {
+export function parseEvidenceRequirements(lang: Lang, formData: FormData): { ok: true; value: Record<TierCode, AttachmentKind[]> } | { ok: false; error: string } {
   const value = {} as Record<TierCode, AttachmentKind[]>;
   for (const tier of TIERS) {
     const raw = formData.getAll(evidenceFieldName(tier.code));

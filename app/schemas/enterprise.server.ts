@@ -153,7 +153,10 @@ function codeField(lang: Lang, codes: readonly string[], required: MessageKey, u
 
 function versionField(lang: Lang) {
   const message = translate(lang, "ent.err.version");
-  return z.string({ error: message }).regex(/^\d{1,9}$/, message).transform(Number);
+  return z
+    .string({ error: message })
+    .regex(/^\d{1,9}$/, message)
+    .transform(Number);
 }
 
 /** Fields an enterprise user may change on its own profile (contacts and figures). */

@@ -33,7 +33,10 @@ export function figuresFormSchema(lang: Lang, years: { min: number; max: number 
   const text = z.string().max(200, t("fig.err.tooLong")).optional();
   const shape: Record<string, z.ZodTypeAny> = {
     year: z.string({ error: t("fig.err.year") }).regex(/^\d{4}$/, t("fig.err.year")),
-    version: z.string().regex(/^\d{1,9}$/, t("fig.err.stale")).default("0"),
+    version: z
+      .string()
+      .regex(/^\d{1,9}$/, t("fig.err.stale"))
+      .default("0"),
     confirmFigures: z.string().optional(),
   };
   for (const f of FIGURE_FIELDS) shape[figureFormName(f.key)] = text;
@@ -106,7 +109,14 @@ export function unconfirmedFigureDoubts(
   );
   for (const d of doubts) {
     const key = d.key as FigureKey;
-    const vars = { field: label(lang, key), value: formatWan(d.valueYuan, { grouping: true }), year: previous.year, ref: formatWan(d.reference.yuan, { grouping: true }), ratio: d.ratio.toLocaleString("en-US"), suggest: formatWan(d.asIfYuan ?? 0, { grouping: true }) };
+    const vars = {
+      field: label(lang, key),
+      value: formatWan(d.valueYuan, { grouping: true }),
+      year: previous.year,
+      ref: formatWan(d.reference.yuan, { grouping: true }),
+      ratio: d.ratio.toLocaleString("en-US"),
+      suggest: formatWan(d.asIfYuan ?? 0, { grouping: true }),
+    };
     (fieldErrors[figureFormName(key)] ??= []).push(t(d.kind === "yuan-for-wan" ? "fig.doubt.yuanForWan" : "fig.doubt.tenTimes", vars));
   }
   for (const w of checkFigures(figures, previous.figures).warnings) {

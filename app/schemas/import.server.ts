@@ -59,7 +59,10 @@ export function importCommitSchema(lang: Lang) {
     intent: z.literal("commit"),
     id: z.string().regex(HEX64, stale),
     digest: z.string().regex(HEX64, stale),
-    skipErrors: z.boolean().optional().transform((v) => v ?? false),
+    skipErrors: z
+      .boolean()
+      .optional()
+      .transform((v) => v ?? false),
   });
 }
 
@@ -71,7 +74,12 @@ export function bulkDecisionSchema(lang: Lang) {
       intent: z.enum(["preview", "confirm"]),
       decision: z.enum(["approve", "return"], { error: t("bulk.err.decision") }),
       id: z
-        .array(z.string().regex(/^\d{1,12}$/).transform(Number))
+        .array(
+          z
+            .string()
+            .regex(/^\d{1,12}$/)
+            .transform(Number),
+        )
         .max(500, t("bulk.err.tooMany"))
         .optional()
         .transform((ids) => [...new Set(ids ?? [])]),

@@ -15,8 +15,17 @@ const PHONE = /^\+?[0-9][0-9 -]{5,22}[0-9]$/;
 export function objectionSchema(lang: Lang) {
   const t = (key: MessageKey) => translate(lang, key);
   return z.object({
-    application: z.coerce.number({ error: t("objection.error.application") }).int(t("objection.error.application")).positive(t("objection.error.application")).max(Number.MAX_SAFE_INTEGER, t("objection.error.application")),
-    name: z.string({ error: t("objection.error.name") }).trim().min(1, t("objection.error.name")).max(50, t("objection.error.name")).regex(ONE_LINE, t("objection.error.chars")),
+    application: z.coerce
+      .number({ error: t("objection.error.application") })
+      .int(t("objection.error.application"))
+      .positive(t("objection.error.application"))
+      .max(Number.MAX_SAFE_INTEGER, t("objection.error.application")),
+    name: z
+      .string({ error: t("objection.error.name") })
+      .trim()
+      .min(1, t("objection.error.name"))
+      .max(50, t("objection.error.name"))
+      .regex(ONE_LINE, t("objection.error.chars")),
     phone: z
       .string({ error: t("objection.error.phone") })
       .trim()
@@ -36,7 +45,12 @@ export function proposeSchema(lang: Lang, today: string) {
   const t = (key: MessageKey) => translate(lang, key);
   return z.object({
     intent: z.enum(["preview", "confirm"]).default("preview"),
-    title: z.string({ error: t("propose.error.title") }).trim().min(1, t("propose.error.title")).max(200, t("propose.error.title")).regex(ONE_LINE, t("propose.error.title")),
+    title: z
+      .string({ error: t("propose.error.title") })
+      .trim()
+      .min(1, t("propose.error.title"))
+      .max(200, t("propose.error.title"))
+      .regex(ONE_LINE, t("propose.error.title")),
     startsOn: z
       .string({ error: t("propose.error.startsOn") })
       .trim()
@@ -45,7 +59,12 @@ export function proposeSchema(lang: Lang, today: string) {
         const d = new Date(`${v}T00:00:00Z`);
         return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && v >= today && v <= "2100-12-31";
       }, t("propose.error.startsOn")),
-    office: z.string({ error: t("propose.error.office") }).trim().min(1, t("propose.error.office")).max(200, t("propose.error.office")).regex(ONE_LINE, t("propose.error.office")),
+    office: z
+      .string({ error: t("propose.error.office") })
+      .trim()
+      .min(1, t("propose.error.office"))
+      .max(200, t("propose.error.office"))
+      .regex(ONE_LINE, t("propose.error.office")),
     phone: z
       .string({ error: t("propose.error.phone") })
       .trim()
@@ -60,7 +79,10 @@ export function proposeSchema(lang: Lang, today: string) {
       .refine((list) => list.every((p) => /^[1-9]\d{0,11}:\d{1,9}$/.test(p)), t("propose.error.pick"))
       .transform((list) => [...new Map(list.map((p) => [Number(p.split(":")[0]), Number(p.split(":")[1])])).entries()].map(([id, version]) => ({ id, version }))),
     /** The last day the preview showed; confirming checks it is still the same. */
-    endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    endsOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
   });
 }
 

@@ -101,7 +101,11 @@ function optionalEnum<T extends readonly [string, ...string[]]>(values: T, messa
     });
 }
 
-const version = z.string().trim().regex(/^\d{1,9}$/).transform(Number);
+const version = z
+  .string()
+  .trim()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 
 /** The add form: one firm (the model takes many, for the discovery list). */
 export function addEntrySchema(lang: Lang) {

@@ -26,9 +26,7 @@ export function parseYearParam(value: string | null, lang: Lang): YearParam {
   return result.success ? { ok: true, year: result.data } : { ok: false, message: result.error.issues[0]!.message };
 }
 
-export type DrillDownParams =
-  | { ok: true; year: number; tier: TierCode; town: string | null; includeBelow: boolean; cursor: string | null }
-  | { ok: false; message: string };
+export type DrillDownParams = { ok: true; year: number; tier: TierCode; town: string | null; includeBelow: boolean; cursor: string | null } | { ok: false; message: string };
 
 /** The query of /progress/firms: ?year=&tier=&town=&below=1&cursor= */
 export function parseFirmsQuery(params: URLSearchParams, lang: Lang): DrillDownParams {

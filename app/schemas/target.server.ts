@@ -27,10 +27,7 @@ function countField(lang: Lang) {
 
 /** intent=save: one whole number ≥ 0 per tier, named by the tier code. */
 export function saveTargetsSchema(lang: Lang) {
-  const counts = Object.fromEntries(TIER_CODES.map((code) => [code, countField(lang)])) as Record<
-    TierCode,
-    ReturnType<typeof countField>
-  >;
+  const counts = Object.fromEntries(TIER_CODES.map((code) => [code, countField(lang)])) as Record<TierCode, ReturnType<typeof countField>>;
   return z.object({ intent: z.literal("save"), year: yearField(lang), ...counts });
 }
 

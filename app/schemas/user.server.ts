@@ -40,32 +40,32 @@ function checkBinding(lang: Lang) {
 }
 
 export function passwordField(lang: Lang, usernameOf: () => string = () => "") {
-  return z
-    .string({ error: pick(lang, PASSWORD_MESSAGES["too-short"]) })
-    .superRefine((pw, ctx) => {
-      const problem = checkPassword(pw, usernameOf());
-      if (problem) ctx.addIssue({ code: "custom", message: pick(lang, PASSWORD_MESSAGES[problem]) });
-    });
+  return z.string({ error: pick(lang, PASSWORD_MESSAGES["too-short"]) }).superRefine((pw, ctx) => {
+    const problem = checkPassword(pw, usernameOf());
+    if (problem) ctx.addIssue({ code: "custom", message: pick(lang, PASSWORD_MESSAGES[problem]) });
+  });
 }
 
 export function createUserSchema(lang: Lang) {
   const t = (key: MessageKey) => translate(lang, key);
-  return z
-    .object({
-      username: z
-        .string({ error: t("users.usernameRequired") })
-        .trim()
-        .regex(/^[A-Za-z0-9_-]{3,32}$/, t("users.usernameFormat")),
-      ...fieldsFor(lang),
-      password: z.string({ error: pick(lang, PASSWORD_MESSAGES["too-short"]) }),
-    })
-    // `when: always` so every problem is named in one answer, not only after the fields parse.
-    .superRefine(checkBinding(lang), ALWAYS)
-    .superRefine((value, ctx) => {
-      if (typeof value.password !== "string") return;
-      const problem = checkPassword(value.password, typeof value.username === "string" ? value.username : "");
-      if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: pick(lang, PASSWORD_MESSAGES[problem]) });
-    }, ALWAYS);
+  return (
+    z
+      .object({
+        username: z
+          .string({ error: t("users.usernameRequired") })
+          .trim()
+          .regex(/^[A-Za-z0-9_-]{3,32}$/, t("users.usernameFormat")),
+        ...fieldsFor(lang),
+        password: z.string({ error: pick(lang, PASSWORD_MESSAGES["too-short"]) }),
+      })
+      // `when: always` so every problem is named in one answer, not only after the fields parse.
+      .superRefine(checkBinding(lang), ALWAYS)
+      .superRefine((value, ctx) => {
+        if (typeof value.password !== "string") return;
+        const problem = checkPassword(value.password, typeof value.username === "string" ? value.username : "");
+        if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: pick(lang, PASSWORD_MESSAGES[problem]) });
+      }, ALWAYS)
+  );
 }
 
 export function userIntentSchema(lang: Lang) {

@@ -11,7 +11,12 @@ export type ExpiringQuery =
   | { ok: false; field: "within" | "tier" | "sort" | "year" | "state"; message: string };
 
 const wholeNumber = (min: number, max: number) =>
-  z.string().trim().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,6}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /**
  * `?within=&tier=&sort=` of /awards/expiring, its export and its API; absent values are defaults.
@@ -60,8 +65,7 @@ export function parseExpiringQuery(params: URLSearchParams, lang: Lang): Expirin
 }
 
 export type ValidityForm =
-  | { ok: true; value: TierValidity }
-  | { ok: false; fieldErrors: Partial<Record<"tier" | "months" | "before" | "after", string>>; values: Record<string, string> };
+  { ok: true; value: TierValidity } | { ok: false; fieldErrors: Partial<Record<"tier" | "months" | "before" | "after", string>>; values: Record<string, string> };
 
 /** One tier's row of /admin/validity: months empty means "does not lapse". */
 export function parseValidityForm(form: FormData, lang: Lang): ValidityForm {

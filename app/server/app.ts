@@ -76,7 +76,10 @@ function lastErrorHandler(error: unknown, req: express.Request, res: express.Res
   console.error(`[registry] ${req.method} ${req.path.slice(0, 200)} failed:`, error);
   if (res.headersSent) return void res.destroy();
   const status = typeof (error as { status?: unknown })?.status === "number" && (error as { status: number }).status < 500 ? (error as { status: number }).status : 500;
-  res.status(status).type("text/plain; charset=utf-8").send(status === 500 ? "服务器内部错误 (internal error)" : "请求有误 (bad request)");
+  res
+    .status(status)
+    .type("text/plain; charset=utf-8")
+    .send(status === 500 ? "服务器内部错误 (internal error)" : "请求有误 (bad request)");
 }
 
 /** The HTTP layer: security headers, CSRF origin check, body limits, static assets, Remix. */
@@ -101,10 +104,7 @@ export function createApp(build: ServerBuild, options: { assetsDir: string }) {
     next();
   });
 
-  app.use(
-    "/build",
-    express.static(path.join(options.assetsDir), { immutable: true, maxAge: "1y", index: false }),
-  );
+  app.use("/build", express.static(path.join(options.assetsDir), { immutable: true, maxAge: "1y", index: false }));
 
   app.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD") return next();

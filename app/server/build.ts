@@ -16,11 +16,7 @@ function newestMtime(dir: string): number {
 }
 
 export function buildIfNeeded() {
-  const sources = Math.max(
-    newestMtime(path.join(root, "app")),
-    newestMtime(path.join(root, "db")),
-    fs.statSync(path.join(root, "remix.config.js")).mtimeMs,
-  );
+  const sources = Math.max(newestMtime(path.join(root, "app")), newestMtime(path.join(root, "db")), fs.statSync(path.join(root, "remix.config.js")).mtimeMs);
   if (fs.existsSync(buildEntry) && fs.statSync(buildEntry).mtimeMs >= sources) return;
   console.log("Building the app (remix build)…");
   const result = spawnSync(path.join(root, "node_modules/.bin/remix"), ["build"], {
@@ -30,4 +26,3 @@ export function buildIfNeeded() {
   });
   if (result.status !== 0) throw new Error("remix build failed");
 }
-

@@ -1,9 +1,4 @@
-import {
-  createReadableStreamFromReadable,
-  createRequestHandler as createWebHandler,
-  type AppLoadContext,
-  type ServerBuild,
-} from "@remix-run/node";
+import { createReadableStreamFromReadable, createRequestHandler as createWebHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
 import { once } from "node:events";
 
@@ -15,11 +10,7 @@ import { once } from "node:events";
  * the client reads it, and stops (cancelling the body, which ends the database iteration) when
  * the client goes away.
  */
-export function createRemixHandler(options: {
-  build: ServerBuild;
-  mode: string;
-  getLoadContext: (req: Request, res: Response) => AppLoadContext;
-}) {
+export function createRemixHandler(options: { build: ServerBuild; mode: string; getLoadContext: (req: Request, res: Response) => AppLoadContext }) {
   const handle = createWebHandler(options.build, options.mode);
   return async (req: Request, res: Response, next: NextFunction) => {
     // Nothing that goes wrong here (a header value a route built from bad input, a stream that

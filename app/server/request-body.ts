@@ -49,7 +49,10 @@ export function parseContentType(header: string | undefined): { type: string; bo
     const eq = param.indexOf("=");
     if (eq < 0) continue;
     if (param.slice(0, eq).trim().toLowerCase() !== "boundary") continue;
-    boundary = param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    boundary = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
   }
   return { type: type.trim().toLowerCase(), boundary };
 }
@@ -123,7 +126,15 @@ export async function checkedBody(req: Request): Promise<Buffer> {
   }
   if (multipart && !boundary) throw new BodyRefused(400, "表单格式有误（缺少分隔符）", "multipart body without a boundary");
   const publicForm = anonymous && PUBLIC_FORM_PATH.test(req.path);
-  const limit = publicForm ? (multipart ? BODY_LIMITS.publicUpload : BODY_LIMITS.publicForm) : anonymous ? BODY_LIMITS.anonymous : multipart ? BODY_LIMITS.multipart : BODY_LIMITS.form;
+  const limit = publicForm
+    ? multipart
+      ? BODY_LIMITS.publicUpload
+      : BODY_LIMITS.publicForm
+    : anonymous
+      ? BODY_LIMITS.anonymous
+      : multipart
+        ? BODY_LIMITS.multipart
+        : BODY_LIMITS.form;
   const declared = Number(req.get("content-length") ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const body = await readLimited(req, limit);
@@ -142,7 +153,9 @@ export async function checkedBody(req: Request): Promise<Buffer> {
       throw new BodyRefused(413, `表单部件过多（上限 ${BODY_LIMITS.multipartParts} 个）`, "too many multipart parts");
     }
     try {
-      await new globalThis.Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": req.get("content-type")! } }).formData();
+      await new globalThis.Response(new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, {
+        headers: { "Content-Type": req.get("content-type")! },
+      }).formData();
     } catch {
       throw new BodyRefused(400, "表单格式有误，无法读取", "malformed multipart body");
     }

@@ -42,9 +42,7 @@ interface Remembered {
 export const REMEMBERED_PATHNAMES = 2_000;
 
 function shapeOf(routes: RouteLike[]): string {
-  return routes
-    .map((r) => `${r.id ?? ""}|${r.path ?? "\u0001"}|${r.index ? 1 : 0}|${r.caseSensitive ? 1 : 0}[${r.children ? shapeOf(r.children) : ""}]`)
-    .join(",");
+  return routes.map((r) => `${r.id ?? ""}|${r.path ?? "\u0001"}|${r.index ? 1 : 0}|${r.caseSensitive ? 1 : 0}[${r.children ? shapeOf(r.children) : ""}]`).join(",");
 }
 
 function positionOf(routes: RouteLike[], route: RouteLike): number[] | null {
@@ -89,12 +87,7 @@ export function rememberMatches(match: MatchRoutes, capacity = REMEMBERED_PATHNA
     // A match outside the tree it was asked about is not remembered (never seen in practice).
     if (positions?.some((at) => at === null)) return matches;
     if (remembered.size >= capacity) remembered.delete(remembered.keys().next().value!);
-    remembered.set(
-      key,
-      matches
-        ? matches.map((m, i) => ({ at: positions![i]!, params: { ...m.params }, pathname: m.pathname, pathnameBase: m.pathnameBase }))
-        : null,
-    );
+    remembered.set(key, matches ? matches.map((m, i) => ({ at: positions![i]!, params: { ...m.params }, pathname: m.pathname, pathnameBase: m.pathnameBase })) : null);
     return matches;
   };
 }

@@ -11,9 +11,7 @@ export type { SessionUser };
 const COOKIE = SESSION_COOKIE;
 
 function readSessionId(request: Request): string | null {
-  const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([A-Za-z0-9_-]{32,128})(?:;|$)`).exec(
-    request.headers.get("Cookie") ?? "",
-  );
+  const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([A-Za-z0-9_-]{32,128})(?:;|$)`).exec(request.headers.get("Cookie") ?? "");
   return match ? match[1] : null;
 }
 
@@ -84,10 +82,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
  * Every loader and action that needs a signed-in user starts here. Anonymous callers are sent to
  * /login (and back afterwards); a role outside `roles` gets 403.
  */
-export async function requireUser(
-  request: Request,
-  options: { roles?: readonly Role[] } = {},
-): Promise<SessionUser> {
+export async function requireUser(request: Request, options: { roles?: readonly Role[] } = {}): Promise<SessionUser> {
   const user = await getUser(request);
   if (!user) {
     const url = new URL(request.url);

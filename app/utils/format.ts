@@ -44,5 +44,7 @@ export function formatAsOf(value: string | Date, lang: Lang): string {
 /** Integer with thousands separators: 12,345. */
 export function formatInteger(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "";
-  return Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return Math.trunc(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }

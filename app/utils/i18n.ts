@@ -24,9 +24,41 @@ export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = "zh";
 
 // Each area of the app keeps its text in its own file under messages/; add the file here.
-const zh = { ...common.zh, ...audit.zh, ...eligibility.zh, ...attachments.zh, ...applications.zh, ...enterprises.zh, ...users.zh, ...progress.zh, ...importing.zh, ...notifications.zh, ...pool.zh, ...figures.zh, ...notices.zh, ...validity.zh, ...discovery.zh };
+const zh = {
+  ...common.zh,
+  ...audit.zh,
+  ...eligibility.zh,
+  ...attachments.zh,
+  ...applications.zh,
+  ...enterprises.zh,
+  ...users.zh,
+  ...progress.zh,
+  ...importing.zh,
+  ...notifications.zh,
+  ...pool.zh,
+  ...figures.zh,
+  ...notices.zh,
+  ...validity.zh,
+  ...discovery.zh,
+};
 export type MessageKey = keyof typeof zh;
-const en: Record<MessageKey, string> = { ...common.en, ...audit.en, ...eligibility.en, ...attachments.en, ...applications.en, ...enterprises.en, ...users.en, ...progress.en, ...importing.en, ...notifications.en, ...pool.en, ...figures.en, ...notices.en, ...validity.en, ...discovery.en };
+const en: Record<MessageKey, string> = {
+  ...common.en,
+  ...audit.en,
+  ...eligibility.en,
+  ...attachments.en,
+  ...applications.en,
+  ...enterprises.en,
+  ...users.en,
+  ...progress.en,
+  ...importing.en,
+  ...notifications.en,
+  ...pool.en,
+  ...figures.en,
+  ...notices.en,
+  ...validity.en,
+  ...discovery.en,
+};
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { zh, en };
 

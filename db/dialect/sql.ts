@@ -17,9 +17,7 @@ export function containsPattern(text: string): string {
  * PostgreSQL's is not, so there it is ILIKE). `pattern` comes from containsPattern.
  */
 export function likeInsensitive(db: Kysely<any>, column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
-  return dialectOf(db) === "postgres"
-    ? sql<SqlBool>`${column} ILIKE ${pattern} ESCAPE '\\'`
-    : sql<SqlBool>`${column} LIKE ${pattern} ESCAPE '\\'`;
+  return dialectOf(db) === "postgres" ? sql<SqlBool>`${column} ILIKE ${pattern} ESCAPE '\\'` : sql<SqlBool>`${column} LIKE ${pattern} ESCAPE '\\'`;
 }
 
 /** An equality of user names whatever their case (SQLite's column collation is NOCASE). */

@@ -147,12 +147,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   ]) {
     await sql.raw(`DROP TRIGGER IF EXISTS ${name}`).execute(db);
   }
-  for (const index of [
-    "awards_one_live",
-    "awards_live_clean_beauty",
-    "awards_live_tier_year_recognized",
-    "enterprises_above_scale_name",
-  ]) {
+  for (const index of ["awards_one_live", "awards_live_clean_beauty", "awards_live_tier_year_recognized", "enterprises_above_scale_name"]) {
     await sql.raw(`DROP INDEX IF EXISTS ${index}`).execute(db);
   }
   await sql.raw(`DROP TABLE IF EXISTS progress_application_counts`).execute(db);

@@ -23,8 +23,7 @@ const eligible = (r: string) =>
   `(${r}.above_scale = 1 AND ${r}.archived_at IS NULL
     AND EXISTS (SELECT 1 FROM industries i WHERE i.code = ${r}.industry_code AND i.manufacturing = 1))`;
 // Probes the partial index awards_live_clean_beauty (0002).
-const liveCb = (firm: string) =>
-  `(SELECT count(*) FROM awards w WHERE w.enterprise_id = ${firm} AND w.tier_code = ${CB} AND w.revoked_on IS NULL)`;
+const liveCb = (firm: string) => `(SELECT count(*) FROM awards w WHERE w.enterprise_id = ${firm} AND w.tier_code = ${CB} AND w.revoked_on IS NULL)`;
 const isLiveCb = (r: string) => `(${r}.tier_code = ${CB} AND ${r}.revoked_on IS NULL)`;
 
 const firmIn = (r: "NEW" | "OLD") => `
@@ -140,7 +139,15 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   }
   await sql.raw(`DROP TABLE IF EXISTS progress_coverage_counts`).execute(db);
   await sql.raw(`DROP TABLE IF EXISTS application_status_totals`).execute(db);
-  for (const index of ["enterprises_live_name", "enterprises_live_uscc", "enterprises_live_updated", "enterprises_town_live_name", "enterprises_industry_live_name", "enterprises_town_industry_live_name", "awards_enterprise_year"]) {
+  for (const index of [
+    "enterprises_live_name",
+    "enterprises_live_uscc",
+    "enterprises_live_updated",
+    "enterprises_town_live_name",
+    "enterprises_industry_live_name",
+    "enterprises_town_industry_live_name",
+    "awards_enterprise_year",
+  ]) {
     await sql.raw(`DROP INDEX IF EXISTS ${index}`).execute(db);
   }
 }

@@ -29,7 +29,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   if (found.length === 0) return;
   console.warn(
     `Awards with impossible dates: ${found.length} (see data.invalid-dates in the audit log): ` +
-      found.slice(0, 10).map((f) => `#${f.awardId} ${f.column}=${f.value}`).join(", "),
+      found
+        .slice(0, 10)
+        .map((f) => `#${f.awardId} ${f.column}=${f.value}`)
+        .join(", "),
   );
   const data = JSON.stringify({ count: found.length, rows: found.slice(0, 1000) });
   await sql`INSERT INTO audit_log (at, actor_id, action, subject, data)

@@ -9,9 +9,7 @@ import { sql, type Kysely } from "kysely";
  * take as written.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql
-    .raw(`CREATE INDEX applications_in_review ON applications(year, tier_code, level_sought, enterprise_id) WHERE status IN ('submitted', 'returned')`)
-    .execute(db);
+  await sql.raw(`CREATE INDEX applications_in_review ON applications(year, tier_code, level_sought, enterprise_id) WHERE status IN ('submitted', 'returned')`).execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -26,8 +26,7 @@ const SYNC_BODY = (row: "NEW") => `
           OR rd_expense_yuan IS DISTINCT FROM ${row}.rd_expense_yuan
           OR employees IS DISTINCT FROM ${row}.employees);`;
 
-const latest = (column: string) =>
-  `(SELECT f.${column} FROM enterprise_figures f WHERE f.enterprise_id = OLD.enterprise_id ORDER BY f.year DESC LIMIT 1)`;
+const latest = (column: string) => `(SELECT f.${column} FROM enterprise_figures f WHERE f.enterprise_id = OLD.enterprise_id ORDER BY f.year DESC LIMIT 1)`;
 
 const statements: Statement[] = [
   `CREATE TABLE enterprise_figures (

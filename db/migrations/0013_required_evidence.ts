@@ -8,17 +8,7 @@ import { runStatements, type Statement } from "./ddl";
  * Applications submitted before a kind became required stay as they are: the rule is checked
  * when a firm submits, not afterwards.
  */
-const KINDS = [
-  "business-licence",
-  "financial-statements",
-  "rd-audit",
-  "ip-certificates",
-  "iso-certificates",
-  "discharge-permit",
-  "energy-audit",
-  "self-assessment",
-  "other",
-];
+const KINDS = ["business-licence", "financial-statements", "rd-audit", "ip-certificates", "iso-certificates", "discharge-permit", "energy-audit", "self-assessment", "other"];
 
 const statements: Statement[] = [
   `CREATE TABLE tier_evidence_kinds (

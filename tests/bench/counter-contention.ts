@@ -41,7 +41,14 @@ async function main() {
   // "shared": every approval of one year and tier (the same district counter rows); "apart":
   // each of the 8 writers on a year of its own, so no two share a counter row. If the shared
   // rows serialized writers, "shared" at c=8 would stay near c=1 while "apart" scaled.
-  for (const [mode, concurrency] of [["shared", 1], ["shared", 8], ["apart", 8], ["shared", 1], ["shared", 8], ["apart", 8]] as const) {
+  for (const [mode, concurrency] of [
+    ["shared", 1],
+    ["shared", 8],
+    ["apart", 8],
+    ["shared", 1],
+    ["shared", 8],
+    ["apart", 8],
+  ] as const) {
     year += 10;
     const queues: { id: number; year: number }[][] = Array.from({ length: concurrency }, () => []);
     for (let i = 0; i < PER_ROUND; i++) {

@@ -97,10 +97,7 @@ export interface DiscoveryBenchResult {
 }
 
 /** One whole run over the data set of `size`, timed from queueing to done. */
-export async function benchDiscovery(
-  size: string,
-  options: { batch?: number; log?: (line: string) => void; stopAfterBatches?: number } = {},
-): Promise<DiscoveryBenchResult> {
+export async function benchDiscovery(size: string, options: { batch?: number; log?: (line: string) => void; stopAfterBatches?: number } = {}): Promise<DiscoveryBenchResult> {
   const log = options.log ?? console.log;
   if (!isSyntheticSize(size)) throw new Error(`unknown size ${size}`);
   const { file } = await ensureSynthetic(size, { log });

@@ -95,7 +95,9 @@ export async function postgresFixtureDb(url: string): Promise<FixtureDb> {
   const query = (sql: string, params: readonly unknown[]) => client.query(numbered(sql), params as unknown[]);
   return {
     async all<T>(sql: string, params: readonly unknown[] = []) {
-      return (await query(sql, params)).rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" && /^(id|n)$/.test(k) ? Number(v) : v]))) as T[];
+      return (await query(sql, params)).rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" && /^(id|n)$/.test(k) ? Number(v) : v])),
+      ) as T[];
     },
     async run(sql, params = []) {
       return (await query(sql, params)).rowCount ?? 0;
@@ -168,7 +170,10 @@ export async function prepareFixtures(target: string, perScenario: number): Prom
 
     // The export: every firm when there are at most 100,000, else the industry nearest that size.
     const firms = Number((await one<{ n: number }>(`SELECT count(*) AS n FROM enterprises`)).n);
-    const industries = (await db.all<{ code: string; n: number }>(`SELECT industry_code AS code, count(*) AS n FROM enterprises GROUP BY industry_code`)).map((r) => ({ code: r.code, n: Number(r.n) }));
+    const industries = (await db.all<{ code: string; n: number }>(`SELECT industry_code AS code, count(*) AS n FROM enterprises GROUP BY industry_code`)).map((r) => ({
+      code: r.code,
+      n: Number(r.n),
+    }));
     const nearest = industries.sort((a, b) => Math.abs(a.n - 100_000) - Math.abs(b.n - 100_000) || (a.code < b.code ? -1 : 1))[0]!;
     const exportAll = firms <= 100_000;
 
@@ -193,7 +198,8 @@ export async function prepareFixtures(target: string, perScenario: number): Prom
       let tierIndex = 0;
       while (out.length < count && year <= 2100) {
         const tier = TARGET_TIERS[tierIndex]!;
-        const payload = (await db.all<{ payload: string }>(`SELECT payload FROM applications WHERE tier_code = ? AND status = 'approved' ORDER BY id LIMIT 1`, [tier]))[0]?.payload ?? "{}";
+        const payload =
+          (await db.all<{ payload: string }>(`SELECT payload FROM applications WHERE tier_code = ? AND status = 'approved' ORDER BY id LIMIT 1`, [tier]))[0]?.payload ?? "{}";
         const free = await db.all<{ id: number }>(freeFirms, [tier, year, count - out.length]);
         await db.transaction(async () => {
           for (const f of free) {

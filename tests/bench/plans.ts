@@ -56,7 +56,10 @@ async function planned(database: Database.Database | pg.Pool, explain: (q: Captu
   take();
   const pages: [string, () => Promise<unknown>][] = [
     ["registry: town filter, first page", () => listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: "jintang" })))],
-    ["registry: town filter, next page", () => listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: "jintang", cursor: firstPage.nextCursor ?? "" })))],
+    [
+      "registry: town filter, next page",
+      () => listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ town: "jintang", cursor: firstPage.nextCursor ?? "" }))),
+    ],
     ["registry: all firms, first page", () => listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams()))],
     ["registry: town officer", () => listEnterprises(db, officer, parseEnterpriseListQuery(new URLSearchParams()))],
     ["registry: industry filter", () => listEnterprises(db, reviewer, parseEnterpriseListQuery(new URLSearchParams({ industry: "machinery" })))],

@@ -39,7 +39,11 @@ function columns(townName: Map<string, string>, industryName: Map<string, string
     col.accessor("tiers", {
       header: "培育层级",
       cell: (info) =>
-        (info.getValue() as EnterpriseListRow["tiers"]).length === 0 ? <span className="muted" aria-label="—">—</span> : (
+        (info.getValue() as EnterpriseListRow["tiers"]).length === 0 ? (
+          <span className="muted" aria-label="—">
+            —
+          </span>
+        ) : (
           <span className="tier-badges">
             {(info.getValue() as EnterpriseListRow["tiers"]).map((h) => (
               <span key={h.tierCode} className="badge badge--tier" title={getTier(h.tierCode).nameZh} data-tier={h.tierCode}>
@@ -78,25 +82,49 @@ function Page({ rows, total, towns, industries, next }: { rows: EnterpriseListRo
             <input name="q" type="search" className="input" maxLength={100} />
             <select name="town" className="input">
               <option value="">不限</option>
-              {towns.map((t) => <option key={t.code} value={t.code}>{t.nameZh}</option>)}
+              {towns.map((t) => (
+                <option key={t.code} value={t.code}>
+                  {t.nameZh}
+                </option>
+              ))}
             </select>
             <select name="industry" className="input">
               <option value="">不限</option>
-              {industries.map((i) => <option key={i.code} value={i.code}>{i.nameZh}</option>)}
+              {industries.map((i) => (
+                <option key={i.code} value={i.code}>
+                  {i.nameZh}
+                </option>
+              ))}
             </select>
             <select name="tier" className="input">
               <option value="">不限</option>
-              {TIERS.map((t) => <option key={t.code} value={t.code}>{t.nameZh}</option>)}
+              {TIERS.map((t) => (
+                <option key={t.code} value={t.code}>
+                  {t.nameZh}
+                </option>
+              ))}
             </select>
             <select name="level" className="input">
               <option value="">不限</option>
-              {LEVELS.map((l) => <option key={l} value={l}>{LEVEL_NAMES[l].zh}</option>)}
+              {LEVELS.map((l) => (
+                <option key={l} value={l}>
+                  {LEVEL_NAMES[l].zh}
+                </option>
+              ))}
             </select>
-            <button type="submit" className="button button--primary">筛选</button>
+            <button type="submit" className="button button--primary">
+              筛选
+            </button>
           </form>
           <DataTable columns={columns(townName, industryName)} data={rows} getRowId={(r) => String(r.id)} caption="企业名录" />
           <script id="page-data" type="application/json" dangerouslySetInnerHTML={{ __html: JSON.stringify({ rows, total, towns, industries, next }).replace(/</g, "\\u003c") }} />
-          {next ? <nav className="pager"><a className="button button--small" href={`?cursor=${next}`} rel="next">下一页</a></nav> : null}
+          {next ? (
+            <nav className="pager">
+              <a className="button button--small" href={`?cursor=${next}`} rel="next">
+                下一页
+              </a>
+            </nav>
+          ) : null}
         </main>
       </body>
     </html>

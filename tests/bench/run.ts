@@ -171,7 +171,9 @@ async function check(base: string, cookie: string, s: Scenario) {
   });
   const text = await res.text();
   if (res.status !== s.expect.status || (s.expect.contains && !text.includes(s.expect.contains))) {
-    throw new Error(`${s.name}: ${s.method ?? "GET"} ${p} answered ${res.status} (expected ${s.expect.status}${s.expect.contains ? ` with "${s.expect.contains}"` : ""}):\n${text.slice(0, 600)}`);
+    throw new Error(
+      `${s.name}: ${s.method ?? "GET"} ${p} answered ${res.status} (expected ${s.expect.status}${s.expect.contains ? ` with "${s.expect.contains}"` : ""}):\n${text.slice(0, 600)}`,
+    );
   }
 }
 
@@ -384,8 +386,7 @@ async function frameworkFreeReference(run: SizeRun, duration: number) {
       rounds.push({ app: await drive(run.base, reviewer, app, 10, duration), reference: await drive(ref.base, reviewer, list, 10, duration) });
       console.log(`${run.size} list vs reference, round ${i + 1}: ${rounds[i]!.app.rps} vs ${rounds[i]!.reference.rps} req/s`);
     }
-    const best = (pick: (r: (typeof rounds)[number]) => ScenarioResult) =>
-      rounds.map(pick).reduce((a, b) => (b.rps > a.rps ? b : a));
+    const best = (pick: (r: (typeof rounds)[number]) => ScenarioResult) => rounds.map(pick).reduce((a, b) => (b.rps > a.rps ? b : a));
     return {
       c1,
       c10: best((r) => r.reference),
@@ -470,7 +471,14 @@ async function openSize(size: SyntheticSize): Promise<SizeRun> {
   }
   const tierOf = new Map(fx.submitTargets.map((t) => [t.id, t.tier]));
   const approveBody = (version: number) =>
-    new URLSearchParams({ intent: "approve", version: String(version), level: "district", recognizedOn: "2026-11-20", documentNo: "定经信〔2026〕88号", comment: "bench" }).toString();
+    new URLSearchParams({
+      intent: "approve",
+      version: String(version),
+      level: "district",
+      recognizedOn: "2026-11-20",
+      documentNo: "定经信〔2026〕88号",
+      comment: "bench",
+    }).toString();
   const versionOf = new Map(fx.approveTargets.map((t) => [t.id, t.version]));
 
   const all: Scenario[] = [
@@ -535,7 +543,9 @@ async function closeSize(run: SizeRun): Promise<SizeResult> {
         baselineEventLoopP99Ms: round(baseline.eventLoop.p99Ms),
         listUnderLoad: underLoad,
       };
-      console.log(`${run.size} signin-burst: 8 sign-ins in ${round(burstMs)} ms; event loop max delay ${round(m.eventLoop.maxMs)} ms (p99 ${round(m.eventLoop.p99Ms)} ms); list load alone, 1 s before: max ${round(baseline.eventLoop.maxMs)} ms`);
+      console.log(
+        `${run.size} signin-burst: 8 sign-ins in ${round(burstMs)} ms; event loop max delay ${round(m.eventLoop.maxMs)} ms (p99 ${round(m.eventLoop.p99Ms)} ms); list load alone, 1 s before: max ${round(baseline.eventLoop.maxMs)} ms`,
+      );
     }
 
     if (wanted("export")) {
@@ -604,7 +614,13 @@ async function driveAll(runs: SizeRun[]) {
       const best = new Map<SizeRun, ScenarioResult>();
       for (let rep = 0; rep < REPS; rep++) {
         for (const run of runs) {
-          const r = await drive(run.base, run.reviewer, run.all.find((x) => x.name === name)!, c, DURATION);
+          const r = await drive(
+            run.base,
+            run.reviewer,
+            run.all.find((x) => x.name === name)!,
+            c,
+            DURATION,
+          );
           const prev = best.get(run);
           if (!prev || r.p50 < prev.p50) best.set(run, prev ? { ...r, errors: r.errors + prev.errors } : r);
         }
@@ -734,7 +750,11 @@ function sideBySide(sqlite: SizeResult[], postgresResults: SizeResult[]): string
     lines.push(`| ${x.name} | ${x.c} | ${cells.join(" | ")} |`);
   }
   const sqlRow = (rs: SizeResult[], size: string, page: string) => (rs.find((r) => r.size === size)?.references.rawSql as any)?.[page]?.p50Ms;
-  lines.push("", `| page SQL (ms, sum of the statements' p50) | ${sizes.map((s) => `SQLite ${s} | PostgreSQL ${s}`).join(" | ")} |`, `|---|${sizes.map(() => "---|---").join("|")}|`);
+  lines.push(
+    "",
+    `| page SQL (ms, sum of the statements' p50) | ${sizes.map((s) => `SQLite ${s} | PostgreSQL ${s}`).join(" | ")} |`,
+    `|---|${sizes.map(() => "---|---").join("|")}|`,
+  );
   for (const page of PAGES) lines.push(`| ${page} | ${sizes.map((s) => `${sqlRow(sqlite, s, page) ?? "–"} | ${sqlRow(postgresResults, s, page) ?? "–"}`).join(" | ")} |`);
   return lines.join("\n");
 }

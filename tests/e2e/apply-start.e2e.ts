@@ -77,7 +77,9 @@ describe("what can we apply for", () => {
     expect(await specialized.textContent()).toContain(`R&D expense as a share of revenue in ${YEAR - 1}: 2.75%, needs ≥ 3%`);
     expect(await specialized.textContent()).toContain("Nearly eligible");
     expect(await specialized.textContent()).toContain("1 condition not met:");
-    expect(await page.getByRole("listitem", { name: /^Clean & beautiful factory/ }).textContent()).toContain(`Held at District level (${YEAR - 1}, recognised on ${YEAR - 1}-11-20).`);
+    expect(await page.getByRole("listitem", { name: /^Clean & beautiful factory/ }).textContent()).toContain(
+      `Held at District level (${YEAR - 1}, recognised on ${YEAR - 1}-11-20).`,
+    );
     expect(await page.locator("main").textContent()).not.toMatch(/prior[- ]year|last year|year before|10k|CNY/i);
     await screenshot(page, "apply-start-en");
     expect(problems).toEqual([]);
@@ -97,7 +99,11 @@ describe("what can we apply for", () => {
     expect(await card("洁美工厂").getByText("已认定", { exact: true }).count()).toBe(1);
     // 洁美 has one level: held, nothing higher to apply for, so no button leads to a refusal.
     expect(await card("洁美工厂").textContent()).toContain("已获本类别最高级别，无需再次申报。");
-    expect(await card("洁美工厂").getByRole("link", { name: /开始申报/ }).count()).toBe(0);
+    expect(
+      await card("洁美工厂")
+        .getByRole("link", { name: /开始申报/ })
+        .count(),
+    ).toBe(0);
     // Near: the R&D share, need and have, with the actual year; what the data cannot say is to confirm.
     const specialized = card("专精特新中小企业");
     expect(await specialized.getByText("接近条件", { exact: true }).count()).toBe(1);
@@ -168,7 +174,11 @@ describe("what can we apply for", () => {
     // Back on the start page the tier now shows the open application, with its link.
     await page.goto(`${baseUrl()}/applications/new`);
     expect(await card("专精特新中小企业").textContent()).toContain("申报进行中");
-    expect(await card("专精特新中小企业").getByRole("link", { name: /查看申报/ }).getAttribute("href")).toBe(`/applications/${id}`);
+    expect(
+      await card("专精特新中小企业")
+        .getByRole("link", { name: /查看申报/ })
+        .getAttribute("href"),
+    ).toBe(`/applications/${id}`);
     expect(problems.filter((p) => !p.includes("400"))).toEqual([]);
     await context.close();
   });

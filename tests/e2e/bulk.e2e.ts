@@ -47,9 +47,7 @@ function pickTwo(): Pick[] {
       )
       .all() as Pick[];
     const all = db.prepare(`SELECT e.name, a.tier_code AS tierCode FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.status = 'submitted'`).all() as Pick[];
-    const unique = rows.filter(
-      (r) => !taken.has(r.id) && !ELSEWHERE.includes(r.name) && all.filter((x) => x.tierCode === r.tierCode && x.name === r.name).length === 1,
-    );
+    const unique = rows.filter((r) => !taken.has(r.id) && !ELSEWHERE.includes(r.name) && all.filter((x) => x.tierCode === r.tierCode && x.name === r.name).length === 1);
     const byTier = new Map<string, Pick[]>();
     for (const r of unique) byTier.set(r.tierCode, [...(byTier.get(r.tierCode) ?? []), r]);
     const two = [...byTier.values()].find((list) => list.length >= 2)?.slice(0, 2);
@@ -71,8 +69,7 @@ function stored(ids: number[]) {
         comment: string | null;
       },
       award: db.prepare(`SELECT level, recognized_on AS recognizedOn, document_no AS documentNo FROM awards WHERE application_id = ?`).get(id) as
-        | { level: string; recognizedOn: string; documentNo: string }
-        | undefined,
+        { level: string; recognizedOn: string; documentNo: string } | undefined,
     }));
   } finally {
     db.close();

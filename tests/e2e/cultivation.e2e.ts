@@ -54,7 +54,14 @@ describe("cultivation with JavaScript on", () => {
       entryId,
     );
     const [officer] = query<{ id: number }>(`SELECT id FROM users WHERE username = 'officer-jintang'`);
-    expect(entry).toEqual({ enterprise_id: firm!.id, tier_code: "quality-factory", target_year: 2027, status: "cultivating", notes: "质量管理基础较好，争取明年认定", created_by: officer!.id });
+    expect(entry).toEqual({
+      enterprise_id: firm!.id,
+      tier_code: "quality-factory",
+      target_year: 2027,
+      status: "cultivating",
+      notes: "质量管理基础较好，争取明年认定",
+      created_by: officer!.id,
+    });
 
     await waitForHydration(page);
     await page.getByLabel(/^任务内容/).fill("建立质量追溯体系");
@@ -147,7 +154,9 @@ describe("cultivation with JavaScript on", () => {
     await page.getByLabel(/^任务内容/).fill("直接打开后写下的任务：核对研发台账");
     await page.getByRole("button", { name: "添加任务" }).click();
     await page.waitForURL(/saved=1/);
-    await expect.poll(() => query<{ n: number }>(`SELECT count(*) AS n FROM pool_tasks WHERE entry_id = ? AND title = ?`, entry!.id, "直接打开后写下的任务：核对研发台账")[0]!.n).toBe(1);
+    await expect
+      .poll(() => query<{ n: number }>(`SELECT count(*) AS n FROM pool_tasks WHERE entry_id = ? AND title = ?`, entry!.id, "直接打开后写下的任务：核对研发台账")[0]!.n)
+      .toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });

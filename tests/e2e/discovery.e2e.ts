@@ -202,7 +202,9 @@ describe("discovery with JavaScript on", () => {
     await waitForHydration(officer.page);
     await officer.page.getByRole("button", { name: "重新预审", exact: true }).click();
     await expect
-      .poll(() => query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE year = ? AND scope = 'jintang' AND status = 'done' AND id > ?`, YEAR, run!.id)[0]!.n, { timeout: 60_000 })
+      .poll(() => query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE year = ? AND scope = 'jintang' AND status = 'done' AND id > ?`, YEAR, run!.id)[0]!.n, {
+        timeout: 60_000,
+      })
       .toBe(1);
     await officer.page.getByText("预审结果截至").first().waitFor();
     await expect.poll(() => officer.page.locator("tbody tr", { hasText: FIRM }).count(), { timeout: 30_000 }).toBe(0);
@@ -220,7 +222,8 @@ describe("discovery with JavaScript on", () => {
     await page.getByRole("link", { name: "主动发现" }).click();
     await page.waitForURL(/\/cultivation\/discovery/);
     await waitForHydration(page);
-    const district = () => query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE scope = 'district' AND status = 'done' AND tier_code = 'specialized-new' AND year = ?`, YEAR)[0]!.n;
+    const district = () =>
+      query<{ n: number }>(`SELECT count(*) AS n FROM discovery_runs WHERE scope = 'district' AND status = 'done' AND tier_code = 'specialized-new' AND year = ?`, YEAR)[0]!.n;
     if (district() === 0) {
       await page.getByRole("button", { name: "开始预审", exact: true }).click();
       await expect.poll(district, { timeout: 60_000 }).toBe(1);

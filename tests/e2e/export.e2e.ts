@@ -29,11 +29,10 @@ async function openInCalc(csvPath: string): Promise<string[][]> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-calc-"));
   try {
     const profile = `file://${path.join(outDir, "profile")}`;
-    const run = spawnSync(
-      soffice!,
-      [`-env:UserInstallation=${profile}`, "--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", outDir, csvPath],
-      { encoding: "utf8", timeout: 120_000 },
-    );
+    const run = spawnSync(soffice!, [`-env:UserInstallation=${profile}`, "--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", outDir, csvPath], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     const xlsx = path.join(outDir, path.basename(csvPath).replace(/\.csv$/, ".xlsx"));
     if (!fs.existsSync(xlsx)) throw new Error(`LibreOffice did not convert the file: ${run.stdout} ${run.stderr}`);
     const workbook = new ExcelJS.Workbook();

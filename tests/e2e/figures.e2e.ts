@@ -15,7 +15,15 @@ afterAll(async () => {
   await browser?.close();
 });
 
-type Row = { main_business_revenue_yuan: number | null; ip_class1: number | null; net_profit_yuan: number | null; rd_staff: number | null; source: string; updated_by: number | null; revenue_yuan: number | null };
+type Row = {
+  main_business_revenue_yuan: number | null;
+  ip_class1: number | null;
+  net_profit_yuan: number | null;
+  rd_staff: number | null;
+  source: string;
+  updated_by: number | null;
+  revenue_yuan: number | null;
+};
 
 function figuresOf(firm: number, year: number): Row {
   return queryRegistry<Row>(
@@ -62,7 +70,13 @@ describe("yearly figures", () => {
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain(`${lastYear} 年度经营数据已保存`);
     await expect.poll(() => page.locator(".field__errors").count()).toBe(0);
     const saved = figuresOf(firm, lastYear);
-    expect(saved).toMatchObject({ main_business_revenue_yuan: 65_000_000, ip_class1: 2, source: "enterprise", updated_by: userId("ent-jintang"), revenue_yuan: before.revenue_yuan });
+    expect(saved).toMatchObject({
+      main_business_revenue_yuan: 65_000_000,
+      ip_class1: 2,
+      source: "enterprise",
+      updated_by: userId("ent-jintang"),
+      revenue_yuan: before.revenue_yuan,
+    });
     // The table shows the ratio of the saved year.
     await expect.poll(() => page.getByRole("region", { name: /年度经营数据（金额单位/ }).textContent()).toContain("主营业务收入占比");
     await expectAccessible(page, "figures page");

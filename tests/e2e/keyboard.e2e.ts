@@ -23,7 +23,10 @@ async function focusedName(page: Page): Promise<string> {
     const labelled = el.getAttribute("aria-label");
     if (labelled) return labelled;
     const labels = (el as HTMLInputElement).labels;
-    if (labels && labels.length) return Array.from(labels, (l) => l.textContent ?? "").join(" ").trim();
+    if (labels && labels.length)
+      return Array.from(labels, (l) => l.textContent ?? "")
+        .join(" ")
+        .trim();
     return (el.textContent ?? "").trim();
   });
 }

@@ -53,13 +53,17 @@ beforeAll(async () => {
   const open = registryDb();
   try {
     const reviewer = await open.db.selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
-    const r = await proposeBatch(open.db, { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null }, {
-      title: "区级工厂拟认定公示（浏览器测试）",
-      startsOn: todayInShanghai(),
-      office: "定海区经信局企业科",
-      phone: "0580-2022000",
-      applications: [{ id: objected.id, version: objected.version }],
-    });
+    const r = await proposeBatch(
+      open.db,
+      { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null },
+      {
+        title: "区级工厂拟认定公示（浏览器测试）",
+        startsOn: todayInShanghai(),
+        office: "定海区经信局企业科",
+        phone: "0580-2022000",
+        applications: [{ id: objected.id, version: objected.version }],
+      },
+    );
     if (!r.ok) throw new Error(`propose failed: ${r.reason}`);
   } finally {
     await open.db.destroy();
@@ -166,7 +170,10 @@ describe("public notice", () => {
     const pool = candidates();
     const groups = new Map<string, Candidate[]>();
     for (const c of pool) groups.set(`${c.tierCode}:${c.year}`, [...(groups.get(`${c.tierCode}:${c.year}`) ?? []), c]);
-    const two = [...groups.values()].map((g) => g.filter((c, i) => g.findIndex((x) => x.name === c.name) === i)).find((g) => g.length >= 2)!.slice(0, 2);
+    const two = [...groups.values()]
+      .map((g) => g.filter((c, i) => g.findIndex((x) => x.name === c.name) === i))
+      .find((g) => g.length >= 2)!
+      .slice(0, 2);
     expect(two).toHaveLength(2);
     const { tierCode, year } = two[0]!;
 

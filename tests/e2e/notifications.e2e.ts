@@ -11,10 +11,7 @@ afterAll(async () => {
 });
 
 const unreadOf = (username: string) =>
-  queryRegistry<{ n: number }>(
-    "SELECT count(*) AS n FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = ? AND n.read_at IS NULL",
-    username,
-  )[0]!.n;
+  queryRegistry<{ n: number }>("SELECT count(*) AS n FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = ? AND n.read_at IS NULL", username)[0]!.n;
 
 describe("notifications and the working calendar", () => {
   it("a user sees the unread count in the header, opens the inbox, marks one read, and the count drops", async () => {

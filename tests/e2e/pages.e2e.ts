@@ -75,23 +75,7 @@ const MEANT = [/\(文号\)/, /\(万元\)/, /定经信〔\d{4}〕\d+号/, /e\.g\.
  */
 async function leftoverChinese(page: Page): Promise<string[]> {
   const texts = await page
-    .locator(
-      [
-        "nav a",
-        "h2",
-        "h3",
-        "legend",
-        "label",
-        "button",
-        "th",
-        "dt",
-        "caption",
-        ".field__hint",
-        ".muted:not(:has(*))",
-        "option",
-        "a.button",
-      ].join(", "),
-    )
+    .locator(["nav a", "h2", "h3", "legend", "label", "button", "th", "dt", "caption", ".field__hint", ".muted:not(:has(*))", "option", "a.button"].join(", "))
     .evaluateAll((els) =>
       els
         .filter((el) => el.tagName === "OPTION" || (el as HTMLElement).offsetParent !== null)

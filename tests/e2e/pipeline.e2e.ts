@@ -21,7 +21,13 @@ function inReview(): { counting: number; municipal: number; undecided: number } 
   const db = openRegistryDb();
   try {
     const count = (where: string) =>
-      (db.prepare(`SELECT count(*) AS n FROM applications WHERE tier_code = 'specialized-new' AND year = ? AND status IN ('submitted', 'returned') AND renews_award_id IS NULL AND ${where}`).get(YEAR) as { n: number }).n;
+      (
+        db
+          .prepare(
+            `SELECT count(*) AS n FROM applications WHERE tier_code = 'specialized-new' AND year = ? AND status IN ('submitted', 'returned') AND renews_award_id IS NULL AND ${where}`,
+          )
+          .get(YEAR) as { n: number }
+      ).n;
     return {
       counting: count(`level_sought IN ('national', 'provincial')`),
       municipal: count(`level_sought = 'municipal'`),
@@ -42,7 +48,11 @@ describe("the pipeline on the dashboard", () => {
     await page.goto(`${baseUrl()}/dashboard?year=${YEAR}`);
     await waitForHydration(page);
     const card = page.getByRole("article", { name: "专精特新中小企业", exact: true });
-    const figure = (term: string) => card.locator("dl.pcard__facts > div").filter({ has: page.locator("dt", { hasText: term }) }).locator("dd");
+    const figure = (term: string) =>
+      card
+        .locator("dl.pcard__facts > div")
+        .filter({ has: page.locator("dt", { hasText: term }) })
+        .locator("dd");
     expect(Number(await figure("在审").textContent())).toBe(expected.counting);
     if (expected.undecided > 0) expect(Number(await figure("级别未定").textContent())).toBe(expected.undecided);
     else expect(await figure("级别未定").count()).toBe(0);

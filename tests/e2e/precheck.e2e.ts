@@ -33,7 +33,12 @@ function applicationsOf(username: string): number {
 
 /** The outcome cell of a pre-check row, by the criterion's name. */
 function outcomeOf(page: Page, criterion: string) {
-  return page.locator(".eligibility").getByRole("row").filter({ has: page.getByRole("rowheader", { name: criterion, exact: true }) }).locator("td").last();
+  return page
+    .locator(".eligibility")
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader", { name: criterion, exact: true }) })
+    .locator("td")
+    .last();
 }
 
 describe("the live pre-check", () => {
@@ -70,12 +75,17 @@ describe("the live pre-check", () => {
 describe("amounts against what the registry knows of the firm", () => {
   it("asks 是否误填为元？ for 元 typed into a 万元 field, refuses to submit it unconfirmed, and stores the corrected amount", async () => {
     const db = openRegistryDb();
-    const firm = db.prepare(`SELECT e.id, e.revenue_yuan AS revenueYuan FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.username = 'ent-yancang'`).get() as { id: number; revenueYuan: number };
+    const firm = db.prepare(`SELECT e.id, e.revenue_yuan AS revenueYuan FROM users u JOIN enterprises e ON e.id = u.enterprise_id WHERE u.username = 'ent-yancang'`).get() as {
+      id: number;
+      revenueYuan: number;
+    };
     db.close();
     const openOf = () => {
       const d = openRegistryDb();
       try {
-        return d.prepare(`SELECT status, payload FROM applications WHERE enterprise_id = ? AND tier_code = 'specialized-new' AND status != 'draft' AND year >= 2026`).all(firm.id) as { status: string; payload: string }[];
+        return d
+          .prepare(`SELECT status, payload FROM applications WHERE enterprise_id = ? AND tier_code = 'specialized-new' AND status != 'draft' AND year >= 2026`)
+          .all(firm.id) as { status: string; payload: string }[];
       } finally {
         d.close();
       }
@@ -125,7 +135,9 @@ describe("amounts against what the registry knows of the firm", () => {
     await page.waitForURL(/\/applications\/\d+\/edit\?missing=evidence/);
     expect(openOf()).toEqual([]);
     const check = openRegistryDb();
-    const stored = [check.prepare(`SELECT status, payload FROM applications WHERE id = ?`).get(Number(/\/applications\/(\d+)\//.exec(page.url())![1])) as { status: string; payload: string }];
+    const stored = [
+      check.prepare(`SELECT status, payload FROM applications WHERE id = ?`).get(Number(/\/applications\/(\d+)\//.exec(page.url())![1])) as { status: string; payload: string },
+    ];
     check.close();
     expect(stored[0]!.status).toBe("draft");
     expect(JSON.parse(stored[0]!.payload).revenueYuan).toBe(firm.revenueYuan);

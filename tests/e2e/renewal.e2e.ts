@@ -16,7 +16,13 @@ function label(text: string): RegExp {
 
 /** The district's achieved count of a tier and year, as the dashboard reads it (its counters). */
 const achieved = (tier: string, year: number) =>
-  Number(queryRegistry<{ n: number | null }>("SELECT sum(n) AS n FROM award_level_totals WHERE tier_code = ? AND year = ? AND level IN ('national', 'provincial', 'municipal')", tier, year)[0]!.n ?? 0);
+  Number(
+    queryRegistry<{ n: number | null }>(
+      "SELECT sum(n) AS n FROM award_level_totals WHERE tier_code = ? AND year = ? AND level IN ('national', 'provincial', 'municipal')",
+      tier,
+      year,
+    )[0]!.n ?? 0,
+  );
 
 describe("renewal (复核) from the expiry reminder to the linked award", () => {
   it("a firm follows its reminder, submits the short form, the reviewer approves: a linked award, the old one ended, achieved unchanged", async () => {

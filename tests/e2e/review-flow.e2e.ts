@@ -60,14 +60,9 @@ describe("the review flow with JavaScript on", () => {
     await form.getByRole("button", { name: "通过并登记认定" }).click();
     await page.waitForURL(/done=approve/);
     expect(query<{ status: string }>(`SELECT status FROM applications WHERE id = ?`, pick.id)[0]!.status).toBe("approved");
-    expect(query<{ documentNo: string }>(`SELECT document_no AS documentNo FROM awards WHERE application_id = ?`, pick.id)[0]!.documentNo).toBe(
-      "舟经信〔2026〕88号",
-    );
+    expect(query<{ documentNo: string }>(`SELECT document_no AS documentNo FROM awards WHERE application_id = ?`, pick.id)[0]!.documentNo).toBe("舟经信〔2026〕88号");
 
-    const [oldest] = query<{ id: number }>(
-      `SELECT id FROM applications WHERE status = 'submitted' AND id <> ? ORDER BY submitted_at, id LIMIT 1`,
-      pick.id,
-    );
+    const [oldest] = query<{ id: number }>(`SELECT id FROM applications WHERE status = 'submitted' AND id <> ? ORDER BY submitted_at, id LIMIT 1`, pick.id);
     const next = page.getByRole("link", { name: "下一条待审" });
     expect(await next.getAttribute("href")).toBe(`/applications/${oldest!.id}`);
     await next.click();
@@ -89,9 +84,7 @@ describe("the review flow with JavaScript on", () => {
   });
 
   it("the bulk form offers only the tier's levels and prefills the date", async () => {
-    const rows = query<{ id: number; tierCode: TierCode }>(
-      `SELECT id, tier_code AS tierCode FROM applications WHERE status = 'submitted' ORDER BY id`,
-    );
+    const rows = query<{ id: number; tierCode: TierCode }>(`SELECT id, tier_code AS tierCode FROM applications WHERE status = 'submitted' ORDER BY id`);
     const narrow = rows.find((r) => getTier(r.tierCode).levels.length < 4);
     if (!narrow) throw new Error("the demo data has no submitted application of a tier with fewer levels");
     const tier = getTier(narrow.tierCode);
@@ -99,9 +92,10 @@ describe("the review flow with JavaScript on", () => {
     await signInAs(page, "reviewer");
     await page.goto(`${baseUrl()}/applications/bulk?decision=approve&id=${narrow.id}`);
     await waitForHydration(page);
-    const options = await page.getByLabel(/^认定级别/).locator("option").evaluateAll((els) =>
-      els.map((el) => (el as HTMLOptionElement).value).filter((v) => v !== ""),
-    );
+    const options = await page
+      .getByLabel(/^认定级别/)
+      .locator("option")
+      .evaluateAll((els) => els.map((el) => (el as HTMLOptionElement).value).filter((v) => v !== ""));
     expect(options).toEqual([...tier.levels]);
     expect(await page.getByLabel(/^认定日期/).inputValue()).toBe(todayInShanghai());
     expect(problems).toEqual([]);

@@ -58,7 +58,7 @@ describe("crash safety", () => {
           expect(database.sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
           expect(database.sqlite.pragma("foreign_key_check")).toEqual([]);
         }
-        const rows = async <T,>(query: { execute: (db: typeof database.db) => Promise<{ rows: T[] }> }) => (await query.execute(database.db)).rows;
+        const rows = async <T>(query: { execute: (db: typeof database.db) => Promise<{ rows: T[] }> }) => (await query.execute(database.db)).rows;
         // Every acknowledged write is there.
         for (const id of created) {
           const [row] = await rows(sql<{ status: string }>`SELECT status FROM applications WHERE id = ${id}`);

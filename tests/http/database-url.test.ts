@@ -42,9 +42,13 @@ describe("a wrong DATABASE_URL", () => {
     expect(output.trim()).toBe("DATABASE_URL must start with postgres:// (got mysql://root:***@127.0.0.1/registry); leave it unset for SQLite");
   }, 60_000);
 
-  it.runIf(testDatabaseUrl() !== null)("says that a database does not exist", async () => {
-    const { code, output } = await start(urlOfDatabase(testDatabaseUrl()!, "registry_no_such_database"));
-    expect(code).toBe(1);
-    expect(output.trim()).toMatch(/^Cannot use the PostgreSQL database at .*registry_no_such_database: the database does not exist\.$/);
-  }, 60_000);
+  it.runIf(testDatabaseUrl() !== null)(
+    "says that a database does not exist",
+    async () => {
+      const { code, output } = await start(urlOfDatabase(testDatabaseUrl()!, "registry_no_such_database"));
+      expect(code).toBe(1);
+      expect(output.trim()).toMatch(/^Cannot use the PostgreSQL database at .*registry_no_such_database: the database does not exist\.$/);
+    },
+    60_000,
+  );
 });

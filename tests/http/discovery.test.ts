@@ -55,7 +55,10 @@ describe("discovery runs over HTTP", () => {
     });
     expect([302, 303]).toContain(res.status);
     expect(res.headers.get("location")).toContain(`tier=specialized-new&year=${YEAR}`);
-    const runs = await until(() => runsOf(YEAR), (r) => r.length === 1 && r[0]!.status === "done");
+    const runs = await until(
+      () => runsOf(YEAR),
+      (r) => r.length === 1 && r[0]!.status === "done",
+    );
     expect(runs).toMatchObject([{ status: "done" }]);
     expect(Number(runs[0]!.done)).toBe(Number(runs[0]!.total));
     const after = await (await get(PAGE)).text();
@@ -104,7 +107,10 @@ describe("discovery runs over HTTP", () => {
       .where("lease_holder", "=", "another-process")
       .execute();
     expect((await get(PAGE)).status).toBe(200);
-    const runs = await until(() => runsOf(YEAR), (r) => r.length === 1 && r[0]!.status === "done");
+    const runs = await until(
+      () => runsOf(YEAR),
+      (r) => r.length === 1 && r[0]!.status === "done",
+    );
     // The run taken over finished and superseded the one before it.
     expect(runs.map((r) => r.status)).toEqual(["done"]);
   });

@@ -40,11 +40,7 @@ interface RawAnswer {
 }
 
 /** One request over a plain socket, with the body as given (chunked when `chunks` is used). */
-function raw(
-  method: string,
-  pathname: string,
-  options: { headers?: Record<string, string>; body?: Buffer | string; chunks?: Iterable<Buffer> } = {},
-): Promise<RawAnswer> {
+function raw(method: string, pathname: string, options: { headers?: Record<string, string>; body?: Buffer | string; chunks?: Iterable<Buffer> } = {}): Promise<RawAnswer> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -207,7 +203,7 @@ describe("a server under hostile input", () => {
   });
 
   it("takes any evidence file name, quoted or not, without a 500", async () => {
-    const names = ['a=b.pdf', 'a;b.pdf', 'a"b.pdf', "a'b.pdf", 'a\\"; x=".pdf', "line\nbreak.pdf", "tab\t.pdf", "证书=;\".pdf", "%0d%0a.pdf", "../../etc/passwd"];
+    const names = ["a=b.pdf", "a;b.pdf", 'a"b.pdf', "a'b.pdf", 'a\\"; x=".pdf', "line\nbreak.pdf", "tab\t.pdf", '证书=;".pdf', "%0d%0a.pdf", "../../etc/passwd"];
     for (const name of names) {
       const boundary = "names-boundary";
       for (const disposition of [
@@ -255,10 +251,12 @@ describe("a server under hostile input", () => {
     const refused = await upload(bomb);
     expect(refused.status).toBe(400);
     expect(refused.body).toContain("第 200 列");
-    const honest = await upload(await workbook((ws) => {
-      ws.addRow(["企业名称", "统一社会信用代码"]);
-      ws.addRow(["某某有限公司", "91330902719524024G"]);
-    }));
+    const honest = await upload(
+      await workbook((ws) => {
+        ws.addRow(["企业名称", "统一社会信用代码"]);
+        ws.addRow(["某某有限公司", "91330902719524024G"]);
+      }),
+    );
     expect(honest.status).toBe(303);
     expect(honest.headers.location).toMatch(/^\/enterprises\/import\?id=[0-9a-f]{64}$/);
     await stillServing();

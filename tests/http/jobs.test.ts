@@ -37,12 +37,18 @@ beforeAll(async () => {
   const today = todayInShanghai();
   if (!isWorkingDay(today, await loadCalendarExceptions(db()))) {
     await db().deleteFrom("calendar_exceptions").where("date", "=", today).execute();
-    await db().insertInto("calendar_exceptions").values({ date: today, kind: "workday", name_zh: "测试上班", name_en: "Test working day", updated_by: null, updated_at: new Date().toISOString() }).execute();
+    await db()
+      .insertInto("calendar_exceptions")
+      .values({ date: today, kind: "workday", name_zh: "测试上班", name_en: "Test working day", updated_by: null, updated_at: new Date().toISOString() })
+      .execute();
   }
   // The bureau asks for e-mail at once.
   const bureau = await db().selectFrom("users").select(["id", "username"]).where("role", "in", ["reviewer", "admin"]).execute();
   for (const u of bureau) {
-    await db().insertInto("notification_settings").values({ user_id: u.id, email: `${u.username}@dinghai.example`, email_mode: "immediate", updated_at: new Date().toISOString() }).execute();
+    await db()
+      .insertInto("notification_settings")
+      .values({ user_id: u.id, email: `${u.username}@dinghai.example`, email_mode: "immediate", updated_at: new Date().toISOString() })
+      .execute();
   }
 });
 afterAll(async () => {
@@ -72,7 +78,15 @@ describe("npm run jobs -- --once", () => {
     const sent = byEvent(smtp.messages);
     for (const r of reminders) expect(sent.get(`notification:${r.id}`)).toBe(1);
     expect([...sent.values()].every((n) => n === 1)).toBe(true);
-    const rows = await db().selectFrom("email_outbox").select(["status"]).where("notification_id", "in", reminders.map((r) => r.id)).execute();
+    const rows = await db()
+      .selectFrom("email_outbox")
+      .select(["status"])
+      .where(
+        "notification_id",
+        "in",
+        reminders.map((r) => r.id),
+      )
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(reminders.map(() => "sent"));
     // The daily job ran in one process; the other was turned away or found it done.
     const ranQueue = reports.flat().filter((r) => r.job === "queue-age-alerts" && r.ran);

@@ -30,9 +30,7 @@ function jobsProcess(job: string): { child: ChildProcess; done: Promise<{ code: 
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, out })),
-  );
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal, out })));
   return { child, done };
 }
 
@@ -74,7 +72,16 @@ describe("lifecycle jobs killed mid-run", () => {
     if (!proposed.ok) throw new Error(`not proposed: ${proposed.reason}`);
     const appIds = ids.map((a) => a.id);
     const approvedCount = async () =>
-      Number((await db().selectFrom("applications").select((eb) => eb.fn.countAll<number>().as("n")).where("id", "in", appIds).where("status", "=", "approved").executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db()
+            .selectFrom("applications")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where("id", "in", appIds)
+            .where("status", "=", "approved")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     const first = jobsProcess("notice-closing");
     const deadline = Date.now() + 60_000;
@@ -108,10 +115,22 @@ describe("lifecycle jobs killed mid-run", () => {
       .selectFrom("notifications")
       .select(["id", "event_key"])
       .where("recipient_id", "=", firmUser)
-      .where("event_key", "in", appIds.map((id) => `application:${id}:v4`))
+      .where(
+        "event_key",
+        "in",
+        appIds.map((id) => `application:${id}:v4`),
+      )
       .execute();
     expect(notes).toHaveLength(N);
-    const mails = await db().selectFrom("email_outbox").select(["event_key"]).where("notification_id", "in", notes.map((n) => n.id)).execute();
+    const mails = await db()
+      .selectFrom("email_outbox")
+      .select(["event_key"])
+      .where(
+        "notification_id",
+        "in",
+        notes.map((n) => n.id),
+      )
+      .execute();
     expect(mails).toHaveLength(N);
     // The reviewers were told once that the window closed.
     const closed = await db().selectFrom("notifications").select("recipient_id").where("event_key", "=", `notice:${proposed.batchId}:closed`).execute();
@@ -155,7 +174,15 @@ describe("lifecycle jobs killed mid-run", () => {
     const notes = await db().selectFrom("notifications").select(["id", "event_key", "recipient_id"]).where("event_key", "in", keys).execute();
     expect(notes.filter((n) => n.recipient_id === firmUser)).toHaveLength(N);
     expect(new Set(notes.map((n) => `${n.recipient_id}/${n.event_key}`)).size).toBe(notes.length);
-    const mails = await db().selectFrom("email_outbox").select(["event_key"]).where("notification_id", "in", notes.map((n) => n.id)).execute();
+    const mails = await db()
+      .selectFrom("email_outbox")
+      .select(["event_key"])
+      .where(
+        "notification_id",
+        "in",
+        notes.map((n) => n.id),
+      )
+      .execute();
     expect(mails).toHaveLength(notes.length);
 
     // A third run writes nothing more.

@@ -80,18 +80,14 @@ describe("two server processes on one database", () => {
         });
       const withdraw = (server: RunningServer, app: (typeof apps)[number]) =>
         post(server, `/applications/${app.id}`, reviewer, { intent: "withdraw", version: String(app.version), comment: "并发撤回" });
-      const answers = await Promise.all(
-        apps.flatMap((app, i) => [approve(a, app, 1), approve(b, app, 2), ...(i % 3 === 0 ? [withdraw(i % 2 ? a : b, app)] : [])]),
-      );
+      const answers = await Promise.all(apps.flatMap((app, i) => [approve(a, app, 1), approve(b, app, 2), ...(i % 3 === 0 ? [withdraw(i % 2 ? a : b, app)] : [])]));
       for (const res of answers) expect(res.status, await res.clone().text()).toBeLessThan(500);
       const ids = apps.map((x) => x.id);
       const awards = (
         await sql<{ application_id: number; n: number }>`SELECT application_id, count(*) AS n FROM awards
           WHERE application_id IN (${sql.join(ids)}) GROUP BY application_id`.execute(database.db)
       ).rows;
-      const statuses = (
-        await sql<{ id: number; status: string }>`SELECT id, status FROM applications WHERE id IN (${sql.join(ids)})`.execute(database.db)
-      ).rows;
+      const statuses = (await sql<{ id: number; status: string }>`SELECT id, status FROM applications WHERE id IN (${sql.join(ids)})`.execute(database.db)).rows;
       const awarded = new Map(awards.map((w) => [Number(w.application_id), Number(w.n)]));
       for (const { id, status } of statuses) {
         // Exactly one decision won: approved with one award, or withdrawn with none.

@@ -25,13 +25,17 @@ beforeAll(async () => {
     .orderBy("id")
     .executeTakeFirstOrThrow();
   const reviewer = await database.db.selectFrom("users").select(["id", "role", "enterprise_id", "town_code"]).where("username", "=", "reviewer").executeTakeFirstOrThrow();
-  const result = await proposeBatch(database.db, { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null }, {
-    title: "HTTP 公示",
-    startsOn: todayInShanghai(),
-    office: "区经信局",
-    phone: "0580-2022000",
-    applications: [app],
-  });
+  const result = await proposeBatch(
+    database.db,
+    { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null },
+    {
+      title: "HTTP 公示",
+      startsOn: todayInShanghai(),
+      office: "区经信局",
+      phone: "0580-2022000",
+      applications: [app],
+    },
+  );
   if (!result.ok) throw new Error("propose failed");
   batchId = result.batchId;
   applicationId = app.id;

@@ -27,13 +27,17 @@ beforeAll(async () => {
     .orderBy("id")
     .executeTakeFirstOrThrow();
   const reviewer = await database.db.selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
-  const result = await proposeBatch(database.db, { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null }, {
-    title: "附件公示",
-    startsOn: todayInShanghai(),
-    office: "区经信局",
-    phone: "0580-2022000",
-    applications: [app],
-  });
+  const result = await proposeBatch(
+    database.db,
+    { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null },
+    {
+      title: "附件公示",
+      startsOn: todayInShanghai(),
+      office: "区经信局",
+      phone: "0580-2022000",
+      applications: [app],
+    },
+  );
   if (!result.ok) throw new Error("propose failed");
   batchId = result.batchId;
   applicationId = app.id;
@@ -71,7 +75,11 @@ describe("the objection form's file over HTTP", () => {
 
     const huge = await post(new Blob([Buffer.alloc(12 * 1024 * 1024)]), "huge.pdf");
     expect(huge.status).toBe(413);
-    const n = await database.db.selectFrom("notice_objections").select((eb) => eb.fn.countAll<number>().as("n")).where("batch_id", "=", batchId).executeTakeFirstOrThrow();
+    const n = await database.db
+      .selectFrom("notice_objections")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("batch_id", "=", batchId)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
     // The server still serves.
     expect((await fetch(`${server.url}/notices/${batchId}`)).status).toBe(200);

@@ -57,8 +57,23 @@ describe("the running server", () => {
   });
 
   it("lets every demo account sign in and answers every page and API without a server error", async () => {
-    const pages = ["/", "/dashboard", "/dashboard?year=2025", "/enterprises", "/enterprises?q=%E8%88%9F&sort=name", "/applications", "/applications?status=pipeline",
-      "/applications/bulk", "/targets", "/progress/coverage", "/admin/users", "/admin/audit", "/admin/checklists", "/api/progress", "/enterprises/export.csv"];
+    const pages = [
+      "/",
+      "/dashboard",
+      "/dashboard?year=2025",
+      "/enterprises",
+      "/enterprises?q=%E8%88%9F&sort=name",
+      "/applications",
+      "/applications?status=pipeline",
+      "/applications/bulk",
+      "/targets",
+      "/progress/coverage",
+      "/admin/users",
+      "/admin/audit",
+      "/admin/checklists",
+      "/api/progress",
+      "/enterprises/export.csv",
+    ];
     for (const username of ["admin", "reviewer", "officer-jintang", "officer-yancang", "ent-jintang", "ent-yancang"]) {
       const cookie = await signIn(username);
       const home = await fetch(`${server.url}/`, { headers: { Cookie: cookie } });

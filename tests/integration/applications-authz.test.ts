@@ -6,19 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as listRoute from "~/routes/applications._index";
 import * as newRoute from "~/routes/applications.new";
 import { call, makeRequest } from "../support/requests";
-import {
-  appRow,
-  cookieOf,
-  eventsOf,
-  getDetail,
-  getEdit,
-  postDetail,
-  postEdit,
-  postNew,
-  redirectedId,
-  specializedForm,
-  statusOf,
-} from "./applications.helpers";
+import { appRow, cookieOf, eventsOf, getDetail, getEdit, postDetail, postEdit, postNew, redirectedId, specializedForm, statusOf } from "./applications.helpers";
 
 /** A valid body for each action, so a refusal can only come from authorization. */
 function bodyFor(intent: string, version: number): Record<string, string> {
@@ -47,18 +35,20 @@ beforeAll(async () => {
   submitted = redirectedId((await postNew("ent-jintang", "specialized-new", specializedForm())).result);
   draft = redirectedId((await postNew("ent-jintang", "listed", { intent: "save", year: specializedForm().year as string })).result);
   approved = redirectedId(
-    (await postNew("ent-jintang", "scaled-up", {
-      intent: "submit",
-      year: specializedForm().year as string,
-      contactName: "邬晓燕",
-      contactPhone: "13857201368",
-      description: "x",
-      declaration: "on",
-      route: "guide",
-      priorYearRevenueWan: "1800",
-      ytdRevenueWan: "2100",
-      expectedMonth: "2026-10",
-    })).result,
+    (
+      await postNew("ent-jintang", "scaled-up", {
+        intent: "submit",
+        year: specializedForm().year as string,
+        contactName: "邬晓燕",
+        contactPhone: "13857201368",
+        description: "x",
+        declaration: "on",
+        route: "guide",
+        priorYearRevenueWan: "1800",
+        ytdRevenueWan: "2100",
+        expectedMonth: "2026-10",
+      })
+    ).result,
   );
   const r = await postDetail("reviewer", approved, bodyFor("approve", 2) as Record<string, string>);
   expect(statusOf(r.result)).toBe(400); // provincial is not a level of 升规

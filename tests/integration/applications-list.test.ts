@@ -104,7 +104,10 @@ describe("the review queue", () => {
       cursor = page.nextCursor;
       pages++;
     } while (cursor && pages < 100);
-    const total = await db().selectFrom("applications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const total = await db()
+      .selectFrom("applications")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(seen.length).toBe(Number(total.n));
     expect(new Set(seen.map((r) => r.id)).size).toBe(seen.length);
     expect(pages).toBeGreaterThan(2);

@@ -4,21 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { db } from "~/utils/db.server";
-import {
-  YEAR,
-  appRow,
-  awardsOf,
-  cookieOf,
-  dataOf,
-  eventsOf,
-  firmIdOf,
-  listedForm,
-  postDetail,
-  postNew,
-  redirectedId,
-  specializedForm,
-  statusOf,
-} from "./applications.helpers";
+import { YEAR, appRow, awardsOf, cookieOf, dataOf, eventsOf, firmIdOf, listedForm, postDetail, postNew, redirectedId, specializedForm, statusOf } from "./applications.helpers";
 
 const CONFLICT = "此申报已被他人处理/修改，请刷新后查看最新状态";
 
@@ -32,10 +18,7 @@ describe("concurrent actions on one application", () => {
     await cookieOf("reviewer");
     await cookieOf("admin");
     const id = redirectedId((await postNew("ent-jintang", "specialized-new", specializedForm())).result);
-    const [a, b] = await Promise.all([
-      postDetail("reviewer", id, approval(2, "浙经信〔2026〕1号")),
-      postDetail("admin", id, approval(2, "浙经信〔2026〕2号")),
-    ]);
+    const [a, b] = await Promise.all([postDetail("reviewer", id, approval(2, "浙经信〔2026〕1号")), postDetail("admin", id, approval(2, "浙经信〔2026〕2号"))]);
     const statuses = [statusOf(a.result), statusOf(b.result)].sort();
     expect(statuses).toEqual([302, 409]);
     const loser = statusOf(a.result) === 409 ? a : b;
@@ -107,7 +90,18 @@ describe("concurrent actions on one application", () => {
 
   it("an approval when the firm already holds a live award of that tier and year is refused clearly", async () => {
     const firm = await firmIdOf("ent-jintang");
-    const id = redirectedId((await postNew("ent-jintang", "quality-factory", { intent: "submit", year: String(YEAR), contactName: "邬晓燕", contactPhone: "13857201368", description: "x", declaration: "on" })).result);
+    const id = redirectedId(
+      (
+        await postNew("ent-jintang", "quality-factory", {
+          intent: "submit",
+          year: String(YEAR),
+          contactName: "邬晓燕",
+          contactPhone: "13857201368",
+          description: "x",
+          declaration: "on",
+        })
+      ).result,
+    );
     await db()
       .insertInto("awards")
       .values({ enterprise_id: firm, tier_code: "quality-factory", level: "district", year: YEAR, recognized_on: "2026-12-01", created_at: new Date().toISOString() })

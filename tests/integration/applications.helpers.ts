@@ -104,11 +104,7 @@ export function greenForm(overrides: Record<string, string | string[]> = {}) {
 }
 
 export async function callerOf(username: string): Promise<Caller> {
-  const row = await db()
-    .selectFrom("users")
-    .select(["id", "role", "enterprise_id", "town_code"])
-    .where("username", "=", username)
-    .executeTakeFirstOrThrow();
+  const row = await db().selectFrom("users").select(["id", "role", "enterprise_id", "town_code"]).where("username", "=", username).executeTakeFirstOrThrow();
   return { id: row.id, role: row.role as Caller["role"], enterpriseId: row.enterprise_id, townCode: row.town_code };
 }
 

@@ -92,11 +92,7 @@ describe("draft → submit → return → resubmit → approve → revoke", () =
   });
 
   it("will not submit an incomplete application, and names each missing field", async () => {
-    const { result } = await postEdit(
-      "ent-jintang",
-      id,
-      specializedForm({ version: "2", mainProduct: "", rdStaff: "", levelSought: "", declaration: "" }),
-    );
+    const { result } = await postEdit("ent-jintang", id, specializedForm({ version: "2", mainProduct: "", rdStaff: "", levelSought: "", declaration: "" }));
     expect(statusOf(result)).toBe(400);
     const { error, initialValue } = dataOf(result).result;
     expect(error.mainProduct).toEqual(["请填写“主导产品”"]);
@@ -317,15 +313,20 @@ describe("the other paths", () => {
 
   it("a reviewer applies on a firm's behalf, with the enterprise param", async () => {
     const firm = await firmIdOf("ent-yancang");
-    const { result } = await postNew("reviewer", "clean-beauty-factory", {
-      intent: "submit",
-      year: String(YEAR),
-      contactName: "虞丽",
-      contactPhone: "0580-2061835",
-      description: "据企业纸质申报材料代为录入。",
-      declaration: "on",
-      "checklist.tidy-site": "on",
-    }, `&enterprise=${firm}`);
+    const { result } = await postNew(
+      "reviewer",
+      "clean-beauty-factory",
+      {
+        intent: "submit",
+        year: String(YEAR),
+        contactName: "虞丽",
+        contactPhone: "0580-2061835",
+        description: "据企业纸质申报材料代为录入。",
+        declaration: "on",
+        "checklist.tidy-site": "on",
+      },
+      `&enterprise=${firm}`,
+    );
     const id = redirectedId(result);
     const row = await appRow(id);
     expect(row).toMatchObject({ enterprise_id: firm, status: "submitted", created_by: await userIdOf("reviewer") });
@@ -419,11 +420,7 @@ describe("bad input is answered by the field, never with a 500", () => {
 
 describe("the seeded applications fit the form", () => {
   it("every submitted payload reopens in the edit form and validates in submit mode unchanged", async () => {
-    const rows = await db()
-      .selectFrom("applications")
-      .select(["id", "tier_code", "payload", "status", "level_sought", "renews_award_id"])
-      .where("status", "!=", "draft")
-      .execute();
+    const rows = await db().selectFrom("applications").select(["id", "tier_code", "payload", "status", "level_sought", "renews_award_id"]).where("status", "!=", "draft").execute();
     expect(rows.length).toBeGreaterThan(100);
     for (const row of rows) {
       const tier = row.tier_code as TierCode;

@@ -104,7 +104,10 @@ describe("the start page", () => {
     const d = dataOf(result);
     const byTier = Object.fromEntries(d.standings.map((s: any) => [s.tierCode, s]));
     expect(Object.keys(byTier)).toHaveLength(7);
-    expect(byTier["green-factory"]).toMatchObject({ verdict: "held", holding: { level: "municipal", year: THIS_YEAR - 1, recognizedOn: `${THIS_YEAR - 1}-09-30`, validUntil: null } });
+    expect(byTier["green-factory"]).toMatchObject({
+      verdict: "held",
+      holding: { level: "municipal", year: THIS_YEAR - 1, recognizedOn: `${THIS_YEAR - 1}-09-30`, validUntil: null },
+    });
     expect(byTier.listed).toMatchObject({ verdict: "open", application: { id: listedId, status: "draft" } });
     // Above scale already: 升规 is not offered.
     expect(byTier["scaled-up"]).toMatchObject({ verdict: "not-offered" });
@@ -118,7 +121,10 @@ describe("the start page", () => {
   });
 
   it("changes with the firm's yearly figures: at exactly 3% the R&D line is met", async () => {
-    const figures = db().updateTable("enterprise_figures").where("enterprise_id", "=", firmId).where("year", "=", THIS_YEAR - 1);
+    const figures = db()
+      .updateTable("enterprise_figures")
+      .where("enterprise_id", "=", firmId)
+      .where("year", "=", THIS_YEAR - 1);
     await figures.set({ rd_expense_yuan: 1_200_000 }).execute();
     const d = dataOf((await startPage()).result);
     const sn = d.standings.find((s: any) => s.tierCode === "specialized-new");
@@ -201,7 +207,10 @@ describe("required evidence", () => {
       fs.mkdirSync(dataPaths().uploadsDir, { recursive: true });
       fs.writeFileSync(tempPath, content);
       const saved = await saveAttachment(db(), caller, id, kind, {
-        tempPath, originalName: `${kind}.pdf`, mime: "application/pdf", size: content.length,
+        tempPath,
+        originalName: `${kind}.pdf`,
+        mime: "application/pdf",
+        size: content.length,
         sha256: crypto.createHash("sha256").update(content).digest("hex"),
       });
       expect(saved.ok).toBe(true);

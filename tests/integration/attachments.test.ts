@@ -20,9 +20,7 @@ const EXE = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(200, 0x90)]);
 function filesOnDisk(): string[] {
   const root = dataPaths().uploadsDir;
   if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[])
-    .map((p) => path.join(root, p))
-    .filter((p) => fs.statSync(p).isFile());
+  return (fs.readdirSync(root, { recursive: true }) as string[]).map((p) => path.join(root, p)).filter((p) => fs.statSync(p).isFile());
 }
 
 let seq = 0;
@@ -199,9 +197,7 @@ describe("uploading evidence files", () => {
     const res = result as Response;
     expect(res.status).toBe(200);
     const disposition = res.headers.get("Content-Disposition")!;
-    expect(disposition).toBe(
-      `attachment; filename="attachment-${row.id}.pdf"; filename*=UTF-8''${encodeURIComponent("营业执照（2024）.pdf")}`,
-    );
+    expect(disposition).toBe(`attachment; filename="attachment-${row.id}.pdf"; filename*=UTF-8''${encodeURIComponent("营业执照（2024）.pdf")}`);
     expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition)![1])).toBe("营业执照（2024）.pdf");
   });
 

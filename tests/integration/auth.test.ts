@@ -83,23 +83,14 @@ describe("sign-in", () => {
   });
 
   it("answers in English when English was chosen", async () => {
-    const { result } = await call(
-      login.action,
-      makeRequest("/login", { form: { username: "reviewer", password: "x" }, cookie: "lang=en" }),
-    );
+    const { result } = await call(login.action, makeRequest("/login", { form: { username: "reviewer", password: "x" }, cookie: "lang=en" }));
     expect(dataOf(result).result.error[""]).toEqual(["The username or password is incorrect. Please try again."]);
   });
 
   it("follows a local redirectTo but never another site", async () => {
-    const local = await call(
-      login.action,
-      makeRequest("/login", { form: { username: "reviewer", password: "demo-password", redirectTo: "/enterprises?town=jintang" } }),
-    );
+    const local = await call(login.action, makeRequest("/login", { form: { username: "reviewer", password: "demo-password", redirectTo: "/enterprises?town=jintang" } }));
     expect((local.result as Response).headers.get("Location")).toBe("/enterprises?town=jintang");
-    const evil = await call(
-      login.action,
-      makeRequest("/login", { form: { username: "reviewer", password: "demo-password", redirectTo: "//evil.example/" } }),
-    );
+    const evil = await call(login.action, makeRequest("/login", { form: { username: "reviewer", password: "demo-password", redirectTo: "//evil.example/" } }));
     expect((evil.result as Response).headers.get("Location")).toBe("/dashboard");
   });
 
@@ -131,7 +122,10 @@ describe("sign-in throttling", () => {
     const { db } = await import("~/utils/db.server");
     // audit_log is append-only; age the rows by inserting old ones for a fresh username instead.
     for (let i = 0; i < 5; i++) {
-      await db().insertInto("audit_log").values({ at: old, action: "login.failure", subject: "officer-jintang" } as never).execute();
+      await db()
+        .insertInto("audit_log")
+        .values({ at: old, action: "login.failure", subject: "officer-jintang" } as never)
+        .execute();
     }
     const { result } = await call(login.action, makeRequest("/login", { form: { username: "officer-jintang", password: "demo-password" } }));
     expect((result as Response).status).toBe(302);
@@ -179,7 +173,11 @@ describe("sessions", () => {
   it("expires sessions past their absolute lifetime even when active", async () => {
     const cookie = await sessionCookieFor("reviewer");
     const sessionId = cookie.split("=")[1];
-    await db().updateTable("sessions").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("id", "=", sessionId).execute();
+    await db()
+      .updateTable("sessions")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", sessionId)
+      .execute();
     const { result } = await call(index.loader, makeRequest("/", { cookie }));
     expect((result as Response).headers.get("Location")).toBe("/login");
   });
@@ -187,10 +185,7 @@ describe("sessions", () => {
   it("replaces the old session id at sign-in", async () => {
     const cookie = await sessionCookieFor("reviewer");
     const oldId = cookie.split("=")[1];
-    const { result } = await call(
-      login.action,
-      makeRequest("/login", { form: { username: "reviewer", password: "demo-password" }, cookie }),
-    );
+    const { result } = await call(login.action, makeRequest("/login", { form: { username: "reviewer", password: "demo-password" }, cookie }));
     const newCookie = (result as Response).headers.get("Set-Cookie")!;
     expect(newCookie).not.toContain(oldId);
     expect(await db().selectFrom("sessions").select("id").where("id", "=", oldId).executeTakeFirst()).toBeUndefined();

@@ -34,7 +34,13 @@ type Outcome = "allowed" | "login" | 403 | 404;
 type Row = Record<Actor, Outcome>;
 
 const row = (anonymous: Outcome, entA: Outcome, entB: Outcome, officerX: Outcome, officerY: Outcome, reviewer: Outcome, admin: Outcome): Row => ({
-  anonymous, entA, entB, officerX, officerY, reviewer, admin,
+  anonymous,
+  entA,
+  entB,
+  officerX,
+  officerY,
+  reviewer,
+  admin,
 });
 const L = "login" as const;
 const A = "allowed" as const;
@@ -158,7 +164,11 @@ beforeAll(async () => {
   void firm;
   const lincheng = await db().selectFrom("enterprises").select("id").where("town_code", "=", "lincheng").orderBy("id").executeTakeFirstOrThrow();
   // Canaries in the names and contacts of one firm per scope, and in an application of each.
-  for (const [firmId, canary] of [[firmA, CANARY.jintang], [firmB, CANARY.yancang], [lincheng.id, CANARY.lincheng]] as const) {
+  for (const [firmId, canary] of [
+    [firmA, CANARY.jintang],
+    [firmB, CANARY.yancang],
+    [lincheng.id, CANARY.lincheng],
+  ] as const) {
     await sql`UPDATE enterprises SET name = ${canary} || name, contact_name = ${canary} WHERE id = ${firmId}`.execute(db());
     const apps = await db().selectFrom("applications").select(["id", "payload"]).where("enterprise_id", "=", firmId).execute();
     for (const app of apps) {
@@ -167,17 +177,21 @@ beforeAll(async () => {
     }
   }
   // A notification about each canaried firm to its own user, carrying the canary in the firm's name.
-  for (const [username, firmId] of [["ent-jintang", firmA], ["ent-yancang", firmB]] as const) {
+  for (const [username, firmId] of [
+    ["ent-jintang", firmA],
+    ["ent-yancang", firmB],
+  ] as const) {
     const user = await db().selectFrom("users").select("id").where("username", "=", username).executeTakeFirstOrThrow();
-    await createNotification(db(), { recipientId: user.id, kind: "application.approved", eventKey: `canary:${username}`, enterpriseId: firmId, params: { tierCode: "listed", year: 2026 }, link: null });
+    await createNotification(db(), {
+      recipientId: user.id,
+      kind: "application.approved",
+      eventKey: `canary:${username}`,
+      enterpriseId: firmId,
+      params: { tierCode: "listed", year: 2026 },
+      link: null,
+    });
   }
-  const appA = await db()
-    .selectFrom("applications")
-    .select("id")
-    .where("enterprise_id", "=", firmA)
-    .where("status", "=", "submitted")
-    .orderBy("id")
-    .executeTakeFirstOrThrow();
+  const appA = await db().selectFrom("applications").select("id").where("enterprise_id", "=", firmA).where("status", "=", "submitted").orderBy("id").executeTakeFirstOrThrow();
   // An evidence file of firm A's application, on disk under a random key.
   const key = crypto.randomBytes(16).toString("hex");
   const content = Buffer.from(`%PDF-1.4\n${CANARY.jintang}\n`);
@@ -206,8 +220,12 @@ beforeAll(async () => {
   const objectionKey = crypto.randomBytes(16).toString("hex");
   fs.writeFileSync(path.join(dataPaths().uploadsDir, objectionKey), content);
   const objectionA = (
-    await sql<{ id: number }>`INSERT INTO notice_objections (reference, batch_id, application_id, name, phone, reason, status, created_at, file_name, file_mime, file_size, file_sha256, file_key)
-      VALUES ('GS-MATRIX-1', ${batch.id}, ${appA.id}, 'x', '13800000000', ${CANARY.jintang}, 'pending', '2026-03-03T00:00:00Z', 'proof.pdf', 'application/pdf', ${content.length}, ${sha256}, ${objectionKey}) RETURNING id`.execute(db())
+    await sql<{
+      id: number;
+    }>`INSERT INTO notice_objections (reference, batch_id, application_id, name, phone, reason, status, created_at, file_name, file_mime, file_size, file_sha256, file_key)
+      VALUES ('GS-MATRIX-1', ${batch.id}, ${appA.id}, 'x', '13800000000', ${CANARY.jintang}, 'pending', '2026-03-03T00:00:00Z', 'proof.pdf', 'application/pdf', ${content.length}, ${sha256}, ${objectionKey}) RETURNING id`.execute(
+      db(),
+    )
   ).rows[0]!;
   ids = { firmA, firmB, appA: appA.id, attachmentA: attachment.id, userId: reviewer.id, poolA: poolA.id, objectionA: objectionA.id };
 });
@@ -281,10 +299,7 @@ describe("authorization matrix", () => {
         if (typeof fn !== "function" || !entry?.[kind]) continue;
         for (const actor of ACTORS) {
           const cookie = await cookieFor(actor);
-          const request =
-            kind === "loader"
-              ? makeRequest(entry.url, { cookie })
-              : makeRequest(entry.url, { cookie, form: { intent: "__matrix-probe__" } });
+          const request = kind === "loader" ? makeRequest(entry.url, { cookie }) : makeRequest(entry.url, { cookie, form: { intent: "__matrix-probe__" } });
           const before = kind === "loader" ? await databaseHash() : "";
           const result = await invoke(fn as (args: any) => unknown, request, entry.params ?? {});
           // No state change on GET, whoever asks.

@@ -57,7 +57,15 @@ function sqliteDigest(file: string): Digest {
   const sqlite = new Database(file, { readonly: true });
   try {
     return Object.fromEntries(
-      TABLES.map(({ table, key, columns }) => [table, digestOf(sqlite.prepare(`SELECT ${columns ?? "*"} FROM ${table} ORDER BY ${key}`).raw().iterate() as Iterable<unknown[]>)]),
+      TABLES.map(({ table, key, columns }) => [
+        table,
+        digestOf(
+          sqlite
+            .prepare(`SELECT ${columns ?? "*"} FROM ${table} ORDER BY ${key}`)
+            .raw()
+            .iterate() as Iterable<unknown[]>,
+        ),
+      ]),
     );
   } finally {
     sqlite.close();
@@ -117,7 +125,16 @@ describe.runIf(base !== null)("the bench's synthetic data in PostgreSQL", () => 
       const firm = await db.selectFrom("enterprises").select(["id"]).where("archived_at", "is", null).orderBy("id").executeTakeFirstOrThrow();
       const inserted = await db
         .insertInto("applications")
-        .values({ enterprise_id: firm.id, tier_code: "quality-factory", year: 2030, status: "draft", payload: "{}", version: 1, created_at: "2026-11-28T00:00:00.000Z", updated_at: "2026-11-28T00:00:00.000Z" } as never)
+        .values({
+          enterprise_id: firm.id,
+          tier_code: "quality-factory",
+          year: 2030,
+          status: "draft",
+          payload: "{}",
+          version: 1,
+          created_at: "2026-11-28T00:00:00.000Z",
+          updated_at: "2026-11-28T00:00:00.000Z",
+        } as never)
         .returning("id")
         .executeTakeFirstOrThrow();
       expect(Number(inserted.id)).toBe(SYNTHETIC_SIZES.XS.applications + 1);
@@ -134,7 +151,14 @@ describe.runIf(base !== null)("the bench's synthetic data in PostgreSQL", () => 
     const { db } = openDatabase({ dialect: "postgres", url, poolSize: 2 });
     try {
       const count = async (table: "applications" | "awards" | "application_events") =>
-        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const generated = { applications: await count("applications"), awards: await count("awards"), events: await count("application_events") };
       const first = await prepareFixtures(url, 30);
       expect(first.submitTargets).toHaveLength(30);

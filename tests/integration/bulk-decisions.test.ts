@@ -44,7 +44,10 @@ const APPROVE = { decision: "approve", level: "district", recognizedOn: "2040-06
 async function preview(ids: number[], fields: Record<string, string> = APPROVE) {
   const { result } = await post({ intent: "preview", ...fields, id: ids.map(String) });
   expect(statusOf(result)).toBe(200);
-  return dataOf(result).preview as { items: string[]; impact: { year: number; tier: string; target: number; achievedBefore: number; achievedAfter: number; pipelineBefore: number; pipelineAfter: number }[] };
+  return dataOf(result).preview as {
+    items: string[];
+    impact: { year: number; tier: string; target: number; achievedBefore: number; achievedAfter: number; pipelineBefore: number; pipelineAfter: number }[];
+  };
 }
 
 async function statusesOf(ids: number[]) {
@@ -72,14 +75,21 @@ describe("bulk approval", () => {
     expect(events).toHaveLength(200);
     const audit = await db().selectFrom("audit_log").select(["data"]).where("action", "=", "application.bulk").execute();
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.data!).members.map((m: { id: number }) => m.id).sort()).toEqual([...ids].sort());
+    expect(
+      JSON.parse(audit[0]!.data!)
+        .members.map((m: { id: number }) => m.id)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it("is all or nothing: one application whose firm already holds the award stops the whole batch", async () => {
     const ids = await submitted(5, 2041);
     const p = await preview(ids, { ...APPROVE, recognizedOn: "2041-06-30" });
     const victim = await db().selectFrom("applications").select(["enterprise_id"]).where("id", "=", ids[3]!).executeTakeFirstOrThrow();
-    await db().insertInto("awards").values({ enterprise_id: victim.enterprise_id, tier_code: "quality-factory", level: "district", year: 2041, created_at: new Date().toISOString() }).execute();
+    await db()
+      .insertInto("awards")
+      .values({ enterprise_id: victim.enterprise_id, tier_code: "quality-factory", level: "district", year: 2041, created_at: new Date().toISOString() })
+      .execute();
     const { result } = await post({ intent: "confirm", ...APPROVE, recognizedOn: "2041-06-30", id: ids.map(String), items: p.items });
     expect(statusOf(result)).toBe(409);
     expect(dataOf(result).result.error[""][0]).toMatch(/本年度已有此类别的有效认定记录，本批均未执行/);
@@ -93,7 +103,9 @@ describe("bulk approval", () => {
     const p = await preview(ids, { ...APPROVE, recognizedOn: "2042-06-30" });
     const reviewer = await caller("admin");
     expect((await approveApplication(db(), reviewer, ids[1]!, { version: 2, level: "district", recognizedOn: "2042-05-01", documentNo: "单独" })).ok).toBe(true);
-    const name = (await db().selectFrom("applications as a").innerJoin("enterprises as e", "e.id", "a.enterprise_id").select("e.name").where("a.id", "=", ids[1]!).executeTakeFirstOrThrow()).name;
+    const name = (
+      await db().selectFrom("applications as a").innerJoin("enterprises as e", "e.id", "a.enterprise_id").select("e.name").where("a.id", "=", ids[1]!).executeTakeFirstOrThrow()
+    ).name;
     const { result } = await post({ intent: "confirm", ...APPROVE, recognizedOn: "2042-06-30", id: ids.map(String), items: p.items });
     expect(statusOf(result)).toBe(409);
     expect(dataOf(result).result.error[""]).toEqual([`以下申报在您预览后已被他人处理或修改：${name}。本批均未执行，请重新预览后再确认。`]);

@@ -10,15 +10,19 @@ import * as inbox from "~/routes/notifications";
 import { db } from "~/utils/db.server";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
 
-const post = async (form: Record<string, string>, username = "admin") =>
-  call(page.action, makeRequest("/admin/calendar", { cookie: await sessionCookieFor(username), form }));
+const post = async (form: Record<string, string>, username = "admin") => call(page.action, makeRequest("/admin/calendar", { cookie: await sessionCookieFor(username), form }));
 
 describe("/admin/calendar", () => {
   it("lists the 2026 holidays as published", async () => {
     const data = dataOf((await call(page.loader, makeRequest("/admin/calendar?year=2026", { cookie: await sessionCookieFor("admin") }))).result);
     expect(data.entries).toHaveLength(39);
     expect(data.entries.filter((e: { kind: string }) => e.kind === "workday").map((e: { date: string }) => e.date)).toEqual([
-      "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
+      "2026-01-04",
+      "2026-02-14",
+      "2026-02-28",
+      "2026-05-09",
+      "2026-09-20",
+      "2026-10-10",
     ]);
     expect(data.entries.find((e: { date: string }) => e.date === "2026-10-01")).toMatchObject({ kind: "holiday", nameZh: "国庆节", nameEn: "National Day" });
   });

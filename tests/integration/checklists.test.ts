@@ -24,12 +24,7 @@ async function post(cookie: string, form: Record<string, string>, tier = TIER) {
 }
 
 async function itemId(code: string, tier = TIER) {
-  const row = await db()
-    .selectFrom("tier_checklist_items")
-    .select("id")
-    .where("tier_code", "=", tier)
-    .where("code", "=", code)
-    .executeTakeFirstOrThrow();
+  const row = await db().selectFrom("tier_checklist_items").select("id").where("tier_code", "=", tier).where("code", "=", code).executeTakeFirstOrThrow();
   return String(row.id);
 }
 
@@ -95,9 +90,7 @@ describe("adding items", () => {
   it("adds an item at the end of the list, with an audit row", async () => {
     const { result } = await post(admin, { intent: "add", code: "waste-sorting", labelZh: "固废分类收集", labelEn: "Solid waste sorted", required: "on" });
     expect(statusOf(result)).toBe(303);
-    expect((result as Response).headers.get("Location")).toBe(
-      `/admin/checklists?tier=${TIER}&done=add&label=${encodeURIComponent("固废分类收集")}`,
-    );
+    expect((result as Response).headers.get("Location")).toBe(`/admin/checklists?tier=${TIER}&done=add&label=${encodeURIComponent("固废分类收集")}`);
     const list = await listChecklist(db(), TIER);
     expect(list.at(-1)).toMatchObject({ code: "waste-sorting", labelZh: "固废分类收集", labelEn: "Solid waste sorted", required: true });
     const [row] = await audits(`${TIER}/waste-sorting`);
@@ -124,10 +117,7 @@ describe("adding items", () => {
   });
 
   it("answers in English when English was chosen", async () => {
-    const { result } = await call(
-      page.action,
-      makeRequest(URL_OF(), { cookie: `${admin}; lang=en`, form: { intent: "add", code: "x", labelZh: "甲", labelEn: "A" } }),
-    );
+    const { result } = await call(page.action, makeRequest(URL_OF(), { cookie: `${admin}; lang=en`, form: { intent: "add", code: "x", labelZh: "甲", labelEn: "A" } }));
     expect(dataOf(result).result.error.code[0]).toMatch(/^A code uses lower-case letters/);
   });
 

@@ -49,7 +49,13 @@ describe("town targets (目标分解)", () => {
     const form = { intent: "split", year: "2027", tier: "listed", "towns.jintang": "0", "towns.yancang": "0", "towns.lincheng": "" };
     const saved = await post(targets.action, "/targets?year=2027", "reviewer", form);
     expect(statusOf(saved)).toBe(302);
-    const rows = await db().selectFrom("town_targets").select(["town_code", "target_count"]).where("year", "=", 2027).where("tier_code", "=", "listed").orderBy("town_code").execute();
+    const rows = await db()
+      .selectFrom("town_targets")
+      .select(["town_code", "target_count"])
+      .where("year", "=", 2027)
+      .where("tier_code", "=", "listed")
+      .orderBy("town_code")
+      .execute();
     expect(rows).toEqual([
       { town_code: "jintang", target_count: 0 },
       { town_code: "yancang", target_count: 0 },
@@ -66,13 +72,19 @@ describe("town targets (目标分解)", () => {
   });
 
   it("a bad share is refused by its field, keeps what was typed, writes nothing; officers may not split", async () => {
-    const before = await db().selectFrom("town_targets").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await db()
+      .selectFrom("town_targets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const bad = await post(targets.action, "/targets?year=2028", "reviewer", { intent: "split", year: "2028", tier: "listed", "towns.jintang": "-1", "towns.yancang": "x\u0000" });
     expect(statusOf(bad)).toBe(400);
     const reply = dataOf(bad).result;
     expect(reply.error["towns.jintang"][0]).toContain("0 到 100000");
     expect(reply.initialValue.towns.jintang).toBe("-1");
-    const after = await db().selectFrom("town_targets").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await db()
+      .selectFrom("town_targets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     const officer = await post(targets.action, "/targets?year=2028", "officer-jintang", { intent: "split", year: "2028", tier: "listed", "towns.jintang": "1" });
     expect(statusOf(officer)).toBe(403);
@@ -83,7 +95,10 @@ describe("the funnel on the dashboard", () => {
   it("every number equals the list behind it", async () => {
     const dash = dataOf(await get(dashboard.loader, `/dashboard?year=${YEAR}`, "reviewer"));
     expect(dash.funnelPool).toHaveLength(7);
-    const funnels = dash.report.tiers.map((t: any, i: number) => ({ ...funnel({ target: t.target, achieved: t.achieved, pipeline: t.pipeline, pool: dash.funnelPool[i] }), tier: t.tier }));
+    const funnels = dash.report.tiers.map((t: any, i: number) => ({
+      ...funnel({ target: t.target, achieved: t.achieved, pipeline: t.pipeline, pool: dash.funnelPool[i] }),
+      tier: t.tier,
+    }));
     expect(funnels.some((f: any) => !f.enough) || funnels.every((f: any) => f.enough)).toBe(true);
     let checkedPool = 0;
     for (const f of funnels) {
@@ -117,7 +132,13 @@ describe("GET /api/cultivation", () => {
     expect(Object.keys(all.body.pool).sort()).toEqual(["applied", "cultivating", "exited", "recognized"]);
     expect(all.body.towns).toHaveLength(13);
     expect(Object.keys(all.body.towns[0]).sort()).toEqual(["achieved", "applied", "pool", "target", "town"]);
-    const counts = await db().selectFrom("pool_entries").select(["status", (eb) => eb.fn.countAll<number>().as("n")]).where("tier_code", "=", "specialized-new").where("target_year", "=", YEAR).groupBy("status").execute();
+    const counts = await db()
+      .selectFrom("pool_entries")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("tier_code", "=", "specialized-new")
+      .where("target_year", "=", YEAR)
+      .groupBy("status")
+      .execute();
     for (const c of counts) expect(all.body.pool[c.status]).toBe(Number(c.n));
     expect(all.body.towns.reduce((a: number, t: any) => a + t.pool, 0)).toBe(all.body.pool.cultivating);
     expect(all.body.towns.reduce((a: number, t: any) => a + t.target, 0)).toBe(20);
@@ -128,8 +149,11 @@ describe("GET /api/cultivation", () => {
       .selectFrom("pool_entries as p")
       .innerJoin("enterprises as e", "e.id", "p.enterprise_id")
       .select(["p.status", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("e.town_code", "=", "jintang").where("p.tier_code", "=", "specialized-new").where("p.target_year", "=", YEAR)
-      .groupBy("p.status").execute();
+      .where("e.town_code", "=", "jintang")
+      .where("p.tier_code", "=", "specialized-new")
+      .where("p.target_year", "=", YEAR)
+      .groupBy("p.status")
+      .execute();
     const expected = { cultivating: 0, applied: 0, recognized: 0, exited: 0 } as Record<string, number>;
     for (const c of jintang) expected[c.status] = Number(c.n);
     expect(own.body.pool).toEqual(expected);
@@ -155,30 +179,76 @@ describe("the pool pages", () => {
 
   it("the add form names the field at fault and keeps what was typed", async () => {
     const firm = await db().selectFrom("enterprises").select("id").where("town_code", "=", "yancang").where("archived_at", "is", null).orderBy("id").executeTakeFirstOrThrow();
-    const noRoute = await post(newEntry.action, "/cultivation/new", "officer-yancang", { enterpriseId: String(firm.id), tier: "scaled-up", targetYear: "2027", route: "", enteredOn: "2026-11-27", notes: "待定" });
+    const noRoute = await post(newEntry.action, "/cultivation/new", "officer-yancang", {
+      enterpriseId: String(firm.id),
+      tier: "scaled-up",
+      targetYear: "2027",
+      route: "",
+      enteredOn: "2026-11-27",
+      notes: "待定",
+    });
     expect(statusOf(noRoute)).toBe(400);
     expect(dataOf(noRoute).result.error.route[0]).toBe("升规须选择一条路径。");
     expect(dataOf(noRoute).result.initialValue.notes).toBe("待定");
-    const badDate = await post(newEntry.action, "/cultivation/new", "officer-yancang", { enterpriseId: String(firm.id), tier: "listed", targetYear: "2027", enteredOn: "2026-02-30" });
+    const badDate = await post(newEntry.action, "/cultivation/new", "officer-yancang", {
+      enterpriseId: String(firm.id),
+      tier: "listed",
+      targetYear: "2027",
+      enteredOn: "2026-02-30",
+    });
     expect(dataOf(badDate).result.error.enteredOn[0]).toContain("有效日期");
-    const control = await post(newEntry.action, "/cultivation/new", "officer-yancang", { enterpriseId: String(firm.id), tier: "listed", targetYear: "2027", enteredOn: "2026-11-27", notes: "a\u202Eb" });
+    const control = await post(newEntry.action, "/cultivation/new", "officer-yancang", {
+      enterpriseId: String(firm.id),
+      tier: "listed",
+      targetYear: "2027",
+      enteredOn: "2026-11-27",
+      notes: "a\u202Eb",
+    });
     expect(dataOf(control).result.error.notes[0]).toContain("控制字符");
-    const long = await post(newEntry.action, "/cultivation/new", "officer-yancang", { enterpriseId: String(firm.id), tier: "listed", targetYear: "2027", enteredOn: "2026-11-27", notes: "长".repeat(2001) });
+    const long = await post(newEntry.action, "/cultivation/new", "officer-yancang", {
+      enterpriseId: String(firm.id),
+      tier: "listed",
+      targetYear: "2027",
+      enteredOn: "2026-11-27",
+      notes: "长".repeat(2001),
+    });
     expect(dataOf(long).result.error.notes[0]).toContain("2000");
     // Another town's firm is not in an officer's scope.
     const other = await db().selectFrom("enterprises").select("id").where("town_code", "=", "jintang").orderBy("id").executeTakeFirstOrThrow();
-    const outside = await post(newEntry.action, "/cultivation/new", "officer-yancang", { enterpriseId: String(other.id), tier: "listed", targetYear: "2027", enteredOn: "2026-11-27" });
+    const outside = await post(newEntry.action, "/cultivation/new", "officer-yancang", {
+      enterpriseId: String(other.id),
+      tier: "listed",
+      targetYear: "2027",
+      enteredOn: "2026-11-27",
+    });
     expect(dataOf(outside).result.error.enterpriseId[0]).toBe("请选择本辖区内的一家企业。");
-    const n = await db().selectFrom("pool_entries").select((eb) => eb.fn.countAll<number>().as("n")).where("enterprise_id", "in", [firm.id, other.id]).where("target_year", "=", 2027).executeTakeFirstOrThrow();
+    const n = await db()
+      .selectFrom("pool_entries")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("enterprise_id", "in", [firm.id, other.id])
+      .where("target_year", "=", 2027)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(0);
   });
 
   it("an exit with 'other' needs a note, named by its field", async () => {
     const entry = await db().selectFrom("pool_entries").select(["id", "version"]).where("status", "=", "cultivating").orderBy("id").executeTakeFirstOrThrow();
-    const res = await post(entryPage.action, `/cultivation/${entry.id}`, "reviewer", { intent: "status", version: String(entry.version), to: "exited", exitReason: "other", exitNote: "" }, { id: String(entry.id) });
+    const res = await post(
+      entryPage.action,
+      `/cultivation/${entry.id}`,
+      "reviewer",
+      { intent: "status", version: String(entry.version), to: "exited", exitReason: "other", exitNote: "" },
+      { id: String(entry.id) },
+    );
     expect(statusOf(res)).toBe(400);
     expect(dataOf(res).result.error.exitNote[0]).toBe("原因为“其他”时须说明。");
-    const stale = await post(entryPage.action, `/cultivation/${entry.id}`, "reviewer", { intent: "status", version: String(entry.version + 5), to: "applied" }, { id: String(entry.id) });
+    const stale = await post(
+      entryPage.action,
+      `/cultivation/${entry.id}`,
+      "reviewer",
+      { intent: "status", version: String(entry.version + 5), to: "applied" },
+      { id: String(entry.id) },
+    );
     expect(statusOf(stale)).toBe(409);
   });
 

@@ -60,7 +60,15 @@ describe("impossible dates", () => {
     expect(dataOf(result).result.error.recognizedOn[0]).toContain("1990–2100");
 
     const [firm] = await seededFirms(1);
-    const sheet = await readSheet(utf8(csvOf([["企业名称", "统一社会信用代码", "认定日期"], [firm!.name, firm!.uscc, "2041-02-30"], [firm!.name, firm!.uscc, "0001-01-01"]])));
+    const sheet = await readSheet(
+      utf8(
+        csvOf([
+          ["企业名称", "统一社会信用代码", "认定日期"],
+          [firm!.name, firm!.uscc, "2041-02-30"],
+          [firm!.name, firm!.uscc, "0001-01-01"],
+        ]),
+      ),
+    );
     const preview = await previewAwardImport(db(), sheet, { tier: "quality-factory", level: "district", year: 2041 }, "zh");
     expect(preview.rows.map((r) => r.kind)).toEqual(["error", "error"]);
     expect(JSON.stringify(preview.rows[0])).toContain("2041-02-30");
@@ -70,7 +78,20 @@ describe("impossible dates", () => {
     const [firm] = await seededFirms(1);
     const award = await db()
       .insertInto("awards")
-      .values({ enterprise_id: firm!.id, tier_code: "quality-factory", level: "district", year: 2042, recognized_on: "2042-02-30", valid_until: "0001-01-01", document_no: "测试", application_id: null, revoked_on: null, revoked_reason: null, created_by: null, created_at: new Date().toISOString() } as never)
+      .values({
+        enterprise_id: firm!.id,
+        tier_code: "quality-factory",
+        level: "district",
+        year: 2042,
+        recognized_on: "2042-02-30",
+        valid_until: "0001-01-01",
+        document_no: "测试",
+        application_id: null,
+        revoked_on: null,
+        revoked_reason: null,
+        created_by: null,
+        created_at: new Date().toISOString(),
+      } as never)
       .returning("id")
       .executeTakeFirstOrThrow();
     await reportInvalidDates(db() as never);

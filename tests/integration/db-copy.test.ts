@@ -28,7 +28,11 @@ async function copyAndCheck(file: string) {
   try {
     // Ids go on from the copied ones.
     const maxId = Number((await sql<{ n: number }>`SELECT max(id) AS n FROM audit_log`.execute(target.db)).rows[0]!.n ?? 0);
-    const inserted = await target.db.insertInto("audit_log").values({ at: new Date().toISOString(), action: "copy.check", subject: null } as never).returning("id").executeTakeFirstOrThrow();
+    const inserted = await target.db
+      .insertInto("audit_log")
+      .values({ at: new Date().toISOString(), action: "copy.check", subject: null } as never)
+      .returning("id")
+      .executeTakeFirstOrThrow();
     expect(Number(inserted.id)).toBeGreaterThan(maxId);
     // A second copy into the same database is refused: it is no longer empty.
     await expect(copyRegistry({ from: file, to: url })).rejects.toThrow(/not empty/);

@@ -100,9 +100,21 @@ beforeAll(async () => {
     })
     .execute();
   // The firm's own open application (any year) leaves it out.
-  const open = await db().selectFrom("applications").select("id").where("enterprise_id", "=", ids.open).where("tier_code", "=", TIER).where("status", "in", ["draft", "submitted", "returned"]).executeTakeFirst();
+  const open = await db()
+    .selectFrom("applications")
+    .select("id")
+    .where("enterprise_id", "=", ids.open)
+    .where("tier_code", "=", TIER)
+    .where("status", "in", ["draft", "submitted", "returned"])
+    .executeTakeFirst();
   if (!open) await postNew("ent-jintang", TIER, specializedForm());
-  const now = await db().selectFrom("applications").select("status").where("enterprise_id", "=", ids.open).where("tier_code", "=", TIER).where("status", "in", ["draft", "submitted", "returned"]).executeTakeFirst();
+  const now = await db()
+    .selectFrom("applications")
+    .select("status")
+    .where("enterprise_id", "=", ids.open)
+    .where("tier_code", "=", TIER)
+    .where("status", "in", ["draft", "submitted", "returned"])
+    .executeTakeFirst();
   expect(now).toBeDefined();
   // The bureau's run over the district, worked in batches of 7 firms.
   await startDiscoveryRun(db(), await callerOf("reviewer"), { tier: TIER, year: YEAR });
@@ -153,7 +165,15 @@ describe("the candidates", () => {
   it("the run read every firm once, in batches, and counted what it found", async () => {
     const { done } = await discoveryRunsFor(db(), await callerOf("reviewer"), { tier: TIER, year: YEAR });
     const firms = await db().selectFrom("enterprises").select(db().fn.countAll<number>().as("n")).where("archived_at", "is", null).executeTakeFirstOrThrow();
-    expect(done).toMatchObject({ status: "done", scope: "district", done: Number(firms.n), total: Number(firms.n), meets: 2, near: 1, ruleVersion: expect.stringMatching(/^specialized-new\//) });
+    expect(done).toMatchObject({
+      status: "done",
+      scope: "district",
+      done: Number(firms.n),
+      total: Number(firms.n),
+      meets: 2,
+      near: 1,
+      ruleVersion: expect.stringMatching(/^specialized-new\//),
+    });
     expect(done!.finishedAt).toEqual(expect.any(String));
     const rows = await db().selectFrom("discovery_results").select("enterprise_id").where("run_id", "=", done!.id).execute();
     expect(rows.map((r) => Number(r.enterprise_id)).sort((a, b) => a - b)).toEqual([ids.meets, ids.near, ids.other].sort((a, b) => a - b));
@@ -162,7 +182,13 @@ describe("the candidates", () => {
 
 describe("runs", () => {
   const runsOf = (tier: string, year: number) =>
-    db().selectFrom("discovery_runs").select(["id", "status", "scope", "attempts", "done", "total", "error"]).where("tier_code", "=", tier).where("year", "=", year).orderBy("id").execute();
+    db()
+      .selectFrom("discovery_runs")
+      .select(["id", "status", "scope", "attempts", "done", "total", "error"])
+      .where("tier_code", "=", tier)
+      .where("year", "=", year)
+      .orderBy("id")
+      .execute();
 
   it("starting answers at once with a queued run, audited; a second start answers the same run", async () => {
     const reviewer = await callerOf("reviewer");
@@ -170,7 +196,12 @@ describe("runs", () => {
     expect(first).toMatchObject({ created: true, run: { status: "queued", scope: "district", done: 0 } });
     const second = await startDiscoveryRun(db(), reviewer, { tier: "green-factory", year: YEAR });
     expect(second).toMatchObject({ created: false, run: { id: first.run.id } });
-    const audit = await db().selectFrom("audit_log").select(["actor_id", "data"]).where("action", "=", "discovery.run").where("subject", "=", `discovery_run:${first.run.id}`).execute();
+    const audit = await db()
+      .selectFrom("audit_log")
+      .select(["actor_id", "data"])
+      .where("action", "=", "discovery.run")
+      .where("subject", "=", `discovery_run:${first.run.id}`)
+      .execute();
     expect(audit).toHaveLength(1);
     expect(Number(audit[0]!.actor_id)).toBe(reviewer.id);
     expect((await discoveryRunsFor(db(), reviewer, { tier: "green-factory", year: YEAR })).active).toMatchObject({ id: first.run.id, stalled: true });
@@ -199,7 +230,12 @@ describe("runs", () => {
     await processDiscoveryRuns(db());
     const stored = await db().selectFrom("discovery_results").select("town_code").where("run_id", "=", run.id).execute();
     expect(new Set(stored.map((r) => r.town_code))).toEqual(new Set(["yancang"]));
-    const firms = await db().selectFrom("enterprises").select(db().fn.countAll<number>().as("n")).where("archived_at", "is", null).where("town_code", "=", "yancang").executeTakeFirstOrThrow();
+    const firms = await db()
+      .selectFrom("enterprises")
+      .select(db().fn.countAll<number>().as("n"))
+      .where("archived_at", "is", null)
+      .where("town_code", "=", "yancang")
+      .executeTakeFirstOrThrow();
     expect((await runsOf(TIER, YEAR)).find((r) => Number(r.id) === run.id)).toMatchObject({ status: "done", done: Number(firms.n), total: Number(firms.n) });
     // The officer reads its own, newer run; the bureau still reads the district's.
     expect((await listCandidates(officer, { tier: TIER, year: YEAR })).run?.id).toBe(run.id);
@@ -279,8 +315,18 @@ describe("the page", () => {
     expect(body.added.map((a: { enterpriseId: number }) => a.enterpriseId).sort()).toEqual([ids.meets, ids.near].sort());
     // The yancang firm is out of the officer's scope: skipped, not added.
     expect(body.skipped).toBe(1);
-    const entries = await db().selectFrom("pool_entries").select(["enterprise_id", "status", "target_year"]).where("tier_code", "=", TIER).where("enterprise_id", "in", [ids.meets, ids.near, ids.other]).execute();
-    expect(entries.map((e) => [e.enterprise_id, e.status, e.target_year]).sort()).toEqual([[ids.meets, "cultivating", YEAR], [ids.near, "cultivating", YEAR]].sort());
+    const entries = await db()
+      .selectFrom("pool_entries")
+      .select(["enterprise_id", "status", "target_year"])
+      .where("tier_code", "=", TIER)
+      .where("enterprise_id", "in", [ids.meets, ids.near, ids.other])
+      .execute();
+    expect(entries.map((e) => [e.enterprise_id, e.status, e.target_year]).sort()).toEqual(
+      [
+        [ids.meets, "cultivating", YEAR],
+        [ids.near, "cultivating", YEAR],
+      ].sort(),
+    );
     const audit = await db().selectFrom("audit_log").select(["action", "data"]).where("action", "=", "pool.add").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(audit.data).toContain(String(ids.near));
 
@@ -322,13 +368,24 @@ describe("starting a run from the page", () => {
       expect(dataOf(res.result)).toMatchObject({ ok: false, field });
     }
     expect(await count()).toBe(before);
-    const res = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie, form: { intent: "start", tier: "green-factory", year: String(YEAR + 2), verdict: "near" } }));
+    const res = await call(
+      pageRoute.action,
+      makeRequest("/cultivation/discovery", { cookie, form: { intent: "start", tier: "green-factory", year: String(YEAR + 2), verdict: "near" } }),
+    );
     expect(statusOf(res.result)).toBe(302);
     expect((res.result as Response).headers.get("Location")).toBe(`/cultivation/discovery?tier=green-factory&year=${YEAR + 2}&verdict=near`);
-    const runs = await db().selectFrom("discovery_runs").select(["scope", "status", "started_by"]).where("tier_code", "=", "green-factory").where("year", "=", YEAR + 2).execute();
+    const runs = await db()
+      .selectFrom("discovery_runs")
+      .select(["scope", "status", "started_by"])
+      .where("tier_code", "=", "green-factory")
+      .where("year", "=", YEAR + 2)
+      .execute();
     expect(runs).toMatchObject([{ scope: "jintang" }]);
     // The enterprise account cannot start one.
-    const ent = await call(pageRoute.action, makeRequest("/cultivation/discovery", { cookie: await cookieOf("ent-jintang"), form: { intent: "start", tier: TIER, year: String(YEAR) } }));
+    const ent = await call(
+      pageRoute.action,
+      makeRequest("/cultivation/discovery", { cookie: await cookieOf("ent-jintang"), form: { intent: "start", tier: TIER, year: String(YEAR) } }),
+    );
     expect(statusOf(ent.result)).toBe(404);
   });
 });
@@ -387,7 +444,10 @@ describe("hostile query strings on the page and the export", () => {
       "?tier=specialized-new&year=-1",
       "?tier=specialized-new&industry=%0d%0aSet-Cookie:x",
     ]) {
-      for (const [route, path] of [[pageRoute, "/cultivation/discovery"], [exportRoute, "/cultivation/discovery.xlsx"]] as const) {
+      for (const [route, path] of [
+        [pageRoute, "/cultivation/discovery"],
+        [exportRoute, "/cultivation/discovery.xlsx"],
+      ] as const) {
         const res = await call(route.loader, makeRequest(path + query, { cookie }));
         expect(statusOf(res.result), path + query).toBe(400);
       }

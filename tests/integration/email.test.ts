@@ -40,7 +40,12 @@ describe("e-mail", () => {
       .where("status", "=", "submitted")
       .orderBy("id")
       .executeTakeFirstOrThrow();
-    const { result } = await postDetail("reviewer", app.id, { intent: "return", version: String(app.version), reasonCode: "evidence-missing", comment: "请补充研发费用专项审计报告" });
+    const { result } = await postDetail("reviewer", app.id, {
+      intent: "return",
+      version: String(app.version),
+      reasonCode: "evidence-missing",
+      comment: "请补充研发费用专项审计报告",
+    });
     expect(statusOf(result)).toBe(302);
     const notification = await db()
       .selectFrom("notifications")
@@ -62,7 +67,11 @@ describe("e-mail", () => {
     expect(mail).toHaveLength(1);
     expect(mail[0]!.to).toEqual(["jintang-firm@dinghai.example"]);
     expect(mail[0]!.subject).toMatch(/^【定海区梯度培育】.*申报已退回修改$/);
-    const firm = await db().selectFrom("enterprises").select("name").where("id", "=", await firmIdOf("ent-jintang")).executeTakeFirstOrThrow();
+    const firm = await db()
+      .selectFrom("enterprises")
+      .select("name")
+      .where("id", "=", await firmIdOf("ent-jintang"))
+      .executeTakeFirstOrThrow();
     expect(mail[0]!.body).toContain(firm.name);
     expect(mail[0]!.body).toContain("was returned for revision");
     expect(mail[0]!.body).toContain(`/applications/${app.id}`);
@@ -78,7 +87,15 @@ describe("e-mail", () => {
   it("retries a failed delivery with exponential backoff, and never sends it twice", async () => {
     const recipientId = await userIdOf("reviewer");
     const t0 = new Date("2030-01-01T00:00:00.000Z");
-    await enqueueEmail(db(), { eventKey: "retry-test", notificationId: null, recipientId, to: "reviewer@dinghai.example", subject: "重试测试", body: "正文 body", now: t0.toISOString() });
+    await enqueueEmail(db(), {
+      eventKey: "retry-test",
+      notificationId: null,
+      recipientId,
+      to: "reviewer@dinghai.example",
+      subject: "重试测试",
+      body: "正文 body",
+      now: t0.toISOString(),
+    });
     const transport = smtpTransport(smtp.url)!;
     let now = t0;
     const clock = () => now;
@@ -130,7 +147,11 @@ describe("e-mail", () => {
 
     // A claim whose holder vanished (killed between claim and "sent"): given up, not sent again.
     await enqueueEmail(db(), { eventKey: "orphan", notificationId: null, recipientId, to: "reviewer@dinghai.example", subject: "孤儿", body: "x", now: t0.toISOString() });
-    await db().updateTable("email_outbox").set({ status: "sending", attempts: 1, claimed_by: "a-dead-process", claimed_until: t0.toISOString() }).where("event_key", "=", "orphan").execute();
+    await db()
+      .updateTable("email_outbox")
+      .set({ status: "sending", attempts: 1, claimed_by: "a-dead-process", claimed_until: t0.toISOString() })
+      .where("event_key", "=", "orphan")
+      .execute();
     const counts = await deliverDueEmails(db(), transport, { clock: () => new Date(t0.getTime() + 1) });
     expect(counts.interrupted).toBe(1);
     expect(await outboxRow("orphan")).toMatchObject({ status: "failed", attempts: 1 });

@@ -35,15 +35,36 @@ const VALID = {
 };
 
 async function enterpriseCount() {
-  return Number((await db().selectFrom("enterprises").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db()
+        .selectFrom("enterprises")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 async function storedRow(id: number) {
   return db()
     .selectFrom("enterprises")
     .select([
-      "uscc", "name", "town_code", "industry_code", "platform", "above_scale", "address", "legal_rep",
-      "contact_name", "contact_phone", "employees", "revenue_yuan", "rd_expense_yuan", "version", "updated_at", "archived_at",
+      "uscc",
+      "name",
+      "town_code",
+      "industry_code",
+      "platform",
+      "above_scale",
+      "address",
+      "legal_rep",
+      "contact_name",
+      "contact_phone",
+      "employees",
+      "revenue_yuan",
+      "rd_expense_yuan",
+      "version",
+      "updated_at",
+      "archived_at",
     ])
     .where("id", "=", id)
     .executeTakeFirstOrThrow();
@@ -88,7 +109,11 @@ function errorsOf(result: unknown): Record<string, string[]> {
 describe("creating an enterprise", () => {
   it("registers a valid firm with normalised code, phone and money, and records it", async () => {
     const before = await enterpriseCount();
-    const typed = { ...VALID, uscc: `  ${VALID.uscc.slice(0, 9).toLowerCase()} ${VALID.uscc.slice(9).replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))}`, contactPhone: "138 5720 1368" };
+    const typed = {
+      ...VALID,
+      uscc: `  ${VALID.uscc.slice(0, 9).toLowerCase()} ${VALID.uscc.slice(9).replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))}`,
+      contactPhone: "138 5720 1368",
+    };
     const { result } = await postCreate(typed);
     expect(statusOf(result)).toBe(302);
     const location = (result as Response).headers.get("Location")!;
@@ -346,7 +371,12 @@ describe("archiving", () => {
     const restore = await call(profile.action, makeRequest(`/enterprises/${id}`, { cookie: cookies.reviewer, form: { intent: "restore" } }), { id: String(id) });
     expect(statusOf(restore.result)).toBe(302);
     expect((await storedRow(id)).archived_at).toBeNull();
-    const actions = await db().selectFrom("audit_log").select("action").where("subject", "=", `enterprise:${id}`).where("action", "in", ["enterprise.archive", "enterprise.restore"]).execute();
+    const actions = await db()
+      .selectFrom("audit_log")
+      .select("action")
+      .where("subject", "=", `enterprise:${id}`)
+      .where("action", "in", ["enterprise.archive", "enterprise.restore"])
+      .execute();
     expect(actions.map((a) => a.action)).toEqual(["enterprise.archive", "enterprise.restore"]);
   });
 

@@ -276,12 +276,7 @@ describe("the registry list: filters, sorting, paging", () => {
     for (const row of rows) expect(row.tiers.map((h) => h.tierCode)).not.toContain("clean-beauty-factory");
 
     const today = todayInShanghai();
-    const expired = await db()
-      .selectFrom("awards as a")
-      .select("a.enterprise_id")
-      .where("a.tier_code", "=", "specialized-new")
-      .where("a.valid_until", "<", today)
-      .execute();
+    const expired = await db().selectFrom("awards as a").select("a.enterprise_id").where("a.tier_code", "=", "specialized-new").where("a.valid_until", "<", today).execute();
     const live = new Set(
       (
         await db()
@@ -316,7 +311,11 @@ describe("the registry list: filters, sorting, paging", () => {
   });
 
   it("caps the list's count: exact up to the cap, else the cap marked as a lower bound", async () => {
-    const reviewer = await db().selectFrom("users").select(["id", "role", "enterprise_id as enterpriseId", "town_code as townCode"]).where("username", "=", "reviewer").executeTakeFirstOrThrow();
+    const reviewer = await db()
+      .selectFrom("users")
+      .select(["id", "role", "enterprise_id as enterpriseId", "town_code as townCode"])
+      .where("username", "=", "reviewer")
+      .executeTakeFirstOrThrow();
     const query = parseEnterpriseListQuery(new URLSearchParams());
     const exact = (await firmIdsWhere({ archived: false })).length;
     expect(exact).toBeGreaterThan(100);
@@ -335,7 +334,12 @@ describe("the registry list: filters, sorting, paging", () => {
     expect(hidden.rows.some((r) => archived.includes(r.id))).toBe(false);
     const included = await allPages("reviewer", "?archived=1");
     expect(included.total).toBe((await firmIdsWhere({})).length);
-    expect(included.rows.filter((r) => r.archived).map((r) => r.id).sort((a, b) => a - b)).toEqual([...archived].sort((a, b) => a - b));
+    expect(
+      included.rows
+        .filter((r) => r.archived)
+        .map((r) => r.id)
+        .sort((a, b) => a - b),
+    ).toEqual([...archived].sort((a, b) => a - b));
     const only = await allPages("reviewer", "?archived=only");
     expect(only.rows.map((r) => r.id).sort((a, b) => a - b)).toEqual([...archived].sort((a, b) => a - b));
   });
@@ -379,7 +383,14 @@ describe("the registry list: filters, sorting, paging", () => {
   });
 
   it("shrugs off nonsense parameters instead of failing", async () => {
-    for (const search of ["?cursor=not-base64!", "?cursor=AAAA", "?sort=password&dir=sideways", "?tier=gold&level=cosmic&aboveScale=maybe", `?q=${"x".repeat(5000)}`, "?town=%27%3B%20DROP%20TABLE%20enterprises%3B--"]) {
+    for (const search of [
+      "?cursor=not-base64!",
+      "?cursor=AAAA",
+      "?sort=password&dir=sideways",
+      "?tier=gold&level=cosmic&aboveScale=maybe",
+      `?q=${"x".repeat(5000)}`,
+      "?town=%27%3B%20DROP%20TABLE%20enterprises%3B--",
+    ]) {
       const data = await listAs("reviewer", search);
       expect(Array.isArray(data.page.rows)).toBe(true);
     }
@@ -403,7 +414,10 @@ describe("exports", () => {
     const lines = parseCsv(text);
     expect(lines[0]).toEqual([...EXPORT_HEADERS]);
     // Each code is a formula whose result is the code as text, so no spreadsheet turns it into 9.13309E+17.
-    const codeFields = text.split("\r\n").slice(1, -1).map((line) => line.split(",")[1]);
+    const codeFields = text
+      .split("\r\n")
+      .slice(1, -1)
+      .map((line) => line.split(",")[1]);
     expect(codeFields.every((f) => /^"=""[0-9A-Z]{18}"""$/.test(f!))).toBe(true);
     const body = lines.slice(1);
     const expected = await db()

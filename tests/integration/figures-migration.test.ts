@@ -29,20 +29,40 @@ describe("migration 0011", () => {
       const to0010 = await migrator.migrateTo("0010_job_leases");
       expect(to0010.error).toBeUndefined();
       // The firms' towns and industries (the whole reference seed needs the latest schema).
-      await db.insertInto("towns").values(TOWNS.map((t) => ({ ...t }))).execute();
-      await db.insertInto("industries").values(INDUSTRIES.map((i) => ({ ...i }))).execute();
+      await db
+        .insertInto("towns")
+        .values(TOWNS.map((t) => ({ ...t })))
+        .execute();
+      await db
+        .insertInto("industries")
+        .values(INDUSTRIES.map((i) => ({ ...i })))
+        .execute();
       const firm = (n: number, updatedAt: string, money: { revenue_yuan: number | null; rd_expense_yuan: number | null; employees: number | null }) => ({
-        uscc: freshUscc(9000 + n), name: `迁移测试企业${n}`, town_code: "jintang", industry_code: "machinery", above_scale: 0,
-        version: 3, created_at: "2022-01-01T00:00:00.000Z", updated_at: updatedAt, ...money,
+        uscc: freshUscc(9000 + n),
+        name: `迁移测试企业${n}`,
+        town_code: "jintang",
+        industry_code: "machinery",
+        above_scale: 0,
+        version: 3,
+        created_at: "2022-01-01T00:00:00.000Z",
+        updated_at: updatedAt,
+        ...money,
       });
-      await db.insertInto("enterprises").values([
-        firm(1, "2024-06-01T02:00:00.000Z", { revenue_yuan: 68_350_000, rd_expense_yuan: 2_460_000, employees: 186 }),
-        firm(2, "2026-03-01T02:00:00.000Z", { revenue_yuan: null, rd_expense_yuan: null, employees: 12 }),
-        firm(3, "2025-01-01T02:00:00.000Z", { revenue_yuan: null, rd_expense_yuan: null, employees: null }),
-      ]).execute();
+      await db
+        .insertInto("enterprises")
+        .values([
+          firm(1, "2024-06-01T02:00:00.000Z", { revenue_yuan: 68_350_000, rd_expense_yuan: 2_460_000, employees: 186 }),
+          firm(2, "2026-03-01T02:00:00.000Z", { revenue_yuan: null, rd_expense_yuan: null, employees: 12 }),
+          firm(3, "2025-01-01T02:00:00.000Z", { revenue_yuan: null, rd_expense_yuan: null, employees: null }),
+        ])
+        .execute();
       const before = await db.selectFrom("enterprises").selectAll().orderBy("id").execute();
       expect(await migrateToLatest(db)).toContain("0011_yearly_figures");
-      const rows = await db.selectFrom("enterprise_figures").select(["enterprise_id", "year", "revenue_yuan", "rd_expense_yuan", "employees", "source", "updated_by"]).orderBy("enterprise_id").execute();
+      const rows = await db
+        .selectFrom("enterprise_figures")
+        .select(["enterprise_id", "year", "revenue_yuan", "rd_expense_yuan", "employees", "source", "updated_by"])
+        .orderBy("enterprise_id")
+        .execute();
       expect(rows).toEqual([
         { enterprise_id: before[0].id, year: 2023, revenue_yuan: 68_350_000, rd_expense_yuan: 2_460_000, employees: 186, source: "bureau", updated_by: null },
         { enterprise_id: before[1].id, year: 2025, revenue_yuan: null, rd_expense_yuan: null, employees: 12, source: "bureau", updated_by: null },

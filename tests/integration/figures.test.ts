@@ -60,9 +60,25 @@ beforeAll(async () => {
 
 describe("enterprise_figures in the database", () => {
   it("holds three demo years per firm, the latest equal to the firm's own columns", async () => {
-    const counts = await db().selectFrom("enterprise_figures").select(["year", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("year").orderBy("year").execute();
-    const firms = Number((await db().selectFrom("enterprises").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-    expect(counts.map((c) => [c.year, Number(c.n)])).toEqual([[2023, firms], [2024, firms], [2025, firms]]);
+    const counts = await db()
+      .selectFrom("enterprise_figures")
+      .select(["year", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("year")
+      .orderBy("year")
+      .execute();
+    const firms = Number(
+      (
+        await db()
+          .selectFrom("enterprises")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    expect(counts.map((c) => [c.year, Number(c.n)])).toEqual([
+      [2023, firms],
+      [2024, firms],
+      [2025, firms],
+    ]);
     const differing = await sql<{ n: number }>`
       SELECT count(*) AS n FROM enterprises e JOIN enterprise_figures f ON f.enterprise_id = e.id AND f.year = 2025
       WHERE e.revenue_yuan IS DISTINCT FROM f.revenue_yuan OR e.rd_expense_yuan IS DISTINCT FROM f.rd_expense_yuan OR e.employees IS DISTINCT FROM f.employees`.execute(db());
@@ -84,11 +100,34 @@ describe("enterprise_figures in the database", () => {
 
   it("refuses a second row of a firm and year, negative amounts and counts, but takes a net loss", async () => {
     const base = { enterprise_id: firmB, source: "bureau" as const, updated_by: null, updated_at: new Date().toISOString() };
-    await expect(db().insertInto("enterprise_figures").values({ ...base, year: 2025 }).execute()).rejects.toThrow();
-    await expect(db().insertInto("enterprise_figures").values({ ...base, year: 2019, revenue_yuan: -1 }).execute()).rejects.toThrow();
-    await expect(db().insertInto("enterprise_figures").values({ ...base, year: 2019, employees: -3 }).execute()).rejects.toThrow();
-    await expect(db().insertInto("enterprise_figures").values({ ...base, year: 2019, source: "guess" as never }).execute()).rejects.toThrow();
-    await db().insertInto("enterprise_figures").values({ ...base, year: 2019, net_profit_yuan: -1_500_000 }).execute();
+    await expect(
+      db()
+        .insertInto("enterprise_figures")
+        .values({ ...base, year: 2025 })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db()
+        .insertInto("enterprise_figures")
+        .values({ ...base, year: 2019, revenue_yuan: -1 })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db()
+        .insertInto("enterprise_figures")
+        .values({ ...base, year: 2019, employees: -3 })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db()
+        .insertInto("enterprise_figures")
+        .values({ ...base, year: 2019, source: "guess" as never })
+        .execute(),
+    ).rejects.toThrow();
+    await db()
+      .insertInto("enterprise_figures")
+      .values({ ...base, year: 2019, net_profit_yuan: -1_500_000 })
+      .execute();
     expect((await figuresRow(firmB, 2019))!.net_profit_yuan).toBe(-1_500_000);
   });
 
@@ -96,7 +135,19 @@ describe("enterprise_figures in the database", () => {
     const before = await firmColumns(firmB);
     await db().updateTable("enterprise_figures").set({ revenue_yuan: 12_345_600 }).where("enterprise_id", "=", firmB).where("year", "=", 2024).execute();
     expect(await firmColumns(firmB)).toEqual(before);
-    await db().insertInto("enterprise_figures").values({ enterprise_id: firmB, year: 2026, revenue_yuan: 88_000_000, rd_expense_yuan: 3_000_000, employees: 150, source: "bureau", updated_by: null, updated_at: new Date().toISOString() }).execute();
+    await db()
+      .insertInto("enterprise_figures")
+      .values({
+        enterprise_id: firmB,
+        year: 2026,
+        revenue_yuan: 88_000_000,
+        rd_expense_yuan: 3_000_000,
+        employees: 150,
+        source: "bureau",
+        updated_by: null,
+        updated_at: new Date().toISOString(),
+      })
+      .execute();
     expect(await firmColumns(firmB)).toEqual({ revenue_yuan: 88_000_000, rd_expense_yuan: 3_000_000, employees: 150, version: before.version + 1 });
     await db().deleteFrom("enterprise_figures").where("enterprise_id", "=", firmB).where("year", "=", 2026).execute();
     const after = await firmColumns(firmB);
@@ -108,8 +159,13 @@ describe("enterprise_figures in the database", () => {
     const ent = await caller("ent-yancang");
     const current = await db().selectFrom("enterprises").selectAll().where("id", "=", firmB).executeTakeFirstOrThrow();
     const result = await updateEnterprise(db(), ent, firmB, current.version, {
-      address: current.address, legalRep: current.legal_rep, contactName: current.contact_name, contactPhone: current.contact_phone,
-      employees: current.employees, revenueYuan: 47_000_000, rdExpenseYuan: current.rd_expense_yuan,
+      address: current.address,
+      legalRep: current.legal_rep,
+      contactName: current.contact_name,
+      contactPhone: current.contact_phone,
+      employees: current.employees,
+      revenueYuan: 47_000_000,
+      rdExpenseYuan: current.rd_expense_yuan,
     });
     expect(result.ok).toBe(true);
     const latest = (await figuresRow(firmB, 2025))!;
@@ -151,8 +207,22 @@ describe("/enterprises/:id/figures", () => {
     const { result } = await call(figuresRoute.action, makeRequest(`/enterprises/${firmA}/figures`, { cookie, form: form(year, row?.version ?? 0) }), { id: String(firmA) });
     expect(statusOf(result)).toBe(303);
     const saved = (await figuresRow(firmA, year))!;
-    expect(saved).toMatchObject({ revenue_yuan: 72_000_000, main_business_revenue_yuan: 69_005_000, rd_expense_yuan: 2_600_000, employees: 190, net_profit_yuan: -355_000, niche_years: 6, source: "enterprise" });
-    const audit = await db().selectFrom("audit_log").select(["actor_id", "data"]).where("action", "=", "figures.update").where("subject", "=", `enterprise:${firmA}`).orderBy("id", "desc").executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      revenue_yuan: 72_000_000,
+      main_business_revenue_yuan: 69_005_000,
+      rd_expense_yuan: 2_600_000,
+      employees: 190,
+      net_profit_yuan: -355_000,
+      niche_years: 6,
+      source: "enterprise",
+    });
+    const audit = await db()
+      .selectFrom("audit_log")
+      .select(["actor_id", "data"])
+      .where("action", "=", "figures.update")
+      .where("subject", "=", `enterprise:${firmA}`)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     const data = JSON.parse(audit.data!);
     expect(data.year).toBe(year);
     expect(data.changes.revenueYuan.to).toBe(72_000_000);
@@ -173,7 +243,10 @@ describe("/enterprises/:id/figures", () => {
     const row = (await figuresRow(firmA, year))!;
     const bad = await call(
       figuresRoute.action,
-      makeRequest(`/enterprises/${firmA}/figures`, { cookie, form: form(year, row.version, { rdExpenseWan: "8000", mainBusinessRevenueWan: "9000", rdStaff: "500", revenueWan: "7200", totalAssetsWan: "-5" }) }),
+      makeRequest(`/enterprises/${firmA}/figures`, {
+        cookie,
+        form: form(year, row.version, { rdExpenseWan: "8000", mainBusinessRevenueWan: "9000", rdStaff: "500", revenueWan: "7200", totalAssetsWan: "-5" }),
+      }),
       { id: String(firmA) },
     );
     expect(statusOf(bad.result)).toBe(400);
@@ -215,7 +288,9 @@ describe("/enterprises/:id/figures", () => {
     expect(statusOf(post.result)).toBe(403);
     const other = await call(figuresRoute.loader, makeRequest(`/enterprises/${firmA}/figures`, { cookie: await sessionCookieFor("officer-yancang") }), { id: String(firmA) });
     expect(statusOf(other.result)).toBe(404);
-    const otherFirm = await call(figuresRoute.action, makeRequest(`/enterprises/${firmA}/figures`, { cookie: await sessionCookieFor("ent-yancang"), form: form(year, 1) }), { id: String(firmA) });
+    const otherFirm = await call(figuresRoute.action, makeRequest(`/enterprises/${firmA}/figures`, { cookie: await sessionCookieFor("ent-yancang"), form: form(year, 1) }), {
+      id: String(firmA),
+    });
     expect(statusOf(otherFirm.result)).toBe(404);
     // The model refuses the officer as well.
     const direct = await saveFigures(db(), await caller("officer-jintang"), firmA, year, emptyFigures(), { expectedVersion: 1, confirmed: false });
@@ -267,13 +342,19 @@ describe("the year the firm's figure fields are labelled with", () => {
   it("is the latest year of its figures, on the edit form and the profile; last year for a firm without any", async () => {
     const { figuresYearOfForm } = await import("~/models/figures.server");
     const edit = await import("~/routes/enterprises.$id_.edit");
-    const latest = await db().selectFrom("enterprise_figures").select((eb) => eb.fn.max("year").as("y")).where("enterprise_id", "=", firmA).executeTakeFirstOrThrow();
+    const latest = await db()
+      .selectFrom("enterprise_figures")
+      .select((eb) => eb.fn.max("year").as("y"))
+      .where("enterprise_id", "=", firmA)
+      .executeTakeFirstOrThrow();
     expect(await figuresYearOfForm(db(), firmA)).toBe(Number(latest.y));
     expect(await figuresYearOfForm(db(), -1, "2031-05-01")).toBe(2030);
     const cookie = await sessionCookieFor("reviewer");
     const page = dataOf((await call(edit.loader as never, makeRequest(`/enterprises/${firmA}/edit`, { cookie }), { id: String(firmA) })).result) as { figuresYear: number };
     expect(page.figuresYear).toBe(Number(latest.y));
-    const profile = dataOf((await call(profileRoute.loader as never, makeRequest(`/enterprises/${firmA}`, { cookie }), { id: String(firmA) })).result) as { figures: { year: number }[] };
+    const profile = dataOf((await call(profileRoute.loader as never, makeRequest(`/enterprises/${firmA}`, { cookie }), { id: String(firmA) })).result) as {
+      figures: { year: number }[];
+    };
     // The profile labels its figure facts with the first (latest) year of its table.
     expect(profile.figures[0]!.year).toBe(Number(latest.y));
   });

@@ -23,9 +23,37 @@ const route = (name: string) => {
 };
 
 const NASTY = [
-  "", " ", "\u0000", "\u0007bell", "\u202Eevil\u202C", "\u200B", "\uFEFF", "NaN", "Infinity", "-Infinity", "-0", "1e308",
-  "-1", "0.001", "1.005", "12.345", "9".repeat(400), "<script>alert(1)</script>", "' OR 1=1 --", "\"; DROP TABLE enterprises; --",
-  "😀🚀", "👨‍👩‍👧‍👦", "\r\n\t", "../../etc/passwd", "%00", "０１２３", "ＡＢＣ", "９１３３０９０２７１９５２４０２４Ｇ", "2026-02-30", "2026-13-01", "99999-01-01",
+  "",
+  " ",
+  "\u0000",
+  "\u0007bell",
+  "\u202Eevil\u202C",
+  "\u200B",
+  "\uFEFF",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "-0",
+  "1e308",
+  "-1",
+  "0.001",
+  "1.005",
+  "12.345",
+  "9".repeat(400),
+  "<script>alert(1)</script>",
+  "' OR 1=1 --",
+  '"; DROP TABLE enterprises; --',
+  "😀🚀",
+  "👨‍👩‍👧‍👦",
+  "\r\n\t",
+  "../../etc/passwd",
+  "%00",
+  "０１２３",
+  "ＡＢＣ",
+  "９１３３０９０２７１９５２４０２４Ｇ",
+  "2026-02-30",
+  "2026-13-01",
+  "99999-01-01",
 ];
 
 const hostile = fc.oneof(
@@ -72,7 +100,7 @@ let appIds: { submitted: number; draft: number; poolEntry: number; poolFirm: num
 let rng = 1;
 /** Unique names without randomness, so every run is the same run. */
 let seq = 0;
-const nextUscc = () => generateUscc(() => ((rng = (rng * 48271) % 2147483647) / 2147483647));
+const nextUscc = () => generateUscc(() => (rng = (rng * 48271) % 2147483647) / 2147483647);
 
 const CASES: Case[] = [
   { name: "sign-in", route: "login", username: null, url: () => "/login", base: async () => ({ username: "ent-jintang", password: "not-the-password" }) },
@@ -104,9 +132,19 @@ const CASES: Case[] = [
     username: "reviewer",
     url: () => "/enterprises/new",
     base: async () => ({
-      uscc: nextUscc(), name: `舟山测试${++seq}号有限公司`, townCode: "jintang", industryCode: "machinery",
-      platform: "", aboveScale: "on", address: "金塘镇测试路 1 号", legalRep: "张三", contactName: "李四", contactPhone: "13800000000",
-      employees: "12", revenueWan: "1234.5", rdExpenseWan: "12.34",
+      uscc: nextUscc(),
+      name: `舟山测试${++seq}号有限公司`,
+      townCode: "jintang",
+      industryCode: "machinery",
+      platform: "",
+      aboveScale: "on",
+      address: "金塘镇测试路 1 号",
+      legalRep: "张三",
+      contactName: "李四",
+      contactPhone: "13800000000",
+      employees: "12",
+      revenueWan: "1234.5",
+      rdExpenseWan: "12.34",
     }),
   },
   {
@@ -118,9 +156,20 @@ const CASES: Case[] = [
     base: async () => {
       const e = await db().selectFrom("enterprises").selectAll().where("id", "=", 5).executeTakeFirstOrThrow();
       return {
-        uscc: e.uscc, name: e.name, townCode: e.town_code, industryCode: e.industry_code, platform: e.platform ?? "",
-        aboveScale: e.above_scale ? "on" : "", address: e.address ?? "", legalRep: e.legal_rep ?? "", contactName: e.contact_name ?? "",
-        contactPhone: e.contact_phone ?? "", employees: String(e.employees ?? ""), revenueWan: "100", rdExpenseWan: "1", version: String(e.version),
+        uscc: e.uscc,
+        name: e.name,
+        townCode: e.town_code,
+        industryCode: e.industry_code,
+        platform: e.platform ?? "",
+        aboveScale: e.above_scale ? "on" : "",
+        address: e.address ?? "",
+        legalRep: e.legal_rep ?? "",
+        contactName: e.contact_name ?? "",
+        contactPhone: e.contact_phone ?? "",
+        employees: String(e.employees ?? ""),
+        revenueWan: "100",
+        rdExpenseWan: "1",
+        version: String(e.version),
       };
     },
   },
@@ -133,9 +182,22 @@ const CASES: Case[] = [
     base: async () => {
       const row = await db().selectFrom("enterprise_figures").select("version").where("enterprise_id", "=", 7).where("year", "=", 2024).executeTakeFirst();
       return {
-        year: "2024", version: String(row?.version ?? 0), revenueWan: "3200", mainBusinessRevenueWan: "3000", rdExpenseWan: "120", employees: "80",
-        rdStaff: "12", totalAssetsWan: "4000", totalLiabilitiesWan: "1500", netProfitWan: "-12.5", equityFinancingWan: "0",
-        inventionPatents: "1", ipClass1: "2", ipClass2: "5", nicheYears: "4", confirmFigures: "on",
+        year: "2024",
+        version: String(row?.version ?? 0),
+        revenueWan: "3200",
+        mainBusinessRevenueWan: "3000",
+        rdExpenseWan: "120",
+        employees: "80",
+        rdStaff: "12",
+        totalAssetsWan: "4000",
+        totalLiabilitiesWan: "1500",
+        netProfitWan: "-12.5",
+        equityFinancingWan: "0",
+        inventionPatents: "1",
+        ipClass1: "2",
+        ipClass2: "5",
+        nicheYears: "4",
+        confirmFigures: "on",
       };
     },
   },
@@ -290,7 +352,9 @@ beforeAll(async () => {
     .select("e.id")
     .where("e.town_code", "=", "jintang")
     .where("e.archived_at", "is", null)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom("pool_entries as p").select("p.id").whereRef("p.enterprise_id", "=", "e.id").where("p.tier_code", "=", "listed"))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("pool_entries as p").select("p.id").whereRef("p.enterprise_id", "=", "e.id").where("p.tier_code", "=", "listed"))),
+    )
     .orderBy("e.id")
     .executeTakeFirstOrThrow();
   appIds = { submitted: submitted.id, draft: draft.id, poolEntry: entry.id, poolFirm: poolFirm.id };
@@ -354,8 +418,19 @@ describe("every form action under hostile input", () => {
           const typed = `${spaces}${lower ? code.toLowerCase() : code}${spaces}`;
           const wan = `${Math.floor(revenue / 100)}.${String(revenue % 100).padStart(2, "0")}`;
           const form = {
-            uscc: typed, name, townCode: "baiquan", industryCode: "grain-oil", platform: "", aboveScale: "", address: "", legalRep: "",
-            contactName: "", contactPhone: "0580-2061835", employees: String(employees), revenueWan: wan, rdExpenseWan: "",
+            uscc: typed,
+            name,
+            townCode: "baiquan",
+            industryCode: "grain-oil",
+            platform: "",
+            aboveScale: "",
+            address: "",
+            legalRep: "",
+            contactName: "",
+            contactPhone: "0580-2061835",
+            employees: String(employees),
+            revenueWan: wan,
+            rdExpenseWan: "",
           };
           const result = await action({ request: makeRequest("/enterprises/new", { cookie, form }), params: {}, context: {} }).catch((r) => r);
           expect(statusOf(result), JSON.stringify((result as { data?: unknown }).data ?? null).slice(0, 500)).toBeLessThan(400);

@@ -55,7 +55,13 @@ describe("recognition-list import", () => {
     const file = { fileName: "省专精特新名单.xlsx", sha256: "c".repeat(64) };
     const done = await commitAwardImport(db(), reviewer, sheet, file, { defaults, digest: p.digest, lang: "zh" });
     expect(done).toMatchObject({ ok: true, created: 2 });
-    const awards = await db().selectFrom("awards").select(["enterprise_id", "level", "year", "document_no", "valid_until"]).where("year", "=", 2030).where("tier_code", "=", "specialized-new").where("document_no", "=", defaults.documentNo).execute();
+    const awards = await db()
+      .selectFrom("awards")
+      .select(["enterprise_id", "level", "year", "document_no", "valid_until"])
+      .where("year", "=", 2030)
+      .where("tier_code", "=", "specialized-new")
+      .where("document_no", "=", defaults.documentNo)
+      .execute();
     expect(awards.map((a) => a.enterprise_id).sort()).toEqual([firms[0]!.id, firms[1]!.id].sort());
 
     const again = await previewAwardImport(db(), sheet, defaults, "zh");
@@ -68,13 +74,21 @@ describe("recognition-list import", () => {
 
   it("reads tier and level per row, 小巨人 as national, and flags a record that differs", async () => {
     const [, , , , e, f] = firms;
-    await db().insertInto("awards").values({ enterprise_id: f!.id, tier_code: "green-factory", level: "municipal", year: 2031, document_no: "舟经信〔2031〕1号", created_at: new Date().toISOString() }).execute();
-    const sheet = await readSheet(utf8(csvOf([
-      ["单位名称", "信用代码", "类别", "级别", "年度", "文号"],
-      [e!.name, e!.uscc, "专精特新“小巨人”企业", "", "2031", "工信部企业函〔2031〕3号"],
-      [f!.name, f!.uscc, "绿色低碳工厂", "省级", "2031年", "浙经信〔2031〕2号"],
-      [e!.name, e!.uscc, "品质工厂", "省级", "2031", ""],
-    ]), true));
+    await db()
+      .insertInto("awards")
+      .values({ enterprise_id: f!.id, tier_code: "green-factory", level: "municipal", year: 2031, document_no: "舟经信〔2031〕1号", created_at: new Date().toISOString() })
+      .execute();
+    const sheet = await readSheet(
+      utf8(
+        csvOf([
+          ["单位名称", "信用代码", "类别", "级别", "年度", "文号"],
+          [e!.name, e!.uscc, "专精特新“小巨人”企业", "", "2031", "工信部企业函〔2031〕3号"],
+          [f!.name, f!.uscc, "绿色低碳工厂", "省级", "2031年", "浙经信〔2031〕2号"],
+          [e!.name, e!.uscc, "品质工厂", "省级", "2031", ""],
+        ]),
+        true,
+      ),
+    );
     const p = await previewAwardImport(db(), sheet, {}, "zh");
     expect(p.rows.map((r) => r.kind)).toEqual(["new", "conflict", "error"]);
     expect(p.rows[0]).toMatchObject({ tier: "specialized-new", level: "national", year: 2031 });
@@ -89,7 +103,24 @@ describe("the import page", () => {
     const form = new FormData();
     form.append("intent", "upload");
     form.append("kind", "enterprises");
-    form.append("file", new File([new Uint8Array(utf8(csvOf([["企业名称", "统一社会信用代码", "镇街", "行业"], ["页面导入测试有限公司", uscc, "金塘", "机械"]]), true))], "名单.csv", { type: "text/csv" }));
+    form.append(
+      "file",
+      new File(
+        [
+          new Uint8Array(
+            utf8(
+              csvOf([
+                ["企业名称", "统一社会信用代码", "镇街", "行业"],
+                ["页面导入测试有限公司", uscc, "金塘", "机械"],
+              ]),
+              true,
+            ),
+          ),
+        ],
+        "名单.csv",
+        { type: "text/csv" },
+      ),
+    );
     const up = await call(page.action, makeRequest("/enterprises/import", { cookie: reviewerCookie, form }));
     expect(statusOf(up.result)).toBe(303);
     const location = (up.result as Response).headers.get("Location")!;
@@ -106,7 +137,10 @@ describe("the import page", () => {
 
     const ok = await call(page.action, makeRequest("/enterprises/import", { cookie: reviewerCookie, form: { intent: "commit", id, digest: view.preview.digest } }));
     expect(statusOf(ok.result)).toBe(303);
-    expect(await db().selectFrom("enterprises").select(["town_code", "industry_code"]).where("uscc", "=", uscc).executeTakeFirst()).toEqual({ town_code: "jintang", industry_code: "machinery" });
+    expect(await db().selectFrom("enterprises").select(["town_code", "industry_code"]).where("uscc", "=", uscc).executeTakeFirst()).toEqual({
+      town_code: "jintang",
+      industry_code: "machinery",
+    });
 
     const xlsx = await call(report.loader, makeRequest(`/enterprises/import-report.xlsx?id=${id}`, { cookie: reviewerCookie }));
     const workbook = new ExcelJS.Workbook();

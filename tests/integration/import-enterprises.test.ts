@@ -87,7 +87,10 @@ describe("enterprise import from an XLSX with every kind of row", () => {
   it("writes nothing while rows have errors, unless told to skip them; then all at once; the same file again changes nothing", async () => {
     const reviewer = await caller("reviewer");
     const sheet = await readSheet(await bureauWorkbook());
-    const before = await db().selectFrom("enterprises").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await db()
+      .selectFrom("enterprises")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const p = await previewEnterpriseImport(db(), sheet, "zh");
 
     const refused = await commitEnterpriseImport(db(), reviewer, sheet, FILE, { digest: p.digest, skipErrors: false, lang: "zh" });
@@ -97,9 +100,17 @@ describe("enterprise import from an XLSX with every kind of row", () => {
 
     const done = await commitEnterpriseImport(db(), reviewer, sheet, FILE, { digest: p.digest, skipErrors: true, lang: "zh" });
     expect(done.ok).toBe(true);
-    const after = await db().selectFrom("enterprises").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await db()
+      .selectFrom("enterprises")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n) - Number(before.n)).toBe(3);
-    const created = await db().selectFrom("enterprises").select(["uscc", "name", "town_code", "revenue_yuan", "above_scale"]).where("uscc", "in", [NEW_A, NEW_DUP, NEW_SERIAL, CLASH, BAD.code]).orderBy("uscc").execute();
+    const created = await db()
+      .selectFrom("enterprises")
+      .select(["uscc", "name", "town_code", "revenue_yuan", "above_scale"])
+      .where("uscc", "in", [NEW_A, NEW_DUP, NEW_SERIAL, CLASH, BAD.code])
+      .orderBy("uscc")
+      .execute();
     expect(created.map((c) => c.uscc).sort()).toEqual([NEW_A, NEW_DUP, NEW_SERIAL].sort());
     expect(created.find((c) => c.uscc === NEW_A)).toMatchObject({ town_code: "ganlan", revenue_yuan: 12_345_000, above_scale: 1 });
     const updated = await db().selectFrom("enterprises").select(["employees", "revenue_yuan", "version", "name"]).where("id", "=", existing[0]!.id).executeTakeFirstOrThrow();
@@ -110,7 +121,12 @@ describe("enterprise import from an XLSX with every kind of row", () => {
     const audit = await db().selectFrom("audit_log").select(["actor_id", "subject", "data"]).where("action", "=", "import.enterprises").execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor_id).toBe(reviewer.id);
-    expect(JSON.parse(audit[0]!.data!)).toEqual({ fileName: FILE.fileName, sha256: FILE.sha256, figuresYear: reportingYear(), counts: { new: 3, update: 1, unchanged: 1, error: 7, blank: 1 } });
+    expect(JSON.parse(audit[0]!.data!)).toEqual({
+      fileName: FILE.fileName,
+      sha256: FILE.sha256,
+      figuresYear: reportingYear(),
+      counts: { new: 3, update: 1, unchanged: 1, error: 7, blank: 1 },
+    });
 
     const again = await previewEnterpriseImport(db(), sheet, "zh");
     expect(again.counts).toEqual({ new: 0, update: 0, unchanged: 5, error: 7, blank: 1 });
@@ -122,7 +138,15 @@ describe("enterprise import from an XLSX with every kind of row", () => {
     const reviewer = await caller("reviewer");
     const firm = existing[1]!;
     const fresh = freshUscc(70000010);
-    const sheet = await readSheet(utf8(csvOf([["企业名称", "统一社会信用代码", "从业人数", "所在镇（街道）", "所属产业"], [firm.name, firm.uscc, "4321", "", ""], ["变化测试有限公司", fresh, "5", "金塘", "机械"]])));
+    const sheet = await readSheet(
+      utf8(
+        csvOf([
+          ["企业名称", "统一社会信用代码", "从业人数", "所在镇（街道）", "所属产业"],
+          [firm.name, firm.uscc, "4321", "", ""],
+          ["变化测试有限公司", fresh, "5", "金塘", "机械"],
+        ]),
+      ),
+    );
     const p = await previewEnterpriseImport(db(), sheet, "zh");
     expect(p.counts).toMatchObject({ new: 1, update: 1, error: 0 });
     const current = await db().selectFrom("enterprises").select("version").where("id", "=", firm.id).executeTakeFirstOrThrow();

@@ -34,7 +34,18 @@ describe("figures sheets", () => {
   it("reads the statistics office's headers and units: 千元, 万元, 元, a title row, persons", async () => {
     const bytes = await xlsxOf((sheet) => {
       sheet.addRow(["2024年规模以上工业企业主要经济指标"]);
-      sheet.addRow(["单位详细名称", "统一社会信用代码", "上年营业收入（千元）", "主营业务收入(万元)", "R&D经费支出（元）", "年末从业人员（人）", "资产总计（千元）", "负债合计（千元）", "净利润（千元）", "备注"]);
+      sheet.addRow([
+        "单位详细名称",
+        "统一社会信用代码",
+        "上年营业收入（千元）",
+        "主营业务收入(万元)",
+        "R&D经费支出（元）",
+        "年末从业人员（人）",
+        "资产总计（千元）",
+        "负债合计（千元）",
+        "净利润（千元）",
+        "备注",
+      ]);
       sheet.addRow([firms[0]!.name, firms[0]!.uscc, 58_400.5, "5,600", 1_950_000, 132, 61_000, 30_500, "(1,200)", "x"]);
       sheet.addRow([firms[1]!.name, firms[1]!.uscc, 9_000, 850, 310_000.6, "88人", 12_000, 3_000, 400, ""]);
       sheet.addRow(["不在名录的企业", freshUscc(4242), 100, 10, 10, 1, 1, 0, 0, ""]);
@@ -82,13 +93,27 @@ describe("figures sheets", () => {
 
   it("refuses a money column whose unit cannot be read, naming it, rather than guess", async () => {
     for (const header of ["营业收入", "营业收入（亿元）", "研发费用合计（美元）"]) {
-      const sheet = await readSheet(utf8(csvOf([["统一社会信用代码", header, "从业人员期末人数"], [firms[0]!.uscc, "100", "5"]])));
+      const sheet = await readSheet(
+        utf8(
+          csvOf([
+            ["统一社会信用代码", header, "从业人员期末人数"],
+            [firms[0]!.uscc, "100", "5"],
+          ]),
+        ),
+      );
       const preview = await previewFiguresImport(db(), sheet, 2018, "zh");
       expect(preview.fileErrors).toHaveLength(1);
       expect(preview.fileErrors[0]).toContain(`“${header}”列未注明金额单位`);
       expect(preview.rows).toEqual([]);
     }
-    const counted = await readSheet(utf8(csvOf([["统一社会信用代码", "从业人员（万元）"], [firms[0]!.uscc, "5"]])));
+    const counted = await readSheet(
+      utf8(
+        csvOf([
+          ["统一社会信用代码", "从业人员（万元）"],
+          [firms[0]!.uscc, "5"],
+        ]),
+      ),
+    );
     expect((await previewFiguresImport(db(), counted, 2018, "en")).fileErrors[0]).toContain("从业人员（万元）");
   });
 
@@ -116,7 +141,13 @@ describe("figures sheets", () => {
 
   it("goes through the import page: upload with a year, preview, confirm", async () => {
     const reviewer = await cookie("reviewer");
-    const bytes = utf8(csvOf([["信用代码", "营业收入(元)", "从业人员平均人数"], [firms[2]!.uscc, "33,000,000", "77"]]), true);
+    const bytes = utf8(
+      csvOf([
+        ["信用代码", "营业收入(元)", "从业人员平均人数"],
+        [firms[2]!.uscc, "33,000,000", "77"],
+      ]),
+      true,
+    );
     const noYear = new FormData();
     noYear.set("intent", "upload");
     noYear.set("kind", "figures");
@@ -140,11 +171,13 @@ describe("figures sheets", () => {
   it("puts an enterprise list's revenue, R&D and employees into the figures of the year given", async () => {
     const code = freshUscc(5151);
     const sheet = await readSheet(
-      utf8(csvOf([
-        ["统一社会信用代码", "企业名称", "镇（街道）", "所属产业", "从业人数", "营业收入（千元）", "联系人"],
-        [code, "舟山市定海新兴测试机械有限公司", "金塘镇", "机械制造", "25", "12000", "王五"],
-        [firms[3]!.uscc, firms[3]!.name, "", "", "61", "", "赵六"],
-      ])),
+      utf8(
+        csvOf([
+          ["统一社会信用代码", "企业名称", "镇（街道）", "所属产业", "从业人数", "营业收入（千元）", "联系人"],
+          [code, "舟山市定海新兴测试机械有限公司", "金塘镇", "机械制造", "25", "12000", "王五"],
+          [firms[3]!.uscc, firms[3]!.name, "", "", "61", "", "赵六"],
+        ]),
+      ),
     );
     const preview = await previewEnterpriseImport(db(), sheet, "zh", 2021);
     expect(preview.counts).toMatchObject({ new: 1, update: 1 });
@@ -168,9 +201,22 @@ describe("npm run import -- figures", () => {
       ? { DATABASE_URL: await createDatabase(base, `${process.env.REGISTRY_TEST_PREFIX}_cli`) }
       : { DATABASE_URL: "", DATABASE_PATH: path.join(dir, "registry.db"), DATA_DIR: dir };
     const file = path.join(dir, "2024年指标.csv");
-    fs.writeFileSync(file, encodeGbk(csvOf([["统一社会信用代码", "营业收入（千元）"], [freshUscc(7777), "100"]])));
+    fs.writeFileSync(
+      file,
+      encodeGbk(
+        csvOf([
+          ["统一社会信用代码", "营业收入（千元）"],
+          [freshUscc(7777), "100"],
+        ]),
+      ),
+    );
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", "db/import.ts", ...args], { cwd: path.resolve(import.meta.dirname, "../.."), env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
+      spawnSync(process.execPath, ["--import", "tsx", "db/import.ts", ...args], {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
     const dry = run("figures", file, "--year", "2024");
     expect(dry.status, dry.stderr).toBe(0);
     const out = JSON.parse(dry.stdout);
@@ -190,7 +236,18 @@ describe("npm run import -- figures", () => {
       const system = await database.db.selectFrom("users").select(["id", "role", "disabled_at"]).where("username", "=", "system").executeTakeFirstOrThrow();
       expect(system.disabled_at).not.toBeNull();
       // A firm registered, then the figures land, in the name of the system account.
-      await database.db.insertInto("enterprises").values({ uscc: freshUscc(7777), name: "测试企业", town_code: "jintang", industry_code: "machinery", above_scale: 0, created_at: "2025-01-01T00:00:00.000Z", updated_at: "2025-01-01T00:00:00.000Z" } as never).execute();
+      await database.db
+        .insertInto("enterprises")
+        .values({
+          uscc: freshUscc(7777),
+          name: "测试企业",
+          town_code: "jintang",
+          industry_code: "machinery",
+          above_scale: 0,
+          created_at: "2025-01-01T00:00:00.000Z",
+          updated_at: "2025-01-01T00:00:00.000Z",
+        } as never)
+        .execute();
       const ok = run("figures", file, "--year", "2024", "--commit");
       expect(ok.status, ok.stderr).toBe(0);
       const row = await database.db.selectFrom("enterprise_figures").select(["revenue_yuan", "updated_by", "source"]).executeTakeFirstOrThrow();

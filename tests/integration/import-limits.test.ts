@@ -120,7 +120,22 @@ describe("spreadsheet limits", () => {
   });
 
   it("a CSV read back through the thread is the same as before", async () => {
-    const sheet = await readSheet(utf8(csvOf([["企业名称", "镇街"], ["甲有限公司", "金塘"]]), true));
-    expect(sheet).toMatchObject({ format: "csv", encoding: "utf-8-bom", rows: [["企业名称", "镇街"], ["甲有限公司", "金塘"]] });
+    const sheet = await readSheet(
+      utf8(
+        csvOf([
+          ["企业名称", "镇街"],
+          ["甲有限公司", "金塘"],
+        ]),
+        true,
+      ),
+    );
+    expect(sheet).toMatchObject({
+      format: "csv",
+      encoding: "utf-8-bom",
+      rows: [
+        ["企业名称", "镇街"],
+        ["甲有限公司", "金塘"],
+      ],
+    });
   });
 });

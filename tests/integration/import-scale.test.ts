@@ -13,7 +13,16 @@ describe("a 10,000-row enterprise list", () => {
     const bytes = await xlsxOf((ws) => {
       ws.addRow(["统一社会信用代码", "企业名称", "所在镇（街道）", "所属产业", "是否规上", "从业人数", "营业收入（万元）", "联系电话"]);
       for (let i = 0; i < 10_000; i++) {
-        ws.addRow([freshUscc(80_000_000 + i), `规模测试企业${i}号有限公司`, TOWNS[i % 5], INDUSTRIES[i % 4], i % 3 ? "是" : "否", 10 + (i % 500), (i % 9000) + 0.5, `138${String(i).padStart(8, "0")}`]);
+        ws.addRow([
+          freshUscc(80_000_000 + i),
+          `规模测试企业${i}号有限公司`,
+          TOWNS[i % 5],
+          INDUSTRIES[i % 4],
+          i % 3 ? "是" : "否",
+          10 + (i % 500),
+          (i % 9000) + 0.5,
+          `138${String(i).padStart(8, "0")}`,
+        ]);
       }
     });
     const reviewer = await caller("reviewer");
@@ -35,7 +44,11 @@ describe("a 10,000-row enterprise list", () => {
       `10k import: upload (store + parse) ${Math.round(read - started)} ms, preview ${Math.round(previewed - read)} ms, commit (re-preview + write) ${Math.round(committed - previewed)} ms, total ${Math.round(total)} ms`,
     );
     expect(total).toBeLessThan(10_000);
-    const n = await db().selectFrom("enterprises").select((eb) => eb.fn.countAll<number>().as("n")).where("name", "like", "规模测试企业%").executeTakeFirstOrThrow();
+    const n = await db()
+      .selectFrom("enterprises")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("name", "like", "规模测试企业%")
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(10_000);
   });
 });

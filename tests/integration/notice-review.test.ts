@@ -56,7 +56,13 @@ describe("proposing a notice batch (/notices/new)", () => {
     expect(loaded.proposable.length).toBeGreaterThan(2);
     expect(loaded.proposable.every((p: { tierCode: string }) => (DISTRICT_TIERS as readonly string[]).includes(p.tierCode))).toBe(true);
     const two = take(2);
-    const base = { title: "2026 年第一批区级工厂拟认定公示", startsOn: "2099-09-30", office: "区经信局企业科", phone: "0580-2022000", pick: two.map((a) => `${a.id}:${a.version}`) };
+    const base = {
+      title: "2026 年第一批区级工厂拟认定公示",
+      startsOn: "2099-09-30",
+      office: "区经信局企业科",
+      phone: "0580-2022000",
+      pick: two.map((a) => `${a.id}:${a.version}`),
+    };
     const preview = await propose({ ...base, intent: "preview" });
     expect(statusOf(preview.result)).toBe(200);
     const shown = dataOf(preview.result).preview;
@@ -83,7 +89,15 @@ describe("proposing a notice batch (/notices/new)", () => {
   it("refuses bad input by field, writing nothing, and keeps what was typed", async () => {
     const [a] = take(1);
     const good = { title: "公示", startsOn: TODAY, office: "区经信局", phone: "0580-2022000", pick: `${a!.id}:${a!.version}`, intent: "preview" };
-    const batches = async () => Number((await db().selectFrom("notice_batches").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const batches = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom("notice_batches")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const n0 = await batches();
     const cases: [Record<string, string | string[]>, string][] = [
       [{ ...good, title: "" }, "title"],
@@ -114,7 +128,12 @@ describe("proposing a notice batch (/notices/new)", () => {
     expect(statusOf(unknown.result)).toBe(409);
     expect(dataOf(unknown.result).conflicts).toHaveLength(1);
     // A tier without public notice (专精特新 by default) cannot be proposed.
-    const other = await db().selectFrom("applications").select(["id", "version"]).where("status", "=", "submitted").where("tier_code", "=", "specialized-new").executeTakeFirstOrThrow();
+    const other = await db()
+      .selectFrom("applications")
+      .select(["id", "version"])
+      .where("status", "=", "submitted")
+      .where("tier_code", "=", "specialized-new")
+      .executeTakeFirstOrThrow();
     const off = await propose({ ...good, pick: `${other.id}:${other.version}` });
     expect(statusOf(off.result)).toBe(400);
     expect(errorsOf(off.result).pick![0]).toContain("不需公示");
@@ -127,10 +146,29 @@ describe("proposing a notice batch (/notices/new)", () => {
     const three = take(3);
     const reviewer = await callerOf("reviewer");
     // Two of them change after the page was loaded: one is proposed elsewhere, one gets a new version.
-    const elsewhere = await proposeBatch(db(), reviewer, { title: "另一批", startsOn: "2099-10-08", office: "区经信局", phone: "0580-2022000", applications: [{ id: three[0]!.id, version: three[0]!.version }] });
+    const elsewhere = await proposeBatch(db(), reviewer, {
+      title: "另一批",
+      startsOn: "2099-10-08",
+      office: "区经信局",
+      phone: "0580-2022000",
+      applications: [{ id: three[0]!.id, version: three[0]!.version }],
+    });
     expect(elsewhere.ok).toBe(true);
-    await db().updateTable("applications").set({ version: three[1]!.version + 1 }).where("id", "=", three[1]!.id).execute();
-    const form = { title: "公示", startsOn: "2099-10-08", office: "区经信局", phone: "0580-2022000", pick: three.map((a) => `${a.id}:${a.version}`), intent: "confirm", endsOn: "2099-10-15", picked: three.map((a) => `${a.id}:${a.version}`).join(",") };
+    await db()
+      .updateTable("applications")
+      .set({ version: three[1]!.version + 1 })
+      .where("id", "=", three[1]!.id)
+      .execute();
+    const form = {
+      title: "公示",
+      startsOn: "2099-10-08",
+      office: "区经信局",
+      phone: "0580-2022000",
+      pick: three.map((a) => `${a.id}:${a.version}`),
+      intent: "confirm",
+      endsOn: "2099-10-15",
+      picked: three.map((a) => `${a.id}:${a.version}`).join(","),
+    };
     const res = await propose(form);
     expect(statusOf(res.result)).toBe(409);
     const lines = dataOf(res.result).conflicts as string[];
@@ -144,8 +182,7 @@ describe("proposing a notice batch (/notices/new)", () => {
 });
 
 describe("notice settings (/admin/notices)", () => {
-  const post = async (form: Record<string, string>, username = "admin") =>
-    call(settingsPage.action, makeRequest("/admin/notices", { cookie: await cookieOf(username), form }));
+  const post = async (form: Record<string, string>, username = "admin") => call(settingsPage.action, makeRequest("/admin/notices", { cookie: await cookieOf(username), form }));
 
   it("saves a tier's switch and working days, audited; refuses bad input by field", async () => {
     const ok = await post({ tier: "green-factory", enabled: "on", workingDays: "7" });
@@ -192,7 +229,16 @@ describe("objections with a file, and their resolution on the application page",
     if (!r.ok) throw new Error("propose failed");
     batchId = r.batchId;
   });
-  const objections = async () => Number((await db().selectFrom("notice_objections").select((eb) => eb.fn.countAll<number>().as("n")).where("batch_id", "=", batchId).executeTakeFirstOrThrow()).n);
+  const objections = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom("notice_objections")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("batch_id", "=", batchId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const tmpFiles = () => (fs.existsSync(path.join(dataPaths().uploadsDir, "tmp")) ? fs.readdirSync(path.join(dataPaths().uploadsDir, "tmp")) : []);
 
   it("refuses a wrong type named .pdf, an empty file and an oversize one by the file field, keeping the typed text", async () => {
@@ -266,12 +312,24 @@ describe("objections with a file, and their resolution on the application page",
     // An objection of another application is not found from this page; a firm may not resolve.
     expect(statusOf((await postResolve(apps[0]!.id, { objection: String(second.id), version: "1", outcome: "dismissed", resolution: "x" })).result)).toBe(404);
     expect(statusOf((await postResolve(apps[0]!.id, { objection: "abc", version: "1", outcome: "dismissed", resolution: "x" })).result)).toBe(404);
-    expect(statusOf((await postResolve(apps[0]!.id, { objection: String(first!.id), version: "1", outcome: "dismissed", resolution: "x" }, await cookieOf("officer-jintang"))).result)).toBeOneOf([403, 404]);
+    expect(
+      statusOf((await postResolve(apps[0]!.id, { objection: String(first!.id), version: "1", outcome: "dismissed", resolution: "x" }, await cookieOf("officer-jintang"))).result),
+    ).toBeOneOf([403, 404]);
     expect((await db().selectFrom("notice_objections").select("status").where("id", "=", first!.id).executeTakeFirstOrThrow()).status).toBe("pending");
 
-    const upheld = await postResolve(apps[0]!.id, { objection: String(first!.id), version: String(version), outcome: "upheld", decision: "return", reasonCode: "data-inconsistent", resolution: "经核实，异议属实。" });
+    const upheld = await postResolve(apps[0]!.id, {
+      objection: String(first!.id),
+      version: String(version),
+      outcome: "upheld",
+      decision: "return",
+      reasonCode: "data-inconsistent",
+      resolution: "经核实，异议属实。",
+    });
     expect((upheld.result as Response).status).toBe(302);
-    expect((await db().selectFrom("notice_objections").select(["status", "resolution"]).where("id", "=", first!.id).executeTakeFirstOrThrow())).toEqual({ status: "upheld", resolution: "经核实，异议属实。" });
+    expect(await db().selectFrom("notice_objections").select(["status", "resolution"]).where("id", "=", first!.id).executeTakeFirstOrThrow()).toEqual({
+      status: "upheld",
+      resolution: "经核实，异议属实。",
+    });
     expect(await statusOfApp(apps[0]!.id)).toMatchObject({ status: "returned" });
     const events = await db().selectFrom("application_events").select(["action", "to_status"]).where("application_id", "=", apps[0]!.id).orderBy("id", "desc").execute();
     expect(events[0]).toEqual({ action: "return", to_status: "returned" });
@@ -283,6 +341,13 @@ describe("objections with a file, and their resolution on the application page",
     expect((dismissed.result as Response).status).toBe(302);
     expect((await db().selectFrom("notice_objections").select("status").where("id", "=", second.id).executeTakeFirstOrThrow()).status).toBe("dismissed");
     expect((await statusOfApp(apps[1]!.id)).status).toBe("publicized");
-    expect(await db().selectFrom("audit_log").select("id").where("action", "=", "notice.resolve").where("subject", "in", [`application:${apps[0]!.id}`, `application:${apps[1]!.id}`]).execute()).toHaveLength(2);
+    expect(
+      await db()
+        .selectFrom("audit_log")
+        .select("id")
+        .where("action", "=", "notice.resolve")
+        .where("subject", "in", [`application:${apps[0]!.id}`, `application:${apps[1]!.id}`])
+        .execute(),
+    ).toHaveLength(2);
   });
 });

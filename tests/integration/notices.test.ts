@@ -45,7 +45,7 @@ async function submittedDistrictApps(): Promise<Candidate[]> {
 }
 
 async function statusOfApp(id: number) {
-  return (await db().selectFrom("applications").select(["status", "version"]).where("id", "=", id).executeTakeFirstOrThrow());
+  return await db().selectFrom("applications").select(["status", "version"]).where("id", "=", id).executeTakeFirstOrThrow();
 }
 
 async function awardsFor(id: number) {
@@ -106,7 +106,16 @@ describe("proposing, the public pages and objections", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     for (const a of apps) expect((await statusOfApp(a.id)).status).toBe("publicized");
-    const events = await db().selectFrom("application_events").select(["application_id", "action", "from_status", "to_status"]).where("application_id", "in", apps.map((a) => a.id)).where("action", "=", "propose").execute();
+    const events = await db()
+      .selectFrom("application_events")
+      .select(["application_id", "action", "from_status", "to_status"])
+      .where(
+        "application_id",
+        "in",
+        apps.map((a) => a.id),
+      )
+      .where("action", "=", "propose")
+      .execute();
     expect(events).toHaveLength(2);
     expect(events.every((e) => e.from_status === "submitted" && e.to_status === "publicized")).toBe(true);
     const after = await loadDistrictProgress(db(), year);
@@ -117,13 +126,22 @@ describe("proposing, the public pages and objections", () => {
 
     // While the window is open, no one approves by hand.
     const { version } = await statusOfApp(apps[0]!.id);
-    expect(await approveApplication(db(), reviewer, apps[0]!.id, { version, level: "district", recognizedOn: TODAY, documentNo: "定经信〔2026〕1号" })).toEqual({ ok: false, reason: "conflict" });
+    expect(await approveApplication(db(), reviewer, apps[0]!.id, { version, level: "district", recognizedOn: TODAY, documentNo: "定经信〔2026〕1号" })).toEqual({
+      ok: false,
+      reason: "conflict",
+    });
     expect((await statusOfApp(apps[0]!.id)).status).toBe("publicized");
     expect(await awardsFor(apps[0]!.id)).toHaveLength(0);
 
     // A second proposal of the same applications finds them no longer submitted: nothing written.
     const batches = await db().selectFrom("notice_batches").select("id").execute();
-    const again = await proposeBatch(db(), reviewer, { title: "重复", startsOn: TODAY, office: "x", phone: "0580-2022000", applications: apps.map((a) => ({ id: a.id, version: a.version })) });
+    const again = await proposeBatch(db(), reviewer, {
+      title: "重复",
+      startsOn: TODAY,
+      office: "x",
+      phone: "0580-2022000",
+      applications: apps.map((a) => ({ id: a.id, version: a.version })),
+    });
     expect(again).toMatchObject({ ok: false, reason: "conflict" });
     expect(await db().selectFrom("notice_batches").select("id").execute()).toHaveLength(batches.length);
 
@@ -153,12 +171,7 @@ describe("proposing, the public pages and objections", () => {
   });
 
   it("refuses tiers without public notice and a caller who may not decide", async () => {
-    const other = await db()
-      .selectFrom("applications")
-      .select(["id", "version"])
-      .where("status", "=", "submitted")
-      .where("tier_code", "=", "listed")
-      .executeTakeFirst();
+    const other = await db().selectFrom("applications").select(["id", "version"]).where("status", "=", "submitted").where("tier_code", "=", "listed").executeTakeFirst();
     if (other) {
       const r = await proposeBatch(db(), await callerOf("reviewer"), { title: "t", startsOn: TODAY, office: "o", phone: "0580-2022000", applications: [other] });
       expect(r).toMatchObject({ ok: false, reason: "notice-off" });
@@ -166,7 +179,13 @@ describe("proposing, the public pages and objections", () => {
     }
     const [a] = pool;
     await expect(
-      proposeBatch(db(), await callerOf("officer-jintang"), { title: "t", startsOn: TODAY, office: "o", phone: "0580-2022000", applications: [{ id: a!.id, version: a!.version }] }),
+      proposeBatch(db(), await callerOf("officer-jintang"), {
+        title: "t",
+        startsOn: TODAY,
+        office: "o",
+        phone: "0580-2022000",
+        applications: [{ id: a!.id, version: a!.version }],
+      }),
     ).rejects.toMatchObject({ kind: "forbidden" });
     expect((await statusOfApp(a!.id)).status).toBe("submitted");
   });
@@ -174,14 +193,28 @@ describe("proposing, the public pages and objections", () => {
   it("takes an objection from anyone (reference, audited, reviewers notified), refuses bad input by field, and an upheld one returns the application", async () => {
     const [a, b] = take(2);
     const reviewer = await callerOf("reviewer");
-    const r = await proposeBatch(db(), reviewer, { title: "第二批", startsOn: TODAY, office: "区经信局", phone: "0580-2022000", applications: [a!, b!].map((x) => ({ id: x.id, version: x.version })) });
+    const r = await proposeBatch(db(), reviewer, {
+      title: "第二批",
+      startsOn: TODAY,
+      office: "区经信局",
+      phone: "0580-2022000",
+      applications: [a!, b!].map((x) => ({ id: x.id, version: x.version })),
+    });
     if (!r.ok) throw new Error("propose failed");
     const path = `/notices/${r.batchId}/objection`;
     const post = (form: Record<string, string>) => call(objectionPage.action, anonymous(path, form), { id: String(r.batchId) });
     const good = { application: String(a!.id), name: "张三", phone: "138 0000 0000", reason: "该企业去年发生环保处罚，不符合洁美工厂条件。" };
 
     // Bad input, field by field; nothing written.
-    const count = async () => Number((await db().selectFrom("notice_objections").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom("notice_objections")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const n0 = await count();
     const cases: [Record<string, string>, string][] = [
       [{ ...good, reason: "<script>alert(1)</script>" }, "reason"],
@@ -235,7 +268,9 @@ describe("proposing, the public pages and objections", () => {
 
     // Upheld: the application is returned, with the reason, in one step.
     const { version } = await statusOfApp(a!.id);
-    expect(await resolveObjection(db(), reviewer, row.id, { outcome: "upheld", resolution: "经核实，异议属实。", decision: "return", reasonCode: "data-inconsistent", version })).toEqual({ ok: true });
+    expect(
+      await resolveObjection(db(), reviewer, row.id, { outcome: "upheld", resolution: "经核实，异议属实。", decision: "return", reasonCode: "data-inconsistent", version }),
+    ).toEqual({ ok: true });
     expect((await statusOfApp(a!.id)).status).toBe("returned");
     const resolved = await db().selectFrom("notice_objections").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
     expect(resolved).toMatchObject({ status: "upheld", resolution: "经核实，异议属实。", resolved_by: reviewer.id });
@@ -246,10 +281,18 @@ describe("proposing, the public pages and objections", () => {
 
   it("refuses an objection outside the window with a clear message", async () => {
     const [a] = take(1);
-    const r = await proposeBatch(db(), await callerOf("reviewer"), { title: "已结束的公示", startsOn: "2026-09-30", office: "区经信局", phone: "0580-2022000", applications: [{ id: a!.id, version: a!.version }] });
+    const r = await proposeBatch(db(), await callerOf("reviewer"), {
+      title: "已结束的公示",
+      startsOn: "2026-09-30",
+      office: "区经信局",
+      phone: "0580-2022000",
+      applications: [{ id: a!.id, version: a!.version }],
+    });
     if (!r.ok) throw new Error("propose failed");
     expect(r.endsOn).toBe("2026-10-12");
-    const res = await call(objectionPage.action, anonymous(`/notices/${r.batchId}/objection`, { application: String(a!.id), name: "李四", phone: "13800000000", reason: "理由" }), { id: String(r.batchId) });
+    const res = await call(objectionPage.action, anonymous(`/notices/${r.batchId}/objection`, { application: String(a!.id), name: "李四", phone: "13800000000", reason: "理由" }), {
+      id: String(r.batchId),
+    });
     expect(statusOf(res.result)).toBe(409);
     expect(dataOf(res.result).result.error[""][0]).toContain("2026-10-12");
     expect(await db().selectFrom("notice_objections").select("id").where("batch_id", "=", r.batchId).execute()).toHaveLength(0);
@@ -260,9 +303,19 @@ describe("closing a notice (the scheduled job)", () => {
   it("approves those with no objection standing (award dated the notice's end), leaves the others, and a re-run writes nothing more", async () => {
     const apps = take(3);
     const reviewer = await callerOf("reviewer");
-    const r = await proposeBatch(db(), reviewer, { title: "第三批", startsOn: TODAY, office: "区经信局", phone: "0580-2022000", applications: apps.map((x) => ({ id: x.id, version: x.version })) });
+    const r = await proposeBatch(db(), reviewer, {
+      title: "第三批",
+      startsOn: TODAY,
+      office: "区经信局",
+      phone: "0580-2022000",
+      applications: apps.map((x) => ({ id: x.id, version: x.version })),
+    });
     if (!r.ok) throw new Error("propose failed");
-    const ok = await call(objectionPage.action, anonymous(`/notices/${r.batchId}/objection`, { application: String(apps[2]!.id), name: "王五", phone: "13800000001", reason: "有异议" }), { id: String(r.batchId) });
+    const ok = await call(
+      objectionPage.action,
+      anonymous(`/notices/${r.batchId}/objection`, { application: String(apps[2]!.id), name: "王五", phone: "13800000001", reason: "有异议" }),
+      { id: String(r.batchId) },
+    );
     const reference = dataOf(ok.result).reference as string;
 
     // While the window is open, nothing happens to this batch (an earlier test's closed batch is handled).

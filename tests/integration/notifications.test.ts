@@ -25,7 +25,10 @@ async function notificationsOf(username: string) {
 }
 
 async function countAll(table: "notifications" | "email_outbox") {
-  const row = await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db()
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -68,7 +71,14 @@ describe("createNotification", () => {
   });
 
   it("writes one row per recipient and event key however often it is called", async () => {
-    const input = { recipientId: await userIdOf("reviewer"), kind: "queue.overdue" as const, eventKey: "queue.overdue:2099-01-05", enterpriseId: null, params: { n: 3, oldest: "2098-12-01" }, link: null };
+    const input = {
+      recipientId: await userIdOf("reviewer"),
+      kind: "queue.overdue" as const,
+      eventKey: "queue.overdue:2099-01-05",
+      enterpriseId: null,
+      params: { n: 3, oldest: "2098-12-01" },
+      link: null,
+    };
     const first = await createNotification(db(), input);
     expect(first).toBeTypeOf("number");
     expect(await createNotification(db(), input)).toBeNull();
@@ -232,8 +242,20 @@ describe("scheduled reminders", () => {
       .values({ user_id: userId, email: "jintang@dinghai.example", email_mode: "digest", updated_at: new Date().toISOString() })
       .onConflict((oc) => oc.column("user_id").doUpdateSet({ email: "jintang@dinghai.example", email_mode: "digest" }))
       .execute();
-    for (const [key, at] of [["digest-a", "2027-02-01T02:00:00.000Z"], ["digest-b", "2027-02-01T15:59:00.000Z"], ["digest-c", "2027-02-01T16:00:00.000Z"]] as const) {
-      await createNotification(db(), { recipientId: userId, kind: "queue.overdue", eventKey: key, enterpriseId: null, params: { n: 1, oldest: "2027-01-01" }, link: "/applications", now: at });
+    for (const [key, at] of [
+      ["digest-a", "2027-02-01T02:00:00.000Z"],
+      ["digest-b", "2027-02-01T15:59:00.000Z"],
+      ["digest-c", "2027-02-01T16:00:00.000Z"],
+    ] as const) {
+      await createNotification(db(), {
+        recipientId: userId,
+        kind: "queue.overdue",
+        eventKey: key,
+        enterpriseId: null,
+        params: { n: 1, oldest: "2027-01-01" },
+        link: "/applications",
+        now: at,
+      });
     }
     // Shanghai's 2 February: the digest of 1 February (00:00–24:00 CST) holds the first two.
     const now = new Date("2027-02-02T01:00:00Z");

@@ -12,18 +12,7 @@ import { addToPool, changePoolStatus, getPoolEntry } from "~/models/pool-entry.s
 import { addPoolTask, addPoolVisit, setPoolTaskStatus } from "~/models/pool-plan.server";
 import { db } from "~/utils/db.server";
 import { attachRequiredEvidence } from "../support/evidence";
-import {
-  YEAR,
-  cookieOf,
-  dataOf,
-  firmIdOf,
-  listedForm,
-  postDetail,
-  postNew,
-  redirectedId,
-  specializedForm,
-  statusOf,
-} from "./applications.helpers";
+import { YEAR, cookieOf, dataOf, firmIdOf, listedForm, postDetail, postNew, redirectedId, specializedForm, statusOf } from "./applications.helpers";
 
 async function callerOf(username: string): Promise<Caller> {
   const u = await db().selectFrom("users").select(["id", "role", "enterprise_id", "town_code"]).where("username", "=", username).executeTakeFirstOrThrow();
@@ -101,13 +90,13 @@ describe("adding to the pool", () => {
     await insert("cultivating", null);
     await expect(insert("applied", null)).rejects.toThrow();
     await insert("exited", "firm-declined");
-    await sql`UPDATE pool_entries SET status = 'exited', exit_reason = 'moved-out' WHERE enterprise_id = ${firm} AND tier_code = 'green-factory' AND status = 'cultivating'`.execute(db());
+    await sql`UPDATE pool_entries SET status = 'exited', exit_reason = 'moved-out' WHERE enterprise_id = ${firm} AND tier_code = 'green-factory' AND status = 'cultivating'`.execute(
+      db(),
+    );
     await insert("cultivating", null);
     // An exit without a reason, and "other" without a note, are refused by CHECKs too.
     await expect(sql`UPDATE pool_entries SET status = 'exited' WHERE enterprise_id = ${firm} AND status = 'cultivating'`.execute(db())).rejects.toThrow();
-    await expect(
-      sql`UPDATE pool_entries SET status = 'exited', exit_reason = 'other' WHERE enterprise_id = ${firm} AND status = 'cultivating'`.execute(db()),
-    ).rejects.toThrow();
+    await expect(sql`UPDATE pool_entries SET status = 'exited', exit_reason = 'other' WHERE enterprise_id = ${firm} AND status = 'cultivating'`.execute(db())).rejects.toThrow();
   });
 
   it("two people adding the same firm at once make one entry", async () => {
@@ -117,7 +106,12 @@ describe("adding to the pool", () => {
     const results = await Promise.all([addToPool(db(), officer, input), addToPool(db(), reviewer, input), addToPool(db(), reviewer, input)]);
     const added = results.flatMap((r) => (r.ok ? r.result.added : []));
     expect(added).toHaveLength(1);
-    const n = await db().selectFrom("pool_entries").select((eb) => eb.fn.countAll<number>().as("n")).where("enterprise_id", "=", firm!).where("tier_code", "=", "quality-factory").executeTakeFirstOrThrow();
+    const n = await db()
+      .selectFrom("pool_entries")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("enterprise_id", "=", firm!)
+      .where("tier_code", "=", "quality-factory")
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
   });
 });
@@ -153,7 +147,13 @@ describe("the status follows the firm's application", () => {
   it("an entry of another target year is not moved", async () => {
     const firm = await firmIdOf("ent-jintang");
     await addToPool(db(), await callerOf("reviewer"), {
-      enterpriseIds: [firm], tierCode: "green-factory", targetYear: YEAR + 1, route: null, officerId: null, enteredOn: TODAY, notes: null,
+      enterpriseIds: [firm],
+      tierCode: "green-factory",
+      targetYear: YEAR + 1,
+      route: null,
+      officerId: null,
+      enteredOn: TODAY,
+      notes: null,
     });
     const { greenForm } = await import("./applications.helpers");
     redirectedId((await postNew("ent-jintang", "green-factory", greenForm())).result);
@@ -171,8 +171,16 @@ describe("the status follows the firm's application", () => {
     for (let round = 0; round < 3; round++) {
       const tier = "listed";
       const active = await entryOf(firm, tier);
-      if (active) await changePoolStatus(db(), await callerOf("reviewer"), active.id, { version: active.version, to: "exited", exitReason: "other", exitNote: "测试轮次", today: TODAY });
-      const open = await db().selectFrom("applications").select(["id", "version", "status"]).where("enterprise_id", "=", firm).where("tier_code", "=", tier).where("year", "=", YEAR).where("status", "in", ["draft", "submitted", "returned"]).executeTakeFirst();
+      if (active)
+        await changePoolStatus(db(), await callerOf("reviewer"), active.id, { version: active.version, to: "exited", exitReason: "other", exitNote: "测试轮次", today: TODAY });
+      const open = await db()
+        .selectFrom("applications")
+        .select(["id", "version", "status"])
+        .where("enterprise_id", "=", firm)
+        .where("tier_code", "=", tier)
+        .where("year", "=", YEAR)
+        .where("status", "in", ["draft", "submitted", "returned"])
+        .executeTakeFirst();
       if (open) await postDetail("ent-jintang", open.id, { intent: "withdraw", version: String(open.version) });
       // An add racing the submission that creates the application.
       const [, created] = await Promise.all([add("officer-jintang", [firm], tier), postNew("ent-jintang", tier, listedForm())]);
@@ -207,7 +215,16 @@ describe("bulk decisions and the pool", () => {
     for (const firm of firms) {
       const row = await db()
         .insertInto("applications")
-        .values({ enterprise_id: firm, tier_code: "demonstration-factory", year: YEAR, level_sought: "district", status: "draft", payload: "{}", created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" })
+        .values({
+          enterprise_id: firm,
+          tier_code: "demonstration-factory",
+          year: YEAR,
+          level_sought: "district",
+          status: "draft",
+          payload: "{}",
+          created_at: "2026-11-01T00:00:00Z",
+          updated_at: "2026-11-01T00:00:00Z",
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       appIds.push(row.id);
@@ -220,7 +237,12 @@ describe("bulk decisions and the pool", () => {
     for (const firm of firms) expect((await entryOf(firm, "demonstration-factory"))?.status).toBe("applied");
     const third = await entryOf(firms[2]!, "demonstration-factory");
     const [bulk, withdrawn, exited] = await Promise.all([
-      applyBulkDecision(db(), reviewer, appIds.slice(0, 2).map((id) => ({ id, version: 2 })), { decision: "approve", level: "district", recognizedOn: `${YEAR}-01-10`, documentNo: "定经信〔2027〕5号", comment: null }),
+      applyBulkDecision(
+        db(),
+        reviewer,
+        appIds.slice(0, 2).map((id) => ({ id, version: 2 })),
+        { decision: "approve", level: "district", recognizedOn: `${YEAR}-01-10`, documentNo: "定经信〔2027〕5号", comment: null },
+      ),
       withdrawApplication(db(), reviewer, appIds[1]!, { version: 2 }),
       changePoolStatus(db(), reviewer, third!.id, { version: third!.version, to: "exited", exitReason: "moved-out", exitNote: null, today: TODAY }),
     ]);
@@ -229,7 +251,13 @@ describe("bulk decisions and the pool", () => {
     expect(bulk.ok !== withdrawn.ok).toBe(true);
     for (const [i, firm] of firms.entries()) {
       const app = await db().selectFrom("applications").select("status").where("id", "=", appIds[i]!).executeTakeFirstOrThrow();
-      const entry = await db().selectFrom("pool_entries").select("status").where("enterprise_id", "=", firm).where("tier_code", "=", "demonstration-factory").orderBy("id", "desc").executeTakeFirstOrThrow();
+      const entry = await db()
+        .selectFrom("pool_entries")
+        .select("status")
+        .where("enterprise_id", "=", firm)
+        .where("tier_code", "=", "demonstration-factory")
+        .orderBy("id", "desc")
+        .executeTakeFirstOrThrow();
       const expected = i === 2 ? "exited" : app.status === "approved" ? "recognized" : app.status === "submitted" ? "applied" : "cultivating";
       expect(entry.status).toBe(expected);
     }
@@ -257,9 +285,17 @@ describe("plans, visits and manual changes", () => {
     // Out of scope: another town's officer and an enterprise get 404.
     await expect(getPoolEntry(db(), await callerOf("officer-yancang"), entryId, TODAY)).rejects.toMatchObject({ kind: "not-found" });
     await expect(getPoolEntry(db(), await callerOf("ent-jintang"), entryId, TODAY)).rejects.toMatchObject({ kind: "not-found" });
-    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, reason: "reason-required" });
-    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: "firm-declined", exitNote: null, today: TODAY })).toEqual({ ok: true });
-    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version + 1, to: "cultivating", exitReason: null, exitNote: null, today: TODAY })).toEqual({ ok: false, reason: "exited" });
+    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: null, exitNote: null, today: TODAY })).toEqual({
+      ok: false,
+      reason: "reason-required",
+    });
+    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version, to: "exited", exitReason: "firm-declined", exitNote: null, today: TODAY })).toEqual({
+      ok: true,
+    });
+    expect(await changePoolStatus(db(), officer, entryId, { version: detail.version + 1, to: "cultivating", exitReason: null, exitNote: null, today: TODAY })).toEqual({
+      ok: false,
+      reason: "exited",
+    });
     const list = await listPool(db(), officer, { status: "exited" }, TODAY);
     expect(list.rows.find((r) => r.id === entryId)).toMatchObject({ status: "exited", exitReason: "firm-declined" });
     const audit = await db().selectFrom("audit_log").select("action").where("subject", "=", `pool:${entryId}`).execute();

@@ -21,11 +21,7 @@ import { chance, mulberry32, pick } from "../../seeds/random";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
 
 async function callerOf(username: string): Promise<Caller> {
-  const u = await db()
-    .selectFrom("users")
-    .select(["id", "role", "enterprise_id", "town_code"])
-    .where("username", "=", username)
-    .executeTakeFirstOrThrow();
+  const u = await db().selectFrom("users").select(["id", "role", "enterprise_id", "town_code"]).where("username", "=", username).executeTakeFirstOrThrow();
   return { id: u.id, role: u.role, enterpriseId: u.enterprise_id, townCode: u.town_code };
 }
 
@@ -35,11 +31,7 @@ async function oracle(d: Db, year: number) {
     d.selectFrom("targets").select(["tier_code", "target_count"]).where("year", "=", year).execute(),
     d.selectFrom("awards").select(["enterprise_id", "tier_code", "level", "year", "revoked_on", "renews_award_id"]).execute(),
     d.selectFrom("applications").select(["tier_code", "year", "status", "level_sought", "renews_award_id"]).execute(),
-    d
-      .selectFrom("enterprises as e")
-      .innerJoin("industries as i", "i.code", "e.industry_code")
-      .select(["e.id", "e.above_scale", "i.manufacturing", "e.archived_at"])
-      .execute(),
+    d.selectFrom("enterprises as e").innerJoin("industries as i", "i.code", "e.industry_code").select(["e.id", "e.above_scale", "i.manufacturing", "e.archived_at"]).execute(),
   ]);
   const awardRows = awards.map((a) => ({
     enterpriseId: a.enterprise_id,
@@ -53,7 +45,13 @@ async function oracle(d: Db, year: number) {
     year,
     targets: targets.map((t) => ({ tierCode: t.tier_code as TierCode, targetCount: t.target_count })),
     awards: awardRows,
-    applications: applications.map((a) => ({ tierCode: a.tier_code as TierCode, year: a.year, status: a.status as Status, levelSought: a.level_sought as Level | null, renewal: a.renews_award_id !== null })),
+    applications: applications.map((a) => ({
+      tierCode: a.tier_code as TierCode,
+      year: a.year,
+      status: a.status as Status,
+      levelSought: a.level_sought as Level | null,
+      renewal: a.renews_award_id !== null,
+    })),
     coverage: {
       enterprises: enterprises.map((e) => ({
         id: e.id,
@@ -137,9 +135,7 @@ describe("progress counters", () => {
     await addAward(a, "specialized-new", "municipal", 2024);
     let after = await loadProgress(db(), reviewer, 2024);
     expect(achievedOf(after, "specialized-new")).toBe(achievedOf(before, "specialized-new"));
-    expect(after.tiers.find((t) => t.tier === "specialized-new")!.belowLevel).toBe(
-      before.tiers.find((t) => t.tier === "specialized-new")!.belowLevel + 1,
-    );
+    expect(after.tiers.find((t) => t.tier === "specialized-new")!.belowLevel).toBe(before.tiers.find((t) => t.tier === "specialized-new")!.belowLevel + 1);
     await addAward(b, "specialized-new", "provincial", 2024);
     await addAward(c, "green-factory", "municipal", 2024);
     after = await loadProgress(db(), reviewer, 2024);
@@ -189,7 +185,18 @@ describe("progress counters", () => {
     const at = "2025-04-01T00:00:00Z";
     const renewal = await db()
       .insertInto("applications")
-      .values({ enterprise_id: firm, tier_code: "specialized-new", year: 2025, level_sought: "provincial", status: "submitted", payload: "{}", renews_award_id: old, submitted_at: at, created_at: at, updated_at: at })
+      .values({
+        enterprise_id: firm,
+        tier_code: "specialized-new",
+        year: 2025,
+        level_sought: "provincial",
+        status: "submitted",
+        payload: "{}",
+        renews_award_id: old,
+        submitted_at: at,
+        created_at: at,
+        updated_at: at,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     expect(await figures()).toEqual(before);
@@ -201,11 +208,16 @@ describe("progress counters", () => {
     await db().updateTable("applications").set({ status: "submitted", level_sought: null }).where("id", "=", renewal.id).execute();
     expect(await figures()).toEqual(before);
     await db().updateTable("applications").set({ status: "approved", level_sought: "provincial", decided_at: at }).where("id", "=", renewal.id).execute();
-    await db().insertInto("awards").values({ enterprise_id: firm, tier_code: "specialized-new", level: "provincial", year: 2025, application_id: renewal.id, renews_award_id: old, created_at: at }).execute();
+    await db()
+      .insertInto("awards")
+      .values({ enterprise_id: firm, tier_code: "specialized-new", level: "provincial", year: 2025, application_id: renewal.id, renews_award_id: old, created_at: at })
+      .execute();
     expect(await figures()).toEqual(before);
     // The list behind 在审 leaves it out; renewal=1 lists renewals.
     const list = async (query: string) =>
-      dataOf<{ rows: { id: number }[] }>((await call(appsList.loader, makeRequest(`/applications?${query}`, { cookie: await sessionCookieFor("reviewer") }))).result).rows.map((r) => r.id);
+      dataOf<{ rows: { id: number }[] }>((await call(appsList.loader, makeRequest(`/applications?${query}`, { cookie: await sessionCookieFor("reviewer") }))).result).rows.map(
+        (r) => r.id,
+      );
     await db().updateTable("applications").set({ status: "submitted" }).where("id", "=", renewal.id).execute();
     expect(await list("tier=specialized-new&year=2025&status=pipeline")).not.toContain(renewal.id);
     expect(await list("tier=specialized-new&year=2025&status=pipeline&renewal=1")).toContain(renewal.id);
@@ -244,7 +256,16 @@ describe("progress counters", () => {
     await addAward(firm, "clean-beauty-factory", "district", 2024);
     await db()
       .insertInto("applications")
-      .values({ enterprise_id: firm, tier_code: "quality-factory", year: 2024, level_sought: "district", status: "submitted", payload: "{}", created_at: "2024-04-01T00:00:00Z", updated_at: "2024-04-01T00:00:00Z" })
+      .values({
+        enterprise_id: firm,
+        tier_code: "quality-factory",
+        year: 2024,
+        level_sought: "district",
+        status: "submitted",
+        payload: "{}",
+        created_at: "2024-04-01T00:00:00Z",
+        updated_at: "2024-04-01T00:00:00Z",
+      })
       .execute();
     const cell = async (town: string) => (await loadProgress(db(), reviewer, 2024)).towns.find((t) => t.code === town)!.cells;
     const jBefore = await cell("jintang");
@@ -315,17 +336,27 @@ describe("counters under a randomised sequence of changes", () => {
     const done: Record<string, number> = {};
     const note = (op: string) => (done[op] = (done[op] ?? 0) + 1);
     const appsIn = async (statuses: Status[]) =>
-      d
-        .selectFrom("applications")
-        .select(["id", "enterprise_id", "tier_code", "year", "status"])
-        .where("enterprise_id", "in", firms)
-        .where("status", "in", statuses)
-        .execute();
+      d.selectFrom("applications").select(["id", "enterprise_id", "tier_code", "year", "status"]).where("enterprise_id", "in", firms).where("status", "in", statuses).execute();
     // Levels sought, none among them: the pipeline counts them apart (0017's counters).
     const seek = () => pick(rng, [null, "national", "provincial", "municipal", "district"] as const);
     const OPS = [
-      "insert", "submit", "return", "resubmit", "propose", "withdraw", "approve", "reject", "revoke",
-      "move", "level", "seek", "rekey", "award", "delete", "scale", "archive",
+      "insert",
+      "submit",
+      "return",
+      "resubmit",
+      "propose",
+      "withdraw",
+      "approve",
+      "reject",
+      "revoke",
+      "move",
+      "level",
+      "seek",
+      "rekey",
+      "award",
+      "delete",
+      "scale",
+      "archive",
     ] as const;
     for (let step = 0; step < 700; step++) {
       const op = pick(rng, OPS);
@@ -353,11 +384,19 @@ describe("counters under a randomised sequence of changes", () => {
             .where("id", "=", firm)
             .execute();
         } else if (op === "move") {
-          await d.updateTable("enterprises").set({ town_code: pick(rng, towns) }).where("id", "=", pick(rng, firms)).execute();
+          await d
+            .updateTable("enterprises")
+            .set({ town_code: pick(rng, towns) })
+            .where("id", "=", pick(rng, firms))
+            .execute();
         } else if (op === "level") {
           const live = await d.selectFrom("awards").select("id").where("enterprise_id", "in", firms).where("revoked_on", "is", null).execute();
           if (!live.length) continue;
-          await d.updateTable("awards").set({ level: pick(rng, ["national", "provincial", "municipal", "district"] as const) }).where("id", "=", pick(rng, live).id).execute();
+          await d
+            .updateTable("awards")
+            .set({ level: pick(rng, ["national", "provincial", "municipal", "district"] as const) })
+            .where("id", "=", pick(rng, live).id)
+            .execute();
         } else if (op === "seek" || op === "rekey") {
           // The level sought changed on the form, or (by maintenance) the year, tier or firm.
           const apps = await appsIn(["draft", "submitted", "returned", "publicized", "approved"]);
@@ -365,11 +404,7 @@ describe("counters under a randomised sequence of changes", () => {
           const app = pick(rng, apps);
           await d
             .updateTable("applications")
-            .set(
-              op === "seek"
-                ? { level_sought: seek() }
-                : pick(rng, [{ year: pick(rng, years) }, { tier_code: pick(rng, TIER_CODES) }, { enterprise_id: pick(rng, firms) }]),
-            )
+            .set(op === "seek" ? { level_sought: seek() } : pick(rng, [{ year: pick(rng, years) }, { tier_code: pick(rng, TIER_CODES) }, { enterprise_id: pick(rng, firms) }]))
             .where("id", "=", app.id)
             .execute();
         } else if (op === "award") {
@@ -382,9 +417,7 @@ describe("counters under a randomised sequence of changes", () => {
             .where("enterprise_id", "in", firms)
             .where("status", "=", "draft")
             .where("created_at", "=", stamp)
-            .where(({ not, exists, selectFrom }) =>
-              not(exists(selectFrom("application_events as ev").select("ev.id").whereRef("ev.application_id", "=", "applications.id"))),
-            )
+            .where(({ not, exists, selectFrom }) => not(exists(selectFrom("application_events as ev").select("ev.id").whereRef("ev.application_id", "=", "applications.id"))))
             .execute();
           if (!drafts.length) continue;
           await d.deleteFrom("applications").where("id", "=", pick(rng, drafts).id).execute();
@@ -477,7 +510,7 @@ describe("/api/progress", () => {
       // The contract's fields, and 级别未定 (applications in review with no level yet) beside them.
       for (const t of body.tiers) expect(Object.keys(t).sort()).toEqual(["achieved", "gap", "pipeline", "pipelineLevelUndecided", "target", "tier"]);
     }
-    const y2023 = await (await call(apiProgress.loader, makeRequest("/api/progress?year=2023", { cookie }))).result as Response;
+    const y2023 = (await (await call(apiProgress.loader, makeRequest("/api/progress?year=2023", { cookie }))).result) as Response;
     expect((await y2023.json()).tiers.map((t: any) => t.target)).toEqual([20, 12, 3, 1, 10, 10, 20]);
   });
 
@@ -498,8 +531,7 @@ describe("/api/progress", () => {
 
   it("gives a town officer and an enterprise the same district figures", async () => {
     const figures = async (username: string) => {
-      const res = (await call(apiProgress.loader, makeRequest("/api/progress?year=2025", { cookie: await sessionCookieFor(username) })))
-        .result as Response;
+      const res = (await call(apiProgress.loader, makeRequest("/api/progress?year=2025", { cookie: await sessionCookieFor(username) }))).result as Response;
       const body = await res.json();
       return { tiers: body.tiers, cleanBeautyCoverage: body.cleanBeautyCoverage };
     };
@@ -515,9 +547,7 @@ describe("dashboard and drill-downs", () => {
     const page = dataOf((await call(dashboard.loader, makeRequest("/dashboard?year=2026", { cookie }))).result);
     expect(page.report.towns.map((t: any) => t.code)).toEqual(["jintang"]);
     expect(page.report.ownTown).toBe("jintang");
-    const reviewerPage = dataOf(
-      (await call(dashboard.loader, makeRequest("/dashboard?year=2026", { cookie: await sessionCookieFor("reviewer") }))).result,
-    );
+    const reviewerPage = dataOf((await call(dashboard.loader, makeRequest("/dashboard?year=2026", { cookie: await sessionCookieFor("reviewer") }))).result);
     expect(page.report.totals).toEqual(reviewerPage.report.totals);
     expect(reviewerPage.report.towns).toHaveLength(13);
     // The league's district row is the sum of the towns (cells as [achieved, pipeline] per tier in catalogue order).
@@ -595,7 +625,12 @@ describe("drill-down paging", () => {
     let cursor: string | null = null;
     do {
       const page: Awaited<ReturnType<typeof listAwardedFirms>> = await listAwardedFirms(db(), reviewer, {
-        year: 2023, tier: "clean-beauty-factory", town: null, includeBelow: false, cursor, pageSize: 4,
+        year: 2023,
+        tier: "clean-beauty-factory",
+        town: null,
+        includeBelow: false,
+        cursor,
+        pageSize: 4,
       });
       expect(page.rows.length).toBeLessThanOrEqual(4);
       seen.push(...page.rows.map((r) => r.awardId));
@@ -705,7 +740,17 @@ describe("the town league at province scale", () => {
     await addAward(firm, "quality-factory", "district", 2026);
     await db()
       .insertInto("applications")
-      .values({ enterprise_id: firm, tier_code: "scaled-up", year: 2026, level_sought: "district", status: "submitted", payload: "{}", created_by: reviewer.id, created_at: "2026-03-01T02:00:00.000Z", updated_at: "2026-03-01T02:00:00.000Z" })
+      .values({
+        enterprise_id: firm,
+        tier_code: "scaled-up",
+        year: 2026,
+        level_sought: "district",
+        status: "submitted",
+        payload: "{}",
+        created_by: reviewer.id,
+        created_at: "2026-03-01T02:00:00.000Z",
+        updated_at: "2026-03-01T02:00:00.000Z",
+      })
       .execute();
     try {
       const all = await loadProgress(db(), reviewer, 2026);
@@ -737,9 +782,7 @@ describe("the town league at province scale", () => {
       // A stale or edited cursor starts from the first page; a town officer sees its own town.
       const stale = dataOf((await call(dashboard.loader, makeRequest("/dashboard?year=2026&townsAfter=nowhere", { cookie }))).result);
       expect(stale.report.towns.map((t: any) => t.code)).toEqual(pages[0].report.towns.map((t: any) => t.code));
-      const officer = dataOf(
-        (await call(dashboard.loader, makeRequest("/dashboard?year=2026&townsAfter=jintang", { cookie: await sessionCookieFor("officer-jintang") }))).result,
-      );
+      const officer = dataOf((await call(dashboard.loader, makeRequest("/dashboard?year=2026&townsAfter=jintang", { cookie: await sessionCookieFor("officer-jintang") }))).result);
       expect(officer.report.towns.map((t: any) => t.code)).toEqual(["jintang"]);
       expect(officer.report.townPage).toEqual({ from: 1, total: 1, next: null });
     } finally {

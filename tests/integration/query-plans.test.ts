@@ -43,9 +43,7 @@ describe("query plans of the hot pages", () => {
   });
 
   it("reads no big table in full and sorts none of its rows in a temporary b-tree", () => {
-    const problems = plans
-      .map((p) => ({ page: p.page, sql: p.sql.replace(/\s+/g, " ").slice(0, 200), problems: planProblems(p) }))
-      .filter((p) => p.problems.length > 0);
+    const problems = plans.map((p) => ({ page: p.page, sql: p.sql.replace(/\s+/g, " ").slice(0, 200), problems: planProblems(p) })).filter((p) => p.problems.length > 0);
     expect(problems).toEqual([]);
   });
 
@@ -64,7 +62,10 @@ describe("query plans of the hot pages", () => {
     expect(api.some((p) => /from "pipeline_level_totals"/.test(p.sql))).toBe(true);
     for (const page of ["api progress", "dashboard", "dashboard: next page of towns"]) {
       // The pipeline by level sought comes from 0017's counters: no application row is read.
-      expect(plans.filter((p) => p.page === page && /from "applications"/.test(p.sql)), page).toEqual([]);
+      expect(
+        plans.filter((p) => p.page === page && /from "applications"/.test(p.sql)),
+        page,
+      ).toEqual([]);
     }
     for (const page of ["dashboard", "dashboard: next page of towns"]) {
       const perTown = plans.filter((p) => p.page === page && /"progress_award_counts"|"pipeline_level_counts"/.test(p.sql));

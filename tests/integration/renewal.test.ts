@@ -53,7 +53,15 @@ async function newFirm(town: string): Promise<number> {
   // What the registry knows of it: last year's figures, as a renewal's prefill reads them.
   await db()
     .insertInto("enterprise_figures")
-    .values({ enterprise_id: row.id, year: Number(todayInShanghai().slice(0, 4)) - 1, revenue_yuan: 31_000_000, rd_expense_yuan: 1_500_000, employees: 88, source: "bureau", updated_at: now })
+    .values({
+      enterprise_id: row.id,
+      year: Number(todayInShanghai().slice(0, 4)) - 1,
+      revenue_yuan: 31_000_000,
+      rd_expense_yuan: 1_500_000,
+      employees: 88,
+      source: "bureau",
+      updated_at: now,
+    })
     .execute();
   return Number(row.id);
 }
@@ -115,9 +123,7 @@ describe("validity settings", () => {
     expect((await loadTierValidity(db())).get("demonstration-factory")).toMatchObject({ validityMonths: 24, renewBeforeDays: 120 });
     const audit = await db().selectFrom("audit_log").select(["data"]).where("action", "=", "validity.update").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(JSON.parse(audit.data!)).toMatchObject({ before: { validityMonths: 36 }, after: { validityMonths: 24 } });
-    await expect(
-      db().updateTable("tier_validity").set({ validity_months: 0 }).where("tier_code", "=", "listed").execute(),
-    ).rejects.toThrow();
+    await expect(db().updateTable("tier_validity").set({ validity_months: 0 }).where("tier_code", "=", "listed").execute()).rejects.toThrow();
     await expect(updateTierValidity(db(), entA, { tierCode: "listed", validityMonths: 1, renewBeforeDays: 1, renewAfterDays: 1 })).rejects.toMatchObject({ kind: "not-found" });
     await updateTierValidity(db(), reviewer, { tierCode: "demonstration-factory", validityMonths: 36, renewBeforeDays: 180, renewAfterDays: 90 });
   });
@@ -129,7 +135,18 @@ describe("valid_until of new awards", () => {
     const now = new Date().toISOString();
     const app = await db()
       .insertInto("applications")
-      .values({ enterprise_id: firmC, tier_code: "quality-factory", year: 2031, level_sought: "district", status: "submitted", payload: "{}", version: 2, created_at: now, updated_at: now, submitted_at: now })
+      .values({
+        enterprise_id: firmC,
+        tier_code: "quality-factory",
+        year: 2031,
+        level_sought: "district",
+        status: "submitted",
+        payload: "{}",
+        version: 2,
+        created_at: now,
+        updated_at: now,
+        submitted_at: now,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const r = await approveApplication(db(), reviewer, Number(app.id), { version: 2, level: "district", recognizedOn: "2028-02-29", documentNo: "舟经信〔2028〕1号" });
@@ -143,7 +160,15 @@ describe("valid_until of new awards", () => {
 
   it("the recognition-list import sets it from the tier's settings unless the list gives it", async () => {
     const firm = await db().selectFrom("enterprises").select(["name", "uscc"]).where("id", "=", firmC).executeTakeFirstOrThrow();
-    const sheet = await readSheet(utf8(csvOf([["企业名称", "统一社会信用代码", "认定日期", "有效期至"], [firm.name, firm.uscc, "2024-02-29", ""], [firm.name, firm.uscc, "2024-03-01", "2025-12-31"]])));
+    const sheet = await readSheet(
+      utf8(
+        csvOf([
+          ["企业名称", "统一社会信用代码", "认定日期", "有效期至"],
+          [firm.name, firm.uscc, "2024-02-29", ""],
+          [firm.name, firm.uscc, "2024-03-01", "2025-12-31"],
+        ]),
+      ),
+    );
     const preview = await previewAwardImport(db(), sheet, { tier: "green-factory", level: "municipal" }, "zh");
     const rows = preview.rows.filter((r) => r.firm?.id === firmC);
     expect(rows.map((r) => r.validUntil)).toEqual(["2025-02-28", "2025-12-31"]);
@@ -209,7 +234,15 @@ describe("the expiring list and its API", () => {
     const body = await (ok.result as Response).json();
     expect(body).toMatchObject({ asOf: today, within: 180 });
     const d = body.awards.find((a: { awardId: number }) => a.awardId === soonD);
-    expect(d).toEqual({ awardId: soonD, enterpriseId: firmD, name: expect.any(String), tier: "specialized-new", level: "provincial", validUntil: addDays(today, 100), daysLeft: 100 });
+    expect(d).toEqual({
+      awardId: soonD,
+      enterpriseId: firmD,
+      name: expect.any(String),
+      tier: "specialized-new",
+      level: "provincial",
+      validUntil: addDays(today, 100),
+      daysLeft: 100,
+    });
     expect(body.awards.some((a: { awardId: number }) => a.awardId === soonC)).toBe(false);
   });
 
@@ -261,7 +294,10 @@ describe("the expiring list and its API", () => {
     expect(await verifyCounters(db())).toEqual([]);
     // The database itself refuses a second renewal of the same award.
     await expect(
-      db().insertInto("awards").values({ enterprise_id: firmD, tier_code: "specialized-new", level: "provincial", year: 2099, renews_award_id: soonD, created_at: today }).execute(),
+      db()
+        .insertInto("awards")
+        .values({ enterprise_id: firmD, tier_code: "specialized-new", level: "provincial", year: 2099, renews_award_id: soonD, created_at: today })
+        .execute(),
     ).rejects.toThrow();
   });
 
@@ -283,7 +319,18 @@ describe("the renewal's short form", () => {
   it("asks only the common part and the figures, prefilled and marked; keeps the rest; names bad fields", async () => {
     const edit = await import("~/routes/applications.$id_.edit");
     const firm = await newFirm(townA);
-    const user = await db().insertInto("users").values({ username: `renewal-form-${firm}`, display_name: "复核测试", password_hash: "x", role: "enterprise", enterprise_id: firm, created_at: new Date().toISOString() } as never).returning("id").executeTakeFirstOrThrow();
+    const user = await db()
+      .insertInto("users")
+      .values({
+        username: `renewal-form-${firm}`,
+        display_name: "复核测试",
+        password_hash: "x",
+        role: "enterprise",
+        enterprise_id: firm,
+        created_at: new Date().toISOString(),
+      } as never)
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const as: Caller = { id: Number(user.id), role: "enterprise", enterpriseId: firm, townCode: null };
     const award = await newAward(firm, "green-factory", addDays(today, 60), 2006, "provincial");
     const started = await startRenewal(db(), as, award);
@@ -291,31 +338,59 @@ describe("the renewal's short form", () => {
     const id = started.applicationId;
     // What the original application held beyond the short form stays.
     const stored = await db().selectFrom("applications").select(["payload"]).where("id", "=", id).executeTakeFirstOrThrow();
-    await db().updateTable("applications").set({ payload: JSON.stringify({ ...JSON.parse(stored.payload), dischargePermit: true, evaluatingBody: "原评价机构" }) }).where("id", "=", id).execute();
+    await db()
+      .updateTable("applications")
+      .set({ payload: JSON.stringify({ ...JSON.parse(stored.payload), dischargePermit: true, evaluatingBody: "原评价机构" }) })
+      .where("id", "=", id)
+      .execute();
     const { sessionCookieFor } = await import("../support/requests");
     const c = await sessionCookieFor(`renewal-form-${firm}`);
     const page = (await call(edit.loader as never, makeRequest(`/applications/${id}/edit`, { cookie: c }), { id: String(id) })).result as any;
     expect(page.renewal).toEqual({ figuresYear: thisYear - 1, prefilled: [] });
     const version = page.version as number;
-    const base = { year: String(thisYear), levelSought: "provincial", contactName: "张三", contactPhone: "13800000000", description: "企业说明：保持绿色工厂各项指标。", declaration: "on", version: String(version) };
+    const base = {
+      year: String(thisYear),
+      levelSought: "provincial",
+      contactName: "张三",
+      contactPhone: "13800000000",
+      description: "企业说明：保持绿色工厂各项指标。",
+      declaration: "on",
+      version: String(version),
+    };
     // Hostile input: control characters and oversize text are named by the field, nothing saved.
-    const bad = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, intent: "submit", energyIntensity: "\u0000\u001b", description: "长".repeat(5000) } }), { id: String(id) });
+    const bad = await call(
+      edit.action as never,
+      makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, intent: "submit", energyIntensity: "\u0000\u001b", description: "长".repeat(5000) } }),
+      { id: String(id) },
+    );
     expect(statusOf(bad.result)).toBe(400);
     const errors = JSON.stringify((bad.result as any).data.result.error);
     expect(errors).toContain("energyIntensity");
     expect(errors).toContain("description");
     expect(errors).not.toContain("dischargePermit");
     // Submitted without the files: the evidence is what is missing, not the long form's fields.
-    const noFiles = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, intent: "submit", energyIntensity: "0.35" } }), { id: String(id) });
+    const noFiles = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, intent: "submit", energyIntensity: "0.35" } }), {
+      id: String(id),
+    });
     expect(statusOf(noFiles.result)).toBe(400);
     const { attachRequiredEvidence } = await import("../support/evidence");
     await attachRequiredEvidence(db(), as, id, "green-factory");
     const fresh = await db().selectFrom("applications").select("version").where("id", "=", id).executeTakeFirstOrThrow();
-    const ok = await call(edit.action as never, makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, version: String(fresh.version), intent: "submit", energyIntensity: "0.35" } }), { id: String(id) });
+    const ok = await call(
+      edit.action as never,
+      makeRequest(`/applications/${id}/edit`, { cookie: c, form: { ...base, version: String(fresh.version), intent: "submit", energyIntensity: "0.35" } }),
+      { id: String(id) },
+    );
     expect(statusOf(ok.result)).toBe(302);
     const row = await db().selectFrom("applications").select(["status", "payload", "renews_award_id", "year", "level_sought"]).where("id", "=", id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: "submitted", renews_award_id: award, year: thisYear, level_sought: "provincial" });
-    expect(JSON.parse(row.payload)).toMatchObject({ dischargePermit: true, evaluatingBody: "原评价机构", energyIntensity: 0.35, description: "企业说明：保持绿色工厂各项指标。", declaration: true });
+    expect(JSON.parse(row.payload)).toMatchObject({
+      dischargePermit: true,
+      evaluatingBody: "原评价机构",
+      energyIntensity: 0.35,
+      description: "企业说明：保持绿色工厂各项指标。",
+      declaration: true,
+    });
   });
 });
 
@@ -348,7 +423,11 @@ describe("renewals on the dashboard", () => {
     const d = (await call(dashboard.loader as never, makeRequest(`/dashboard?year=${year}`, { cookie: await cookie("reviewer") }))).result as any;
     expect(d.renewals.map((s: { tier: string }) => s.tier)).toEqual(["specialized-new", "green-factory", "demonstration-factory", "quality-factory", "clean-beauty-factory"]);
     for (const s of d.renewals) {
-      for (const [n, state] of [[s.due, ""], [s.done, "&state=renewed"], [s.lapsed, "&state=lapsed"]] as const) {
+      for (const [n, state] of [
+        [s.due, ""],
+        [s.done, "&state=renewed"],
+        [s.lapsed, "&state=lapsed"],
+      ] as const) {
         const r = await call(page.loader as never, makeRequest(`/awards/expiring?year=${year}&tier=${s.tier}${state}`, { cookie: await cookie("reviewer") }));
         expect((r.result as any).awards.length, `${s.tier}${state}`).toBe(n);
       }
@@ -376,7 +455,9 @@ describe("the pages: expiring list, its export, the settings form, hostile input
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(await (r.result as Response).arrayBuffer());
       const names: string[] = [];
-      wb.getWorksheet("即将到期")!.eachRow((row, n) => { if (n > 1) names.push(String(row.getCell(1).value)); });
+      wb.getWorksheet("即将到期")!.eachRow((row, n) => {
+        if (n > 1) names.push(String(row.getCell(1).value));
+      });
       return names;
     };
     expect(await read("officer-yancang")).toContain(name);
@@ -433,7 +514,13 @@ describe("the pages: expiring list, its export, the settings form, hostile input
     expect(await db().selectFrom("tier_validity").selectAll().orderBy("tier_code").execute()).toEqual(before);
     const ok = await call(settings.action as never, makeRequest("/admin/validity", { cookie: cookieR, form: { tier: "listed", months: "", before: "30", after: "10" } }));
     expect(statusOf(ok.result)).toBe(200);
-    expect(await db().selectFrom("tier_validity").select(["validity_months", "renew_before_days", "renew_after_days", "updated_by"]).where("tier_code", "=", "listed").executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await db()
+        .selectFrom("tier_validity")
+        .select(["validity_months", "renew_before_days", "renew_after_days", "updated_by"])
+        .where("tier_code", "=", "listed")
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       validity_months: null,
       renew_before_days: 30,
       renew_after_days: 10,
@@ -451,8 +538,9 @@ describe("expiry reminders", () => {
     const mid = await newAward(entB.enterpriseId!, "quality-factory", addDays(today, 100), 2010);
     const far = await newAward(entB.enterpriseId!, "clean-beauty-factory", addDays(today, 181), 2010);
     const keysOf = async () =>
-      (await db().selectFrom("notifications").select(["event_key", "params", "link", "recipient_id"]).where("event_key", "like", "award.expiring:%").execute())
-        .filter((n) => [near, mid, far].some((id) => n.event_key.startsWith(`award.expiring:${id}:`)));
+      (await db().selectFrom("notifications").select(["event_key", "params", "link", "recipient_id"]).where("event_key", "like", "award.expiring:%").execute()).filter((n) =>
+        [near, mid, far].some((id) => n.event_key.startsWith(`award.expiring:${id}:`)),
+      );
     await remindAwardsExpiring(db(), new Date());
     const first = await keysOf();
     expect(first.map((n) => n.event_key).sort()).toEqual([`award.expiring:${mid}:180`, `award.expiring:${near}:30`].sort());
@@ -522,7 +610,16 @@ describe("the renewal table's counters (award_expiry_counts)", () => {
     const renewal = (of: number, until: string, year: number) =>
       db()
         .insertInto("awards")
-        .values({ enterprise_id: firm, tier_code: "quality-factory", level: "district" as never, year, recognized_on: today, valid_until: until, renews_award_id: of, created_at: new Date().toISOString() })
+        .values({
+          enterprise_id: firm,
+          tier_code: "quality-factory",
+          level: "district" as never,
+          year,
+          recognized_on: today,
+          valid_until: until,
+          renews_award_id: of,
+          created_at: new Date().toISOString(),
+        })
         .returning("id")
         .executeTakeFirstOrThrow()
         .then((row) => Number(row.id));
@@ -535,7 +632,11 @@ describe("the renewal table's counters (award_expiry_counts)", () => {
     await db().updateTable("awards").set({ revoked_on: null }).where("id", "=", a).execute();
     await expectCountersTrue();
     // Validity moved into next year, tier changed, firm changed (another slot).
-    await db().updateTable("awards").set({ valid_until: `${thisYear + 1}-01-15` }).where("id", "=", b).execute();
+    await db()
+      .updateTable("awards")
+      .set({ valid_until: `${thisYear + 1}-01-15` })
+      .where("id", "=", b)
+      .execute();
     await db().updateTable("awards").set({ tier_code: "green-factory" }).where("id", "=", c).execute();
     await db().updateTable("awards").set({ enterprise_id: other }).where("id", "=", b).execute();
     await expectCountersTrue();
@@ -548,10 +649,14 @@ describe("the renewal table's counters (award_expiry_counts)", () => {
     await expectCountersTrue();
     // Awards are never deleted by the registry; if the database allows it, the counters follow.
     for (const id of [r2, r, a, b, c]) {
-      const deleted = await db().deleteFrom("awards").where("id", "=", id).execute().then(
-        () => true,
-        () => false,
-      );
+      const deleted = await db()
+        .deleteFrom("awards")
+        .where("id", "=", id)
+        .execute()
+        .then(
+          () => true,
+          () => false,
+        );
       if (!deleted) break;
       await expectCountersTrue();
     }

@@ -6,13 +6,7 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { verify } from "@node-rs/argon2";
 import { createDb, migrateToLatest, openSqlite, type Db } from "../../db/client";
-import {
-  DEMO_ENTERPRISE_NAMES,
-  DEMO_ENTERPRISE_USCC,
-  DEMO_NOW,
-  DEMO_PASSWORD,
-  seedIfEmpty,
-} from "../../seeds/demo";
+import { DEMO_ENTERPRISE_NAMES, DEMO_ENTERPRISE_USCC, DEMO_NOW, DEMO_PASSWORD, seedIfEmpty } from "../../seeds/demo";
 import { INDUSTRIES, TARGETS_2023, TOWNS } from "../../seeds/reference";
 import { mulberry32 } from "../../seeds/random";
 import { validateUscc } from "../../app/domain/uscc";
@@ -39,22 +33,10 @@ afterAll(async () => {
 /** Fast deterministic stand-in for argon2 where only the other tables matter. */
 const stubHash = async (pw: string) => `stub$${pw}`;
 
-const TABLES = [
-  "towns",
-  "industries",
-  "tiers",
-  "targets",
-  "enterprises",
-  "users",
-  "applications",
-  "application_events",
-  "awards",
-] as const;
+const TABLES = ["towns", "industries", "tiers", "targets", "enterprises", "users", "applications", "application_events", "awards"] as const;
 
 function counts(sqlite: Database.Database): Record<string, number> {
-  return Object.fromEntries(
-    TABLES.map((t) => [t, (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
-  );
+  return Object.fromEntries(TABLES.map((t) => [t, (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
 }
 
 /** Every seeded row except password hashes, for the determinism check. */
@@ -199,10 +181,7 @@ describe("seedIfEmpty (real argon2)", () => {
       expect(all("SELECT id FROM enterprises WHERE name LIKE ?", `%${fragment}%`).length, fragment).toBeGreaterThanOrEqual(1);
     }
     for (const town of ["jintang", "yancang"] as const) {
-      const firm = all<{ name: string; town_code: string }>(
-        "SELECT name, town_code FROM enterprises WHERE uscc = ?",
-        DEMO_ENTERPRISE_USCC[town],
-      );
+      const firm = all<{ name: string; town_code: string }>("SELECT name, town_code FROM enterprises WHERE uscc = ?", DEMO_ENTERPRISE_USCC[town]);
       expect(firm).toEqual([{ name: DEMO_ENTERPRISE_NAMES[town], town_code: town }]);
     }
   });
@@ -330,7 +309,10 @@ describe("seedIfEmpty (real argon2)", () => {
     for (const tier of TIER_CODES) {
       for (const year of [2022, 2023, 2024, 2025, 2026]) {
         if (tier === "listed" && (year === 2022 || year === 2025)) continue;
-        expect(awards.some((w) => w.tier_code === tier && w.year === year), `${tier} ${year}`).toBe(true);
+        expect(
+          awards.some((w) => w.tier_code === tier && w.year === year),
+          `${tier} ${year}`,
+        ).toBe(true);
       }
     }
     const levels = (t: TierCode) => new Set(awards.filter((w) => w.tier_code === t).map((w) => w.level));
@@ -356,9 +338,7 @@ describe("seedIfEmpty (real argon2)", () => {
 
   it("makes the 2023 dashboard interesting and clean-beauty coverage meaningful", () => {
     const awards = all<AwardRow>("SELECT * FROM awards WHERE year = 2023 AND revoked_on IS NULL");
-    const achieved = TIER_CODES.map(
-      (t) => new Set(awards.filter((w) => w.tier_code === t && countsTowardTarget(t, w.level)).map((w) => w.enterprise_id)).size,
-    );
+    const achieved = TIER_CODES.map((t) => new Set(awards.filter((w) => w.tier_code === t && countsTowardTarget(t, w.level)).map((w) => w.enterprise_id)).size);
     const met = achieved.filter((n, i) => n >= TARGETS_2023[i]!).length;
     expect(met).toBeGreaterThan(0);
     expect(met).toBeLessThan(TIER_CODES.length);
@@ -380,10 +360,7 @@ describe("seedIfEmpty (real argon2)", () => {
 
   it("gives both demo firms awards and applications in several states", () => {
     for (const town of ["jintang", "yancang"] as const) {
-      const apps = all<{ status: string }>(
-        "SELECT a.status FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.uscc = ?",
-        DEMO_ENTERPRISE_USCC[town],
-      );
+      const apps = all<{ status: string }>("SELECT a.status FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.uscc = ?", DEMO_ENTERPRISE_USCC[town]);
       expect(new Set(apps.map((a) => a.status)).size).toBeGreaterThanOrEqual(4);
       expect(apps.some((a) => a.status === "submitted" || a.status === "returned")).toBe(true);
       const awards = all("SELECT a.id FROM awards a JOIN enterprises e ON e.id = a.enterprise_id WHERE e.uscc = ?", DEMO_ENTERPRISE_USCC[town]);
@@ -400,7 +377,11 @@ describe("seedIfEmpty (real argon2)", () => {
     const today = DEMO_NOW.slice(0, 10);
     const days = (d: string) => Math.round((Date.parse(d) - Date.parse(today)) / 86_400_000);
     const current = all<{ valid_until: string }>("SELECT valid_until FROM awards WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until >= ?", today);
-    for (const within of [30, 90, 180]) expect(current.some((w) => days(w.valid_until) <= within && days(w.valid_until) > within / 3), `within ${within}`).toBe(true);
+    for (const within of [30, 90, 180])
+      expect(
+        current.some((w) => days(w.valid_until) <= within && days(w.valid_until) > within / 3),
+        `within ${within}`,
+      ).toBe(true);
     const renewals = all<{ status: string; linked: number | null; ended_on: string | null }>(
       `SELECT a.status, r.id AS linked, old.ended_on FROM applications a JOIN awards old ON old.id = a.renews_award_id
        LEFT JOIN awards r ON r.application_id = a.id AND r.renews_award_id = old.id ORDER BY a.id`,
@@ -410,11 +391,22 @@ describe("seedIfEmpty (real argon2)", () => {
     expect(approved.linked).not.toBeNull();
     expect(approved.ended_on).not.toBeNull();
     // A lapsed title: ended more than 90 days ago, never renewed.
-    expect(all("SELECT id FROM awards w WHERE valid_until < ? AND ended_on IS NULL AND revoked_on IS NULL AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.renews_award_id = w.id)", addDays(today, -90)).length).toBeGreaterThan(0);
+    expect(
+      all(
+        "SELECT id FROM awards w WHERE valid_until < ? AND ended_on IS NULL AND revoked_on IS NULL AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.renews_award_id = w.id)",
+        addDays(today, -90),
+      ).length,
+    ).toBeGreaterThan(0);
     // The renewal account has its expiry reminder unread; a town officer heard of the submitted renewal.
-    const reminder = all<{ read_at: string | null }>("SELECT n.read_at FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = 'ent-renewal' AND n.kind = 'award.expiring'");
+    const reminder = all<{ read_at: string | null }>(
+      "SELECT n.read_at FROM notifications n JOIN users u ON u.id = n.recipient_id WHERE u.username = 'ent-renewal' AND n.kind = 'award.expiring'",
+    );
     expect(reminder).toEqual([{ read_at: null }]);
-    expect(all("SELECT n.id FROM notifications n JOIN users u ON u.id = n.recipient_id JOIN applications a ON n.event_key = 'application:' || a.id || ':v2' WHERE u.role = 'town_officer' AND a.renews_award_id IS NOT NULL").length).toBe(1);
+    expect(
+      all(
+        "SELECT n.id FROM notifications n JOIN users u ON u.id = n.recipient_id JOIN applications a ON n.event_key = 'application:' || a.id || ':v2' WHERE u.role = 'town_officer' AND a.renews_award_id IS NOT NULL",
+      ).length,
+    ).toBe(1);
   });
 
   it("is deterministic: two fresh databases get identical rows (password hashes aside)", async () => {

@@ -55,7 +55,7 @@ describe("synthetic data sets", () => {
     expect(n(`SELECT count(*) AS n FROM applications`)).toBe(SYNTHETIC_SIZES.XS.applications);
     expect(n(`SELECT count(*) AS n FROM awards`)).toBeGreaterThan(0);
     expect(n(`SELECT count(*) AS n FROM application_events`)).toBeGreaterThan(SYNTHETIC_SIZES.XS.applications);
-    const usccs = (a.prepare(`SELECT uscc FROM enterprises`).pluck().all() as string[]);
+    const usccs = a.prepare(`SELECT uscc FROM enterprises`).pluck().all() as string[];
     expect(usccs.filter((u) => !isValidUscc(u))).toEqual([]);
     expect(new Set(usccs).size).toBe(usccs.length);
     const users = a.prepare(`SELECT username FROM users`).pluck().all();
@@ -112,9 +112,15 @@ describe("synthetic data sets", () => {
     const sqlite = new Database(file);
     sqlite.pragma("foreign_keys = ON");
     const target = first.approveTargets[0]!;
-    const app = sqlite.prepare(`SELECT enterprise_id AS firm, tier_code AS tier, year FROM applications WHERE id = ?`).get(target.id) as { firm: number; tier: string; year: number };
+    const app = sqlite.prepare(`SELECT enterprise_id AS firm, tier_code AS tier, year FROM applications WHERE id = ?`).get(target.id) as {
+      firm: number;
+      tier: string;
+      year: number;
+    };
     sqlite.prepare(`UPDATE applications SET status = 'approved' WHERE id = ?`).run(target.id);
-    sqlite.prepare(`INSERT INTO awards (enterprise_id, tier_code, level, year, application_id, created_at) VALUES (?, ?, 'district', ?, ?, '2026-11-28T00:00:00Z')`).run(app.firm, app.tier, app.year, target.id);
+    sqlite
+      .prepare(`INSERT INTO awards (enterprise_id, tier_code, level, year, application_id, created_at) VALUES (?, ?, 'district', ?, ?, '2026-11-28T00:00:00Z')`)
+      .run(app.firm, app.tier, app.year, target.id);
     sqlite.prepare(`INSERT INTO application_events (application_id, at, action) VALUES (?, '2026-11-28T00:00:00Z', 'approve')`).run(target.id);
     sqlite.close();
 

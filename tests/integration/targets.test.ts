@@ -5,11 +5,7 @@ import { db } from "~/utils/db.server";
 import { call, dataOf, makeRequest, sessionCookieFor, statusOf } from "../support/requests";
 
 async function targetsOf(year: number) {
-  const rows = await db()
-    .selectFrom("targets")
-    .select(["tier_code", "target_count", "updated_by"])
-    .where("year", "=", year)
-    .execute();
+  const rows = await db().selectFrom("targets").select(["tier_code", "target_count", "updated_by"]).where("year", "=", year).execute();
   return Object.fromEntries(rows.map((r) => [r.tier_code, r.target_count]));
 }
 
@@ -69,7 +65,16 @@ describe("/targets", () => {
       },
     ]);
     // Saving the same values again changes nothing and audits nothing.
-    const again = await call(targets.action, makeRequest("/targets", { cookie, form: form(2025, TIER_CODES.map((c) => after[c]!)) }));
+    const again = await call(
+      targets.action,
+      makeRequest("/targets", {
+        cookie,
+        form: form(
+          2025,
+          TIER_CODES.map((c) => after[c]!),
+        ),
+      }),
+    );
     expect((again.result as Response).headers.get("Location")).toBe("/targets?year=2025&saved=0");
     expect(await auditRows("2025/")).toHaveLength(2);
   });
@@ -77,10 +82,7 @@ describe("/targets", () => {
   it("refuses counts that are not whole numbers ≥ 0, naming the field, and keeps what was typed", async () => {
     const cookie = await sessionCookieFor("admin");
     const before = await targetsOf(2024);
-    const { result } = await call(
-      targets.action,
-      makeRequest("/targets", { cookie, form: form(2024, ["-1", "2.5", "", "abc", "5", "100001", "7"]) }),
-    );
+    const { result } = await call(targets.action, makeRequest("/targets", { cookie, form: form(2024, ["-1", "2.5", "", "abc", "5", "100001", "7"]) }));
     expect(statusOf(result)).toBe(400);
     const reply = dataOf(result).result;
     expect(reply.error["specialized-new"]).toEqual(["目标应为不小于 0 的整数。"]);

@@ -57,7 +57,10 @@ describe("user management", () => {
     const cookie = await sessionCookieFor("admin");
     const taken = await call(users.action, makeRequest("/admin/users", { cookie, form: { username: "reviewer", displayName: "张三", role: "reviewer", password: NEW_PW } }));
     expect(dataOf(taken.result).result.error.username).toEqual(["用户名已被使用，请换一个。"]);
-    const noTown = await call(users.action, makeRequest("/admin/users", { cookie, form: { username: "officer-new", displayName: "李四", role: "town_officer", password: NEW_PW } }));
+    const noTown = await call(
+      users.action,
+      makeRequest("/admin/users", { cookie, form: { username: "officer-new", displayName: "李四", role: "town_officer", password: NEW_PW } }),
+    );
     expect(dataOf(noTown.result).result.error.townCode[0]).toContain("须选择所属镇");
   });
 
@@ -82,15 +85,21 @@ describe("user management", () => {
     const session = (signIn.result as Response).headers.get("Set-Cookie")!.split(";")[0];
     const home = await call(index.loader, makeRequest("/", { cookie: session }));
     expect((home.result as Response).headers.get("Location")).toBe("/account/password");
-    const mismatch = await call(password.action, makeRequest("/account/password", {
-      cookie: session,
-      form: { currentPassword: NEW_PW, newPassword: "sea-breeze-dinghai-7", confirmPassword: "sea-breeze-dinghai-8" },
-    }));
+    const mismatch = await call(
+      password.action,
+      makeRequest("/account/password", {
+        cookie: session,
+        form: { currentPassword: NEW_PW, newPassword: "sea-breeze-dinghai-7", confirmPassword: "sea-breeze-dinghai-8" },
+      }),
+    );
     expect(dataOf(mismatch.result).result.error.confirmPassword).toEqual(["两次输入的新密码不一致。"]);
-    const changed = await call(password.action, makeRequest("/account/password", {
-      cookie: session,
-      form: { currentPassword: NEW_PW, newPassword: "sea-breeze-dinghai-7", confirmPassword: "sea-breeze-dinghai-7" },
-    }));
+    const changed = await call(
+      password.action,
+      makeRequest("/account/password", {
+        cookie: session,
+        form: { currentPassword: NEW_PW, newPassword: "sea-breeze-dinghai-7", confirmPassword: "sea-breeze-dinghai-7" },
+      }),
+    );
     expect((changed.result as Response).headers.get("Location")).toBe("/applications");
     const after = await call(index.loader, makeRequest("/", { cookie: session }));
     expect((after.result as Response).headers.get("Location")).toBe("/applications");

@@ -30,7 +30,10 @@ async function main() {
       levelSought: getTier(tier).levels[0],
       payload: { contactName: "测试", description: `crash round ${seed} #${i}`, declaration: true },
     });
-    if (!created.ok) { if (process.env.CRASH_DEBUG) console.error(created); continue; }
+    if (!created.ok) {
+      if (process.env.CRASH_DEBUG) console.error(created);
+      continue;
+    }
     process.stdout.write(`ack create ${created.id}\n`);
     if (i % 2 === 0) {
       const approved = await approveApplication(db, caller, created.id, {

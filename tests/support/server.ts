@@ -31,9 +31,7 @@ async function freePort(): Promise<number> {
  * Starts the real server the way `npm start` does, on a loopback port, against a data folder
  * (a fresh one unless given), and waits until /healthz answers.
  */
-export async function startServer(
-  options: { dataDir?: string; env?: Record<string, string>; preload?: string[] } = {},
-): Promise<RunningServer> {
+export async function startServer(options: { dataDir?: string; env?: Record<string, string>; preload?: string[] } = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "registry-http-"));
   const port = await freePort();
   let log = "";

@@ -71,7 +71,5 @@ export async function serverDatabaseEnv(dataDir: string): Promise<Record<string,
 /** Opens the database of a server's data folder, to look at what the server wrote. */
 export async function openServerDatabase(dataDir: string): Promise<OpenDatabase> {
   const { DATABASE_URL } = await serverDatabaseEnv(dataDir);
-  return DATABASE_URL
-    ? openDatabase({ dialect: "postgres", url: DATABASE_URL, poolSize: 2 })
-    : openDatabase({ dialect: "sqlite", path: path.join(dataDir, "registry.db") });
+  return DATABASE_URL ? openDatabase({ dialect: "postgres", url: DATABASE_URL, poolSize: 2 }) : openDatabase({ dialect: "sqlite", path: path.join(dataDir, "registry.db") });
 }

@@ -112,7 +112,13 @@ describe("admission control", () => {
     }
     expect(started).toEqual(["page", ...exempt.map(([path, method]) => `${method} ${path}`)]);
     // Pages and ordinary form posts wait their turn.
-    for (const [path, method] of [["/login", "GET"], ["/applications/3", "POST"], ["/attachments/12/delete", "POST"], ["/admin/users/7/x", "POST"], ["/no/such/page.csv", "GET"]]) {
+    for (const [path, method] of [
+      ["/login", "GET"],
+      ["/applications/3", "POST"],
+      ["/attachments/12/delete", "POST"],
+      ["/admin/users/7/x", "POST"],
+      ["/no/such/page.csv", "GET"],
+    ]) {
       const p = pair(path, method);
       gate(p.req as any, p.res as any, () => started.push(`${method} ${path}`));
     }
@@ -129,7 +135,14 @@ describe("admission control", () => {
       const pathname = `/${route.path!.replace(/:\w+/g, "1")}`;
       expect(handleOf(pathname).skipsQueue, pathname).toBeDefined();
     }
-    for (const pathname of ["/enterprises/export.csv", "/enterprises/export.xlsx", "/dashboard/report.csv", "/dashboard/report.xlsx", "/enterprises/import-template.xlsx", "/enterprises/import-report.xlsx"]) {
+    for (const pathname of [
+      "/enterprises/export.csv",
+      "/enterprises/export.xlsx",
+      "/dashboard/report.csv",
+      "/dashboard/report.xlsx",
+      "/enterprises/import-template.xlsx",
+      "/enterprises/import-report.xlsx",
+    ]) {
       expect(handleOf(pathname).skipsQueue, pathname).toContain("GET");
     }
     // The deepest route's handle counts, not a parent's.

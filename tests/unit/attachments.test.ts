@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  attachmentsEditable,
-  contentDisposition,
-  downloadName,
-  formatBytes,
-  sanitizeFileName,
-  sniffMime,
-} from "../../app/domain/attachments";
+import { attachmentsEditable, contentDisposition, downloadName, formatBytes, sanitizeFileName, sniffMime } from "../../app/domain/attachments";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 

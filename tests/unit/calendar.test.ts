@@ -20,11 +20,23 @@ describe("the 2026 calendar as published", () => {
     const workdays = CALENDAR_2026.filter((r) => r.kind === "workday").map((r) => [r.date, weekday(r.date)]);
     // 1月4日周日, 2月14日周六, 2月28日周六, 5月9日周六, 9月20日周日, 10月10日周六
     expect(workdays.sort()).toEqual([
-      ["2026-01-04", 0], ["2026-02-14", 6], ["2026-02-28", 6], ["2026-05-09", 6], ["2026-09-20", 0], ["2026-10-10", 6],
+      ["2026-01-04", 0],
+      ["2026-02-14", 6],
+      ["2026-02-28", 6],
+      ["2026-05-09", 6],
+      ["2026-09-20", 0],
+      ["2026-10-10", 6],
     ]);
     // The weekdays the notice gives for the first and last day of each holiday.
-    expect([weekday("2026-01-01"), weekday("2026-02-15"), weekday("2026-02-23"), weekday("2026-05-01"), weekday("2026-05-05"), weekday("2026-10-01"), weekday("2026-10-07")])
-      .toEqual([4, 0, 1, 5, 2, 4, 3]);
+    expect([
+      weekday("2026-01-01"),
+      weekday("2026-02-15"),
+      weekday("2026-02-23"),
+      weekday("2026-05-01"),
+      weekday("2026-05-05"),
+      weekday("2026-10-01"),
+      weekday("2026-10-07"),
+    ]).toEqual([4, 0, 1, 5, 2, 4, 3]);
     expect(new Set(CALENDAR_2026.map((r) => r.date)).size).toBe(CALENDAR_2026.length);
   });
 });

@@ -17,12 +17,7 @@ import type { Level, TierCode } from "../../app/domain/tiers";
 const Y = 2023;
 const NO_COVERAGE = { aboveScaleManufacturers: 0, covered: 0 };
 
-function award(
-  enterpriseId: number,
-  tierCode: TierCode,
-  level: AwardInput["level"],
-  overrides: Partial<AwardInput> = {},
-): AwardInput {
+function award(enterpriseId: number, tierCode: TierCode, level: AwardInput["level"], overrides: Partial<AwardInput> = {}): AwardInput {
   return { enterpriseId, tierCode, level, year: Y, revoked: false, ...overrides };
 }
 
@@ -40,15 +35,7 @@ describe("countProgress", () => {
   it("returns one row per tier in catalogue order, target 0 when unset", () => {
     const r = progress({ targets: [{ tierCode: "listed", targetCount: 1 }] });
     expect(r.year).toBe(Y);
-    expect(r.tiers.map((t) => t.tier)).toEqual([
-      "specialized-new",
-      "scaled-up",
-      "green-factory",
-      "listed",
-      "demonstration-factory",
-      "quality-factory",
-      "clean-beauty-factory",
-    ]);
+    expect(r.tiers.map((t) => t.tier)).toEqual(["specialized-new", "scaled-up", "green-factory", "listed", "demonstration-factory", "quality-factory", "clean-beauty-factory"]);
     expect(tierOf(r, "listed")).toMatchObject({ target: 1, achieved: 0, gap: 1, percent: 0 });
     expect(tierOf(r, "green-factory")).toMatchObject({ target: 0, achieved: 0, gap: 0, percent: null });
   });
@@ -56,11 +43,7 @@ describe("countProgress", () => {
   it("does not count a municipal 专精特新 but counts provincial and national", () => {
     const r = progress({
       targets: [{ tierCode: "specialized-new", targetCount: 20 }],
-      awards: [
-        award(1, "specialized-new", "municipal"),
-        award(2, "specialized-new", "provincial"),
-        award(3, "specialized-new", "national"),
-      ],
+      awards: [award(1, "specialized-new", "municipal"), award(2, "specialized-new", "provincial"), award(3, "specialized-new", "national")],
     });
     expect(tierOf(r, "specialized-new")).toMatchObject({ achieved: 2, gap: 18, percent: 10 });
     expect(tierOf(r, "specialized-new").achievedEnterpriseIds.sort()).toEqual([2, 3]);
@@ -84,10 +67,7 @@ describe("countProgress", () => {
 
   it("excludes revoked awards", () => {
     const r = progress({
-      awards: [
-        award(1, "quality-factory", "district", { revoked: true }),
-        award(2, "quality-factory", "district"),
-      ],
+      awards: [award(1, "quality-factory", "district", { revoked: true }), award(2, "quality-factory", "district")],
     });
     expect(tierOf(r, "quality-factory").achieved).toBe(1);
     expect(tierOf(r, "quality-factory").achievedEnterpriseIds).toEqual([2]);
@@ -95,12 +75,7 @@ describe("countProgress", () => {
 
   it("counts a firm once per tier and year, but separately per tier", () => {
     const r = progress({
-      awards: [
-        award(7, "specialized-new", "provincial"),
-        award(7, "specialized-new", "national"),
-        award(7, "green-factory", "provincial"),
-        award(7, "green-factory", "municipal"),
-      ],
+      awards: [award(7, "specialized-new", "provincial"), award(7, "specialized-new", "national"), award(7, "green-factory", "provincial"), award(7, "green-factory", "municipal")],
     });
     expect(tierOf(r, "specialized-new").achieved).toBe(1);
     expect(tierOf(r, "green-factory").achieved).toBe(1);
@@ -108,21 +83,14 @@ describe("countProgress", () => {
 
   it("still counts a firm whose revoked award is accompanied by a valid one", () => {
     const r = progress({
-      awards: [
-        award(7, "demonstration-factory", "district", { revoked: true }),
-        award(7, "demonstration-factory", "district"),
-      ],
+      awards: [award(7, "demonstration-factory", "district", { revoked: true }), award(7, "demonstration-factory", "district")],
     });
     expect(tierOf(r, "demonstration-factory").achieved).toBe(1);
   });
 
   it("excludes awards and applications of other years", () => {
     const r = progress({
-      awards: [
-        award(1, "listed", "district", { year: 2022 }),
-        award(2, "listed", "district", { year: 2024 }),
-        award(3, "listed", "district"),
-      ],
+      awards: [award(1, "listed", "district", { year: 2022 }), award(2, "listed", "district", { year: 2024 }), award(3, "listed", "district")],
       applications: [
         { tierCode: "listed", year: 2022, status: "submitted", levelSought: "district" },
         { tierCode: "listed", year: 2024, status: "returned", levelSought: "district" },
@@ -132,16 +100,7 @@ describe("countProgress", () => {
   });
 
   it("counts only submitted and returned applications in the pipeline", () => {
-    const statuses: ApplicationInput["status"][] = [
-      "draft",
-      "submitted",
-      "submitted",
-      "returned",
-      "approved",
-      "rejected",
-      "withdrawn",
-      "revoked",
-    ];
+    const statuses: ApplicationInput["status"][] = ["draft", "submitted", "submitted", "returned", "approved", "rejected", "withdrawn", "revoked"];
     const r = progress({
       applications: [
         ...statuses.map((status) => ({ tierCode: "scaled-up" as const, year: Y, status, levelSought: "district" as const })),
@@ -183,7 +142,10 @@ describe("countProgress", () => {
       expect(pipelineStanding("green-factory", null, true)).toBe("cannot-count");
       const r = tierOf(
         progress({
-          applications: [{ ...inReview("specialized-new", "provincial"), renewal: true }, { ...inReview("specialized-new", null), renewal: true }],
+          applications: [
+            { ...inReview("specialized-new", "provincial"), renewal: true },
+            { ...inReview("specialized-new", null), renewal: true },
+          ],
           awards: [award(1, "specialized-new", "provincial", { renewal: true }), award(2, "specialized-new", "provincial")],
         }),
         "specialized-new",
@@ -273,7 +235,12 @@ describe("coverage", () => {
 
   it("gives percent null for an empty denominator", () => {
     expect(coverage([], awards)).toEqual({ covered: 0, total: 0, percent: null });
-    expect(coverage(firms.filter((f) => f.archived), awards)).toEqual({ covered: 0, total: 0, percent: null });
+    expect(
+      coverage(
+        firms.filter((f) => f.archived),
+        awards,
+      ),
+    ).toEqual({ covered: 0, total: 0, percent: null });
   });
 });
 

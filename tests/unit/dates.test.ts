@@ -11,7 +11,24 @@ describe("the one date parser", () => {
   });
 
   it("refuses impossible days, years outside the range and other shapes", () => {
-    for (const bad of ["2026-02-30", "2025-02-29", "2100-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-06-00", "0001-06-30", "1989-12-31", "2101-01-01", "9999-12-31", "2026-6-30", " 2026-06-30", "2026-06-30T00:00", "", "明天"]) {
+    for (const bad of [
+      "2026-02-30",
+      "2025-02-29",
+      "2100-02-29",
+      "2026-04-31",
+      "2026-13-01",
+      "2026-00-10",
+      "2026-06-00",
+      "0001-06-30",
+      "1989-12-31",
+      "2101-01-01",
+      "9999-12-31",
+      "2026-6-30",
+      " 2026-06-30",
+      "2026-06-30T00:00",
+      "",
+      "明天",
+    ]) {
       expect(parseIsoDate(bad), bad).toBeNull();
     }
     for (const notText of [null, undefined, 20260630, new Date()]) expect(parseIsoDate(notText)).toBeNull();

@@ -107,9 +107,7 @@ describe("discovery under the 2026 专精特新 rules", () => {
     expect(found?.ruleVersion).toBe("specialized-new/2026");
     expect(found?.verdict).toBe("meets");
     expect(found?.toConfirm.map((m) => m.key)).toEqual(expect.arrayContaining(["rd-amount-prev", "rd-ratio-prev", "evaluation-score"]));
-    const under = discoverFirm(
-      input({ today: ON_2026, year: 2026, figures: figures({ revenueYuan: 14_999_999, mainBusinessRevenueYuan: 14_999_999, rdExpenseYuan: 1_500_000 }) }),
-    );
+    const under = discoverFirm(input({ today: ON_2026, year: 2026, figures: figures({ revenueYuan: 14_999_999, mainBusinessRevenueYuan: 14_999_999, rdExpenseYuan: 1_500_000 }) }));
     expect(under?.verdict).toBe("near");
     expect(under?.missing.map((m) => m.key)).toEqual(["revenue-or-equity"]);
   });
@@ -125,8 +123,7 @@ describe("the tiers discovery offers", () => {
 });
 
 describe("money short of a line reads short of it", () => {
-  const revenueLine = (revenueYuan: number) =>
-    discoverFirm(input({ figures: figures({ revenueYuan, mainBusinessRevenueYuan: revenueYuan, rdExpenseYuan: 1_000_000 }) }));
+  const revenueLine = (revenueYuan: number) => discoverFirm(input({ figures: figures({ revenueYuan, mainBusinessRevenueYuan: revenueYuan, rdExpenseYuan: 1_000_000 }) }));
 
   it("exactly ¥10,000,000 meets; ¥9,999,999 is near, with the two numbers distinct", () => {
     expect(revenueLine(10_000_000)?.missing.map((m) => m.key)).not.toContain("revenue-or-equity");

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  evaluateEligibility,
-  ruleSetsFor,
-  usesChecklist,
-  type EligibilityCriterion,
-  type EligibilityResult,
-} from "../../app/domain/eligibility";
+import { evaluateEligibility, ruleSetsFor, usesChecklist, type EligibilityCriterion, type EligibilityResult } from "../../app/domain/eligibility";
 import { TIER_CODES } from "../../app/domain/tiers";
 
 /** A 专精特新 payload that meets every 2022 and 2026 line. */
@@ -63,9 +57,7 @@ describe("rule-set choice by date", () => {
 
   it("uses the 小巨人 rules for a national application from 2026-04-01, by parameter or payload", () => {
     expect(evaluateEligibility("specialized-new", STRONG, "2026-04-01", undefined, "national").ruleVersion).toBe("little-giant/2026");
-    expect(evaluateEligibility("specialized-new", { ...STRONG, levelSought: "national" }, "2026-04-01").ruleVersion).toBe(
-      "little-giant/2026",
-    );
+    expect(evaluateEligibility("specialized-new", { ...STRONG, levelSought: "national" }, "2026-04-01").ruleVersion).toBe("little-giant/2026");
     expect(evaluateEligibility("specialized-new", STRONG, "2026-04-01", undefined, "provincial").ruleVersion).toBe("specialized-new/2026");
     // Before the 2026 rules no separate 小巨人 set exists: the 2022 rules apply.
     expect(evaluateEligibility("specialized-new", STRONG, "2026-03-31", undefined, "national").ruleVersion).toBe("specialized-new/2022");
@@ -164,9 +156,7 @@ describe("专精特新 2022 criteria", () => {
     expect(outcome("specialized-new", { revenueYuan: 10_000_000 }, "revenue-or-equity")).toBe("met");
     expect(outcome("specialized-new", { revenueYuan: 9_999_999 }, "revenue-or-equity")).toBe("not-met");
     expect(outcome("specialized-new", { revenueYuan: 9_999_999, equityFinancingYuan: 20_000_000 }, "revenue-or-equity")).toBe("met");
-    expect(outcome("specialized-new", { revenueYuan: 9_999_999, equityFinancingYuan: 19_999_999 }, "revenue-or-equity")).toBe(
-      "not-met",
-    );
+    expect(outcome("specialized-new", { revenueYuan: 9_999_999, equityFinancingYuan: 19_999_999 }, "revenue-or-equity")).toBe("not-met");
     // Equity alone is enough; without either figure there is nothing to judge.
     expect(outcome("specialized-new", { equityFinancingYuan: 25_000_000 }, "revenue-or-equity")).toBe("met");
     expect(outcome("specialized-new", { equityFinancingYuan: 5_000_000 }, "revenue-or-equity")).toBe("unknown");
@@ -281,8 +271,7 @@ describe("升规 (scaled-up)", () => {
     expect(c.valueText).toContain("2025年 1,500 万元；2026年累计");
     expect(c.valueTextEn).toContain("annualised ¥20,160,000");
     // Exactly at the line: ¥8,333,334 × 12 / 5 = ¥20,000,001.6; ¥8,333,333 gives ¥19,999,999.2.
-    const at = (ytd: number) =>
-      byKey(evaluateEligibility("scaled-up", { ytdRevenueYuan: ytd }, "2026-06-15"), "main-business-revenue").outcome;
+    const at = (ytd: number) => byKey(evaluateEligibility("scaled-up", { ytdRevenueYuan: ytd }, "2026-06-15"), "main-business-revenue").outcome;
     expect(at(8_333_334)).toBe("met");
     expect(at(8_333_333)).toBe("not-met");
   });
@@ -294,9 +283,7 @@ describe("升规 (scaled-up)", () => {
   });
 
   it("is not met when neither figure reaches the line, and unknown with neither entered", () => {
-    expect(outcome("scaled-up", { priorYearRevenueYuan: 19_999_999, ytdRevenueYuan: 1_000_000 }, "main-business-revenue", "2026-12-01")).toBe(
-      "not-met",
-    );
+    expect(outcome("scaled-up", { priorYearRevenueYuan: 19_999_999, ytdRevenueYuan: 1_000_000 }, "main-business-revenue", "2026-12-01")).toBe("not-met");
     const empty = evaluateEligibility("scaled-up", { route: "cultivate" }, "2026-12-01");
     expect(byKey(empty, "main-business-revenue").outcome).toBe("unknown");
     expect(empty.summary).toBe("incomplete");
@@ -369,13 +356,9 @@ describe("district factories: the bureau's checklist", () => {
 
   it("is not met when a required item is unticked (absent or false)", () => {
     expect(evaluateEligibility("clean-beauty-factory", { checklist: { "site-tidy": true } }, "2026-05-01", items).summary).toBe("not-met");
-    expect(
-      evaluateEligibility("clean-beauty-factory", { checklist: { "site-tidy": true, safety: false } }, "2026-05-01", items).summary,
-    ).toBe("not-met");
+    expect(evaluateEligibility("clean-beauty-factory", { checklist: { "site-tidy": true, safety: false } }, "2026-05-01", items).summary).toBe("not-met");
     // Only a real true counts as ticked.
-    expect(
-      evaluateEligibility("clean-beauty-factory", { checklist: { "site-tidy": true, safety: "on" } }, "2026-05-01", items).summary,
-    ).toBe("not-met");
+    expect(evaluateEligibility("clean-beauty-factory", { checklist: { "site-tidy": true, safety: "on" } }, "2026-05-01", items).summary).toBe("not-met");
   });
 
   it("is incomplete before the firm has answered the checklist", () => {
@@ -393,9 +376,19 @@ describe("district factories: the bureau's checklist", () => {
 
   it("versions the result by the checklist it was checked against", () => {
     const a = evaluateEligibility("quality-factory", {}, "2026-05-01", items).ruleVersion;
-    const same = evaluateEligibility("quality-factory", {}, "2027-01-01", items.map((i) => ({ ...i, labelZh: i.labelZh + "（修订）" }))).ruleVersion;
+    const same = evaluateEligibility(
+      "quality-factory",
+      {},
+      "2027-01-01",
+      items.map((i) => ({ ...i, labelZh: i.labelZh + "（修订）" })),
+    ).ruleVersion;
     const b = evaluateEligibility("quality-factory", {}, "2026-05-01", [...items, { code: "new", labelZh: "新", labelEn: "New", required: true }]).ruleVersion;
-    const c = evaluateEligibility("quality-factory", {}, "2026-05-01", items.map((i) => ({ ...i, required: !i.required }))).ruleVersion;
+    const c = evaluateEligibility(
+      "quality-factory",
+      {},
+      "2026-05-01",
+      items.map((i) => ({ ...i, required: !i.required })),
+    ).ruleVersion;
     expect(a).toMatch(/^quality-factory\/checklist-[0-9a-f]{8}$/);
     // Relabelling keeps the version (same items, same obligations); adding or re-weighting changes it.
     expect(same).toBe(a);
@@ -443,8 +436,6 @@ describe("figures the form refuses", () => {
   });
 
   it("judges nothing differently when no figure is refused", () => {
-    expect(evaluateEligibility("specialized-new", STRONG, "2026-06-01", undefined, undefined, {})).toEqual(
-      evaluateEligibility("specialized-new", STRONG, "2026-06-01"),
-    );
+    expect(evaluateEligibility("specialized-new", STRONG, "2026-06-01", undefined, undefined, {})).toEqual(evaluateEligibility("specialized-new", STRONG, "2026-06-01"));
   });
 });

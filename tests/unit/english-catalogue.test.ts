@@ -13,13 +13,14 @@ const COUNTED = /\{(\w+)\} (?:more )?(applications?|firms?|enterprises?|files?|r
 
 describe("the English message catalogue", () => {
   it("names money in one unit: ¥10,000 (万元 only explained beside it), never 10k, CNY, RMB or wan", () => {
-    const offenders = en.filter(([, v]) =>
-      /\b10k\b|\bCNY\b|\bRMB\b|\bwan\b/i.test(v) ||
-      // 万元 appears in English only to explain the unit: "¥10,000 (万元)".
-      (v.includes("万元") && !/¥10,000 \(万元\)/.test(v)) ||
-      // A bare 10,000 (not ¥10,000, not part of a larger number) is a unit written another way.
-      /(?<![¥\d,])10,000(?![,\d])/.test(v) ||
-      /\byuan\b/i.test(v.replace("Typed in yuan by mistake?", "")),
+    const offenders = en.filter(
+      ([, v]) =>
+        /\b10k\b|\bCNY\b|\bRMB\b|\bwan\b/i.test(v) ||
+        // 万元 appears in English only to explain the unit: "¥10,000 (万元)".
+        (v.includes("万元") && !/¥10,000 \(万元\)/.test(v)) ||
+        // A bare 10,000 (not ¥10,000, not part of a larger number) is a unit written another way.
+        /(?<![¥\d,])10,000(?![,\d])/.test(v) ||
+        /\byuan\b/i.test(v.replace("Typed in yuan by mistake?", "")),
     );
     expect(offenders.map(([k, v]) => `${k}: ${v}`)).toEqual([]);
   });

@@ -38,7 +38,17 @@ describe("checkFigures", () => {
 
   it("refuses R&D or main business above revenue, R&D staff above employees, impossible ratios", () => {
     const { errors } = checkFigures(
-      figures({ revenueYuan: 1_000_000, rdExpenseYuan: 1_000_100, mainBusinessRevenueYuan: 2_000_000, employees: 10, rdStaff: 11, inventionPatents: 4, ipClass1: 3, totalAssetsYuan: 0, totalLiabilitiesYuan: 5 }),
+      figures({
+        revenueYuan: 1_000_000,
+        rdExpenseYuan: 1_000_100,
+        mainBusinessRevenueYuan: 2_000_000,
+        employees: 10,
+        rdStaff: 11,
+        inventionPatents: 4,
+        ipClass1: 3,
+        totalAssetsYuan: 0,
+        totalLiabilitiesYuan: 5,
+      }),
     );
     const by = Object.fromEntries(errors.map((e) => [e.field, e]));
     expect(by.rdExpenseYuan!.zh).toContain("不能高于营业收入（100 万元）");
@@ -133,7 +143,19 @@ describe("figures sheet headers and units", () => {
 
   it("matches the statistics office's header words to the figures", () => {
     const header = findHeader(
-      [["上年营业收入（千元）", "主营业务收入（万元）", "研发费用合计（元）", "R&D经费支出（千元）", "年末从业人员（人）", "从业人员期末人数", "统一社会信用代码", "Ⅰ类知识产权（项）", "细分市场年限（年）"]],
+      [
+        [
+          "上年营业收入（千元）",
+          "主营业务收入（万元）",
+          "研发费用合计（元）",
+          "R&D经费支出（千元）",
+          "年末从业人员（人）",
+          "从业人员期末人数",
+          "统一社会信用代码",
+          "Ⅰ类知识产权（项）",
+          "细分市场年限（年）",
+        ],
+      ],
       FIGURES_IMPORT_FIELDS,
     )!;
     expect(header.columns.map((c) => c.key)).toEqual(["revenueYuan", "mainBusinessRevenueYuan", "rdExpenseYuan", "employees", "uscc", "ipClass1", "nicheYears"]);

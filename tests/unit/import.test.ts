@@ -23,8 +23,14 @@ describe("decoding and CSV", () => {
   });
 
   it("parses quotes, doubled quotes, line breaks in fields, CRLF and tabs", () => {
-    expect(parseCsv('a,"b,c","d ""e"""\r\n"x\ny",2\r\n')).toEqual([["a", "b,c", 'd "e"'], ["x\ny", "2"]]);
-    expect(parseCsv("名称\t代码\n甲\t1")).toEqual([["名称", "代码"], ["甲", "1"]]);
+    expect(parseCsv('a,"b,c","d ""e"""\r\n"x\ny",2\r\n')).toEqual([
+      ["a", "b,c", 'd "e"'],
+      ["x\ny", "2"],
+    ]);
+    expect(parseCsv("名称\t代码\n甲\t1")).toEqual([
+      ["名称", "代码"],
+      ["甲", "1"],
+    ]);
     expect(parseCsv("a,b")).toEqual([["a", "b"]]);
   });
 });
@@ -74,13 +80,24 @@ describe("headers", () => {
     const h = findHeader(rows, ENTERPRISE_FIELDS)!;
     expect(h.headerRow).toBe(1);
     expect(h.dataStart).toBe(3);
-    expect(h.columns.map((c) => [c.key, c.col])).toEqual([["name", 0], ["uscc", 1], ["revenueWan", 2], ["rdExpenseWan", 3]]);
+    expect(h.columns.map((c) => [c.key, c.col])).toEqual([
+      ["name", 0],
+      ["uscc", 1],
+      ["revenueWan", 2],
+      ["rdExpenseWan", 3],
+    ]);
     expect(h.ignored).toEqual([]);
     expect(h.missing).toEqual([]);
   });
 
   it("does not take a data row for a second header row", () => {
-    const h = findHeader([["企业名称", "统一社会信用代码", "产业"], ["甲公司", "913…", "机械"]], ENTERPRISE_FIELDS)!;
+    const h = findHeader(
+      [
+        ["企业名称", "统一社会信用代码", "产业"],
+        ["甲公司", "913…", "机械"],
+      ],
+      ENTERPRISE_FIELDS,
+    )!;
     expect(h.dataStart).toBe(1);
   });
 });

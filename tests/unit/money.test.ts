@@ -132,7 +132,7 @@ describe("formatWan", () => {
     };
     const values = [0, 100, 900, 1000, 9900, 10000, 10100, 999999999900, MAX_YUAN];
     for (let i = 0; i < 2000; i++) values.push((next() % 10_000_000) * 100);
-    for (let i = 0; i < 500; i++) values.push((next() * 4096 + (next() % 4096)) % (MAX_YUAN / 100) * 100);
+    for (let i = 0; i < 500; i++) values.push(((next() * 4096 + (next() % 4096)) % (MAX_YUAN / 100)) * 100);
     for (const yuan of values) {
       expect(yuanOf(formatWan(yuan))).toBe(yuan);
       expect(yuanOf(formatWan(yuan, { grouping: true }))).toBe(yuan);

@@ -21,7 +21,15 @@ describe("furthestBehindPace", () => {
   });
 
   it("names none when every tier with a target is on pace, and ignores tiers without one", () => {
-    expect(furthestBehindPace([{ tier: "a", target: 10, achieved: 5 }, { tier: "b", target: 0, achieved: 0 }], 0.5)).toBeNull();
+    expect(
+      furthestBehindPace(
+        [
+          { tier: "a", target: 10, achieved: 5 },
+          { tier: "b", target: 0, achieved: 0 },
+        ],
+        0.5,
+      ),
+    ).toBeNull();
     expect(furthestBehindPace([{ tier: "a", target: 10, achieved: 0 }], 0)).toBeNull();
   });
 

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkPoolChange,
-  funnel,
-  initialPoolStatus,
-  isOverdue,
-  POOL_STATUSES,
-  poolStatusAfterApplication,
-  splitShortfall,
-} from "~/domain/pool";
+import { checkPoolChange, funnel, initialPoolStatus, isOverdue, POOL_STATUSES, poolStatusAfterApplication, splitShortfall } from "~/domain/pool";
 import { ACTIONS, nextStatus, STATUSES } from "~/domain/state-machine";
 
 describe("pool status following applications", () => {

@@ -49,12 +49,19 @@ describe("redirect targets", () => {
 
   it("property: whatever comes in, what goes out is a plain-ASCII path on this site", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }).map((s) => `/${s}`), fc.webUrl()), (target) => {
-        const out = sameSitePath(target, HOME);
-        expect(out.startsWith("/") && !out.startsWith("//")).toBe(true);
-        expect(/^[\x21-\x7e]+$/.test(out)).toBe(true);
-        expect(new URL(out, "https://registry.example").host).toBe("registry.example");
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "binary" }),
+          fc.string({ unit: "binary" }).map((s) => `/${s}`),
+          fc.webUrl(),
+        ),
+        (target) => {
+          const out = sameSitePath(target, HOME);
+          expect(out.startsWith("/") && !out.startsWith("//")).toBe(true);
+          expect(/^[\x21-\x7e]+$/.test(out)).toBe(true);
+          expect(new URL(out, "https://registry.example").host).toBe("registry.example");
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -18,9 +18,7 @@ describe("classifyStanding", () => {
     expect(standing("specialized-new", FULL)).toMatchObject({ verdict: "meets", missing: [], toConfirm: [] });
     const under = standing("specialized-new", { ...FULL, rdExpenseYuan: 1_199_999 });
     expect(under.verdict).toBe("near");
-    expect(under.missing).toEqual([
-      expect.objectContaining({ key: "rd-ratio", needZh: "≥ 3%", haveZh: "2.99%", labelZh: "2024年研发费用占营业收入比重" }),
-    ]);
+    expect(under.missing).toEqual([expect.objectContaining({ key: "rd-ratio", needZh: "≥ 3%", haveZh: "2.99%", labelZh: "2024年研发费用占营业收入比重" })]);
   });
 
   it("meets at exactly ¥10,000,000 revenue, and not a yuan less", () => {
@@ -59,7 +57,17 @@ describe("classifyStanding", () => {
     const holding = { level: "provincial" as const, year: 2024, recognizedOn: "2024-06-30", validUntil: "2027-06-29" };
     const held = standing("specialized-new", {}, { holdings: [holding, { ...holding, level: "municipal", year: 2025 }] });
     expect(held).toMatchObject({ verdict: "held", holding, application: null });
-    const open = standing("specialized-new", {}, { holdings: [holding], applications: [{ id: 7, year: 2025, status: "draft" }, { id: 9, year: 2026, status: "submitted" }] });
+    const open = standing(
+      "specialized-new",
+      {},
+      {
+        holdings: [holding],
+        applications: [
+          { id: 7, year: 2025, status: "draft" },
+          { id: 9, year: 2026, status: "submitted" },
+        ],
+      },
+    );
     expect(open).toMatchObject({ verdict: "open", application: { id: 9, year: 2026, status: "submitted" }, holding });
   });
 

@@ -150,23 +150,7 @@ describe("names", () => {
     for (const r of REASON_CODES) expect(REASON_NAMES[r].zh && REASON_NAMES[r].en).toBeTruthy();
   });
   it("uses the agreed Chinese labels", () => {
-    expect(STATUSES.map((s) => STATUS_NAMES[s].zh)).toEqual([
-      "草稿",
-      "已提交",
-      "退回修改",
-      "已通过",
-      "未通过",
-      "已撤回",
-      "已撤销",
-      "公示中",
-    ]);
-    expect(REASON_CODES.map((r) => REASON_NAMES[r].zh)).toEqual([
-      "未达到申报条件",
-      "佐证材料不全",
-      "申报类别有误",
-      "不属本区企业",
-      "数据前后不一致",
-      "其他",
-    ]);
+    expect(STATUSES.map((s) => STATUS_NAMES[s].zh)).toEqual(["草稿", "已提交", "退回修改", "已通过", "未通过", "已撤回", "已撤销", "公示中"]);
+    expect(REASON_CODES.map((r) => REASON_NAMES[r].zh)).toEqual(["未达到申报条件", "佐证材料不全", "申报类别有误", "不属本区企业", "数据前后不一致", "其他"]);
   });
 });

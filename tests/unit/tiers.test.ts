@@ -1,17 +1,5 @@
 import { describe, it, expect } from "vitest";
-import {
-  LEVELS,
-  LEVEL_NAMES,
-  TIERS,
-  TIER_CODES,
-  countsTowardTarget,
-  getTier,
-  isLevel,
-  isTierCode,
-  levelAtLeast,
-  levelRank,
-  type TierCode,
-} from "../../app/domain/tiers";
+import { LEVELS, LEVEL_NAMES, TIERS, TIER_CODES, countsTowardTarget, getTier, isLevel, isTierCode, levelAtLeast, levelRank, type TierCode } from "../../app/domain/tiers";
 
 describe("levels", () => {
   it("are ordered highest first with ranks 4..1", () => {
@@ -38,15 +26,7 @@ describe("levels", () => {
 
 describe("tier catalogue", () => {
   it("has the seven codes in the agreed order, matching TIERS", () => {
-    expect(TIER_CODES).toEqual([
-      "specialized-new",
-      "scaled-up",
-      "green-factory",
-      "listed",
-      "demonstration-factory",
-      "quality-factory",
-      "clean-beauty-factory",
-    ]);
+    expect(TIER_CODES).toEqual(["specialized-new", "scaled-up", "green-factory", "listed", "demonstration-factory", "quality-factory", "clean-beauty-factory"]);
     expect(TIERS.map((t) => t.code)).toEqual([...TIER_CODES]);
     expect(TIERS.map((t) => t.sort)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });

@@ -1,13 +1,5 @@
 import { describe, it, expect } from "vitest";
-import {
-  USCC_ALPHABET,
-  USCC_WEIGHTS,
-  computeCheckChar,
-  generateUscc,
-  isValidUscc,
-  normalizeUscc,
-  validateUscc,
-} from "../../app/domain/uscc";
+import { USCC_ALPHABET, USCC_WEIGHTS, computeCheckChar, generateUscc, isValidUscc, normalizeUscc, validateUscc } from "../../app/domain/uscc";
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -162,9 +154,7 @@ describe("generateUscc", () => {
   it("is deterministic for a given seed", () => {
     const a = mulberry32(7);
     const b = mulberry32(7);
-    expect(Array.from({ length: 5 }, () => generateUscc(a))).toEqual(
-      Array.from({ length: 5 }, () => generateUscc(b)),
-    );
+    expect(Array.from({ length: 5 }, () => generateUscc(a))).toEqual(Array.from({ length: 5 }, () => generateUscc(b)));
   });
 
   it("honours region and type", () => {

@@ -1,16 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  addDays,
-  addMonths,
-  daysBetween,
-  daysLeft,
-  DEFAULT_VALIDITY,
-  inRenewalWindow,
-  reminderThreshold,
-  renewalWindow,
-  validUntilFrom,
-  validityStart,
-} from "~/domain/validity";
+import { addDays, addMonths, daysBetween, daysLeft, DEFAULT_VALIDITY, inRenewalWindow, reminderThreshold, renewalWindow, validUntilFrom, validityStart } from "~/domain/validity";
 
 const window = { renewBeforeDays: 180, renewAfterDays: 90 };
 

@@ -53,7 +53,12 @@ export const YUAN_PER_UNIT: Record<MoneyUnitRead, number> = { yuan: 1, thousand:
  * is not 元, 千元 or 万元 (亿元, 美元, a bare 金额): the column is then refused by name.
  */
 export function readMoneyUnit(header: string): MoneyUnitRead | null {
-  const units = [...header.matchAll(/[(（【[]([^)）】\]]*)[)）】\]]/g)].map((m) => m[1]!.replace(/\s/g, "").replace(/^单位[:：]?/, "").replace(/^人民币/, ""));
+  const units = [...header.matchAll(/[(（【[]([^)）】\]]*)[)）】\]]/g)].map((m) =>
+    m[1]!
+      .replace(/\s/g, "")
+      .replace(/^单位[:：]?/, "")
+      .replace(/^人民币/, ""),
+  );
   let found: MoneyUnitRead | null = null;
   for (const unit of units) {
     const read: MoneyUnitRead | null = unit === "万元" ? "wan" : unit === "千元" ? "thousand" : unit === "元" ? "yuan" : null;
@@ -82,7 +87,9 @@ export type AmountResult = { ok: true; yuan: number } | { ok: false; zh: string;
  * also written as (123) the accountants' way).
  */
 export function amountToYuan(text: string, unit: MoneyUnitRead, signed = false): AmountResult {
-  let t = toHalfWidth(text).replace(/\s+/g, "").replace(/(万元|千元|元)$/, "");
+  let t = toHalfWidth(text)
+    .replace(/\s+/g, "")
+    .replace(/(万元|千元|元)$/, "");
   let negative = false;
   const parens = /^\((.*)\)$/.exec(t);
   if (parens) {
@@ -116,7 +123,9 @@ export type CountResult = { ok: true; value: number } | { ok: false; zh: string;
 
 /** A whole count from a cell ("120", "120人", "1,200"). */
 export function countOfCell(text: string): CountResult {
-  const t = toHalfWidth(text).replace(/\s+/g, "").replace(/(人|名|个|项|件|年)$/, "");
+  const t = toHalfWidth(text)
+    .replace(/\s+/g, "")
+    .replace(/(人|名|个|项|件|年)$/, "");
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?$/.exec(t);
   if (!m) {
     if (/^-\d/.test(t)) return { ok: false, zh: "不能为负数", en: "Cannot be negative" };

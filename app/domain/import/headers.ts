@@ -110,11 +110,7 @@ function withSecondRow<K extends string>(rows: readonly (readonly CellValue[])[]
  * row below it when that completes it (ties: the upper one). The XLSX reader fills merged cells;
  * in a CSV a merged group header sits in its first cell only, and both layouts are read.
  */
-export function findHeader<K extends string>(
-  rows: readonly (readonly CellValue[])[],
-  specs: readonly FieldSpec<K>[],
-  scan = 10,
-): HeaderMatch<K> | null {
+export function findHeader<K extends string>(rows: readonly (readonly CellValue[])[], specs: readonly FieldSpec<K>[], scan = 10): HeaderMatch<K> | null {
   let best: { index: number; columns: ColumnMatch<K>[]; ignored: string[]; dataStart: number } | null = null;
   for (let i = 0; i < Math.min(scan, rows.length); i++) {
     const candidate = withSecondRow(rows, i, specs);

@@ -395,7 +395,8 @@ export const en: Record<keyof typeof zh, string> = {
   "apps.err.summaryMissing": "{count} missing ({fields})",
   "apps.err.summaryInvalid": "{count} not valid ({fields})",
   "apps.err.summaryDraftHint": " You can save a draft and submit once complete.",
-  "apps.err.summaryDraft": "The draft was not saved: {count} {count:field is|fields are} not valid ({fields}). Correct them and save again; what you typed is still on the page but not saved.",
+  "apps.err.summaryDraft":
+    "The draft was not saved: {count} {count:field is|fields are} not valid ({fields}). Correct them and save again; what you typed is still on the page but not saved.",
   "apps.doubt.yuanForWan": "“{field}”: {value} (×¥10,000) is about {ratio} times {reference} ({ref}). Typed in yuan by mistake? In units of ¥10,000 it would be {suggest}.",
   "apps.doubt.tenTimes": "“{field}”: {value} (×¥10,000) is about {ratio} times {reference} ({ref}); check the unit and the number.",
   "apps.doubt.ref.profile.revenue": "the revenue in the firm's profile",
@@ -405,7 +406,8 @@ export const en: Record<keyof typeof zh, string> = {
   "apps.doubt.title": "Check these amounts",
   "apps.doubt.confirm": "I have checked these amounts: they are in units of ¥10,000 and correct",
   "apps.doubt.confirmRequired": "Check the amounts marked, then tick this box to submit",
-  "apps.doubt.summary": "{count} {count:amount is|amounts are} 10 times or more above what the registry knows of the firm ({fields}). Check them, then tick “I have checked these amounts” to submit.",
+  "apps.doubt.summary":
+    "{count} {count:amount is|amounts are} 10 times or more above what the registry knows of the firm ({fields}). Check them, then tick “I have checked these amounts” to submit.",
   "apps.err.tooLong": "“{field}” can have at most {max} characters",
   "apps.err.int": "“{field}” must be a whole number",
   "apps.err.range": "“{field}” must be between {min} and {max}",
@@ -537,7 +539,8 @@ export const en: Record<keyof typeof zh, string> = {
   "apps.next.revoked": "Recognition revoked",
   "apps.next.review": "To review",
   "apps.next.opinion": "Opinion to give",
-  "apps.err.evidenceMissing": "Not submitted: {count} required {count:kind of evidence is|kinds of evidence are} missing: {kinds}. Upload {count:it|them} under “Evidence files”, then submit; everything you typed is kept.",
+  "apps.err.evidenceMissing":
+    "Not submitted: {count} required {count:kind of evidence is|kinds of evidence are} missing: {kinds}. Upload {count:it|them} under “Evidence files”, then submit; everything you typed is kept.",
   "apps.evidence.required.title": "Required evidence",
   "apps.evidence.required.attached": "attached",
   "apps.evidence.required.missing": "not yet attached",
@@ -545,12 +548,14 @@ export const en: Record<keyof typeof zh, string> = {
   "apps.evidence.required.complete": "All required evidence is attached: you can submit.",
   "apps.evidence.required.saveFirst": "Save the draft to attach these files; all must be attached before you submit.",
   "apps.title.renewal": "Renewal: {tier}",
-  "apps.renewal.intro": "This is a renewal: check the yearly figures, write the firm's statement and upload the evidence, then submit; the rest of the application is kept as it was.",
+  "apps.renewal.intro":
+    "This is a renewal: check the yearly figures, write the firm's statement and upload the evidence, then submit; the rest of the application is kept as it was.",
   "apps.renewal.prefilled": "Filled in from the firm's figures of {year}; check them: {fields}.",
   "apps.section.figures": "Yearly figures",
   "apps.prefilled": "Filled in from what the registry holds of the firm: {fields}. Check them; you can change any of them.",
   "standing.title": "What can we apply for in {year}?",
-  "standing.intro": "Each tier pre-checked against what the registry holds of your firm (figures of {prior}), for guidance only; conditions the data cannot decide are marked “to confirm”: fill them in on the form.",
+  "standing.intro":
+    "Each tier pre-checked against what the registry holds of your firm (figures of {prior}), for guidance only; conditions the data cannot decide are marked “to confirm”: fill them in on the form.",
   "standing.verdict.held": "Held",
   "standing.verdict.open": "Application open",
   "standing.verdict.meets": "Eligible",

@@ -1,7 +1,8 @@
 /** Text of the audit log page. */
 export const zh = {
   "audit.title": "审计日志",
-  "audit.intro": "登录、登录失败、按角色拒绝的操作、导出、目标和用户变更等记录。超出本人辖区的请求一律按“不存在”答复，不单独记录（以免泄露记录是否存在）。记录一经写入不可修改或删除。",
+  "audit.intro":
+    "登录、登录失败、按角色拒绝的操作、导出、目标和用户变更等记录。超出本人辖区的请求一律按“不存在”答复，不单独记录（以免泄露记录是否存在）。记录一经写入不可修改或删除。",
   "audit.act.login.success": "登录",
   "audit.act.login.failure": "登录失败",
   "audit.act.login.throttled": "登录受限（尝试过多）",
@@ -50,7 +51,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "audit.title": "Audit log",
-  "audit.intro": "Sign-ins, failed sign-ins, actions refused to the caller's role, exports, target and user changes. Requests outside the caller's scope are answered as not found and are not recorded separately (so as not to tell whether a record exists). Entries can never be changed or deleted.",
+  "audit.intro":
+    "Sign-ins, failed sign-ins, actions refused to the caller's role, exports, target and user changes. Requests outside the caller's scope are answered as not found and are not recorded separately (so as not to tell whether a record exists). Entries can never be changed or deleted.",
   "audit.act.login.success": "Signed in",
   "audit.act.login.failure": "Sign-in failed",
   "audit.act.login.throttled": "Sign-in blocked (too many attempts)",

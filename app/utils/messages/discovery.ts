@@ -2,7 +2,8 @@
 export const zh = {
   "discovery.title": "主动发现",
   "discovery.nav": "主动发现",
-  "discovery.intro": "按所选梯度现行认定条件，用企业年度经营数据逐家预审：列出符合条件的企业，以及只差一两项的企业。数据无法判断的条件显示为“待确认”，不算作符合。已获认定或已有在办申报的企业不列出。",
+  "discovery.intro":
+    "按所选梯度现行认定条件，用企业年度经营数据逐家预审：列出符合条件的企业，以及只差一两项的企业。数据无法判断的条件显示为“待确认”，不算作符合。已获认定或已有在办申报的企业不列出。",
   "discovery.tier": "梯度",
   "discovery.year": "申报年度",
   "discovery.town": "镇（街道）",
@@ -55,7 +56,8 @@ export const zh = {
 export const en: Record<keyof typeof zh, string> = {
   "discovery.title": "Discovery",
   "discovery.nav": "Discovery",
-  "discovery.intro": "Each firm's yearly figures are checked against the selected tier's rules in force: firms that meet them, and firms one or two criteria short. Criteria the data cannot decide show as “to confirm”, never as met. Firms already recognized or with an open application are left out.",
+  "discovery.intro":
+    "Each firm's yearly figures are checked against the selected tier's rules in force: firms that meet them, and firms one or two criteria short. Criteria the data cannot decide show as “to confirm”, never as met. Firms already recognized or with an open application are left out.",
   "discovery.tier": "Tier",
   "discovery.year": "Application year",
   "discovery.town": "Town",

@@ -228,7 +228,8 @@ export const en: Record<keyof typeof zh, string> = {
   "ent.err.employees": "Employees must be a whole number from 0 to 10,000,000",
   "ent.err.duplicate": "This credit code is already registered, to: {name}",
   "ent.err.duplicateLink": "Open the registered enterprise",
-  "ent.err.conflict": "Someone else changed this enterprise while you were editing. Nothing was saved, so their change is not overwritten. What you typed is kept below; open the latest version, check it, then make your change again.",
+  "ent.err.conflict":
+    "Someone else changed this enterprise while you were editing. Nothing was saved, so their change is not overwritten. What you typed is kept below; open the latest version, check it, then make your change again.",
   "ent.err.conflictLink": "Open the latest version (what you typed will not be kept)",
   "ent.err.version": "The form's version is missing; reload the page and try again",
   "ent.form.choose": "Choose…",

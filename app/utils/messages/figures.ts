@@ -70,7 +70,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "fig.title": "Yearly figures",
-  "fig.intro": "A firm's business figures by year — revenue, R&D expense, employees and more — imported from the statistics office, reported by the firm or corrected by the bureau. Money in units of ¥10,000.",
+  "fig.intro":
+    "A firm's business figures by year — revenue, R&D expense, employees and more — imported from the statistics office, reported by the firm or corrected by the bureau. Money in units of ¥10,000.",
   "fig.back": "Back to the profile",
   "fig.none": "No yearly figures yet.",
   "fig.caption": "Yearly figures (money in ¥10,000; people)",

@@ -119,7 +119,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "notices.title": "Public notices of recognition",
-  "notices.intro": "The district factories (demonstration, quality, clean & beautiful) the bureau proposes to recognize, published for public scrutiny. Anyone who objects may do so in writing within the notice period.",
+  "notices.intro":
+    "The district factories (demonstration, quality, clean & beautiful) the bureau proposes to recognize, published for public scrutiny. Anyone who objects may do so in writing within the notice period.",
   "notices.open": "Open notices",
   "notices.past": "Past notices",
   "notices.none": "No notices.",

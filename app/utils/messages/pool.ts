@@ -142,7 +142,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   "pool.title": "Cultivation pool",
-  "pool.intro": "Firms that could reach a tier next: put them in the pool, plan (one firm, one plan), visit, and follow their applications. An entry's status follows the firm's application of the same tier and year by itself.",
+  "pool.intro":
+    "Firms that could reach a tier next: put them in the pool, plan (one firm, one plan), visit, and follow their applications. An entry's status follows the firm's application of the same tier and year by itself.",
   "pool.nav": "Cultivation",
   "pool.add": "Add to the pool",
   "pool.towns": "Town league",
@@ -207,7 +208,7 @@ export const en: Record<keyof typeof zh, string> = {
   "pool.err.conflict": "Someone else changed this entry: reload and try again.",
   "pool.err.exited": "An exited entry cannot change; add the firm again to cultivate it anew.",
   "pool.err.reason": "Choose why the firm leaves the pool.",
-  "pool.err.note": "Say why when the reason is \"Other\".",
+  "pool.err.note": 'Say why when the reason is "Other".',
   "pool.err.reasonNotAllowed": "An exit reason is only for leaving the pool.",
   "pool.err.same": "The status is unchanged.",
   "pool.err.status": "Choose a status.",

@@ -157,7 +157,8 @@ export const en: Record<keyof typeof zh, string> = {
   "progress.district": "District total",
   "progress.wholeDistrict": "Whole district",
   "progress.coverage": "Clean & beautiful factory coverage",
-  "progress.coverageIntro": "Share of above-scale manufacturers (not archived, above scale, in a manufacturing industry) holding a live (not revoked) clean & beautiful factory recognition of any year.",
+  "progress.coverageIntro":
+    "Share of above-scale manufacturers (not archived, above scale, in a manufacturing industry) holding a live (not revoked) clean & beautiful factory recognition of any year.",
   "progress.coverageFigure": "{covered} of {total} covered",
   "progress.coverageNone": "There are no above-scale manufacturers, so there is no coverage to compute.",
   "progress.coverageColumn": "Clean coverage",
@@ -190,7 +191,8 @@ export const en: Record<keyof typeof zh, string> = {
   "progress.report.byTown": "By town",
   "progress.report.tier": "Tier",
   "progress.report.rule": "Counting rule",
-  "progress.report.projectionRule": "Projection = achieved + in review × the tier's approval rate of decided applications in earlier years (approved ÷ (approved + rejected + withdrawn))",
+  "progress.report.projectionRule":
+    "Projection = achieved + in review × the tier's approval rate of decided applications in earlier years (approved ÷ (approved + rejected + withdrawn))",
   "progress.short.specialized-new": "Specialized",
   "progress.short.scaled-up": "Scaled-up",
   "progress.short.green-factory": "Green",
