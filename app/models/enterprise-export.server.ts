@@ -229,9 +229,9 @@ export function enterprisesXlsxStream(batches: AsyncIterable<EnterpriseExportRow
  */
 export function exportFileName(meta: Pick<ExportMeta, "asOf" | "scope" | "filters">, extension: "csv" | "xlsx"): string {
   const stamp = formatDateTime(meta.asOf).replace(/[-: ]/g, "").slice(0, 12);
-  // eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
   const filters = meta.filters
     .join("；")
+    // eslint-disable-next-line no-control-regex -- control characters are what this pattern is for
     .replace(/[\\/:*?"<>|\u0000-\u001f]/g, "")
     .slice(0, 80);
   return ["企业名录", meta.scope, filters, `截至${stamp}`].filter(Boolean).join("-") + `.${extension}`;
