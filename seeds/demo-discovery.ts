@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../db/schema";
 import { DISCOVERY_TIERS } from "../app/domain/discovery";
-import { processDiscoveryRuns, startDiscoveryRun } from "../app/models/discovery.server";
+import { startDiscoveryRun } from "../app/models/discovery.server";
+import { processDiscoveryRuns } from "../app/models/discovery-worker.server";
 
 /**
  * One finished discovery run per tier for the demo's year, as the reviewer would start them, so

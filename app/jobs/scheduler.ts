@@ -10,7 +10,7 @@ import { todayInShanghai } from "~/utils/format";
 import { recordAudit } from "~/models/audit.server";
 import { loadCalendarExceptions } from "~/models/calendar.server";
 import { runWithLease } from "~/models/job-lease.server";
-import { processDiscoveryRuns } from "~/models/discovery.server";
+import { processDiscoveryRuns } from "~/models/discovery-worker.server";
 import { closeDueNotices } from "~/models/notice.server";
 import { deliverDueEmails, smtpTransport } from "~/models/outbox.server";
 import { queueDailyDigests, remindFiguresDue, remindOverdueQueue } from "~/models/reminder.server";

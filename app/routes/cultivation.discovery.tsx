@@ -8,7 +8,8 @@ import { DISCOVERY_TIERS, DISCOVERY_VERDICTS, missingText } from "~/domain/disco
 import { POOL_ROUTES, routeRequired, type PoolRoute } from "~/domain/pool";
 import { seesEverything } from "~/domain/scope";
 import { getTier } from "~/domain/tiers";
-import { assertDiscoveryCaller, discoveryRunsFor, kickDiscoveryWorker, readCandidates, startDiscoveryRun, type Candidate } from "~/models/discovery.server";
+import { assertDiscoveryCaller, discoveryRunsFor, readCandidates, startDiscoveryRun, type Candidate } from "~/models/discovery.server";
+import { kickDiscoveryWorker } from "~/models/discovery-worker.server";
 import { firmNamesInScope } from "~/models/pool.server";
 import { addToPool } from "~/models/pool-entry.server";
 import { listIndustries, listTowns } from "~/models/reference.server";

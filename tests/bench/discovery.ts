@@ -15,7 +15,8 @@ import type Database from "better-sqlite3";
 import { migrateToLatest, openDatabase } from "../../db/client";
 import type { Caller } from "../../app/domain/scope";
 import { FIGURE_FIELDS } from "../../app/domain/figures";
-import { claimDiscoveryRun, newDiscoveryHolder, startDiscoveryRun, workDiscoveryRun } from "../../app/models/discovery.server";
+import { startDiscoveryRun } from "../../app/models/discovery.server";
+import { claimDiscoveryRun, newDiscoveryHolder, workDiscoveryRun } from "../../app/models/discovery-worker.server";
 import { ensureSynthetic, isSyntheticSize } from "../../seeds/synthetic";
 import { mulberry32 } from "../../seeds/random";
 

@@ -9,7 +9,8 @@ import { DISCOVERY_TIERS, discoverFirm, parseCriteriaDictionary, parseStoredCrit
 import { FIGURE_FIELDS, type Figures } from "~/domain/figures";
 import type { Holding, OpenApplication } from "~/domain/standing";
 import type { TierCode } from "~/domain/tiers";
-import { processDiscoveryRuns, startDiscoveryRun } from "~/models/discovery.server";
+import { startDiscoveryRun } from "~/models/discovery.server";
+import { processDiscoveryRuns } from "~/models/discovery-worker.server";
 import { db } from "~/utils/db.server";
 import { todayInShanghai } from "~/utils/format";
 import { callerOf } from "./applications.helpers";

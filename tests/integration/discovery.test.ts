@@ -9,16 +9,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Caller } from "~/domain/scope";
-import {
-  claimDiscoveryRun,
-  DISCOVERY_MAX_ATTEMPTS,
-  discoveryRunsFor,
-  processDiscoveryRuns,
-  readCandidates,
-  startDiscoveryRun,
-  workDiscoveryRun,
-  type DiscoveryQuery,
-} from "~/models/discovery.server";
+import { discoveryRunsFor, readCandidates, startDiscoveryRun, type DiscoveryQuery } from "~/models/discovery.server";
+import { claimDiscoveryRun, DISCOVERY_MAX_ATTEMPTS, processDiscoveryRuns, workDiscoveryRun } from "~/models/discovery-worker.server";
 import * as apiRoute from "~/routes/api.candidates";
 import * as pageRoute from "~/routes/cultivation.discovery";
 import * as exportRoute from "~/routes/cultivation.discovery[.]xlsx";
