@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { proposeBatch } from "~/models/notice.server";
-import { todayInShanghai } from "~/utils/format";
 import { startServer, type RunningServer } from "../support/server";
 import { openServerDatabase } from "../support/test-db";
+import { openNoticeBatch } from "../support/notice-batch";
 
 /**
  * The objection form's file through the real server, without a session: a multipart body within
@@ -19,28 +18,7 @@ let database: Awaited<ReturnType<typeof openServerDatabase>>;
 beforeAll(async () => {
   server = await startServer();
   database = await openServerDatabase(server.dataDir);
-  const app = await database.db
-    .selectFrom("applications")
-    .select(["id", "version"])
-    .where("status", "=", "submitted")
-    .where("tier_code", "in", ["demonstration-factory", "quality-factory", "clean-beauty-factory"])
-    .orderBy("id")
-    .executeTakeFirstOrThrow();
-  const reviewer = await database.db.selectFrom("users").select("id").where("username", "=", "reviewer").executeTakeFirstOrThrow();
-  const result = await proposeBatch(
-    database.db,
-    { id: reviewer.id, role: "reviewer", enterpriseId: null, townCode: null },
-    {
-      title: "附件公示",
-      startsOn: todayInShanghai(),
-      office: "区经信局",
-      phone: "0580-2022000",
-      applications: [app],
-    },
-  );
-  if (!result.ok) throw new Error("propose failed");
-  batchId = result.batchId;
-  applicationId = app.id;
+  ({ batchId, applicationId } = await openNoticeBatch(database.db, "附件公示"));
 });
 afterAll(async () => {
   await database?.db.destroy();
