@@ -48,52 +48,30 @@ export default function ValiditySettingsPage() {
       saveLabel={t("val.settings.save")}
       cells={(r, formId) => {
         const mine = mineOf(r.tierCode);
-        const value = (k: "months" | "before" | "after", fallback: string) => (mine ? mine.values[k] : fallback);
-        const error = (k: "months" | "before" | "after") =>
-          mine?.fieldErrors[k] ? (
-            <span className="field-error" id={`${formId}-${k}-error`} role="alert">
-              {mine.fieldErrors[k]}
-            </span>
-          ) : null;
+        const cell = (k: "months" | "before" | "after", fallback: string, placeholder?: string) => (
+          <td>
+            <input
+              form={formId}
+              name={k}
+              inputMode="numeric"
+              size={5}
+              aria-label={t(`val.settings.${k}`)}
+              placeholder={placeholder}
+              defaultValue={mine ? mine.values[k] : fallback}
+              aria-invalid={mine?.fieldErrors[k] ? true : undefined}
+            />
+            {mine?.fieldErrors[k] ? (
+              <span className="field-error" id={`${formId}-${k}-error`} role="alert">
+                {mine.fieldErrors[k]}
+              </span>
+            ) : null}
+          </td>
+        );
         return (
           <>
-            <td>
-              <input
-                form={formId}
-                name="months"
-                inputMode="numeric"
-                size={5}
-                aria-label={t("val.settings.months")}
-                placeholder={t("val.settings.noLapse")}
-                defaultValue={value("months", r.validityMonths === null ? "" : String(r.validityMonths))}
-                aria-invalid={mine?.fieldErrors.months ? true : undefined}
-              />
-              {error("months")}
-            </td>
-            <td>
-              <input
-                form={formId}
-                name="before"
-                inputMode="numeric"
-                size={5}
-                aria-label={t("val.settings.before")}
-                defaultValue={value("before", String(r.renewBeforeDays))}
-                aria-invalid={mine?.fieldErrors.before ? true : undefined}
-              />
-              {error("before")}
-            </td>
-            <td>
-              <input
-                form={formId}
-                name="after"
-                inputMode="numeric"
-                size={5}
-                aria-label={t("val.settings.after")}
-                defaultValue={value("after", String(r.renewAfterDays))}
-                aria-invalid={mine?.fieldErrors.after ? true : undefined}
-              />
-              {error("after")}
-            </td>
+            {cell("months", r.validityMonths === null ? "" : String(r.validityMonths), t("val.settings.noLapse"))}
+            {cell("before", String(r.renewBeforeDays))}
+            {cell("after", String(r.renewAfterDays))}
           </>
         );
       }}
