@@ -42,6 +42,7 @@ export const COPY_ORDER = [
   "pipeline_level_counts",
   "pipeline_level_totals",
   "award_expiry_counts",
+  "award_expiry_months",
   "job_leases",
   "calendar_exceptions",
   "notifications",

@@ -241,6 +241,15 @@ export interface AwardExpiryCountsTable {
   n: number;
 }
 
+/** 0022: award_expiry_counts summed by the month the validity ends (`month` YYYY-MM). */
+export interface AwardExpiryMonthsTable {
+  tier_code: string;
+  month: string;
+  kind: "current" | "renewed";
+  slot: number;
+  n: number;
+}
+
 export interface PipelineLevelTotalsTable {
   year: number;
   tier_code: string;
@@ -452,6 +461,7 @@ export interface DB {
   pipeline_level_counts: PipelineLevelCountsTable;
   pipeline_level_totals: PipelineLevelTotalsTable;
   award_expiry_counts: AwardExpiryCountsTable;
+  award_expiry_months: AwardExpiryMonthsTable;
   calendar_exceptions: CalendarExceptionsTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;

@@ -31,6 +31,7 @@ import { REBUILD_COVERAGE_SQL } from "../db/migrations/0005_performance";
 import { REBUILD_AWARD_SLOTS_SQL, REBUILD_STATUS_SLOTS_SQL } from "../db/migrations/0008_counter_slots";
 import { REBUILD_PIPELINE_LEVELS_SQL } from "../db/migrations/0017_pipeline_level_counters";
 import { REBUILD_AWARD_EXPIRY_SQL } from "../db/migrations/0021_award_expiry_counters";
+import { REBUILD_AWARD_EXPIRY_MONTHS_SQL } from "../db/migrations/0022_award_expiry_months";
 import { DEMO_PASSWORD } from "./demo";
 import { seedReference } from "./reference";
 import { REBUILT_INSERT_TRIGGERS, type GenerateOptions } from "./synthetic";
@@ -323,7 +324,14 @@ export async function generateSyntheticPg(url: string, size: SyntheticSize, opti
             await insertRows(client, table, ["year", "tier_code", "town_code", last, "n"], values.slice(i, i + 1000));
           }
         }
-        for (const rebuild of [REBUILD_COVERAGE_SQL, REBUILD_STATUS_SLOTS_SQL, REBUILD_AWARD_SLOTS_SQL, REBUILD_PIPELINE_LEVELS_SQL, REBUILD_AWARD_EXPIRY_SQL]) {
+        for (const rebuild of [
+          REBUILD_COVERAGE_SQL,
+          REBUILD_STATUS_SLOTS_SQL,
+          REBUILD_AWARD_SLOTS_SQL,
+          REBUILD_PIPELINE_LEVELS_SQL,
+          REBUILD_AWARD_EXPIRY_SQL,
+          REBUILD_AWARD_EXPIRY_MONTHS_SQL,
+        ]) {
           for (const statement of rebuild.split(";").filter((s) => s.trim())) await client.query(statement);
         }
         await client.query("COMMIT");

@@ -32,6 +32,7 @@ import { REBUILD_COVERAGE_SQL } from "../db/migrations/0005_performance";
 import { REBUILD_AWARD_SLOTS_SQL, REBUILD_STATUS_SLOTS_SQL } from "../db/migrations/0008_counter_slots";
 import { REBUILD_PIPELINE_LEVELS_SQLITE_SQL } from "../db/migrations/0017_pipeline_level_counters";
 import { REBUILD_AWARD_EXPIRY_SQL } from "../db/migrations/0021_award_expiry_counters";
+import { REBUILD_AWARD_EXPIRY_MONTHS_SQL } from "../db/migrations/0022_award_expiry_months";
 import { DEMO_PASSWORD } from "./demo";
 import { seedReference } from "./reference";
 import {
@@ -86,6 +87,7 @@ export const REBUILT_INSERT_TRIGGERS = new Set([
   "award_totals_insert", // 0008: REBUILD_AWARD_SLOTS_SQL
   "pipeline_levels_insert", // 0017: REBUILD_PIPELINE_LEVELS_SQLITE_SQL
   "award_expiry_insert", // 0021: REBUILD_AWARD_EXPIRY_SQL
+  "award_expiry_month_insert", // 0022: REBUILD_AWARD_EXPIRY_MONTHS_SQL
 ]);
 
 /**
@@ -112,6 +114,7 @@ function rebuildProgressCounters(sqlite: Database.Database, tally: ProgressTally
   sqlite.exec(REBUILD_STATUS_SLOTS_SQL);
   sqlite.exec(REBUILD_PIPELINE_LEVELS_SQLITE_SQL);
   sqlite.exec(REBUILD_AWARD_EXPIRY_SQL);
+  sqlite.exec(REBUILD_AWARD_EXPIRY_MONTHS_SQL);
 }
 
 /**

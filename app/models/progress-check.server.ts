@@ -15,7 +15,8 @@ export interface CounterDifference {
     | "award_level_totals"
     | "pipeline_level_counts"
     | "pipeline_level_totals"
-    | "award_expiry_counts";
+    | "award_expiry_counts"
+    | "award_expiry_months";
   key: string;
   counter: number;
   actual: number;
@@ -107,5 +108,16 @@ export async function verifyCounters(db: Db): Promise<CounterDifference[]> {
     SELECT w.tier_code || '/' || w.valid_until || '/renewed', count(*) FROM awards r JOIN awards w ON w.id = r.renews_award_id
     WHERE w.revoked_on IS NULL AND w.valid_until IS NOT NULL GROUP BY w.tier_code, w.valid_until`.execute(db);
   compare("award_expiry_counts", expiryCounters.rows, expiryActual.rows);
+  const monthCounters = await sql<{ key: string; n: number }>`
+    SELECT tier_code || '/' || month || '/' || kind AS key, sum(n) AS n FROM award_expiry_months
+    GROUP BY tier_code, month, kind`.execute(db);
+  // The same counts as the day counter's, summed by month: recounted from the rows all the same.
+  const monthActual = await sql<{ key: string; n: number }>`
+    SELECT tier_code || '/' || substr(valid_until, 1, 7) || '/current' AS key, count(*) AS n FROM awards
+    WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until IS NOT NULL GROUP BY tier_code, substr(valid_until, 1, 7)
+    UNION ALL
+    SELECT w.tier_code || '/' || substr(w.valid_until, 1, 7) || '/renewed', count(*) FROM awards r JOIN awards w ON w.id = r.renews_award_id
+    WHERE w.revoked_on IS NULL AND w.valid_until IS NOT NULL GROUP BY w.tier_code, substr(w.valid_until, 1, 7)`.execute(db);
+  compare("award_expiry_months", monthCounters.rows, monthActual.rows);
   return diffs;
 }

@@ -26,41 +26,55 @@ const isCurrent = (r: "NEW" | "OLD") => `(${r}.revoked_on IS NULL AND ${r}.ended
 const isRenewable = (r: "NEW" | "OLD") => `(${r}.revoked_on IS NULL AND ${r}.valid_until IS NOT NULL)`;
 const hasRenewal = (r: "NEW" | "OLD") => `EXISTS (SELECT 1 FROM awards x WHERE x.renews_award_id = ${r}.id)`;
 
-const countUp = (kind: string, tier: string, until: string, slotOf: string, from: string, where: string) => `
-  INSERT INTO award_expiry_counts (tier_code, valid_until, kind, slot, n)
+/**
+ * The trigger bodies of an expiry counter keyed (tier_code, kind, <key>, slot): this one's key is
+ * the day (`valid_until`), 0022's the month (`month`, the first seven characters of the day).
+ * `keyOf(r)` is the key of the award row `r`.
+ */
+export function expiryCounterBodies(table: string, key: string, keyOf: (r: string) => string) {
+  const countUp = (kind: string, tier: string, until: string, slotOf: string, from: string, where: string) => `
+  INSERT INTO ${table} (tier_code, ${key}, kind, slot, n)
   SELECT ${tier}, ${until}, '${kind}', ${slotOf}, 1${from} WHERE ${where}
-  ON CONFLICT (tier_code, kind, valid_until, slot) DO UPDATE SET n = n + 1;`;
-const down = (kind: string, tier: string, until: string, slotOf: string, where: string) => `
-  UPDATE award_expiry_counts SET n = n - 1
-  WHERE ${where} AND tier_code = ${tier} AND valid_until = ${until} AND kind = '${kind}' AND slot = ${slotOf};`;
-
-/** The row itself, as a current award and as a renewed one. */
-const selfIn = (r: "NEW" | "OLD") =>
-  countUp("current", `${r}.tier_code`, `${r}.valid_until`, slot(r), "", isCurrent(r)) +
-  countUp("renewed", `${r}.tier_code`, `${r}.valid_until`, slot(r), "", `${isRenewable(r)} AND ${hasRenewal(r)}`);
-const selfOut = (r: "NEW" | "OLD") =>
-  down("current", `${r}.tier_code`, `${r}.valid_until`, slot(r), isCurrent(r)) +
-  down("renewed", `${r}.tier_code`, `${r}.valid_until`, slot(r), `${isRenewable(r)} AND ${hasRenewal(r)}`);
-/** The award this row renews, counted as renewed while this row names it. */
-const renewedIn = (r: "NEW" | "OLD") =>
-  countUp("renewed", "w.tier_code", "w.valid_until", slot("w"), " FROM awards w", `w.id = ${r}.renews_award_id AND w.revoked_on IS NULL AND w.valid_until IS NOT NULL`);
-const renewedOut = (r: "NEW" | "OLD") => `
-  UPDATE award_expiry_counts SET n = n - 1
+  ON CONFLICT (tier_code, kind, ${key}, slot) DO UPDATE SET n = n + 1;`;
+  const down = (kind: string, tier: string, until: string, slotOf: string, where: string) => `
+  UPDATE ${table} SET n = n - 1
+  WHERE ${where} AND tier_code = ${tier} AND ${key} = ${until} AND kind = '${kind}' AND slot = ${slotOf};`;
+  return {
+    /** The row itself, as a current award and as a renewed one. */
+    selfIn: (r: "NEW" | "OLD") =>
+      countUp("current", `${r}.tier_code`, keyOf(r), slot(r), "", isCurrent(r)) +
+      countUp("renewed", `${r}.tier_code`, keyOf(r), slot(r), "", `${isRenewable(r)} AND ${hasRenewal(r)}`),
+    selfOut: (r: "NEW" | "OLD") =>
+      down("current", `${r}.tier_code`, keyOf(r), slot(r), isCurrent(r)) + down("renewed", `${r}.tier_code`, keyOf(r), slot(r), `${isRenewable(r)} AND ${hasRenewal(r)}`),
+    /** The award this row renews, counted as renewed while this row names it. */
+    renewedIn: (r: "NEW" | "OLD") =>
+      countUp("renewed", "w.tier_code", keyOf("w"), slot("w"), " FROM awards w", `w.id = ${r}.renews_award_id AND w.revoked_on IS NULL AND w.valid_until IS NOT NULL`),
+    renewedOut: (r: "NEW" | "OLD") => `
+  UPDATE ${table} SET n = n - 1
   WHERE kind = 'renewed' AND EXISTS (SELECT 1 FROM awards w WHERE w.id = ${r}.renews_award_id AND w.revoked_on IS NULL
-    AND w.valid_until IS NOT NULL AND w.tier_code = award_expiry_counts.tier_code AND w.valid_until = award_expiry_counts.valid_until
-    AND ${slot("w")} = award_expiry_counts.slot);`;
+    AND w.valid_until IS NOT NULL AND w.tier_code = ${table}.tier_code AND ${keyOf("w")} = ${table}.${key}
+    AND ${slot("w")} = ${table}.slot);`,
+  };
+}
+
+/** Recounts an expiry counter (of expiryCounterBodies' shape) from the rows (either database). */
+export function rebuildExpirySql(table: string, key: string, keyOf: (r: string) => string): string {
+  return `
+  DELETE FROM ${table};
+  INSERT INTO ${table} (tier_code, ${key}, kind, slot, n)
+  SELECT tier_code, ${keyOf("awards")}, 'current', enterprise_id % ${COUNTER_SLOTS}, count(*) FROM awards
+  WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until IS NOT NULL
+  GROUP BY tier_code, ${keyOf("awards")}, enterprise_id % ${COUNTER_SLOTS};
+  INSERT INTO ${table} (tier_code, ${key}, kind, slot, n)
+  SELECT w.tier_code, ${keyOf("w")}, 'renewed', w.enterprise_id % ${COUNTER_SLOTS}, count(*) FROM awards r JOIN awards w ON w.id = r.renews_award_id
+  WHERE r.renews_award_id IS NOT NULL AND w.revoked_on IS NULL AND w.valid_until IS NOT NULL
+  GROUP BY w.tier_code, ${keyOf("w")}, w.enterprise_id % ${COUNTER_SLOTS};`;
+}
+
+const { selfIn, selfOut, renewedIn, renewedOut } = expiryCounterBodies("award_expiry_counts", "valid_until", (r) => `${r}.valid_until`);
 
 /** Recounts the counter from the rows (either database). */
-export const REBUILD_AWARD_EXPIRY_SQL = `
-  DELETE FROM award_expiry_counts;
-  INSERT INTO award_expiry_counts (tier_code, valid_until, kind, slot, n)
-  SELECT tier_code, valid_until, 'current', enterprise_id % ${COUNTER_SLOTS}, count(*) FROM awards
-  WHERE revoked_on IS NULL AND ended_on IS NULL AND valid_until IS NOT NULL
-  GROUP BY tier_code, valid_until, enterprise_id % ${COUNTER_SLOTS};
-  INSERT INTO award_expiry_counts (tier_code, valid_until, kind, slot, n)
-  SELECT w.tier_code, w.valid_until, 'renewed', w.enterprise_id % ${COUNTER_SLOTS}, count(*) FROM awards r JOIN awards w ON w.id = r.renews_award_id
-  WHERE r.renews_award_id IS NOT NULL AND w.revoked_on IS NULL AND w.valid_until IS NOT NULL
-  GROUP BY w.tier_code, w.valid_until, w.enterprise_id % ${COUNTER_SLOTS};`;
+export const REBUILD_AWARD_EXPIRY_SQL = rebuildExpirySql("award_expiry_counts", "valid_until", (r) => `${r}.valid_until`);
 
 const split = (text: string) => text.split(";").filter((s) => s.trim());
 

@@ -20,6 +20,7 @@ import * as m0018 from "./0018_objection_files";
 import * as m0019 from "./0019_discovery_runs";
 import * as m0020 from "./0020_discovery_results_lean";
 import * as m0021 from "./0021_award_expiry_counters";
+import * as m0022 from "./0022_award_expiry_months";
 
 /**
  * Migrations listed in code: Kysely's FileMigrationProvider cannot find files inside the
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   "0019_discovery_runs": m0019,
   "0020_discovery_results_lean": m0020,
   "0021_award_expiry_counters": m0021,
+  "0022_award_expiry_months": m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

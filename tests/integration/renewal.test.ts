@@ -564,9 +564,9 @@ describe("expiry reminders", () => {
   });
 });
 
-describe("the renewal table's counters (award_expiry_counts)", () => {
-  /** The table as the awards' rows say it, without the counters. */
-  async function fromRows(year: number): Promise<Map<string, { due: number; done: number; lapsed: number }>> {
+describe("the renewal table's counters (award_expiry_counts, award_expiry_months)", () => {
+  /** The table as the awards' rows say it on `today`, without the counters. */
+  async function fromRows(year: number, today = todayInShanghai()): Promise<Map<string, { due: number; done: number; lapsed: number }>> {
     const validity = await loadTierValidity(db());
     const out = new Map<string, { due: number; done: number; lapsed: number }>();
     const of = (tier: string) => out.get(tier) ?? out.set(tier, { due: 0, done: 0, lapsed: 0 }).get(tier)!;
@@ -588,11 +588,11 @@ describe("the renewal table's counters (award_expiry_counts)", () => {
     }
     return out;
   }
-  async function expectCountersTrue() {
+  async function expectCountersTrue(on = today) {
     expect(await verifyCounters(db())).toEqual([]);
     for (const year of [thisYear - 1, thisYear, thisYear + 1]) {
-      const rows = await fromRows(year);
-      for (const s of await renewalSummary(db(), year)) {
+      const rows = await fromRows(year, on);
+      for (const s of await renewalSummary(db(), year, on)) {
         expect({ tier: s.tier, due: s.due, done: s.done, lapsed: s.lapsed }, `${year}`).toEqual({ tier: s.tier, ...(rows.get(s.tier) ?? { due: 0, done: 0, lapsed: 0 }) });
       }
     }
@@ -659,6 +659,26 @@ describe("the renewal table's counters (award_expiry_counts)", () => {
         );
       if (!deleted) break;
       await expectCountersTrue();
+    }
+  });
+
+  it("split the month in which the renewal window closes by day, in the year and across its start", async () => {
+    const after = (await loadTierValidity(db())).get("quality-factory")!.renewAfterDays;
+    // Two days to look from: mid-year (the cut-off inside the year) and early January (the
+    // cut-off in the year before, so that this year has nothing lapsed by then).
+    for (const [i, on] of [`${thisYear}-07-20`, `${thisYear}-01-10`].entries()) {
+      const cutoff = addDays(on, -after);
+      const firm = await newFirm(townA);
+      const days = [addDays(cutoff, -1), cutoff, addDays(cutoff, 1), `${cutoff.slice(0, 7)}-01`, addDays(`${cutoff.slice(0, 7)}-01`, -1)];
+      for (const [j, day] of days.entries()) await newAward(firm, "quality-factory", day, 2080 + i * 10 + j);
+      await expectCountersTrue(on);
+      // The day before the cut-off has lapsed, the cut-off itself not yet.
+      const year = Number(cutoff.slice(0, 4));
+      const before = (await renewalSummary(db(), year, addDays(on, -1))).find((r) => r.tier === "quality-factory")!;
+      const now = (await renewalSummary(db(), year, on)).find((r) => r.tier === "quality-factory")!;
+      expect(now.due, on).toBe(before.due);
+      expect(now.lapsed - before.lapsed, on).toBe(1);
+      await expectCountersTrue(addDays(on, 1));
     }
   });
 });
