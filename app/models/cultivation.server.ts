@@ -47,8 +47,17 @@ export async function loadTownLeague(db: Db, caller: Caller, year: number, tier:
 
 /** Entries of `year` still cultivating, district-wide, for each of `tiers` in that order (the funnel's pool). */
 export async function cultivatingByTier(db: Db, year: number, tiers: readonly TierCode[]): Promise<number[]> {
-  const pool = await cultivatingByTierTown(db, year);
-  return tiers.map((tier) => pool.filter((p) => p.tier === tier).reduce((a, p) => a + p.n, 0));
+  if (tiers.length === 0) return [];
+  // Per tier, no town: a seek per tier into pool_entries_tier_year, read from the index alone.
+  const rows = await db
+    .selectFrom("pool_entries")
+    .select(["tier_code", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("tier_code", "in", tiers)
+    .where("target_year", "=", year)
+    .where("status", "=", "cultivating")
+    .groupBy("tier_code")
+    .execute();
+  return tiers.map((tier) => Number(rows.find((r) => r.tier_code === tier)?.n ?? 0));
 }
 
 export interface TownHomeRow {

@@ -5,8 +5,9 @@
  * progress-firms.server.ts) read the rows, scoped to the caller; progress-check.server.ts recounts
  * the counters from the rows.
  */
-import { sql } from "kysely";
+import { sql, type SelectQueryBuilder } from "kysely";
 import type { Db } from "../../db/client";
+import type { DB } from "../../db/schema";
 import { paceNeeded, pipelineStanding, shanghaiYear, type Coverage } from "~/domain/counting";
 import { seesEverything, type Caller } from "~/domain/scope";
 import { TIERS, TIER_CODES, countsTowardTarget, isLevel, type TierCode } from "~/domain/tiers";
@@ -109,9 +110,15 @@ export function defaultYear(years: readonly number[], now: Date): number {
   return years.length ? Math.max(...years) : current;
 }
 
+/**
+ * Towns to read counters of: a list of codes, or a query of them (a page of the league, read in
+ * the same round as the page itself).
+ */
+type TownCodes = readonly string[] | SelectQueryBuilder<DB, "towns", { code: string }>;
+
 /** Clean-beauty coverage per town, from the trigger-kept counter (of the given towns, else all). */
-async function coverageByTown(db: Db, codes?: readonly string[]): Promise<Map<string, Coverage>> {
-  if (codes && codes.length === 0) return new Map();
+async function coverageByTown(db: Db, codes?: TownCodes): Promise<Map<string, Coverage>> {
+  if (Array.isArray(codes) && codes.length === 0) return new Map();
   const rows = await db
     .selectFrom("progress_coverage_counts")
     .select(["town_code", "total", "covered"])
@@ -171,21 +178,24 @@ async function townKey(db: Db, code: string | null): Promise<{ sort: number; cod
 
 /**
  * The towns the caller may see (an officer: its own) in catalogue order: all of them, or one
- * page of them. A province-wide registry has a town row per county-level unit (about 90), so
- * pages keep the dashboard's cost independent of their number.
+ * page of them (`extra` more, to tell whether a next page exists). A province-wide registry has
+ * a town row per county-level unit (about 90), so pages keep the dashboard's cost independent of
+ * their number.
  */
-async function scopedTowns(db: Db, caller: Caller, page?: { after: { sort: number; code: string } | null; limit: number }) {
+function scopedTownsQuery(db: Db, caller: Caller, page?: { after: { sort: number; code: string } | null; limit: number }, extra = 0) {
   const townFilter = seesEverything(caller) ? null : (caller.townCode ?? "\u0000none");
   const after = page?.after ?? null;
-  const rows = await db
+  return db
     .selectFrom("towns")
-    .select(["code", "name_zh", "name_en"])
     .$if(townFilter !== null, (qb) => qb.where("code", "=", townFilter!))
     .$if(after !== null, (qb) => qb.where(sql<boolean>`(sort, code) > (${after!.sort}, ${after!.code})`))
     .orderBy("sort")
     .orderBy("code")
-    .$if(page !== undefined, (qb) => qb.limit(page!.limit + 1))
-    .execute();
+    .$if(page !== undefined, (qb) => qb.limit(page!.limit + extra));
+}
+
+async function scopedTowns(db: Db, caller: Caller, page?: { after: { sort: number; code: string } | null; limit: number }) {
+  const rows = await scopedTownsQuery(db, caller, page, 1).select(["code", "name_zh", "name_en"]).execute();
   if (!page || rows.length <= page.limit) return { rows, next: null };
   const shown = rows.slice(0, page.limit);
   return { rows: shown, next: shown[shown.length - 1]!.code };
@@ -302,9 +312,9 @@ export async function loadDistrictProgress(db: Db, year: number, now = new Date(
 }
 
 /** Achieved and pipeline cells of the given towns for one year, from 0002's and 0017's per-town counters. */
-async function townCells(db: Db, year: number, codes: readonly string[]): Promise<Map<string, Record<TierCode, Cell>>> {
+async function townCells(db: Db, year: number, codes: TownCodes): Promise<Map<string, Record<TierCode, Cell>>> {
   const byTown = new Map<string, Record<TierCode, Cell>>();
-  if (codes.length === 0) return byTown;
+  if (Array.isArray(codes) && codes.length === 0) return byTown;
   // Equality on year and IN lists on tier and town: seeks into the counters' primary keys,
   // one per (tier, town) of the page, not a read of the year's rows of every town.
   const [awardRows, levelRows] = await Promise.all([
@@ -351,13 +361,16 @@ export async function loadProgress(db: Db, caller: Caller, year: number, now = n
   // An unknown town to page after (an edited or stale link) starts from the first page; an
   // officer's one town is never paged away.
   const after = towns && ownTown === null ? await townKey(db, towns.after) : null;
-  const [district, page, position] = await Promise.all([
+  const pageRequest = towns ? { after, limit: towns.limit } : undefined;
+  // The page's counters are read with the page (its codes as a subquery): one round, not two.
+  const codes = scopedTownsQuery(db, caller, pageRequest).select("code");
+  const [district, page, position, cells, coverage] = await Promise.all([
     loadDistrictProgress(db, year, now),
-    scopedTowns(db, caller, towns ? { after, limit: towns.limit } : undefined),
+    scopedTowns(db, caller, pageRequest),
     townPosition(db, caller, after),
+    townCells(db, year, codes),
+    coverageByTown(db, codes),
   ]);
-  const codes = page.rows.map((t) => t.code);
-  const [cells, coverage] = await Promise.all([townCells(db, year, codes), coverageByTown(db, codes)]);
   return {
     ...district,
     towns: page.rows.map((t) => ({

@@ -6,7 +6,10 @@ import { getApplicationDetail } from "~/models/application-read.server";
 import { listApplications } from "~/models/application-list.server";
 import { listEnterprises } from "~/models/enterprise-list.server";
 import { getEnterpriseProfile } from "~/models/enterprise-profile.server";
+import { cultivatingByTier } from "~/models/cultivation.server";
 import { LEAGUE_PAGE_SIZE, loadDistrictProgress, loadProgress } from "~/models/progress.server";
+import { renewalSummary } from "~/models/validity.server";
+import { TIER_CODES } from "~/domain/tiers";
 import { parseEnterpriseListQuery } from "~/schemas/enterprise.server";
 import { bindable, capturingDb, type CapturedQuery } from "./capture";
 
@@ -67,7 +70,16 @@ async function planned(database: Database.Database | pg.Pool, explain: (q: Captu
     ["profile", () => getEnterpriseProfile(db, reviewer, firm.id)],
     ["review queue", () => listApplications(db, reviewer, { statuses: ["submitted"], limit: 50 })],
     ["application detail", () => getApplicationDetail(db, reviewer, app.id)],
-    ["dashboard", () => loadProgress(db, reviewer, 2026, new Date(), { after: null, limit: LEAGUE_PAGE_SIZE })],
+    // What the dashboard's loader reads: the figures and league, the funnel's pool, the renewal table.
+    [
+      "dashboard",
+      () =>
+        Promise.all([
+          loadProgress(db, reviewer, 2026, new Date(), { after: null, limit: LEAGUE_PAGE_SIZE }),
+          cultivatingByTier(db, 2026, TIER_CODES),
+          renewalSummary(db, 2026, "2026-10-15"),
+        ]),
+    ],
     ["dashboard: next page of towns", () => loadProgress(db, reviewer, 2026, new Date(), { after: "jintang", limit: LEAGUE_PAGE_SIZE })],
     ["api progress", () => loadDistrictProgress(db, 2026)],
   ];

@@ -81,6 +81,19 @@ describe("query plans of the hot pages", () => {
     }
   });
 
+  it("reads the renewal table from the month counters, and by day only the month the window closes in", () => {
+    const renewal = plans.find((p) => p.page === "dashboard" && /award_expiry_months/.test(p.sql))!;
+    expect(renewal).toBeDefined();
+    const plan = renewal.plan.join("\n");
+    // Every range through the primary keys (tier, kind, month / day): no scan of either counter.
+    expect(plan).toMatch(/SEARCH award_expiry_months USING PRIMARY KEY \(tier_code=\? AND kind=\? AND month>\? AND month<\?\)/);
+    expect(plan).toMatch(/SEARCH award_expiry_counts USING PRIMARY KEY \(tier_code=\? AND kind=\? AND valid_until>\? AND valid_until<\?\)/);
+    expect(plan).not.toMatch(/SCAN award_expiry/);
+    // The day range is one month at most: it starts on the first of the cut-off's month.
+    expect(renewal.parameters).toContain("2026-07-01");
+    expect(renewal.parameters).toContain("2026-07-17");
+  });
+
   it("seeks the registry's town filter and its count through one index", () => {
     const first = plans.filter((p) => p.page === "registry: town filter, first page");
     const page = first.find((p) => /order by "e"."name"/.test(p.sql))!;
