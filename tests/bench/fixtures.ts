@@ -192,6 +192,12 @@ export async function prepareFixtures(target: string, perScenario: number): Prom
        WHERE e.archived_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.enterprise_id = e.id AND a.tier_code = ? AND a.year = ?)
        ORDER BY e.id LIMIT ?`;
+    // A submission needs a live file of every kind its tier requires (0013): the drafts get one
+    // row each (the submit scenario measures the form, not the upload, so no file is written).
+    const insertAttachment = `INSERT INTO attachments (application_id, kind, original_name, mime, size, sha256, storage_key, uploaded_by, uploaded_at)
+       VALUES (?, ?, ?, 'application/pdf', 1, ?, ?, ?, ?)`;
+    const requiredKinds = async (tier: string) =>
+      (await db.all<{ kind: string }>(`SELECT kind FROM tier_evidence_kinds WHERE tier_code = ? AND required = 1 ORDER BY kind`, [tier])).map((r) => r.kind);
     const make = async (status: "draft" | "submitted", count: number): Promise<Target[]> => {
       const out: Target[] = [];
       let year = FIXTURE_FIRST_YEAR;
@@ -201,12 +207,14 @@ export async function prepareFixtures(target: string, perScenario: number): Prom
         const payload =
           (await db.all<{ payload: string }>(`SELECT payload FROM applications WHERE tier_code = ? AND status = 'approved' ORDER BY id LIMIT 1`, [tier]))[0]?.payload ?? "{}";
         const free = await db.all<{ id: number }>(freeFirms, [tier, year, count - out.length]);
+        const kinds = status === "draft" ? await requiredKinds(tier) : [];
         await db.transaction(async () => {
           for (const f of free) {
             const version = status === "draft" ? 1 : 2;
             const [row] = await db.all<{ id: number }>(insertApp, [f.id, tier, year, status, payload, status === "draft" ? null : now, version, admin, now, now]);
             const id = Number(row!.id);
             await db.run(insertEvent, [id, now, admin, "create", null, "draft", "bench"]);
+            for (const kind of kinds) await db.run(insertAttachment, [id, kind, `${kind}.pdf`, "0".repeat(64), `bench-${id}-${kind}`, admin, now]);
             if (status === "submitted") await db.run(insertEvent, [id, now, admin, "submit", "draft", "submitted", "bench"]);
             out.push({ id, tier, version });
           }
