@@ -71,35 +71,42 @@ export function rebuildExpirySql(table: string, key: string, keyOf: (r: string) 
   GROUP BY w.tier_code, ${keyOf("w")}, w.enterprise_id % ${COUNTER_SLOTS};`;
 }
 
-const { selfIn, selfOut, renewedIn, renewedOut } = expiryCounterBodies("award_expiry_counts", "valid_until", (r) => `${r}.valid_until`);
+/**
+ * The table, its three triggers on awards and its backfill: `table` keyed (tier_code, kind, `key`,
+ * slot), the triggers named `<prefix>_insert`, `_delete` and `_update`.
+ */
+export function expiryCounterStatements(table: string, key: string, keyOf: (r: string) => string, prefix: string): Statement[] {
+  const { selfIn, selfOut, renewedIn, renewedOut } = expiryCounterBodies(table, key, keyOf);
+  return [
+    `CREATE TABLE ${table} (
+    tier_code TEXT NOT NULL,
+    ${key} TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('current', 'renewed')),
+    slot INTEGER NOT NULL CHECK (slot >= 0 AND slot < ${COUNTER_SLOTS}),
+    n INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (tier_code, kind, ${key}, slot)
+  ) STRICT, WITHOUT ROWID`,
+    `CREATE TRIGGER ${prefix}_insert AFTER INSERT ON awards
+   BEGIN ${selfIn("NEW")} ${renewedIn("NEW")} END`,
+    `CREATE TRIGGER ${prefix}_delete AFTER DELETE ON awards
+   BEGIN ${selfOut("OLD")} ${renewedOut("OLD")} END`,
+    // A renewal is written as the new award (insert) and the old one's end (ended_on): the end
+    // moves the old award from current to nothing here; it stays renewed.
+    `CREATE TRIGGER ${prefix}_update AFTER UPDATE OF revoked_on, ended_on, valid_until, tier_code, enterprise_id, renews_award_id ON awards
+   WHEN OLD.revoked_on IS NOT NEW.revoked_on OR OLD.ended_on IS NOT NEW.ended_on OR OLD.valid_until IS NOT NEW.valid_until
+     OR OLD.tier_code IS NOT NEW.tier_code OR OLD.enterprise_id IS NOT NEW.enterprise_id OR OLD.renews_award_id IS NOT NEW.renews_award_id
+   BEGIN ${selfOut("OLD")} ${renewedOut("OLD")} ${selfIn("NEW")} ${renewedIn("NEW")} END`,
+    // Backfill from the rows already there.
+    ...rebuildExpirySql(table, key, keyOf)
+      .split(";")
+      .filter((s) => s.trim()),
+  ];
+}
 
 /** Recounts the counter from the rows (either database). */
 export const REBUILD_AWARD_EXPIRY_SQL = rebuildExpirySql("award_expiry_counts", "valid_until", (r) => `${r}.valid_until`);
 
-const split = (text: string) => text.split(";").filter((s) => s.trim());
-
-const statements: Statement[] = [
-  `CREATE TABLE award_expiry_counts (
-    tier_code TEXT NOT NULL,
-    valid_until TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('current', 'renewed')),
-    slot INTEGER NOT NULL CHECK (slot >= 0 AND slot < ${COUNTER_SLOTS}),
-    n INTEGER NOT NULL CHECK (n >= 0),
-    PRIMARY KEY (tier_code, kind, valid_until, slot)
-  ) STRICT, WITHOUT ROWID`,
-  `CREATE TRIGGER award_expiry_insert AFTER INSERT ON awards
-   BEGIN ${selfIn("NEW")} ${renewedIn("NEW")} END`,
-  `CREATE TRIGGER award_expiry_delete AFTER DELETE ON awards
-   BEGIN ${selfOut("OLD")} ${renewedOut("OLD")} END`,
-  // A renewal is written as the new award (insert) and the old one's end (ended_on): the end
-  // moves the old award from current to nothing here; it stays renewed.
-  `CREATE TRIGGER award_expiry_update AFTER UPDATE OF revoked_on, ended_on, valid_until, tier_code, enterprise_id, renews_award_id ON awards
-   WHEN OLD.revoked_on IS NOT NEW.revoked_on OR OLD.ended_on IS NOT NEW.ended_on OR OLD.valid_until IS NOT NEW.valid_until
-     OR OLD.tier_code IS NOT NEW.tier_code OR OLD.enterprise_id IS NOT NEW.enterprise_id OR OLD.renews_award_id IS NOT NEW.renews_award_id
-   BEGIN ${selfOut("OLD")} ${renewedOut("OLD")} ${selfIn("NEW")} ${renewedIn("NEW")} END`,
-  // Backfill from the rows already there.
-  ...split(REBUILD_AWARD_EXPIRY_SQL),
-];
+const statements = expiryCounterStatements("award_expiry_counts", "valid_until", (r) => `${r}.valid_until`, "award_expiry");
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, statements);
